@@ -1,0 +1,22 @@
+package dossier
+
+import "coffre/internal/i18n"
+
+// Sentinel errors. Stores and readers map their own errors to these at their
+// boundary; callers test them with errors.Is. Each is also a user-facing
+// message, so an error that wraps nothing more specific still reads well.
+var (
+	ErrNotFound        = i18n.E(&i18n.Message{ID: "ErrIntrouvable", Other: "Dossier introuvable."}, nil, nil)
+	ErrExists          = i18n.E(&i18n.Message{ID: "ErrExisteDeja", Other: "Ce dossier existe déjà."}, nil, nil)
+	ErrInUse           = i18n.E(&i18n.Message{ID: "ErrOccupe", Other: "Le dossier est utilisé par une autre opération."}, nil, nil)
+	ErrCorrupt         = i18n.E(&i18n.Message{ID: "ErrEndommage", Other: "Le fichier est endommagé."}, nil, nil)
+	ErrTruncated       = i18n.E(&i18n.Message{ID: "ErrTronque", Other: "Le fichier est incomplet (tronqué)."}, nil, nil)
+	ErrNotCoffre       = i18n.E(&i18n.Message{ID: "ErrPasCoffre", Other: "Ce fichier n'est pas une sauvegarde Coffre."}, nil, nil)
+	ErrNewerFormat     = i18n.E(&i18n.Message{ID: "ErrFormatRecent", Other: "Ce fichier a été créé par une version plus récente de Coffre."}, nil, nil)
+	ErrWrongPassphrase = i18n.E(&i18n.Message{ID: "ErrPhraseSecrete", Other: "Phrase secrète incorrecte."}, nil, nil)
+	ErrNeedPassphrase  = i18n.E(&i18n.Message{ID: "ErrPhraseRequise", Other: "Ce fichier est chiffré : indiquez sa phrase secrète."}, nil, nil)
+	ErrNotRestorable   = i18n.E(&i18n.Message{ID: "ErrNonRestaurable", Other: "Ce fichier ne peut pas être restauré."}, nil, nil)
+	ErrSequence        = i18n.E(&i18n.Message{ID: "ErrSequence", Other: "Ce transfert n'est pas le suivant attendu."}, nil, nil)
+	ErrSchema          = i18n.E(&i18n.Message{ID: "ErrSchema", Other: "Cette base n'est pas un dossier de gestion (schéma version 1) : cette opération en a besoin."}, nil, nil)
+	ErrBadNumero       = i18n.E(&i18n.Message{ID: "ErrNumero", Other: "Numéro de dossier invalide : il faut trois chiffres, de 001 à 999."}, nil, nil)
+)
