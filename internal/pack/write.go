@@ -1,0 +1,392 @@
+package pack
+
+import (
+	"archive/tar"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"filippo.io/age"
+	"github.com/klauspost/compress/zstd"
+
+	"coffre/internal/dossier"
+)
+
+// DefaultLevel is the zstd level Write uses when WriteOptions.Level is 0. It
+// was chosen by BenchmarkLevels (see docs/FORMAT.md): the fastest level whose
+// output is no larger than `zstd -3` on a realistic dossier.
+const DefaultLevel = zstd.SpeedDefault
+
+// scryptWorkFactor overrides age's scrypt cost when non-zero; only tests set
+// it, because the default (2^18) costs about a second per file.
+var scryptWorkFactor int
+
+// PartSource is one part to pack: R must yield exactly Size bytes.
+type PartSource struct {
+	Name, Role string
+	Size       int64
+	R          io.Reader
+}
+
+// WriteOptions tune Write.
+type WriteOptions struct {
+	Passphrase string            // non-empty: encrypt with age (scrypt)
+	Level      zstd.EncoderLevel // 0: DefaultLevel
+	Workers    int               // 0: runtime.NumCPU()
+	Progress   dossier.Progress  // PhaseCompression, over the parts' raw bytes
+	Dossier    string            // label of the events
+}
+
+// WriteResult describes what Write produced.
+type WriteResult struct {
+	Manifest *Manifest
+	Size     int64  // bytes written to w
+	SHA256   string // hex SHA-256 of all bytes written to w
+}
+
+// Write streams a container to w: the parts in order, then m as
+// manifest.json. It completes m (Format, Kind defaulting to PBF, CreatedAt
+// defaulting to now and rounded to the second, Encrypted, Parts with sizes
+// and SHA-256 computed while streaming). It checks ctx between chunks and
+// returns ctx.Err() when cancelled; on any error w holds a partial container
+// that the caller deletes.
+func Write(ctx context.Context, w io.Writer, m *Manifest, parts []PartSource, opt WriteOptions) (WriteResult, error) {
+	if err := completeManifest(m, parts, opt); err != nil {
+		return WriteResult{}, err
+	}
+	level := opt.Level
+	if level == 0 {
+		level = DefaultLevel
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+
+	out := &hashingWriter{w: w, h: sha256.New()}
+	var plain io.Writer = out
+	var enc io.WriteCloser
+	if opt.Passphrase != "" {
+		rcpt, err := age.NewScryptRecipient(opt.Passphrase)
+		if err != nil {
+			return WriteResult{}, fmt.Errorf("pack: passphrase: %w", err)
+		}
+		if scryptWorkFactor > 0 {
+			rcpt.SetWorkFactor(scryptWorkFactor)
+		}
+		if enc, err = age.Encrypt(out, rcpt); err != nil {
+			return WriteResult{}, fmt.Errorf("pack: encrypt: %w", err)
+		}
+		plain = enc
+	}
+	mk := encodeMarker(m.Kind)
+	if _, err := plain.Write(mk); err != nil {
+		return WriteResult{}, fmt.Errorf("pack: write: %w", err)
+	}
+
+	c, err := startCompressor(plain, int64(len(mk)), level, workers)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	manifestFrame, err := writeTar(ctx, c, m, parts, opt)
+	if cerr := c.close(err != nil); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return WriteResult{}, err
+	}
+	ix := &index{ManifestOff: c.frames[manifestFrame].Off, Frames: c.frames}
+	if _, err := plain.Write(ix.encode()); err != nil {
+		return WriteResult{}, fmt.Errorf("pack: write: %w", err)
+	}
+	if enc != nil {
+		if err := enc.Close(); err != nil {
+			return WriteResult{}, fmt.Errorf("pack: write: %w", err)
+		}
+	}
+	return WriteResult{Manifest: m, Size: out.n, SHA256: hex.EncodeToString(out.h.Sum(nil))}, nil
+}
+
+func completeManifest(m *Manifest, parts []PartSource, opt WriteOptions) error {
+	if m == nil {
+		return errors.New("pack: nil manifest")
+	}
+	seen := map[string]bool{}
+	for _, p := range parts {
+		if !validPartName(p.Name) || p.Name == manifestName || seen[p.Name] {
+			return fmt.Errorf("pack: invalid or duplicate part name %q", p.Name)
+		}
+		if p.Size < 0 || p.R == nil {
+			return fmt.Errorf("pack: part %q: size %d, reader %v", p.Name, p.Size, p.R)
+		}
+		seen[p.Name] = true
+	}
+	m.Format = FormatVersion
+	if m.Kind == "" {
+		m.Kind = KindPBF
+	}
+	if !validKind(string(m.Kind)) {
+		return fmt.Errorf("pack: invalid kind %q", m.Kind)
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = time.Now()
+	}
+	// Whole seconds in UTC: the tar headers carry the same time without a
+	// PAX record, and the manifest reads the same everywhere.
+	m.CreatedAt = m.CreatedAt.UTC().Truncate(time.Second)
+	m.Encrypted = opt.Passphrase != ""
+	m.Parts = make([]Part, 0, len(parts))
+	return nil
+}
+
+// writeTar writes the tar stream into c: the parts, then the manifest,
+// which starts a frame of its own so that it can be decoded alone. It
+// returns the number of that frame.
+func writeTar(ctx context.Context, c *compressor, m *Manifest, parts []PartSource, opt WriteOptions) (int, error) {
+	tw := tar.NewWriter(c)
+	var total, done int64
+	for _, p := range parts {
+		total += p.Size
+	}
+	report := func() {
+		opt.Progress.Report(dossier.Event{Phase: dossier.PhaseCompression, Dossier: opt.Dossier, Done: done, Total: total})
+	}
+	report()
+	buf := make([]byte, 1<<20)
+	for _, p := range parts {
+		if err := tw.WriteHeader(tarHeader(p.Name, p.Size, m.CreatedAt)); err != nil {
+			return 0, c.wrap(err)
+		}
+		h := sha256.New()
+		var n int64
+		for n < p.Size {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+			k, err := p.R.Read(buf[:min(int64(len(buf)), p.Size-n)])
+			h.Write(buf[:k])
+			if _, werr := tw.Write(buf[:k]); werr != nil {
+				return 0, c.wrap(werr)
+			}
+			n += int64(k)
+			done += int64(k)
+			if k > 0 {
+				report()
+			}
+			if err == io.EOF && n < p.Size {
+				return 0, fmt.Errorf("pack: part %q: %d bytes read, %d announced", p.Name, n, p.Size)
+			}
+			if err != nil && err != io.EOF {
+				return 0, fmt.Errorf("pack: read part %q: %w", p.Name, err)
+			}
+		}
+		if k, _ := io.ReadFull(p.R, buf[:1]); k > 0 {
+			return 0, fmt.Errorf("pack: part %q: longer than the %d bytes announced", p.Name, p.Size)
+		}
+		m.Parts = append(m.Parts, Part{Name: p.Name, Role: p.Role, Size: p.Size, SHA256: hex.EncodeToString(h.Sum(nil))})
+	}
+	js, err := encodeManifest(m)
+	if err != nil {
+		return 0, err
+	}
+	// Flush pads the last part, which stays in its frame; the manifest's
+	// header then opens a new one.
+	if err := tw.Flush(); err != nil {
+		return 0, c.wrap(err)
+	}
+	if err := c.cut(); err != nil {
+		return 0, err
+	}
+	manifestFrame := c.submitted
+	if err := tw.WriteHeader(tarHeader(manifestName, int64(len(js)), m.CreatedAt)); err != nil {
+		return 0, c.wrap(err)
+	}
+	if _, err := tw.Write(js); err != nil {
+		return 0, c.wrap(err)
+	}
+	if err := tw.Close(); err != nil {
+		return 0, c.wrap(err)
+	}
+	if err := c.cut(); err != nil {
+		return 0, err
+	}
+	return manifestFrame, nil
+}
+
+func tarHeader(name string, size int64, mtime time.Time) *tar.Header {
+	return &tar.Header{Typeflag: tar.TypeReg, Name: name, Size: size, Mode: 0o644, ModTime: mtime}
+}
+
+// hashingWriter counts and hashes what reaches the destination.
+type hashingWriter struct {
+	w io.Writer
+	h hash.Hash
+	n int64
+}
+
+func (w *hashingWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	w.h.Write(p[:n])
+	w.n += int64(n)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	return n, err
+}
+
+// compressor cuts the raw tar stream into ChunkSize chunks, compresses them
+// on its workers and writes the frames in order from one writer goroutine.
+// Write, cut and close are called from a single goroutine. At most about
+// 2×workers chunks are in flight.
+type compressor struct {
+	buf       []byte
+	submitted int
+	jobs      chan *frameJob // to the workers
+	order     chan *frameJob // to the writer, in stream order
+	failed    chan struct{}  // closed when the writer fails
+	done      chan struct{}  // closed when the writer returns
+	abort     chan struct{}  // closed by close(true): write nothing more
+	wg        sync.WaitGroup
+	free      chan []byte // recycled chunk buffers
+	err       error       // the writer's error, read after failed or done
+	frames    []frameRef  // written by the writer, read after done
+}
+
+type frameJob struct {
+	raw, comp []byte
+	ready     chan struct{}
+}
+
+func startCompressor(w io.Writer, off int64, level zstd.EncoderLevel, workers int) (*compressor, error) {
+	c := &compressor{
+		jobs:   make(chan *frameJob, workers),
+		order:  make(chan *frameJob, 2*workers),
+		failed: make(chan struct{}),
+		done:   make(chan struct{}),
+		abort:  make(chan struct{}),
+		free:   make(chan []byte, 4*workers+2),
+	}
+	encs := make([]*zstd.Encoder, workers)
+	for i := range encs {
+		var err error
+		encs[i], err = zstd.NewWriter(nil, zstd.WithEncoderLevel(level), zstd.WithEncoderCRC(true), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return nil, fmt.Errorf("pack: zstd: %w", err)
+		}
+	}
+	for _, enc := range encs {
+		c.wg.Go(func() {
+			for j := range c.jobs {
+				j.comp = enc.EncodeAll(j.raw, c.getBuf())
+				close(j.ready)
+			}
+		})
+	}
+	go c.write(w, off)
+	return c, nil
+}
+
+// write is the writer goroutine. After a failure it keeps draining so that
+// the producer and the workers never block.
+func (c *compressor) write(w io.Writer, off int64) {
+	defer close(c.done)
+	for j := range c.order {
+		<-j.ready
+		select {
+		case <-c.abort:
+		default:
+			if c.err == nil {
+				if _, err := w.Write(j.comp); err != nil {
+					c.err = fmt.Errorf("pack: write: %w", err)
+					close(c.failed)
+				}
+				c.frames = append(c.frames, frameRef{Off: off, Comp: uint32(len(j.comp)), RawLen: uint32(len(j.raw))})
+				off += int64(len(j.comp))
+			}
+		}
+		c.putBuf(j.raw)
+		c.putBuf(j.comp)
+	}
+}
+
+func (c *compressor) getBuf() []byte {
+	select {
+	case b := <-c.free:
+		return b
+	default:
+		return make([]byte, 0, ChunkSize)
+	}
+}
+
+func (c *compressor) putBuf(b []byte) {
+	select {
+	case c.free <- b[:0]:
+	default:
+	}
+}
+
+// Write buffers p into chunks, handing each full chunk to the workers.
+func (c *compressor) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		if c.buf == nil {
+			c.buf = c.getBuf()
+		}
+		k := copy(c.buf[len(c.buf):ChunkSize], p)
+		c.buf = c.buf[:len(c.buf)+k]
+		p, n = p[k:], n+k
+		if len(c.buf) == ChunkSize {
+			if err := c.cut(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// cut ends the current frame, if it holds anything.
+func (c *compressor) cut() error {
+	if len(c.buf) == 0 {
+		return nil
+	}
+	j := &frameJob{raw: c.buf, ready: make(chan struct{})}
+	c.buf = nil
+	select {
+	case c.order <- j:
+	case <-c.failed:
+		return c.err
+	}
+	c.jobs <- j // the workers always drain jobs, so this cannot block forever
+	c.submitted++
+	return nil
+}
+
+// wrap returns the writer's error if the tar writer failed because of it.
+func (c *compressor) wrap(err error) error {
+	select {
+	case <-c.failed:
+		return c.err
+	default:
+		return fmt.Errorf("pack: tar: %w", err)
+	}
+}
+
+// close waits for every frame to be written (or, with abort, dropped) and
+// for every goroutine to end; c.frames is then final.
+func (c *compressor) close(abort bool) error {
+	if abort {
+		close(c.abort)
+	}
+	close(c.order)
+	close(c.jobs)
+	c.wg.Wait()
+	<-c.done
+	return c.err
+}
