@@ -1,0 +1,3 @@
+// Package employes keeps Coffre's employees, their codes (argon2id hashes)
+// and their rights, and decides who may do what.
+package employes
