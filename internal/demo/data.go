@@ -168,12 +168,11 @@ var profiles = []profile{
 		// Fiscal year from 1 July to 30 June.
 		first: date(2022, 7, 1), exercices: 4,
 		sales: []saleKind{
-			{"707000", []string{"Pains et viennoiseries (livraison hebdomadaire)", "Pâtisseries pour réception", "Galettes des rois", "Pain de campagne au levain, 40 pièces"}, 5000, 250000, 550},
-			{"708500", []string{"Frais de livraison"}, 1000, 5000, 2000},
+			{"707000", []string{"Pains et viennoiseries (livraison hebdomadaire)", "Pâtisseries pour réception", "Galettes des rois", "Pain de campagne au levain, 40 pièces"}, 5000, 180000, 550},
 		},
 		lines:         1,
 		weights:       []int{2, 1, 1, 0, 1, 8, 2, 1, 1, 1, 0, 0},
-		salesPerMonth: 10, purchasesPerMonth: 6, employees: 3, salary: 210000, growth: 0.03,
+		salesPerMonth: 25, purchasesPerMonth: 6, employees: 2, salary: 210000, growth: 0.03,
 		session: true,
 	},
 	{
@@ -185,7 +184,7 @@ var profiles = []profile{
 		},
 		lines:         2,
 		weights:       []int{1, 2, 1, 0, 1, 3, 2, 1, 1, 1, 1, 0},
-		salesPerMonth: 9, purchasesPerMonth: 6, employees: 5, salary: 250000, growth: 0.02,
+		salesPerMonth: 20, purchasesPerMonth: 6, employees: 3, salary: 230000, growth: 0.02,
 	},
 }
 
