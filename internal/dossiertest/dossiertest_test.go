@@ -125,6 +125,13 @@ func TestBuildV1Options(t *testing.T) {
 	if got := one[string](t, d, "SELECT poste || '/' || utilisateur || '/' || programme FROM sessions"); got != "POSTE-2/Marie/Compta" {
 		t.Errorf("session = %q", got)
 	}
+	d.Close()
+	if rows := dossiertest.Dump(t, path)["sessions"]; len(rows) != 1 {
+		t.Errorf("dump of the WAL dossier has sessions %v", rows)
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Errorf("Dump left %s-wal behind", path)
+	}
 }
 
 func TestDump(t *testing.T) {
