@@ -29,10 +29,11 @@ const (
 	trailerMagic   = "CFX1"
 	maxMarkerLen   = 4096
 	maxIndexLen    = 1 << 28
-	indexEntrySize = 16
+	indexEntrySize = 20
 	// indexFixed is the index payload without its entries: prefix, manifest
-	// offset, frame count, CRC, then the trailer (length and magic).
-	indexFixed = len(indexPrefix) + 8 + 4 + 4 + 4 + len(trailerMagic)
+	// offset, marker CRC, frame count, CRC, then the trailer (length and
+	// magic).
+	indexFixed = len(indexPrefix) + 8 + 4 + 4 + 4 + 4 + len(trailerMagic)
 )
 
 // marker is the JSON of the first frame.
@@ -53,47 +54,65 @@ func encodeMarker(k Kind) []byte {
 }
 
 // readMarker reads and checks the marker frame at the start of r and returns
-// how many bytes it took.
-func readMarker(r io.Reader) (marker, int64, error) {
+// its bytes.
+func readMarker(r io.Reader) (marker, []byte, error) {
 	var hdr [8]byte
 	n, err := io.ReadFull(r, hdr[:])
 	if n == 0 && err != nil {
 		if errors.Is(err, io.EOF) {
-			return marker{}, 0, notCoffre(errors.New("empty file"))
+			return marker{}, nil, notCoffre(errors.New("empty file"))
 		}
-		return marker{}, 0, err
+		return marker{}, nil, err
 	}
 	// A file cut inside the marker is a truncated Coffre file, not a stranger.
 	want := binary.LittleEndian.AppendUint32(nil, markerMagic)
 	if !bytes.HasPrefix(hdr[:n], want[:min(n, 4)]) {
-		return marker{}, 0, notCoffre(nil)
+		return marker{}, nil, notCoffre(nil)
 	}
 	if err != nil {
-		return marker{}, 0, readErr(err)
+		return marker{}, nil, readErr(err)
 	}
 	size := binary.LittleEndian.Uint32(hdr[4:])
 	if size > maxMarkerLen || size < uint32(len(markerPrefix)) {
-		return marker{}, 0, notCoffre(fmt.Errorf("marker of %d bytes", size))
+		return marker{}, nil, notCoffre(fmt.Errorf("marker of %d bytes", size))
 	}
 	payload := make([]byte, size)
 	k, err := io.ReadFull(r, payload)
 	if !bytes.HasPrefix(payload[:k], []byte(markerPrefix)[:min(k, len(markerPrefix))]) {
-		return marker{}, 0, notCoffre(nil)
+		return marker{}, nil, notCoffre(nil)
 	}
 	if err != nil {
-		return marker{}, 0, readErr(err)
+		return marker{}, nil, readErr(err)
 	}
-	var mk marker
-	if err := json.Unmarshal(payload[len(markerPrefix):], &mk); err != nil {
-		return marker{}, 0, corrupt(msgStructure, nil, fmt.Errorf("marker: %w", err))
+	mk, err := decodeMarker(payload[len(markerPrefix):])
+	if err != nil {
+		return marker{}, nil, corrupt(msgStructure, nil, fmt.Errorf("marker: %w", err))
 	}
 	if mk.Format > FormatVersion {
-		return marker{}, 0, newerFormat(mk.Format)
+		return marker{}, nil, newerFormat(mk.Format)
 	}
 	if mk.Format < 1 || !validKind(string(mk.Kind)) {
-		return marker{}, 0, corrupt(msgStructure, nil, fmt.Errorf("marker: format %d, kind %q", mk.Format, mk.Kind))
+		return marker{}, nil, corrupt(msgStructure, nil, fmt.Errorf("marker: format %d, kind %q", mk.Format, mk.Kind))
 	}
-	return mk, int64(8 + size), nil
+	return mk, append(hdr[:], payload...), nil
+}
+
+// decodeMarker matches keys exactly: encoding/json folds case, which would
+// let a damaged key pass in this unchecksummed frame.
+func decodeMarker(b []byte) (marker, error) {
+	var fields map[string]json.RawMessage
+	var mk marker
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return mk, err
+	}
+	f, k := fields["format"], fields["type"]
+	if f == nil || k == nil {
+		return mk, errors.New("missing field")
+	}
+	if err := json.Unmarshal(f, &mk.Format); err != nil {
+		return mk, err
+	}
+	return mk, json.Unmarshal(k, &mk.Kind)
 }
 
 // readErr maps an end of input met inside a structure to ErrTruncated and
@@ -105,31 +124,39 @@ func readErr(err error) error {
 	return err
 }
 
-// frameRef locates one data frame in the plaintext stream.
+// frameRef locates one data frame in the plaintext stream. CRC covers the
+// compressed bytes: zstd's own checksum covers only the decoded content, and
+// some compressed bits can change without changing it.
 type frameRef struct {
 	Off    int64  // offset of the frame's first byte
 	Comp   uint32 // compressed length, header and checksum included
 	RawLen uint32 // decompressed length
+	CRC    uint32 // CRC-32C of the compressed bytes
 }
 
 // index is the last frame's content.
 type index struct {
 	ManifestOff int64
+	MarkerCRC   uint32 // CRC-32C of the whole marker frame
 	Frames      []frameRef
 }
+
+func checksum(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
 
 func (ix *index) encode() []byte {
 	total := indexFixed + len(ix.Frames)*indexEntrySize
 	payload := make([]byte, 0, total)
 	payload = append(payload, indexPrefix...)
 	payload = binary.LittleEndian.AppendUint64(payload, uint64(ix.ManifestOff))
+	payload = binary.LittleEndian.AppendUint32(payload, ix.MarkerCRC)
 	payload = binary.LittleEndian.AppendUint32(payload, uint32(len(ix.Frames)))
 	for _, f := range ix.Frames {
 		payload = binary.LittleEndian.AppendUint64(payload, uint64(f.Off))
 		payload = binary.LittleEndian.AppendUint32(payload, f.Comp)
 		payload = binary.LittleEndian.AppendUint32(payload, f.RawLen)
+		payload = binary.LittleEndian.AppendUint32(payload, f.CRC)
 	}
-	payload = binary.LittleEndian.AppendUint32(payload, crc32.Checksum(payload, castagnoli))
+	payload = binary.LittleEndian.AppendUint32(payload, checksum(payload))
 	payload = binary.LittleEndian.AppendUint32(payload, uint32(total))
 	payload = append(payload, trailerMagic...)
 	return appendSkippable(nil, indexMagic, payload)
@@ -151,12 +178,12 @@ func decodeIndex(p []byte, dataStart, indexStart int64) (*index, error) {
 		return bad("index length")
 	}
 	body := p[:len(p)-12]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(p[len(p)-12:]) {
+	if checksum(body) != binary.LittleEndian.Uint32(p[len(p)-12:]) {
 		return bad("index checksum")
 	}
-	ix := &index{ManifestOff: int64(binary.LittleEndian.Uint64(body[8:]))}
-	n := binary.LittleEndian.Uint32(body[16:])
-	entries := body[20:]
+	ix := &index{ManifestOff: int64(binary.LittleEndian.Uint64(body[8:])), MarkerCRC: binary.LittleEndian.Uint32(body[16:])}
+	n := binary.LittleEndian.Uint32(body[20:])
+	entries := body[24:]
 	if uint64(len(entries)) != uint64(n)*indexEntrySize {
 		return bad("index of %d frames in %d bytes", n, len(entries))
 	}
@@ -167,6 +194,7 @@ func decodeIndex(p []byte, dataStart, indexStart int64) (*index, error) {
 			Off:    int64(binary.LittleEndian.Uint64(e)),
 			Comp:   binary.LittleEndian.Uint32(e[8:]),
 			RawLen: binary.LittleEndian.Uint32(e[12:]),
+			CRC:    binary.LittleEndian.Uint32(e[16:]),
 		}
 		if f.Off != next || f.Comp == 0 || f.RawLen == 0 || f.RawLen > maxFrameRaw || f.Comp > maxFrameComp(f.RawLen) {
 			return bad("frame %d: %+v", i, f)

@@ -115,10 +115,11 @@ type plainMeta struct {
 }
 
 func inspectPlain(f *os.File, size int64) (*plainMeta, error) {
-	mk, dataStart, err := readMarker(io.NewSectionReader(f, 0, size))
+	mk, mkBytes, err := readMarker(io.NewSectionReader(f, 0, size))
 	if err != nil {
 		return nil, err
 	}
+	dataStart := int64(len(mkBytes))
 	var tr [8]byte
 	if size < dataStart+8+int64(indexFixed) {
 		return nil, truncated(msgIndexMissing, nil)
@@ -144,6 +145,9 @@ func inspectPlain(f *os.File, size int64) (*plainMeta, error) {
 	ix, err := decodeIndex(frame[8:], dataStart, start)
 	if err != nil {
 		return nil, err
+	}
+	if ix.MarkerCRC != checksum(mkBytes) {
+		return nil, corrupt(msgStructure, nil, errors.New("marker checksum"))
 	}
 	// The manifest's frames run from its offset to the index.
 	var tail []frameRef
@@ -429,12 +433,12 @@ func (sc *scanner) run(ctx context.Context, order, jobs chan<- *readJob) {
 		case <-ctx.Done():
 		}
 	}
-	mk, off, err := readMarker(sc.r)
+	mk, mkBytes, err := readMarker(sc.r)
 	if err != nil {
 		end(&readJob{err: err})
 		return
 	}
-	dataStart := off
+	off := int64(len(mkBytes))
 	for i := 0; ; i++ {
 		if ctx.Err() != nil {
 			return
@@ -454,10 +458,21 @@ func (sc *scanner) run(ctx context.Context, order, jobs chan<- *readJob) {
 				end(&readJob{err: err})
 				return
 			}
-			ref := frameRef{Off: off, Comp: uint32(len(comp)), RawLen: rawLen}
-			if sc.pm != nil && (i >= len(sc.pm.ix.Frames) || sc.pm.ix.Frames[i] != ref) {
-				end(&readJob{err: corrupt(msgIndexDamaged, nil, fmt.Errorf("frame %d is %+v", i, ref))})
-				return
+			ref := frameRef{Off: off, Comp: uint32(len(comp)), RawLen: rawLen, CRC: checksum(comp)}
+			if sc.pm != nil {
+				if i >= len(sc.pm.ix.Frames) {
+					end(&readJob{err: corrupt(msgIndexDamaged, nil, fmt.Errorf("frame %d not in the index", i))})
+					return
+				}
+				want := sc.pm.ix.Frames[i]
+				if want.CRC != ref.CRC {
+					end(&readJob{err: &decodeError{off: off, err: errors.New("compressed bytes checksum")}})
+					return
+				}
+				if want != ref {
+					end(&readJob{err: corrupt(msgIndexDamaged, nil, fmt.Errorf("frame %d is %+v", i, ref))})
+					return
+				}
 			}
 			off += int64(len(comp))
 			j := &readJob{ref: ref, comp: comp, filePos: sc.file.n, ready: make(chan struct{})}
@@ -472,7 +487,7 @@ func (sc *scanner) run(ctx context.Context, order, jobs chan<- *readJob) {
 				return
 			}
 		case indexMagic:
-			ix, err := sc.readIndex(dataStart, off)
+			ix, err := sc.readIndex(mkBytes, off)
 			end(&readJob{ix: ix, mk: mk, err: err})
 			return
 		default:
@@ -484,7 +499,7 @@ func (sc *scanner) run(ctx context.Context, order, jobs chan<- *readJob) {
 
 // readIndex reads the index frame whose magic was just read at indexStart,
 // and checks that nothing follows it.
-func (sc *scanner) readIndex(dataStart, indexStart int64) (*index, error) {
+func (sc *scanner) readIndex(mkBytes []byte, indexStart int64) (*index, error) {
 	var l [4]byte
 	if _, err := io.ReadFull(sc.r, l[:]); err != nil {
 		return nil, readErr(err)
@@ -497,9 +512,12 @@ func (sc *scanner) readIndex(dataStart, indexStart int64) (*index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := decodeIndex(p, dataStart, indexStart)
+	ix, err := decodeIndex(p, int64(len(mkBytes)), indexStart)
 	if err != nil {
 		return nil, err
+	}
+	if ix.MarkerCRC != checksum(mkBytes) {
+		return nil, corrupt(msgStructure, nil, errors.New("marker checksum"))
 	}
 	if sc.pm != nil && !reflect.DeepEqual(ix, sc.pm.ix) {
 		return nil, corrupt(msgIndexDamaged, nil, errors.New("index changed while reading"))

@@ -102,7 +102,7 @@ func Write(ctx context.Context, w io.Writer, m *Manifest, parts []PartSource, op
 	if err != nil {
 		return WriteResult{}, err
 	}
-	ix := &index{ManifestOff: c.frames[manifestFrame].Off, Frames: c.frames}
+	ix := &index{ManifestOff: c.frames[manifestFrame].Off, MarkerCRC: checksum(mk), Frames: c.frames}
 	if _, err := plain.Write(ix.encode()); err != nil {
 		return WriteResult{}, fmt.Errorf("pack: write: %w", err)
 	}
@@ -261,6 +261,7 @@ type compressor struct {
 
 type frameJob struct {
 	raw, comp []byte
+	crc       uint32
 	ready     chan struct{}
 }
 
@@ -285,6 +286,7 @@ func startCompressor(w io.Writer, off int64, level zstd.EncoderLevel, workers in
 		c.wg.Go(func() {
 			for j := range c.jobs {
 				j.comp = enc.EncodeAll(j.raw, c.getBuf())
+				j.crc = checksum(j.comp)
 				close(j.ready)
 			}
 		})
@@ -307,7 +309,7 @@ func (c *compressor) write(w io.Writer, off int64) {
 					c.err = fmt.Errorf("pack: write: %w", err)
 					close(c.failed)
 				}
-				c.frames = append(c.frames, frameRef{Off: off, Comp: uint32(len(j.comp)), RawLen: uint32(len(j.raw))})
+				c.frames = append(c.frames, frameRef{Off: off, Comp: uint32(len(j.comp)), RawLen: uint32(len(j.raw)), CRC: j.crc})
 				off += int64(len(j.comp))
 			}
 		}
