@@ -713,17 +713,16 @@ func (rd *reader) read(fn func(Part, io.Reader) error) (*Manifest, error) {
 	if m.Format != s.mk.Format || m.Kind != s.mk.Kind {
 		return nil, corrupt(msgManifestDamaged, nil, errors.New("manifest disagrees with the marker"))
 	}
-	if len(parts) != len(m.Parts) {
-		return nil, corrupt(msgManifestDamaged, nil, fmt.Errorf("%d parts found, %d listed", len(parts), len(m.Parts)))
-	}
 	for i, p := range parts {
-		q := m.Parts[i]
-		if p.Name != q.Name || p.Size != q.Size {
+		if i >= len(m.Parts) || p.Name != m.Parts[i].Name || p.Size != m.Parts[i].Size {
 			return nil, corrupt(msgPartMismatch, map[string]any{"Part": p.Name}, nil)
 		}
-		if p.SHA256 != q.SHA256 {
+		if p.SHA256 != m.Parts[i].SHA256 {
 			return nil, corrupt(msgPartDamaged, map[string]any{"Part": p.Name}, nil)
 		}
+	}
+	if len(parts) < len(m.Parts) {
+		return nil, corrupt(msgPartMismatch, map[string]any{"Part": m.Parts[len(parts)].Name}, errors.New("missing"))
 	}
 	return m, nil
 }
