@@ -20,6 +20,7 @@ import (
 func init() {
 	// Tests encrypt many files: age's default scrypt cost would take minutes.
 	scryptWorkFactor = 10
+	maxScryptWorkFactor = 12
 }
 
 // testPart is a part's name, role and content.
