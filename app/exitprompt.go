@@ -1,0 +1,287 @@
+package app
+
+import (
+	"context"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"coffre/internal/batch"
+	"coffre/internal/connexion"
+	"coffre/internal/dossier"
+	"coffre/internal/employes"
+	"coffre/internal/i18n"
+	"coffre/internal/paths"
+	"coffre/internal/prefs"
+	"coffre/internal/store"
+)
+
+var (
+	msgExitTitle     = &i18n.Message{ID: "UIQuitterFenetre", Other: "Coffre — Fin de journée"}
+	msgExitAskCode   = &i18n.Message{ID: "UIQuitterCode", Other: "Tapez votre code employé pour sauvegarder les dossiers :"}
+	msgExitQuestion  = &i18n.Message{ID: "UIQuitterQuestion", Other: "Voulez-vous sauvegarder vos dossiers ?"}
+	msgExitWhat      = &i18n.Message{ID: "UIQuitterQuoi", One: "Bonjour {{.Name}}. {{.Count}} dossier sera sauvegardé puis vérifié.", Other: "Bonjour {{.Name}}. {{.Count}} dossiers seront sauvegardés puis vérifiés."}
+	msgExitPlace     = &i18n.Message{ID: "UIQuitterEmplacement", Other: "Emplacement"}
+	msgExitName      = &i18n.Message{ID: "UIQuitterNom", Other: "Nom"}
+	msgExitNameOne   = &i18n.Message{ID: "UIQuitterNomFichier", Other: "nom du fichier, « .pbf » est ajouté"}
+	msgExitNameMany  = &i18n.Message{ID: "UIQuitterNomDossier", Other: "un dossier de ce nom est créé à l'emplacement, avec un fichier par dossier"}
+	msgExitSave      = &i18n.Message{ID: "UIQuitterSauvegarder", Other: "Sauvegarder"}
+	msgExitDont      = &i18n.Message{ID: "UIQuitterNePasSauvegarder", Other: "Ne pas sauvegarder"}
+	msgExitNoDossier = &i18n.Message{ID: "UIQuitterAucunDossier", Other: "Aucun dossier à sauvegarder dans cette connexion."}
+	msgExitDone      = &i18n.Message{ID: "UIQuitterTermine", One: "Sauvegarde terminée : {{.Count}} fichier vérifié dans « {{.Dir}} ».", Other: "Sauvegarde terminée : {{.Count}} fichiers vérifiés dans « {{.Dir}} »."}
+	msgExitFailed    = &i18n.Message{ID: "UIQuitterEchec", Other: "La sauvegarde a échoué"}
+)
+
+// exitPrompt is the small window the management software opens when its
+// last program closes.
+type exitPrompt struct {
+	app  fyne.App
+	win  fyne.Window
+	conn string
+	emp  *employes.Store
+
+	store   store.Store
+	list    []dossier.Info
+	who     employes.Employee
+	dest    string
+	name    string
+	reason  *widget.Label
+	running bool
+	cancel  context.CancelFunc
+	run     *runState
+
+	// closed: the window was closed (or never needed); err: what
+	// ExitPrompt returns; written: the files the backup wrote.
+	closed  bool
+	err     error
+	written []string
+
+	goWork     func(func())
+	pickFolder func(title, start string, done func(string))
+	now        func() time.Time
+}
+
+// newExitPrompt makes the window; start shows its first page.
+func newExitPrompt(a fyne.App, conn string) *exitPrompt {
+	p := &exitPrompt{app: a, conn: conn, goWork: func(f func()) { go f() }, pickFolder: nativeFolder, now: time.Now}
+	p.win = a.NewWindow(i18n.T(msgExitTitle, nil))
+	p.win.SetCloseIntercept(func() {
+		if p.running {
+			p.cancel()
+			return
+		}
+		p.close()
+	})
+	p.win.Resize(fyne.NewSize(620, 340))
+	p.reason = wrapLabel("")
+	p.reason.Importance = widget.DangerImportance
+	return p
+}
+
+// start asks for a code, or checks the one the management software gave.
+func (p *exitPrompt) start(code string) {
+	p.emp, p.err = employes.OpenDefault()
+	if p.err != nil {
+		p.showMessage(msgExitFailed, i18n.Describe(p.err))
+		return
+	}
+	if code == "" {
+		p.askCode(nil)
+	} else {
+		p.checkCode(code)
+	}
+}
+
+// checkCode lets a code with « Sauvegarder » see the offer; a known code
+// without it closes the window at once, as the management software expects.
+func (p *exitPrompt) checkCode(code string) {
+	e, ok, err := p.emp.Allows(code, employes.Sauvegarder)
+	switch {
+	case err != nil:
+		p.askCode(err)
+	case !ok:
+		p.close()
+	default:
+		p.who = e
+		p.offer()
+	}
+}
+
+func (p *exitPrompt) askCode(err error) {
+	entry := widget.NewPasswordEntry()
+	p.setReason(err)
+	submit := func() { p.checkCode(entry.Text) }
+	entry.OnSubmitted = func(string) { submit() }
+	ok := widget.NewButton(i18n.T(msgValidate, nil), submit)
+	ok.Importance = widget.HighImportance
+	dont := widget.NewButton(i18n.T(msgExitDont, nil), p.close)
+	p.setPage(container.NewVBox(
+		heading(i18n.T(msgExitQuestion, nil)),
+		wrapLabel(i18n.T(msgExitAskCode, nil)),
+		widget.NewForm(widget.NewFormItem(i18n.T(msgCodeLabel, nil), entry)),
+		p.reason,
+	), dont, ok)
+	p.win.Canvas().Focus(entry)
+}
+
+// offer lists the connexion's dossiers and shows Emplacement, Nom and the
+// two buttons.
+func (p *exitPrompt) offer() {
+	s, err := connexion.Open(p.conn)
+	if err == nil {
+		p.store = s
+		p.list, err = s.List(context.Background())
+	}
+	if err != nil {
+		p.err = err
+		p.showMessage(msgExitFailed, i18n.Describe(err))
+		return
+	}
+	if len(p.list) == 0 {
+		p.showMessage(msgExitQuestion, i18n.T(msgExitNoDossier, nil))
+		return
+	}
+	p.dest = prefs.Load().Destination
+	if p.dest == "" {
+		p.dest = paths.Backups()
+	}
+	p.name = batch.ExitName(p.list, p.now())
+	dest := widget.NewEntry()
+	dest.SetText(p.dest)
+	dest.OnChanged = func(s string) { p.dest = strings.TrimSpace(s) }
+	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+		p.pickFolder(i18n.T(msgPickFolder, nil), p.dest, dest.SetText)
+	})
+	name := widget.NewEntry()
+	name.SetText(p.name)
+	name.OnChanged = func(s string) { p.name = strings.TrimSpace(s) }
+	hint := msgExitNameMany
+	if len(p.list) == 1 {
+		hint = msgExitNameOne
+	}
+	name.SetPlaceHolder(i18n.T(hint, nil))
+	p.setReason(nil)
+	save := widget.NewButtonWithIcon(i18n.T(msgExitSave, nil), theme.DocumentSaveIcon(), p.save)
+	save.Importance = widget.HighImportance
+	dont := widget.NewButton(i18n.T(msgExitDont, nil), p.close)
+	form := widget.NewForm(
+		widget.NewFormItem(i18n.T(msgExitPlace, nil), container.NewBorder(nil, nil, nil, browse, dest)),
+		widget.NewFormItem(i18n.T(msgExitName, nil), name),
+	)
+	p.setPage(container.NewVBox(
+		heading(i18n.T(msgExitQuestion, nil)),
+		wrapLabel(i18n.N(msgExitWhat, int64(len(p.list)), map[string]any{"Name": p.who.Name})),
+		form, lowLabel(i18n.T(hint, nil)), p.reason,
+	), dont, save)
+}
+
+// save backs up every dossier of the connexion, verified.
+func (p *exitPrompt) save() {
+	if p.running {
+		return
+	}
+	if p.dest == "" {
+		p.setReason(i18n.E(msgNeedDest, nil, nil))
+		return
+	}
+	if fi, err := os.Stat(p.dest); (err != nil || !fi.IsDir()) && p.dest == paths.Backups() {
+		_ = os.MkdirAll(p.dest, 0o755)
+	}
+	dir, fileName, err := batch.ExitTarget(p.dest, p.name, len(p.list))
+	if err != nil {
+		p.setReason(err)
+		return
+	}
+	var numeros []string
+	for _, d := range p.list {
+		numeros = append(numeros, d.Numero)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel, p.running = cancel, true
+	p.run = newRunState()
+	rs := p.run
+	bar := widget.NewProgressBarWithData(rs.fraction)
+	stop := widget.NewButton(i18n.T(msgCancel, nil), cancel)
+	p.setPage(container.NewVBox(heading(i18n.T(msgExitSave, nil)), widget.NewLabelWithData(rs.item), bar,
+		widget.NewLabelWithData(rs.phase), container.NewHBox(widget.NewLabelWithData(rs.bytes), layout.NewSpacer(), widget.NewLabelWithData(rs.remaining))), stop)
+	dest := p.dest
+	p.goWork(func() {
+		items, err := batch.Backup(ctx, batch.Request{
+			Store: p.store, Numeros: numeros, DestDir: dir, Name: fileName, Verify: true,
+			Progress: dossier.Throttle(rs.report, 100*time.Millisecond),
+			Started:  func(i int, n string) { rs.started(i, len(numeros), n) },
+		})
+		cancel()
+		fyne.Do(func() { p.finished(items, err, dest, dir) })
+	})
+}
+
+func (p *exitPrompt) finished(items []batch.Item, err error, dest, dir string) {
+	p.running = false
+	for _, it := range items {
+		if it.Err == nil {
+			p.written = append(p.written, it.Result.Path)
+		}
+	}
+	if err != nil {
+		p.err = err
+		if i18n.Canceled(err) {
+			p.showMessage(resCanceled, i18n.T(resCanceledText, nil))
+			return
+		}
+		p.showMessage(msgExitFailed, i18n.Describe(err))
+		return
+	}
+	_ = prefs.Update(func(pr *prefs.Prefs) { pr.Destination = dest })
+	p.showMessage(resBackupDone, i18n.N(msgExitDone, int64(len(p.written)), map[string]any{"Dir": dir}))
+}
+
+// showMessage shows a title, a text and « Fermer ».
+func (p *exitPrompt) showMessage(title *i18n.Message, text string) {
+	closeButton := widget.NewButton(i18n.T(msgClose, nil), p.close)
+	closeButton.Importance = widget.HighImportance
+	p.setPage(container.NewVBox(heading(i18n.T(title, nil)), wrapLabel(text)), closeButton)
+}
+
+func (p *exitPrompt) setReason(err error) {
+	if err == nil {
+		p.reason.SetText("")
+		p.reason.Hide()
+		return
+	}
+	p.reason.SetText(i18n.Describe(err))
+	p.reason.Show()
+}
+
+// setPage shows content above the buttons, aligned right.
+func (p *exitPrompt) setPage(content fyne.CanvasObject, buttons ...fyne.CanvasObject) {
+	row := container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, buttons...)...)
+	p.win.SetContent(container.NewPadded(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), row), nil, nil, container.NewVScroll(content))))
+}
+
+func (p *exitPrompt) close() {
+	p.closed = true
+	p.win.Close()
+}
+
+func (p *exitPrompt) shutdown() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+	if p.store != nil {
+		p.store.Close()
+	}
+}
+
+func heading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"coffre/assets"
+)
+
+// AppID is Coffre's application id, as in FyneApp.toml.
+const AppID = "fr.coffre.app"
+
+// GUI opens Coffre's windows for the command line (cli.GUI).
+type GUI struct{}
+
+// Wizard opens the wizard on connexion ("" = the last one used, or the
+// default folder) and returns when its window is closed.
+func (GUI) Wizard(connexion string) error {
+	a := newApp()
+	w := newWizard(a, connexion)
+	if dir := screenshotDir(); dir != "" {
+		go takeScreenshots(w, dir)
+	}
+	w.win.ShowAndRun()
+	if w.cancelRun != nil {
+		w.cancelRun()
+	}
+	if w.store != nil {
+		w.store.Close()
+	}
+	return nil
+}
+
+// ExitPrompt opens the exit-time window and returns when it is closed: nil
+// when nothing was asked of it or the backup succeeded, the backup's error
+// otherwise.
+func (GUI) ExitPrompt(connexion, employe string) error {
+	a := newApp()
+	p := newExitPrompt(a, connexion)
+	p.start(employe)
+	if p.closed {
+		return nil // a code without the backup right: nothing to show
+	}
+	if dir := screenshotDir(); dir != "" {
+		go takeExitScreenshot(p, dir)
+	}
+	p.win.ShowAndRun()
+	p.shutdown()
+	return p.err
+}
+
+func newApp() fyne.App {
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("coffre.png", assets.IconPNG))
+	return a
+}

@@ -1,0 +1,370 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"coffre/internal/batch"
+	"coffre/internal/catalogue"
+	"coffre/internal/cli"
+	"coffre/internal/dossier"
+	"coffre/internal/i18n"
+	"coffre/internal/pack"
+	"coffre/internal/paths"
+	"coffre/internal/restore"
+	"coffre/internal/store"
+	"coffre/internal/verify"
+)
+
+// inputKind says what an operation works on.
+type inputKind int
+
+const (
+	fromDossiers inputKind = iota // dossiers of the connexion
+	fromFiles                     // backup files
+)
+
+// operation is one entry of the Opération step. The wizard's steps read
+// these fields; adding an operation is adding an entry to operations.
+type operation struct {
+	id    string
+	label *i18n.Message
+	help  *i18n.Message
+	input inputKind
+	// single: exactly one file; numero: choose the number to restore under.
+	single, numero bool
+	// verifyAfter: « Vérifier après » applies. destination: folder, file
+	// name and encryption. replace: may replace a dossier. level: quick or
+	// full verification.
+	verifyAfter, destination, replace, level bool
+	// check validates the Options step beyond the common fields.
+	check   func(w *wizard) error
+	summary func(w *wizard) []line
+	run     func(ctx context.Context, j *job) outcome
+}
+
+// line is one sentence of the summary or the result; warn shows it in the
+// warning colour.
+type line struct {
+	text string
+	warn bool
+}
+
+// job is what an operation runs with, copied from the wizard so that the
+// working goroutine never reads widgets or wizard state.
+type job struct {
+	o        Options
+	store    store.Store
+	infos    map[string]dossier.Info
+	entries  map[string]catalogue.Entry
+	plan     *restore.Plan
+	progress dossier.Progress
+	// started tells which item (of total) starts, with its label.
+	started func(index, total int, label string)
+}
+
+// outcome is an operation's result, for the Résultat step.
+type outcome struct {
+	title *i18n.Message
+	lines []line
+	text  string // monospace block (a manifest)
+	dir   string // what « Ouvrir le dossier » opens
+	err   error
+}
+
+var (
+	opLabelBackup  = &i18n.Message{ID: "UIOpSauvegarde", Other: "Sauvegarde"}
+	opHelpBackup   = &i18n.Message{ID: "UIOpSauvegardeAide", Other: "Copie complète et compressée des dossiers choisis dans des fichiers .pbf."}
+	opLabelRestore = &i18n.Message{ID: "UIOpRestauration", Other: "Restauration"}
+	opHelpRestore  = &i18n.Message{ID: "UIOpRestaurationAide", Other: "Remet un dossier dans la connexion à partir d'une sauvegarde (.pbf)."}
+	opLabelVerify  = &i18n.Message{ID: "UIOpVerification", Other: "Vérification"}
+	opHelpVerify   = &i18n.Message{ID: "UIOpVerificationAide", Other: "Contrôle qu'une sauvegarde est complète et lisible : sommes de contrôle, base, totaux."}
+	opLabelContent = &i18n.Message{ID: "UIOpContenu", Other: "Contenu d'une sauvegarde"}
+	opHelpContent  = &i18n.Message{ID: "UIOpContenuAide", Other: "Montre ce que contient une sauvegarde avant de la restaurer."}
+
+	resBackupDone   = &i18n.Message{ID: "UIResSauvegardeOK", Other: "Sauvegarde terminée"}
+	resRestoreDone  = &i18n.Message{ID: "UIResRestaurationOK", Other: "Restauration terminée"}
+	resVerifyDone   = &i18n.Message{ID: "UIResVerificationOK", Other: "Vérification réussie"}
+	resContentDone  = &i18n.Message{ID: "UIResContenuOK", Other: "Contenu de la sauvegarde"}
+	resFailed       = &i18n.Message{ID: "UIResEchec", Other: "L'opération a échoué"}
+	resCanceled     = &i18n.Message{ID: "UIResAnnulee", Other: "Opération annulée"}
+	resCanceledText = &i18n.Message{ID: "UIResAnnuleeTexte", Other: "Rien n'a été écrit : aucun fichier partiel n'est resté."}
+
+	sumBackupInto   = &i18n.Message{ID: "UIResumeSauvegardeVers", One: "{{.Count}} dossier sera sauvegardé dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront sauvegardés dans « {{.Dir}} » :"}
+	sumBackupItem   = &i18n.Message{ID: "UIResumeSauvegardeFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} → {{.File}}"}
+	sumVerifyAfter  = &i18n.Message{ID: "UIResumeVerifierApres", Other: "Chaque fichier sera relu et vérifié après écriture."}
+	sumNoVerify     = &i18n.Message{ID: "UIResumeSansVerification", Other: "Les fichiers ne seront pas relus après écriture (« Vérifier après » n'est pas coché)."}
+	sumEncrypted    = &i18n.Message{ID: "UIResumeChiffre", Other: "Les fichiers seront chiffrés : sans la phrase secrète, personne ne pourra les restaurer, pas même vous."}
+	sumNothingOver  = &i18n.Message{ID: "UIResumeRienRemplace", Other: "Rien ne sera remplacé : si un fichier du même nom existe, le nouveau reçoit un suffixe (_2, _3…)."}
+	sumRestoreFrom  = &i18n.Message{ID: "UIResumeRestaurerDepuis", Other: "La sauvegarde « {{.File}} » (dossier {{.Numero}} {{.Nom}} — {{.RaisonSociale}}, du {{.When}}) sera restaurée dans « {{.Conn}} »."}
+	sumRestoreAs    = &i18n.Message{ID: "UIResumeRestaurerSous", Other: "Elle deviendra le dossier n° {{.Numero}} : fichier {{.File}}."}
+	sumReplaces     = &i18n.Message{ID: "UIResumeRemplace", Other: "Le dossier n° {{.Numero}} actuel ({{.Nom}} — {{.RaisonSociale}}) sera REMPLACÉ. Une sauvegarde de sécurité vérifiée en sera faite avant, dans « {{.Dir}} »."}
+	sumNoReplace    = &i18n.Message{ID: "UIResumeAucunRemplacement", Other: "Aucun dossier existant ne sera remplacé."}
+	sumRestoreCheck = &i18n.Message{ID: "UIResumeRestaurerControle", Other: "La copie est d'abord extraite à côté et contrôlée (base, nombres de lignes, totaux) ; la connexion n'est modifiée qu'à la fin."}
+	sumVerifyFiles  = &i18n.Message{ID: "UIResumeVerifierFichiers", One: "{{.Count}} fichier sera vérifié ({{.Level}}) :", Other: "{{.Count}} fichiers seront vérifiés ({{.Level}}) :"}
+	sumContentFiles = &i18n.Message{ID: "UIResumeContenuFichiers", One: "Le contenu de {{.Count}} fichier sera affiché :", Other: "Le contenu de {{.Count}} fichiers sera affiché :"}
+	sumFileItem     = &i18n.Message{ID: "UIResumeFichier", Other: "• {{.File}}"}
+	sumReadOnly     = &i18n.Message{ID: "UIResumeLectureSeule", Other: "Rien ne sera modifié : les fichiers sont seulement lus."}
+	levelQuick      = &i18n.Message{ID: "UINiveauRapide", Other: "niveau rapide"}
+	levelFull       = &i18n.Message{ID: "UINiveauComplet", Other: "niveau complet"}
+
+	outBackupFile  = &i18n.Message{ID: "UIResultatSauvegarde", Other: "{{.Numero}} → {{.File}} ({{.Size}}, en {{.Duration}}{{.Verified}})"}
+	outVerified    = &i18n.Message{ID: "UIResultatVerifiee", Other: ", vérifiée"}
+	outBackupError = &i18n.Message{ID: "UIResultatSauvegardeErreur", Other: "{{.Numero}} : {{.Error}}"}
+	outSessions    = &i18n.Message{ID: "UIResultatSessions", Other: "Attention : le dossier {{.Numero}} était ouvert pendant la sauvegarde ({{.Sessions}}). La sauvegarde est cohérente mais ne contient pas ce qui n'était pas encore enregistré."}
+	outSession     = &i18n.Message{ID: "UIResultatSession", Other: "{{.Programme}} sur {{.Poste}}"}
+	outRestored    = &i18n.Message{ID: "UIResultatRestaure", Other: "Dossier n° {{.Numero}} restauré : {{.File}}, en {{.Duration}}."}
+	outSafety      = &i18n.Message{ID: "UIResultatSecurite", Other: "Sauvegarde de sécurité de l'ancien dossier : {{.File}}"}
+	outWarning     = &i18n.Message{ID: "UIResultatAttention", Other: "Attention : {{.Text}}"}
+	outVerifyOK    = &i18n.Message{ID: "UIResultatVerification", Other: "{{.File}} : correct ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}} tables, {{.Exercices}} exercices, en {{.Duration}}."}
+	outVerifyBad   = &i18n.Message{ID: "UIResultatVerificationErreur", Other: "{{.File}} : {{.Error}}"}
+)
+
+// operations is the Opération step's list, in display order.
+var operations = []*operation{
+	{id: "sauvegarde", label: opLabelBackup, help: opHelpBackup, input: fromDossiers,
+		verifyAfter: true, destination: true, summary: backupSummary, run: runBackup},
+	{id: "restauration", label: opLabelRestore, help: opHelpRestore, input: fromFiles,
+		single: true, numero: true, replace: true, check: restoreCheck, summary: restoreSummary, run: runRestore},
+	{id: "verification", label: opLabelVerify, help: opHelpVerify, input: fromFiles,
+		level: true, summary: verifySummary, run: runVerify},
+	{id: "contenu", label: opLabelContent, help: opHelpContent, input: fromFiles,
+		summary: contentSummary, run: runContent},
+}
+
+func operationByID(id string) *operation {
+	for _, op := range operations {
+		if op.id == id {
+			return op
+		}
+	}
+	return nil
+}
+
+func backupSummary(w *wizard) []line {
+	o := &w.opts
+	out := []line{{text: i18n.N(sumBackupInto, int64(len(o.Dossiers)), map[string]any{"Dir": o.DestDir})}}
+	for _, n := range o.Dossiers {
+		d := w.info(n)
+		name := dossier.BackupName(d.Numero, d.Nom, w.now())
+		if len(o.Dossiers) == 1 && o.Name != "" {
+			name = o.Name
+		}
+		out = append(out, line{text: i18n.T(sumBackupItem, map[string]any{
+			"Numero": d.Numero, "Nom": d.Nom, "RaisonSociale": d.RaisonSociale, "File": name + dossier.ExtPBF})})
+	}
+	if o.VerifyAfter {
+		out = append(out, line{text: i18n.T(sumVerifyAfter, nil)})
+	} else {
+		out = append(out, line{text: i18n.T(sumNoVerify, nil), warn: true})
+	}
+	if o.Encrypt {
+		out = append(out, line{text: i18n.T(sumEncrypted, nil), warn: true})
+	}
+	return append(out, line{text: i18n.T(sumNothingOver, nil)})
+}
+
+func runBackup(ctx context.Context, j *job) outcome {
+	o := j.o
+	items, err := batch.Backup(ctx, batch.Request{
+		Store: j.store, Numeros: o.Dossiers, DestDir: o.DestDir, Name: o.Name,
+		Verify: o.VerifyAfter, Passphrase: o.Passphrase, Progress: j.progress,
+		Started: func(i int, n string) {
+			d := j.infos[n]
+			j.started(i, len(o.Dossiers), strings.TrimSpace(d.Numero+" "+d.Nom))
+		},
+	})
+	out := outcome{title: resBackupDone, dir: o.DestDir, err: err}
+	for _, it := range items {
+		if it.Err != nil {
+			out.lines = append(out.lines, line{text: i18n.T(outBackupError, map[string]any{"Numero": it.Numero, "Error": i18n.Describe(it.Err)}), warn: true})
+			continue
+		}
+		r := it.Result
+		v := ""
+		if r.Verified {
+			v = i18n.T(outVerified, nil)
+		}
+		out.lines = append(out.lines, line{text: i18n.T(outBackupFile, map[string]any{
+			"Numero": it.Numero, "File": r.Path, "Size": i18n.Bytes(r.Size), "Duration": i18n.Duration(r.Duration), "Verified": v})})
+		if len(r.Sessions) > 0 {
+			var names []string
+			for _, s := range r.Sessions {
+				names = append(names, i18n.T(outSession, map[string]any{"Programme": s.Programme, "Poste": s.Poste}))
+			}
+			out.lines = append(out.lines, line{text: i18n.T(outSessions, map[string]any{"Numero": it.Numero, "Sessions": strings.Join(names, ", ")}), warn: true})
+		}
+	}
+	return out
+}
+
+// restoreRequest is the engine request the wizard's choices make.
+func restoreRequest(o *Options, s store.Store) restore.Request {
+	return restore.Request{
+		File: firstFile(o), Passphrase: o.Passphrase, Store: s, Numero: o.Numero,
+		Replace: o.Replace, OtherDossier: o.OtherDossier, SafetyDir: paths.Safety(),
+	}
+}
+
+func firstFile(o *Options) string {
+	if len(o.Files) == 0 {
+		return ""
+	}
+	return o.Files[0]
+}
+
+// restoreCheck asks the engine for the plan: it reads the file (with its
+// passphrase) and refuses a number already taken without « Remplacer ».
+func restoreCheck(w *wizard) error {
+	plan, err := restore.MakePlan(context.Background(), restoreRequest(&w.opts, w.store))
+	if err != nil {
+		return err
+	}
+	w.plan = &plan
+	return nil
+}
+
+func restoreSummary(w *wizard) []line {
+	p := w.plan
+	if p == nil {
+		return nil
+	}
+	id := p.Input.Identity
+	when := "—"
+	if p.Input.Manifest != nil {
+		when = i18n.DateTime(p.Input.Manifest.CreatedAt)
+	}
+	out := []line{
+		{text: i18n.T(sumRestoreFrom, map[string]any{"File": filepath.Base(p.Input.Path), "Numero": id.Numero, "Nom": id.Nom,
+			"RaisonSociale": id.RaisonSociale, "When": when, "Conn": w.opts.RememberedConnexion()})},
+		{text: i18n.T(sumRestoreAs, map[string]any{"Numero": p.Numero, "File": dossier.DBName(p.Numero, p.Nom) + dossier.ExtDB})},
+	}
+	if r := p.Replaces; r != nil {
+		out = append(out, line{text: i18n.T(sumReplaces, map[string]any{"Numero": r.Numero, "Nom": r.Nom, "RaisonSociale": r.RaisonSociale, "Dir": paths.Safety()}), warn: true})
+	} else {
+		out = append(out, line{text: i18n.T(sumNoReplace, nil)})
+	}
+	for _, n := range p.Notes {
+		out = append(out, line{text: n})
+	}
+	return append(out, line{text: i18n.T(sumRestoreCheck, nil)})
+}
+
+func runRestore(ctx context.Context, j *job) outcome {
+	req := restoreRequest(&j.o, j.store)
+	req.Progress = j.progress
+	id := j.entries[req.File].Identity()
+	j.started(0, 1, strings.TrimSpace(id.Numero+" "+id.Nom))
+	res, err := restore.Run(ctx, req)
+	out := outcome{title: resRestoreDone, err: err}
+	if !j.o.ODBC {
+		out.dir = j.o.Folder
+	}
+	if err != nil {
+		return out
+	}
+	for _, n := range res.Notes {
+		out.lines = append(out.lines, line{text: n})
+	}
+	out.lines = append(out.lines, line{text: i18n.T(outRestored, map[string]any{"Numero": res.Numero, "File": res.Path, "Duration": i18n.Duration(res.Duration)})})
+	if res.SafetyBackup != "" {
+		out.lines = append(out.lines, line{text: i18n.T(outSafety, map[string]any{"File": res.SafetyBackup})})
+	}
+	for _, wr := range res.Warnings {
+		out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
+	}
+	return out
+}
+
+func fileList(o *Options) []line {
+	var out []line
+	for _, f := range o.Files {
+		out = append(out, line{text: i18n.T(sumFileItem, map[string]any{"File": f})})
+	}
+	return out
+}
+
+func level(complete bool) string {
+	if complete {
+		return i18n.T(levelFull, nil)
+	}
+	return i18n.T(levelQuick, nil)
+}
+
+func verifySummary(w *wizard) []line {
+	o := &w.opts
+	out := []line{{text: i18n.N(sumVerifyFiles, int64(len(o.Files)), map[string]any{"Level": level(o.Complete)})}}
+	out = append(out, fileList(o)...)
+	return append(out, line{text: i18n.T(sumReadOnly, nil)})
+}
+
+func runVerify(ctx context.Context, j *job) outcome {
+	out := outcome{title: resVerifyDone, dir: filepath.Dir(firstFile(&j.o))}
+	failed := 0
+	for i, f := range j.o.Files {
+		j.started(i, len(j.o.Files), filepath.Base(f))
+		rep, err := verify.File(ctx, f, verify.Options{Passphrase: j.o.Passphrase, Complete: j.o.Complete, Progress: j.progress})
+		if i18n.Canceled(err) {
+			out.err = err
+			return out
+		}
+		if err != nil {
+			failed++
+			out.err = err
+			out.lines = append(out.lines, line{text: i18n.T(outVerifyBad, map[string]any{"File": filepath.Base(f), "Error": i18n.Describe(err)}), warn: true})
+			continue
+		}
+		out.lines = append(out.lines, line{text: i18n.T(outVerifyOK, map[string]any{
+			"File": filepath.Base(f), "Level": level(j.o.Complete), "Dossier": rep.Manifest.Dossier.Base(),
+			"Tables": len(rep.Stats.Tables), "Exercices": len(rep.Stats.Exercices), "Duration": i18n.Duration(rep.Duration)})})
+		for _, wr := range rep.Warnings {
+			out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
+		}
+	}
+	if failed > 0 && len(j.o.Files) > 1 {
+		out.err = errSomeChecksFailed(failed, out.err)
+	}
+	return out
+}
+
+var msgChecksFailed = &i18n.Message{ID: "UIVerificationsEchouees", One: "{{.Count}} fichier n'a pas passé la vérification.", Other: "{{.Count}} fichiers n'ont pas passé la vérification."}
+
+func errSomeChecksFailed(n int, cause error) error {
+	return i18n.E(msgChecksFailed, map[string]any{"Count": n}, cause)
+}
+
+func contentSummary(w *wizard) []line {
+	o := &w.opts
+	out := []line{{text: i18n.N(sumContentFiles, int64(len(o.Files)), nil)}}
+	out = append(out, fileList(o)...)
+	return append(out, line{text: i18n.T(sumReadOnly, nil)})
+}
+
+func runContent(ctx context.Context, j *job) outcome {
+	out := outcome{title: resContentDone, dir: filepath.Dir(firstFile(&j.o))}
+	var buf bytes.Buffer
+	for i, f := range j.o.Files {
+		j.started(i, len(j.o.Files), filepath.Base(f))
+		m, err := pack.Inspect(ctx, f, pack.ReadOptions{Passphrase: j.o.Passphrase, Progress: j.progress, Dossier: filepath.Base(f)})
+		if err != nil {
+			out.err = err
+			return out
+		}
+		if i > 0 {
+			buf.WriteString("\n\n")
+		}
+		var size int64
+		if fi, err := os.Stat(f); err == nil {
+			size = fi.Size()
+		}
+		if err := cli.WriteManifest(&buf, filepath.Base(f), size, m); err != nil {
+			out.err = err
+			return out
+		}
+	}
+	out.text = buf.String()
+	return out
+}

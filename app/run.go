@@ -1,0 +1,195 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"coffre/internal/catalogue"
+	"coffre/internal/cli"
+	"coffre/internal/dossier"
+	"coffre/internal/i18n"
+	"coffre/internal/prefs"
+)
+
+var (
+	msgRunItem      = &i18n.Message{ID: "UIExecutionElement", Other: "{{.Label}} ({{.N}} sur {{.Total}})"}
+	msgRunPhase     = &i18n.Message{ID: "UIExecutionPhase", Other: "Étape en cours : {{.Phase}}"}
+	msgRunBytes     = &i18n.Message{ID: "UIExecutionOctets", Other: "{{.Done}} sur {{.Total}}"}
+	msgRunRemaining = &i18n.Message{ID: "UIExecutionRestant", Other: "Temps restant : environ {{.Duration}}"}
+	msgRunEstimate  = &i18n.Message{ID: "UIExecutionEstimation", Other: "Temps restant : estimation…"}
+	msgRunStarting  = &i18n.Message{ID: "UIExecutionDemarrage", Other: "Démarrage…"}
+	msgRunCancelTip = &i18n.Message{ID: "UIExecutionAnnulerAide", Other: "« Annuler » arrête l'opération proprement : aucun fichier à moitié écrit ne reste."}
+	msgOpenFolder   = &i18n.Message{ID: "UIOuvrirDossier", Other: "Ouvrir le dossier"}
+	msgNewOperation = &i18n.Message{ID: "UINouvelleOperation", Other: "Nouvelle opération"}
+	msgQuit         = &i18n.Message{ID: "UIQuitter", Other: "Quitter"}
+)
+
+// runState is the Exécution step's display. The work goroutine writes only
+// the bindings, which hand their changes to the UI goroutine.
+type runState struct {
+	fraction  binding.Float
+	item      binding.String
+	phase     binding.String
+	bytes     binding.String
+	remaining binding.String
+
+	mu         sync.Mutex // the estimate's state, touched by the work goroutine
+	cur        dossier.Phase
+	phaseStart time.Time
+}
+
+func newRunState() *runState {
+	rs := &runState{
+		fraction: binding.NewFloat(), item: binding.NewString(), phase: binding.NewString(),
+		bytes: binding.NewString(), remaining: binding.NewString(),
+	}
+	_ = rs.item.Set(i18n.T(msgRunStarting, nil))
+	return rs
+}
+
+func (rs *runState) started(index, total int, label string) {
+	_ = rs.item.Set(i18n.T(msgRunItem, map[string]any{"Label": label, "N": index + 1, "Total": total}))
+	_ = rs.fraction.Set(0)
+	_ = rs.bytes.Set("")
+	_ = rs.remaining.Set("")
+}
+
+// report shows one progress event: the phase, the bytes and, once a tenth
+// of the phase is done, an estimate of the time it still needs.
+func (rs *runState) report(e dossier.Event) {
+	rs.mu.Lock()
+	if e.Phase != rs.cur {
+		rs.cur, rs.phaseStart = e.Phase, time.Now()
+	}
+	elapsed := time.Since(rs.phaseStart)
+	rs.mu.Unlock()
+	_ = rs.phase.Set(i18n.T(msgRunPhase, map[string]any{"Phase": cli.PhaseLabel(e.Phase)}))
+	if e.Total <= 0 {
+		_ = rs.bytes.Set(i18n.Bytes(e.Done))
+		return
+	}
+	f := float64(e.Done) / float64(e.Total)
+	_ = rs.fraction.Set(f)
+	_ = rs.bytes.Set(i18n.T(msgRunBytes, map[string]any{"Done": i18n.Bytes(e.Done), "Total": i18n.Bytes(e.Total)}))
+	if f < 0.1 || elapsed < 300*time.Millisecond {
+		_ = rs.remaining.Set(i18n.T(msgRunEstimate, nil))
+		return
+	}
+	left := time.Duration(float64(elapsed) * (1 - f) / f)
+	_ = rs.remaining.Set(i18n.T(msgRunRemaining, map[string]any{"Duration": i18n.Duration(left)}))
+}
+
+func runView(w *wizard) fyne.CanvasObject {
+	w.run = newRunState()
+	rs := w.run
+	bar := widget.NewProgressBarWithData(rs.fraction)
+	item := widget.NewLabelWithData(rs.item)
+	item.TextStyle.Bold = true
+	item.Truncation = fyne.TextTruncateEllipsis
+	phase := widget.NewLabelWithData(rs.phase)
+	bytes := widget.NewLabelWithData(rs.bytes)
+	remaining := widget.NewLabelWithData(rs.remaining)
+	tip := lowLabel(i18n.T(msgRunCancelTip, nil))
+	return container.NewVBox(
+		widget.NewLabelWithStyle(i18n.T(w.op().label, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		item, bar, phase, container.NewHBox(bytes, layout.NewSpacer(), remaining), widget.NewSeparator(), tip)
+}
+
+// startRun runs the operation off the UI goroutine. Annuler cancels its
+// context; the Résultat step follows on the UI goroutine.
+func startRun(w *wizard) {
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancelRun = cancel
+	w.running = true
+	w.updateButtons()
+	op := w.op()
+	j := &job{
+		o: w.opts, store: w.store, plan: w.plan,
+		infos:   map[string]dossier.Info{},
+		entries: map[string]catalogue.Entry{},
+		started: w.run.started,
+	}
+	j.progress = dossier.Throttle(w.run.report, 100*time.Millisecond)
+	if hook := w.onEvent; hook != nil {
+		throttled := j.progress
+		j.progress = func(e dossier.Event) { hook(e); throttled(e) }
+	}
+	for _, d := range w.dossiers {
+		j.infos[d.Numero] = d
+	}
+	for _, e := range w.files {
+		j.entries[e.Path] = e
+	}
+	w.goWork(func() {
+		out := op.run(ctx, j)
+		cancel()
+		fyne.Do(func() { w.finish(out) })
+	})
+}
+
+// finish shows the result of the work.
+func (w *wizard) finish(out outcome) {
+	w.running = false
+	w.cancelRun = nil
+	w.result = out
+	if out.err == nil && w.op().destination {
+		_ = prefs.Update(func(p *prefs.Prefs) { p.Destination = w.opts.DestDir })
+	}
+	w.show(stepIdxResult)
+}
+
+func resultView(w *wizard) fyne.CanvasObject {
+	out := w.result
+	icon := widget.NewIcon(theme.ConfirmIcon())
+	title := widget.NewLabelWithStyle(i18n.T(out.title, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	box := container.NewVBox()
+	switch {
+	case errors.Is(out.err, context.Canceled):
+		icon.SetResource(theme.InfoIcon())
+		title.SetText(i18n.T(resCanceled, nil))
+		box.Add(wrapLabel(i18n.T(resCanceledText, nil)))
+	case out.err != nil:
+		icon.SetResource(theme.ErrorIcon())
+		title.SetText(i18n.T(resFailed, nil))
+		title.Importance = widget.DangerImportance
+		msg := wrapLabel(i18n.Describe(out.err))
+		msg.Importance = widget.DangerImportance
+		box.Add(msg)
+	default:
+		title.Importance = widget.SuccessImportance
+		icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	}
+	for _, l := range out.lines {
+		lb := wrapLabel(l.text)
+		if l.warn {
+			lb.Importance = widget.WarningImportance
+		}
+		box.Add(lb)
+	}
+	if out.text != "" {
+		txt := widget.NewLabel(out.text)
+		txt.TextStyle.Monospace = true
+		box.Add(txt)
+	}
+	var buttons []fyne.CanvasObject
+	if out.dir != "" {
+		dir := out.dir
+		buttons = append(buttons, widget.NewButtonWithIcon(i18n.T(msgOpenFolder, nil), theme.FolderOpenIcon(), func() { w.openFolder(dir) }))
+	}
+	buttons = append(buttons,
+		widget.NewButtonWithIcon(i18n.T(msgNewOperation, nil), theme.ContentRedoIcon(), w.restart),
+		layout.NewSpacer(),
+		widget.NewButtonWithIcon(i18n.T(msgQuit, nil), theme.LogoutIcon(), func() { w.win.Close() }))
+	head := container.NewBorder(nil, nil, icon, nil, title)
+	return container.NewBorder(head, container.NewVBox(widget.NewSeparator(), container.NewHBox(buttons...)), nil, nil, container.NewScroll(box))
+}

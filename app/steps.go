@@ -1,0 +1,434 @@
+package app
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"coffre/internal/backup"
+	"coffre/internal/connexion"
+	"coffre/internal/dossier"
+	"coffre/internal/i18n"
+	"coffre/internal/paths"
+	"coffre/internal/prefs"
+)
+
+var (
+	msgLocal          = &i18n.Message{ID: "UIConnexionLocale", Other: "Dossiers locaux"}
+	msgODBC           = &i18n.Message{ID: "UIConnexionODBC", Other: "Serveur SQL (ODBC)"}
+	msgLocalFolder    = &i18n.Message{ID: "UIConnexionDossier", Other: "Dossier où se trouvent les dossiers comptables (fichiers 001NOM.db) :"}
+	msgLocalDefault   = &i18n.Message{ID: "UIConnexionDefaut", Other: "Emplacement habituel : {{.Dir}}"}
+	msgBrowse         = &i18n.Message{ID: "UIParcourir", Other: "Parcourir…"}
+	msgServer         = &i18n.Message{ID: "UIServeur", Other: "DSN ou serveur"}
+	msgServerHint     = &i18n.Message{ID: "UIServeurAide", Other: "nom de la source ODBC, ou chaîne Driver=…;Server=…"}
+	msgUser           = &i18n.Message{ID: "UIUtilisateur", Other: "Utilisateur"}
+	msgPassword       = &i18n.Message{ID: "UIMotDePasse", Other: "Mot de passe"}
+	msgTestConn       = &i18n.Message{ID: "UITesterConnexion", Other: "Tester la connexion"}
+	msgConnOK         = &i18n.Message{ID: "UIConnexionReussie", One: "Connexion réussie : {{.Count}} dossier trouvé.", Other: "Connexion réussie : {{.Count}} dossiers trouvés."}
+	msgNeedFolder     = &i18n.Message{ID: "UIDossierRequis", Other: "Indiquez le dossier où se trouvent les dossiers comptables."}
+	msgFolderMissing  = &i18n.Message{ID: "UIDossierAbsent", Other: "Le dossier « {{.Dir}} » n'existe pas."}
+	msgNeedServer     = &i18n.Message{ID: "UIServeurRequis", Other: "Indiquez le DSN ou le serveur."}
+	msgOperationLabel = &i18n.Message{ID: "UIQuelleOperation", Other: "Que voulez-vous faire ?"}
+	msgVerifyAfter    = &i18n.Message{ID: "UIVerifierApres", Other: "Vérifier après (relire chaque fichier écrit et le contrôler)"}
+	msgNeedOperation  = &i18n.Message{ID: "UIOperationRequise", Other: "Choisissez une opération."}
+)
+
+// connexionView: a folder of dossiers, or an ODBC server.
+func connexionView(w *wizard) fyne.CanvasObject {
+	o := &w.opts
+	folder := widget.NewEntry()
+	folder.SetText(o.Folder)
+	folder.OnChanged = func(s string) { o.Folder = strings.TrimSpace(s) }
+	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+		w.pickFolder(i18n.T(msgPickFolder, nil), o.Folder, folder.SetText)
+	})
+	hint := widget.NewLabel(i18n.T(msgLocalDefault, map[string]any{"Dir": paths.Dossiers()}))
+	hint.Importance = widget.LowImportance
+	hint.Wrapping = fyne.TextWrapWord
+	local := container.NewVBox(wrapLabel(i18n.T(msgLocalFolder, nil)), container.NewBorder(nil, nil, nil, browse, folder), hint)
+
+	server := widget.NewEntry()
+	server.SetPlaceHolder(i18n.T(msgServerHint, nil))
+	server.SetText(o.ODBCServer)
+	server.OnChanged = func(s string) { o.ODBCServer = s }
+	user := widget.NewEntry()
+	user.SetText(o.ODBCUser)
+	user.OnChanged = func(s string) { o.ODBCUser = s }
+	pass := widget.NewPasswordEntry()
+	pass.SetText(o.ODBCPassword)
+	pass.OnChanged = func(s string) { o.ODBCPassword = s }
+	result := wrapLabel("")
+	result.Hide()
+	test := widget.NewButtonWithIcon(i18n.T(msgTestConn, nil), theme.SearchIcon(), func() {
+		err := testConnexion(o)
+		result.Show()
+		if err != nil {
+			result.Importance = widget.DangerImportance
+			result.SetText(i18n.Describe(err))
+			return
+		}
+		result.Importance = widget.SuccessImportance
+		result.SetText(i18n.N(msgConnOK, int64(len(w.dossiers)), nil))
+	})
+	form := widget.NewForm(
+		widget.NewFormItem(i18n.T(msgServer, nil), server),
+		widget.NewFormItem(i18n.T(msgUser, nil), user),
+		widget.NewFormItem(i18n.T(msgPassword, nil), pass),
+	)
+	odbc := container.NewVBox(form, container.NewHBox(test), result)
+
+	localText, odbcText := i18n.T(msgLocal, nil), i18n.T(msgODBC, nil)
+	kind := widget.NewRadioGroup([]string{localText, odbcText}, nil)
+	kind.Horizontal = true
+	kind.Required = true
+	kind.OnChanged = func(s string) {
+		o.ODBC = s == odbcText
+		if o.ODBC {
+			local.Hide()
+			odbc.Show()
+		} else {
+			odbc.Hide()
+			local.Show()
+		}
+	}
+	if o.ODBC {
+		kind.SetSelected(odbcText)
+	} else {
+		kind.SetSelected(localText)
+	}
+	return container.NewVScroll(container.NewVBox(kind, widget.NewSeparator(), local, odbc))
+}
+
+// testConnexion opens the connexion the options describe and closes it.
+func testConnexion(o *Options) error {
+	if err := connexionFieldsError(o); err != nil {
+		return err
+	}
+	s, err := connexion.Open(o.Connexion())
+	if err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+func connexionFieldsError(o *Options) error {
+	if o.ODBC {
+		if strings.TrimSpace(o.ODBCServer) == "" {
+			return i18n.E(msgNeedServer, nil, nil)
+		}
+		return nil
+	}
+	if o.Folder == "" {
+		return i18n.E(msgNeedFolder, nil, nil)
+	}
+	if fi, err := os.Stat(o.Folder); err != nil || !fi.IsDir() {
+		if o.Folder == paths.Dossiers() {
+			return nil // the default folder is created on first use
+		}
+		return i18n.E(msgFolderMissing, map[string]any{"Dir": o.Folder}, dossier.ErrNotFound)
+	}
+	return nil
+}
+
+// connexionValidate opens the connexion and lists its dossiers.
+func connexionValidate(w *wizard) error {
+	if err := connexionFieldsError(&w.opts); err != nil {
+		return err
+	}
+	s, err := connexion.Open(w.opts.Connexion())
+	if err != nil {
+		return err
+	}
+	if w.store != nil {
+		w.store.Close()
+	}
+	w.store = s
+	if err := w.loadDossiers(); err != nil {
+		return err
+	}
+	_ = prefs.Update(func(p *prefs.Prefs) { p.Connexion = w.opts.RememberedConnexion() })
+	return nil
+}
+
+// loadDossiers lists the connexion's dossiers with their last backup, looked
+// for in the default folder and the remembered destination.
+func (w *wizard) loadDossiers() error {
+	if w.store == nil {
+		return nil
+	}
+	list, err := connexion.List(context.Background(), w.store, connexion.DefaultBackupDirs(w.opts.DestDir))
+	if err != nil {
+		return err
+	}
+	w.dossiers = list
+	return nil
+}
+
+// operationView lists the operations (data) and « Vérifier après ».
+func operationView(w *wizard) fyne.CanvasObject {
+	o := &w.opts
+	var labels []string
+	for _, op := range operations {
+		labels = append(labels, i18n.T(op.label, nil))
+	}
+	help := wrapLabel("")
+	help.Importance = widget.LowImportance
+	verifyAfter := widget.NewCheck(i18n.T(msgVerifyAfter, nil), func(b bool) { o.VerifyAfter = b })
+	verifyAfter.SetChecked(o.VerifyAfter)
+	radio := widget.NewRadioGroup(labels, nil)
+	radio.Required = true
+	radio.OnChanged = func(s string) {
+		for i, l := range labels {
+			if l != s {
+				continue
+			}
+			op := operations[i]
+			if o.Operation != op.id {
+				o.Dossiers, o.Files, o.Numero, o.Passphrase, o.Passphrase2 = nil, nil, "", "", ""
+			}
+			o.Operation = op.id
+			help.SetText(i18n.T(op.help, nil))
+			if op.verifyAfter {
+				verifyAfter.Enable()
+			} else {
+				verifyAfter.Disable()
+			}
+		}
+	}
+	radio.SetSelected(i18n.T(w.op().label, nil))
+	return container.NewVScroll(container.NewVBox(wrapLabel(i18n.T(msgOperationLabel, nil)), radio, help, widget.NewSeparator(), verifyAfter))
+}
+
+func operationValidate(w *wizard) error {
+	if operationByID(w.opts.Operation) == nil {
+		return i18n.E(msgNeedOperation, nil, nil)
+	}
+	return nil
+}
+
+var (
+	msgDestDir      = &i18n.Message{ID: "UIDestination", Other: "Dossier de destination"}
+	msgFileName     = &i18n.Message{ID: "UINomFichier", Other: "Nom du fichier"}
+	msgFileNameHint = &i18n.Message{ID: "UINomFichierAide", Other: "Sans extension : « .pbf » est ajouté."}
+	msgManyNames    = &i18n.Message{ID: "UINomsAutomatiques", Other: "Plusieurs dossiers : chacun reçoit son propre nom, 001-SOC_AAAAMMJJ_HHMM.pbf."}
+	msgEncrypt      = &i18n.Message{ID: "UIChiffrer", Other: "Chiffrer la sauvegarde avec une phrase secrète"}
+	msgPass1        = &i18n.Message{ID: "UIPhraseSecrete", Other: "Phrase secrète"}
+	msgPass2        = &i18n.Message{ID: "UIPhraseSecreteConfirmation", Other: "Confirmation"}
+	msgPassWarn     = &i18n.Message{ID: "UIPhraseSecreteAvertissement", Other: "Notez-la en lieu sûr : sans elle, la sauvegarde ne peut pas être restaurée."}
+	msgPassRead     = &i18n.Message{ID: "UIPhraseSecreteLecture", Other: "Cette sauvegarde est chiffrée : indiquez sa phrase secrète."}
+	msgReplace      = &i18n.Message{ID: "UIRemplacer", Other: "Remplacer le dossier existant (une sauvegarde de sécurité en est faite avant)"}
+	msgTakenBy      = &i18n.Message{ID: "UINumeroPrisPar", Other: "Le dossier n° {{.Numero}} existe déjà dans la connexion : {{.Nom}} — {{.RaisonSociale}}."}
+	msgOther        = &i18n.Message{ID: "UIAutreDossier", Other: "C'est un autre dossier (identité différente) : le remplacer quand même"}
+	msgLevel        = &i18n.Message{ID: "UINiveau", Other: "Niveau de vérification"}
+	msgLevelQuick   = &i18n.Message{ID: "UINiveauRapideChoix", Other: "Rapide : sommes de contrôle, base, nombres de lignes et totaux"}
+	msgLevelFull    = &i18n.Message{ID: "UINiveauCompletChoix", Other: "Complète : en plus, intégrité détaillée de la base (plus lente)"}
+	msgNoOptions    = &i18n.Message{ID: "UIAucuneOption", Other: "Aucune option pour cette opération : cliquez sur Suivant."}
+
+	msgNeedDest     = &i18n.Message{ID: "UIDestinationRequise", Other: "Indiquez le dossier de destination."}
+	msgDestMissing  = &i18n.Message{ID: "UIDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
+	msgBadName      = &i18n.Message{ID: "UINomInvalide", Other: "Nom de fichier invalide : pas de / \\ : * ? \" < > |, ni de nom vide ou commençant par un point."}
+	msgNeedPass     = &i18n.Message{ID: "UIPhraseRequise", Other: "Indiquez la phrase secrète."}
+	msgPassMismatch = &i18n.Message{ID: "UIPhrasesDifferentes", Other: "Les deux phrases secrètes ne sont pas identiques."}
+	msgNeedReplace  = &i18n.Message{ID: "UIRemplacementRequis", Other: "Le dossier n° {{.Numero}} existe déjà : cochez « Remplacer le dossier existant », ou revenez à l'étape Dossiers choisir un autre numéro."}
+	msgNeedOther    = &i18n.Message{ID: "UIAutreDossierRequis", Other: "Le dossier n° {{.Numero}} actuel n'est pas le même dossier que la sauvegarde : cochez la case de confirmation pour le remplacer quand même."}
+)
+
+// optionsView shows the options the chosen operation has (its flags).
+func optionsView(w *wizard) fyne.CanvasObject {
+	o := &w.opts
+	op := w.op()
+	box := container.NewVBox()
+	if op.destination {
+		dest := widget.NewEntry()
+		dest.SetText(o.DestDir)
+		dest.OnChanged = func(s string) { o.DestDir = strings.TrimSpace(s) }
+		browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+			w.pickFolder(i18n.T(msgPickFolder, nil), o.DestDir, dest.SetText)
+		})
+		box.Add(widget.NewLabelWithStyle(i18n.T(msgDestDir, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(container.NewBorder(nil, nil, nil, browse, dest))
+		box.Add(widget.NewLabelWithStyle(i18n.T(msgFileName, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		if len(o.Dossiers) == 1 {
+			if o.Name == "" {
+				d := w.info(o.Dossiers[0])
+				o.Name = dossier.BackupName(d.Numero, d.Nom, w.now())
+			}
+			name := widget.NewEntry()
+			name.SetText(o.Name)
+			name.OnChanged = func(s string) { o.Name = strings.TrimSpace(s) }
+			box.Add(container.NewBorder(nil, nil, nil, widget.NewLabel(dossier.ExtPBF), name))
+			box.Add(lowLabel(i18n.T(msgFileNameHint, nil)))
+		} else {
+			o.Name = ""
+			box.Add(lowLabel(i18n.T(msgManyNames, nil)))
+		}
+		box.Add(widget.NewSeparator())
+		pass1, pass2 := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+		pass1.SetText(o.Passphrase)
+		pass2.SetText(o.Passphrase2)
+		pass1.OnChanged = func(s string) { o.Passphrase = s }
+		pass2.OnChanged = func(s string) { o.Passphrase2 = s }
+		passForm := container.NewVBox(widget.NewForm(
+			widget.NewFormItem(i18n.T(msgPass1, nil), pass1),
+			widget.NewFormItem(i18n.T(msgPass2, nil), pass2)), warnLabel(i18n.T(msgPassWarn, nil)))
+		encrypt := widget.NewCheck(i18n.T(msgEncrypt, nil), func(b bool) {
+			o.Encrypt = b
+			if b {
+				passForm.Show()
+			} else {
+				passForm.Hide()
+			}
+		})
+		encrypt.SetChecked(o.Encrypt)
+		if !o.Encrypt {
+			passForm.Hide()
+		}
+		box.Add(encrypt)
+		box.Add(passForm)
+	}
+	if op.input == fromFiles && w.encryptedInput() {
+		pass := widget.NewPasswordEntry()
+		pass.SetText(o.Passphrase)
+		pass.OnChanged = func(s string) { o.Passphrase = s }
+		box.Add(wrapLabel(i18n.T(msgPassRead, nil)))
+		box.Add(widget.NewForm(widget.NewFormItem(i18n.T(msgPass1, nil), pass)))
+	}
+	if op.replace {
+		if d, taken := w.taken(o.Numero); taken {
+			box.Add(warnLabel(i18n.T(msgTakenBy, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "RaisonSociale": d.RaisonSociale})))
+			replace := widget.NewCheck(i18n.T(msgReplace, nil), func(b bool) { o.Replace = b })
+			replace.SetChecked(o.Replace)
+			box.Add(replace)
+			if w.otherIdentity() {
+				other := widget.NewCheck(i18n.T(msgOther, nil), func(b bool) { o.OtherDossier = b })
+				other.SetChecked(o.OtherDossier)
+				box.Add(other)
+			}
+		} else {
+			o.Replace, o.OtherDossier = false, false
+		}
+	}
+	if op.level {
+		quick, full := i18n.T(msgLevelQuick, nil), i18n.T(msgLevelFull, nil)
+		lv := widget.NewRadioGroup([]string{quick, full}, func(s string) { o.Complete = s == full })
+		lv.Required = true
+		if o.Complete {
+			lv.SetSelected(full)
+		} else {
+			lv.SetSelected(quick)
+		}
+		box.Add(widget.NewLabelWithStyle(i18n.T(msgLevel, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(lv)
+	}
+	if len(box.Objects) == 0 {
+		box.Add(wrapLabel(i18n.T(msgNoOptions, nil)))
+	}
+	return container.NewVScroll(box)
+}
+
+func lowLabel(s string) *widget.Label {
+	l := wrapLabel(s)
+	l.Importance = widget.LowImportance
+	return l
+}
+
+func warnLabel(s string) *widget.Label {
+	l := wrapLabel(s)
+	l.Importance = widget.WarningImportance
+	return l
+}
+
+// taken reports whether numero is a dossier of the connexion.
+func (w *wizard) taken(numero string) (dossier.Info, bool) {
+	for _, d := range w.dossiers {
+		if d.Numero == numero {
+			return d, true
+		}
+	}
+	return dossier.Info{}, false
+}
+
+// otherIdentity reports whether the dossier to replace is known to be
+// another dossier than the one in the chosen backup.
+func (w *wizard) otherIdentity() bool {
+	d, ok := w.taken(w.opts.Numero)
+	if !ok || len(w.opts.Files) == 0 {
+		return false
+	}
+	in := w.entry(w.opts.Files[0]).Identity()
+	return d.Identifiant != "" && in.Identifiant != "" && d.Identifiant != in.Identifiant
+}
+
+func (w *wizard) encryptedInput() bool {
+	for _, f := range w.opts.Files {
+		if w.entry(f).Encrypted {
+			return true
+		}
+	}
+	return false
+}
+
+func optionsValidate(w *wizard) error {
+	o := &w.opts
+	op := w.op()
+	if op.destination {
+		if o.DestDir == "" {
+			return i18n.E(msgNeedDest, nil, nil)
+		}
+		if fi, err := os.Stat(o.DestDir); err != nil || !fi.IsDir() {
+			if o.DestDir != paths.Backups() {
+				return i18n.E(msgDestMissing, map[string]any{"Dir": o.DestDir}, dossier.ErrNotFound)
+			}
+			if err := os.MkdirAll(o.DestDir, 0o755); err != nil {
+				return err
+			}
+		}
+		if len(o.Dossiers) == 1 && !backup.ValidName(o.Name) {
+			return i18n.E(msgBadName, nil, nil)
+		}
+		if o.Encrypt {
+			if o.Passphrase == "" {
+				return i18n.E(msgNeedPass, nil, nil)
+			}
+			if o.Passphrase != o.Passphrase2 {
+				return i18n.E(msgPassMismatch, nil, nil)
+			}
+		} else {
+			o.Passphrase, o.Passphrase2 = "", ""
+		}
+	}
+	if op.input == fromFiles && w.encryptedInput() && o.Passphrase == "" {
+		return i18n.E(msgNeedPass, nil, nil)
+	}
+	if op.replace {
+		if _, taken := w.taken(o.Numero); taken && !o.Replace {
+			return i18n.E(msgNeedReplace, map[string]any{"Numero": o.Numero}, nil)
+		}
+		if o.Replace && w.otherIdentity() && !o.OtherDossier {
+			return i18n.E(msgNeedOther, map[string]any{"Numero": o.Numero}, nil)
+		}
+	}
+	if op.check != nil {
+		return op.check(w)
+	}
+	return nil
+}
+
+// summaryView says in plain French what will happen.
+func summaryView(w *wizard) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, l := range w.op().summary(w) {
+		lb := wrapLabel(l.text)
+		if l.warn {
+			lb.Importance = widget.WarningImportance
+			lb.TextStyle.Bold = true
+		}
+		box.Add(lb)
+	}
+	return container.NewVScroll(box)
+}

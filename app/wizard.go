@@ -1,0 +1,391 @@
+package app
+
+import (
+	"context"
+	"image/color"
+	"os/exec"
+	"runtime"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"coffre/internal/catalogue"
+	"coffre/internal/connexion"
+	"coffre/internal/dossier"
+	"coffre/internal/i18n"
+	"coffre/internal/paths"
+	"coffre/internal/prefs"
+	"coffre/internal/restore"
+	"coffre/internal/store"
+)
+
+// step is one screen of the wizard. The wizard is the slice of steps; a
+// step's view is rebuilt each time it is entered, from the Options.
+type step struct {
+	title *i18n.Message
+	view  func(w *wizard) fyne.CanvasObject
+	// validate says why Suivant is refused (nil: go on).
+	validate func(w *wizard) error
+	// enter runs once the view is shown (Exécution starts the work).
+	enter func(w *wizard)
+	// nextLabel replaces « Suivant » (Résumé: « Lancer »).
+	nextLabel *i18n.Message
+	// noBack, noNext: Précédent / Suivant stay disabled on this step.
+	noBack, noNext bool
+}
+
+var (
+	msgTitle     = &i18n.Message{ID: "UITitre", Other: "Coffre"}
+	msgPrev      = &i18n.Message{ID: "UIPrecedent", Other: "Précédent"}
+	msgNext      = &i18n.Message{ID: "UISuivant", Other: "Suivant"}
+	msgCancel    = &i18n.Message{ID: "UIAnnuler", Other: "Annuler"}
+	msgLaunch    = &i18n.Message{ID: "UILancer", Other: "Lancer"}
+	msgConfig    = &i18n.Message{ID: "UIConfiguration", Other: "Configuration"}
+	msgStepOf    = &i18n.Message{ID: "UIEtapeSur", Other: "Étape {{.N}} sur {{.Total}}"}
+	msgQuitTitle = &i18n.Message{ID: "UIQuitterTitre", Other: "Quitter Coffre ?"}
+	msgQuitText  = &i18n.Message{ID: "UIQuitterTexte", Other: "Aucune opération n'a été lancée. Voulez-vous fermer l'assistant ?"}
+	msgQuitYes   = &i18n.Message{ID: "UIQuitterOui", Other: "Quitter"}
+	msgQuitNo    = &i18n.Message{ID: "UIQuitterNon", Other: "Rester"}
+	msgClose     = &i18n.Message{ID: "UIFermer", Other: "Fermer"}
+	msgErrTitle  = &i18n.Message{ID: "UIErreurTitre", Other: "Erreur"}
+
+	stepConnexion = &i18n.Message{ID: "UIEtapeConnexion", Other: "Connexion"}
+	stepOperation = &i18n.Message{ID: "UIEtapeOperation", Other: "Opération"}
+	stepDossiers  = &i18n.Message{ID: "UIEtapeDossiers", Other: "Dossiers"}
+	stepOptions   = &i18n.Message{ID: "UIEtapeOptions", Other: "Options"}
+	stepSummary   = &i18n.Message{ID: "UIEtapeResume", Other: "Résumé"}
+	stepRun       = &i18n.Message{ID: "UIEtapeExecution", Other: "Exécution"}
+	stepResult    = &i18n.Message{ID: "UIEtapeResultat", Other: "Résultat"}
+)
+
+// Step indexes, for the steps that others jump to.
+const (
+	stepIdxConnexion = iota
+	stepIdxOperation
+	stepIdxDossiers
+	stepIdxOptions
+	stepIdxSummary
+	stepIdxRun
+	stepIdxResult
+)
+
+// wizardSteps is the wizard, in order. (A function, because the steps
+// refer to the wizard's methods, which refer to the steps.)
+func wizardSteps() []step {
+	return []step{
+		stepIdxConnexion: {title: stepConnexion, view: connexionView, validate: connexionValidate, noBack: true},
+		stepIdxOperation: {title: stepOperation, view: operationView, validate: operationValidate},
+		stepIdxDossiers:  {title: stepDossiers, view: dossiersView, validate: dossiersValidate},
+		stepIdxOptions:   {title: stepOptions, view: optionsView, validate: optionsValidate},
+		stepIdxSummary:   {title: stepSummary, view: summaryView, nextLabel: msgLaunch},
+		stepIdxRun:       {title: stepRun, view: runView, enter: startRun, noBack: true, noNext: true},
+		stepIdxResult:    {title: stepResult, view: resultView, noBack: true, noNext: true},
+	}
+}
+
+// wizard is the main window.
+type wizard struct {
+	app   fyne.App
+	win   fyne.Window
+	opts  Options
+	steps []step
+	cur   int
+
+	store    store.Store
+	dossiers []dossier.Info
+	files    []catalogue.Entry
+	plan     *restore.Plan
+
+	// Widgets of the frame.
+	crumbs        *fyne.Container
+	counter       *widget.Label
+	title         *widget.Label
+	body          *fyne.Container
+	reason        *widget.Label
+	reasonBox     *fyne.Container
+	prev, next    *widget.Button
+	cancel        *widget.Button
+	configButton  *widget.Button
+	configWindow  fyne.Window
+	onFrameUpdate func() // tests: called after every step change
+
+	// The running operation.
+	running   bool
+	cancelRun context.CancelFunc
+	run       *runState
+	result    outcome
+
+	// Hooks replaced by tests and the screenshot mode.
+	goWork     func(func()) // starts the work: a goroutine
+	pickFolder func(title, start string, done func(string))
+	pickFile   func(title, start string, done func(string))
+	openFolder func(dir string)
+	now        func() time.Time
+	// onEvent, if set, sees every progress event on the work goroutine
+	// (tests cancel from it at a known point).
+	onEvent func(dossier.Event)
+}
+
+func newWizard(a fyne.App, conn string) *wizard {
+	w := &wizard{
+		app:        a,
+		steps:      wizardSteps(),
+		goWork:     func(f func()) { go f() },
+		pickFolder: nativeFolder,
+		pickFile:   nativeFile,
+		openFolder: openInFileManager,
+		now:        time.Now,
+	}
+	p := prefs.Load()
+	w.opts.Folder = conn
+	if conn == "" {
+		w.opts.Folder = p.Connexion
+	}
+	if w.opts.Folder == "" {
+		w.opts.Folder = paths.Dossiers()
+	}
+	if connexion.IsODBC(w.opts.Folder) {
+		w.opts.ODBC = true
+		w.opts.ODBCServer = w.opts.Folder[len(connexion.ODBCPrefix):]
+		w.opts.Folder = paths.Dossiers()
+	}
+	w.opts.Operation = operations[0].id
+	w.opts.VerifyAfter = true
+	w.opts.DestDir = p.Destination
+	if w.opts.DestDir == "" {
+		w.opts.DestDir = paths.Backups()
+	}
+	w.opts.FilesFolder = p.Sauvegardes
+	if w.opts.FilesFolder == "" {
+		w.opts.FilesFolder = w.opts.DestDir
+	}
+	w.win = a.NewWindow(i18n.T(msgTitle, nil))
+	w.win.SetContent(w.frame())
+	w.win.Resize(fyne.NewSize(1000, 680))
+	w.win.SetCloseIntercept(w.closeRequested)
+	w.show(0)
+	return w
+}
+
+func (w *wizard) op() *operation {
+	if op := operationByID(w.opts.Operation); op != nil {
+		return op
+	}
+	return operations[0]
+}
+
+// info is the listing line of dossier n.
+func (w *wizard) info(n string) dossier.Info {
+	for _, d := range w.dossiers {
+		if d.Numero == n {
+			return d
+		}
+	}
+	return dossier.Info{Identity: dossier.Identity{Numero: n}}
+}
+
+func (w *wizard) frame() fyne.CanvasObject {
+	w.crumbs = container.NewHBox()
+	w.counter = widget.NewLabel("")
+	w.counter.Importance = widget.LowImportance
+	w.configButton = widget.NewButtonWithIcon(i18n.T(msgConfig, nil), theme.SettingsIcon(), w.openConfiguration)
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.counter, w.configButton), container.NewHScroll(w.crumbs))
+
+	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.title.SizeName = theme.SizeNameSubHeadingText
+	w.body = container.NewStack()
+
+	w.reason = widget.NewLabel("")
+	w.reason.Importance = widget.DangerImportance
+	w.reason.Wrapping = fyne.TextWrapWord
+	w.reasonBox = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w.reason)
+	w.reasonBox.Hide()
+
+	w.prev = widget.NewButtonWithIcon(i18n.T(msgPrev, nil), theme.NavigateBackIcon(), w.back)
+	w.next = widget.NewButtonWithIcon(i18n.T(msgNext, nil), theme.NavigateNextIcon(), w.forward)
+	w.next.IconPlacement = widget.ButtonIconTrailingText
+	w.next.Importance = widget.HighImportance
+	w.cancel = widget.NewButtonWithIcon(i18n.T(msgCancel, nil), theme.CancelIcon(), w.cancelTapped)
+	buttons := container.NewHBox(w.cancel, layout.NewSpacer(), w.prev, w.next)
+
+	top := container.NewVBox(header, widget.NewSeparator(), w.title)
+	bottom := container.NewVBox(w.reasonBox, widget.NewSeparator(), buttons)
+	return container.NewBorder(top, bottom, nil, nil, container.NewPadded(w.body))
+}
+
+// show displays step i.
+func (w *wizard) show(i int) {
+	w.cur = i
+	s := w.steps[i]
+	w.setReason(nil)
+	w.title.SetText(i18n.T(s.title, nil))
+	w.counter.SetText(i18n.T(msgStepOf, map[string]any{"N": i + 1, "Total": len(w.steps)}))
+	w.drawCrumbs()
+	w.body.Objects = []fyne.CanvasObject{s.view(w)}
+	w.body.Refresh()
+	w.next.SetText(i18n.T(msgNext, nil))
+	if s.nextLabel != nil {
+		w.next.SetText(i18n.T(s.nextLabel, nil))
+	}
+	w.updateButtons()
+	if s.enter != nil {
+		s.enter(w)
+	}
+	if w.onFrameUpdate != nil {
+		w.onFrameUpdate()
+	}
+}
+
+func (w *wizard) updateButtons() {
+	s := w.steps[w.cur]
+	setEnabled(w.prev, !s.noBack && !w.running)
+	setEnabled(w.next, !s.noNext && !w.running)
+	setEnabled(w.cancel, w.cur != stepIdxResult)
+	setEnabled(w.configButton, !w.running)
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// drawCrumbs shows every step's name, the current one in bold.
+func (w *wizard) drawCrumbs() {
+	w.crumbs.Objects = nil
+	for i, s := range w.steps {
+		if i > 0 {
+			w.crumbs.Add(widget.NewIcon(theme.NavigateNextIcon()))
+		}
+		l := widget.NewLabel(i18n.T(s.title, nil))
+		switch {
+		case i == w.cur:
+			l.TextStyle.Bold = true
+			l.Importance = widget.HighImportance
+		case i > w.cur:
+			l.Importance = widget.LowImportance
+		}
+		w.crumbs.Add(l)
+	}
+	w.crumbs.Refresh()
+}
+
+// setReason shows why Suivant was refused (nil hides it).
+func (w *wizard) setReason(err error) {
+	if err == nil {
+		w.reason.SetText("")
+		w.reasonBox.Hide()
+		return
+	}
+	w.reason.SetText(i18n.Describe(err))
+	w.reasonBox.Show()
+}
+
+// forward validates the current step and goes to the next one.
+func (w *wizard) forward() {
+	s := w.steps[w.cur]
+	if s.noNext || w.running {
+		return
+	}
+	if s.validate != nil {
+		if err := s.validate(w); err != nil {
+			w.setReason(err)
+			return
+		}
+	}
+	w.show(w.cur + 1)
+}
+
+func (w *wizard) back() {
+	if w.steps[w.cur].noBack || w.running {
+		return
+	}
+	w.show(w.cur - 1)
+}
+
+// cancelTapped cancels the running operation, or offers to close.
+func (w *wizard) cancelTapped() {
+	if w.running {
+		if w.cancelRun != nil {
+			w.cancelRun()
+		}
+		return
+	}
+	w.closeRequested()
+}
+
+func (w *wizard) closeRequested() {
+	if w.running {
+		w.cancelTapped()
+		return
+	}
+	if w.cur == stepIdxResult {
+		w.win.Close()
+		return
+	}
+	d := dialog.NewCustomConfirm(i18n.T(msgQuitTitle, nil), i18n.T(msgQuitYes, nil), i18n.T(msgQuitNo, nil),
+		wrapLabel(i18n.T(msgQuitText, nil)), func(ok bool) {
+			if ok {
+				w.win.Close()
+			}
+		}, w.win)
+	d.Show()
+}
+
+// restart goes back to the Opération step for a new operation on the same
+// connexion, with a fresh listing.
+func (w *wizard) restart() {
+	w.opts.Dossiers, w.opts.Files, w.opts.Numero = nil, nil, ""
+	w.opts.Replace, w.opts.OtherDossier = false, false
+	w.opts.Passphrase, w.opts.Passphrase2, w.opts.Name = "", "", ""
+	w.plan = nil
+	_ = w.loadDossiers()
+	w.show(stepIdxOperation)
+}
+
+// showError shows err in a dialog with our own button label.
+func (w *wizard) showError(err error) {
+	showError(w.win, err)
+}
+
+func showError(win fyne.Window, err error) {
+	dialog.NewCustom(i18n.T(msgErrTitle, nil), i18n.T(msgClose, nil), wrapLabel(i18n.Describe(err)), win).Show()
+}
+
+func wrapLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// openInFileManager opens dir in the system's file manager.
+func openInFileManager(dir string) {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("explorer", dir)
+	case "darwin":
+		cmd = exec.Command("open", dir)
+	default:
+		cmd = exec.Command("xdg-open", dir)
+	}
+	if err := cmd.Start(); err == nil {
+		go cmd.Wait()
+	}
+}
+
+// minWidth gives obj at least width w, so that wrapped text in a dialog
+// gets a readable line length.
+func minWidth(w float32, obj fyne.CanvasObject) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, 0))
+	return container.NewStack(r, obj)
+}
