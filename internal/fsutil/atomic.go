@@ -1,0 +1,193 @@
+package fsutil
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// tempMarker is in the name of every temp file Coffre writes, so that a
+// sweep after a crash recognises them and nothing else.
+const tempMarker = ".coffre-tmp-"
+
+// TempFile is a file being written next to its final name. It holds an
+// exclusive lock while open, which tells a sweep that its writer is alive.
+type TempFile struct {
+	*os.File
+	final  string
+	unlock func()
+	done   bool
+}
+
+// CreateTemp opens a new hidden temp file in the folder of final, to become
+// final on Commit.
+func CreateTemp(final string) (*TempFile, error) {
+	dir, base := filepath.Split(final)
+	if dir == "" {
+		dir = "."
+	}
+	var rnd [6]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return nil, err
+	}
+	name := filepath.Join(dir, "."+base+tempMarker+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lockFile(f, false)
+	if err != nil {
+		f.Close()
+		os.Remove(name)
+		return nil, err
+	}
+	return &TempFile{File: f, final: final, unlock: unlock}, nil
+}
+
+// Final is the name the file will have once committed.
+func (t *TempFile) Final() string { return t.final }
+
+// Sync flushes the file to stable storage and drops it from the page cache
+// where the OS allows, so a re-read after it really comes from the disk.
+func (t *TempFile) Sync() error {
+	if err := t.File.Sync(); err != nil {
+		return err
+	}
+	dropCache(t.File)
+	return nil
+}
+
+// Commit syncs, closes and renames the file to its final name, then syncs
+// the folder. With replace false it refuses (fs.ErrExist) to replace a file
+// already there.
+func (t *TempFile) Commit(replace bool) error {
+	if t.done {
+		return errors.New("fsutil: temp file already closed")
+	}
+	if err := t.File.Sync(); err != nil {
+		t.Abort()
+		return err
+	}
+	name := t.Name()
+	t.done = true
+	t.unlock()
+	if err := t.File.Close(); err != nil {
+		os.Remove(name)
+		return err
+	}
+	var err error
+	if replace {
+		err = os.Rename(name, t.final)
+	} else {
+		err = renameNoReplace(name, t.final)
+	}
+	if err != nil {
+		os.Remove(name)
+		return err
+	}
+	return SyncDir(filepath.Dir(t.final))
+}
+
+// Abort closes and removes the temp file. It is safe after Commit (no-op).
+func (t *TempFile) Abort() {
+	if t.done {
+		return
+	}
+	t.done = true
+	name := t.Name()
+	t.unlock()
+	t.File.Close()
+	os.Remove(name)
+}
+
+// renameNoReplace moves from to to unless to exists. A hard link fails
+// atomically when to exists; where links are not supported (some network
+// shares) it falls back to a check then a rename.
+func renameNoReplace(from, to string) error {
+	if err := os.Link(from, to); err == nil {
+		return os.Remove(from)
+	} else if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s: %w", to, fs.ErrExist)
+	}
+	if _, err := os.Lstat(to); err == nil {
+		return fmt.Errorf("%s: %w", to, fs.ErrExist)
+	}
+	return os.Rename(from, to)
+}
+
+// SyncDir makes a rename or removal in dir durable. Windows cannot open a
+// folder for syncing; its renames are already journaled by NTFS.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !isSyncUnsupported(err) {
+		return err
+	}
+	return nil
+}
+
+// IsTemp reports whether name is one of Coffre's temp files.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(filepath.Base(name), ".") && strings.Contains(filepath.Base(name), tempMarker)
+}
+
+// SweepTemp removes the temp files in dir whose writer is gone (their lock
+// can be taken) and returns the names removed. Files being written by a live
+// process are left alone.
+func SweepTemp(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		f, err := os.OpenFile(p, os.O_RDWR, 0)
+		if err != nil {
+			continue
+		}
+		unlock, err := lockFile(f, false)
+		if err != nil {
+			f.Close()
+			continue
+		}
+		// Remove while holding the lock so a writer cannot start in between;
+		// Windows cannot remove an open file, hence the retry after closing.
+		rmErr := os.Remove(p)
+		unlock()
+		f.Close()
+		if rmErr != nil {
+			rmErr = os.Remove(p)
+		}
+		if rmErr == nil {
+			removed = append(removed, p)
+		}
+	}
+	return removed, nil
+}
+
+// UniqueName returns dir/base+ext, or dir/base_2+ext, _3… if taken, so two
+// backups in the same minute never overwrite one another.
+func UniqueName(dir, base, ext string) string {
+	p := filepath.Join(dir, base+ext)
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return p
+		}
+		p = filepath.Join(dir, fmt.Sprintf("%s_%d%s", base, i, ext))
+	}
+}

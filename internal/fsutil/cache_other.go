@@ -1,0 +1,7 @@
+//go:build unix && !linux
+
+package fsutil
+
+import "os"
+
+func dropCache(*os.File) {}
