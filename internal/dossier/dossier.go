@@ -38,6 +38,8 @@ type Info struct {
 	// Schema is "v1" for a dossier of the management software's schema,
 	// "" for any other database (backed up and restored whole all the same).
 	Schema string `json:"schema,omitempty"`
+	// Error says why the dossier could not be read (the listing goes on).
+	Error string `json:"erreur,omitempty"`
 }
 
 // Session is a program open on a dossier, as the management software records

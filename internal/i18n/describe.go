@@ -3,6 +3,7 @@ package i18n
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"syscall"
 )
 
@@ -11,6 +12,7 @@ var (
 	msgDiskFull = &Message{ID: "DisquePlein", Other: "Espace disque insuffisant : libérez de la place ou choisissez un autre emplacement. Rien n'a été modifié."}
 	msgAccess   = &Message{ID: "AccesRefuse", Other: "Accès refusé : vous n'avez pas le droit d'écrire ou de lire à cet endroit."}
 	msgInternal = &Message{ID: "ErreurInattendue", Other: "Erreur inattendue : {{.Detail}}"}
+	msgNotFound = &Message{ID: "FichierIntrouvable", Other: "Fichier ou dossier introuvable : {{.Path}}"}
 )
 
 // Describe turns any error into one line for a person, in the current
@@ -27,7 +29,10 @@ func Describe(err error) string {
 	if errors.As(err, &e) {
 		return e.Error()
 	}
+	var pe *fs.PathError
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && errors.As(err, &pe):
+		return T(msgNotFound, map[string]any{"Path": pe.Path})
 	case errors.Is(err, syscall.ENOSPC):
 		return T(msgDiskFull, nil)
 	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):

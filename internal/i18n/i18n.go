@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
-	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 
 	"coffre/translations"

@@ -1,0 +1,55 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // the sqlite3 database/sql driver
+)
+
+var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
+// DSN builds a go-sqlite3 URI for path with the given query parameters, so
+// that file names holding '?', '#' or '%' open the right file.
+func DSN(path, params string) string {
+	p, err := filepath.Abs(path)
+	if err != nil {
+		p = path
+	}
+	p = filepath.ToSlash(p)
+	if runtime.GOOS == "windows" && !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	s := "file:" + uriEscaper.Replace(p)
+	if params != "" {
+		s += "?" + params
+	}
+	return s
+}
+
+// OpenRO opens the database at path read-only, waiting up to 10 s when the
+// management software holds a write lock.
+func OpenRO(path string) (*sql.DB, error) {
+	return sql.Open("sqlite3", DSN(path, "mode=ro&_busy_timeout=10000"))
+}
+
+// OpenRW opens the database at path for writing (it must exist), with
+// foreign keys enforced.
+func OpenRW(path string) (*sql.DB, error) {
+	return sql.Open("sqlite3", DSN(path, "mode=rw&_busy_timeout=10000&_foreign_keys=on"))
+}
+
+// SetRollbackJournal puts the database at path in rollback-journal (DELETE)
+// mode, the mode a restored dossier starts in, whatever its source used.
+func SetRollbackJournal(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite3", DSN(path, "mode=rw"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var mode string
+	return db.QueryRowContext(ctx, "PRAGMA journal_mode=DELETE").Scan(&mode)
+}

@@ -1,0 +1,276 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
+	"coffre/internal/i18n"
+	"coffre/internal/ledger"
+	"coffre/internal/store"
+)
+
+var (
+	msgOpen      = &i18n.Message{ID: "SQLiteOuverture", Other: "Impossible de lire la base « {{.Path}} » : {{.Detail}}"}
+	msgNotSQLite = &i18n.Message{ID: "SQLitePasUneBase", Other: "« {{.Path}} » n'est pas une base SQLite lisible."}
+)
+
+// snapshot holds a read transaction on one connection for its whole life:
+// the stats, the sessions and the database image all come from it.
+type snapshot struct {
+	path     string
+	id       dossier.Identity
+	schema   string
+	tables   []string
+	db       *sql.DB
+	conn     *sql.Conn
+	wal      bool
+	tempDir  string
+	file     *os.File         // the raw file, read under the transaction's lock
+	tempCopy *fsutil.TempFile // WAL mode: the backup-API copy
+	progress dossier.Progress
+}
+
+// SnapshotFile opens a consistent read view of the SQLite database at path.
+// In rollback-journal mode the file itself is read while the transaction's
+// shared lock keeps writers from committing; in WAL mode the online backup
+// API copies it to a temp file within the same read transaction.
+func SnapshotFile(ctx context.Context, path string, opt store.SnapshotOptions) (store.Snapshot, error) {
+	if fi, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w", path, dossier.ErrNotFound)
+		}
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, i18n.E(msgNotSQLite, map[string]any{"Path": path}, dossier.ErrNotFound)
+	}
+	db, err := OpenRO(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &snapshot{path: path, db: db, tempDir: opt.TempDir}
+	if err := s.begin(ctx); err != nil {
+		s.Close()
+		return nil, mapErr(path, err)
+	}
+	return s, nil
+}
+
+func (s *snapshot) begin(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	s.conn = conn
+	var mode string
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return err
+	}
+	s.wal = strings.EqualFold(mode, "wal")
+	// A plain BEGIN (not database/sql's Tx) keeps the connection usable for
+	// conn.Raw and queries while SQLite holds the transaction.
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return err
+	}
+	if s.tables, err = Tables(ctx, conn); err != nil {
+		return err
+	}
+	if ledger.IsV1(s.tables) {
+		s.schema = "v1"
+		var siren, devise sql.NullString
+		var version sql.NullInt64
+		err := conn.QueryRowContext(ctx, "SELECT numero, nom, raison_sociale, siren, devise, identifiant, version_schema FROM dossier LIMIT 1").
+			Scan(&s.id.Numero, &s.id.Nom, &s.id.RaisonSociale, &siren, &devise, &s.id.Identifiant, &version)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		s.id.SIREN, s.id.Devise, s.id.VersionSchema = siren.String, devise.String, int(version.Int64)
+	}
+	// The file name is the dossier's number in a folder connexion.
+	if p, ok := dossier.ParseDBName(strings.TrimSuffix(filepath.Base(s.path), dossier.ExtDB)); ok {
+		s.id.Numero, s.id.Nom = p.Numero, p.Nom
+	}
+	return nil
+}
+
+// Tables lists the user tables of the database seen through q.
+func Tables(ctx context.Context, q ledger.Querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+func (s *snapshot) Identity() dossier.Identity { return s.id }
+func (s *snapshot) Schema() string             { return s.schema }
+func (s *snapshot) Tables() []string           { return s.tables }
+func (s *snapshot) Querier() ledger.Querier    { return s.conn }
+
+func (s *snapshot) Sessions(ctx context.Context) ([]dossier.Session, error) {
+	if s.schema != "v1" {
+		return nil, nil
+	}
+	rows, err := s.conn.QueryContext(ctx, "SELECT poste, utilisateur, programme, debut, derniere_activite FROM sessions ORDER BY poste, debut")
+	if err != nil {
+		return nil, fmt.Errorf("sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Session
+	for rows.Next() {
+		var x dossier.Session
+		if err := rows.Scan(&x.Poste, &x.Utilisateur, &x.Programme, &x.Debut, &x.DerniereActivite); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+func (s *snapshot) Stats(ctx context.Context) (dossier.Stats, error) {
+	st, err := ledger.Compute(ctx, s.conn, s.tables)
+	return st, mapErr(s.path, err)
+}
+
+// Database returns the image. Rollback mode: the first page_count×page_size
+// bytes of the file, read under the shared lock. WAL mode: a backup-API copy.
+func (s *snapshot) Database(ctx context.Context) (io.ReadCloser, int64, error) {
+	if s.wal {
+		return s.walCopy(ctx)
+	}
+	var pages, pageSize int64
+	if err := s.conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		return nil, 0, err
+	}
+	if err := s.conn.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Closing a descriptor drops every POSIX lock this process holds on the
+	// file, SQLite's included: the file stays open until Close.
+	s.file = f
+	size := pages * pageSize
+	return io.NopCloser(io.NewSectionReader(f, 0, size)), size, nil
+}
+
+func (s *snapshot) walCopy(ctx context.Context) (io.ReadCloser, int64, error) {
+	dir := s.tempDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	tmp, err := fsutil.CreateTemp(filepath.Join(dir, "copie-"+filepath.Base(s.path)))
+	if err != nil {
+		return nil, 0, err
+	}
+	// The temp file stays open and locked (so no sweep takes it) while
+	// SQLite writes the copy into it by name.
+	s.tempCopy = tmp
+	dst, err := sql.Open("sqlite3", DSN(tmp.Name(), "_journal_mode=OFF"))
+	if err != nil {
+		return nil, 0, err
+	}
+	defer dst.Close()
+	dconn, err := dst.Conn(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer dconn.Close()
+	err = dconn.Raw(func(d any) error {
+		return s.conn.Raw(func(src any) error {
+			b, err := d.(*sqlite3.SQLiteConn).Backup("main", src.(*sqlite3.SQLiteConn), "main")
+			if err != nil {
+				return err
+			}
+			for {
+				if err := ctx.Err(); err != nil {
+					b.Finish()
+					return err
+				}
+				done, err := b.Step(4096)
+				if err != nil {
+					b.Finish()
+					return err
+				}
+				if done {
+					return b.Finish()
+				}
+			}
+		})
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, err := dconn.ExecContext(ctx, "PRAGMA journal_mode=DELETE"); err != nil {
+		return nil, 0, err
+	}
+	dconn.Close()
+	dst.Close()
+	f, err := os.Open(tmp.Name())
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	s.file = f
+	return io.NopCloser(f), fi.Size(), nil
+}
+
+func (s *snapshot) Close() error {
+	if s.conn != nil {
+		s.conn.ExecContext(context.Background(), "ROLLBACK")
+		s.conn.Close()
+	}
+	if s.file != nil {
+		s.file.Close()
+	}
+	if s.tempCopy != nil {
+		s.tempCopy.Abort()
+	}
+	return s.db.Close()
+}
+
+// mapErr turns SQLite's errors into the domain's: a file that is not a
+// database, or a damaged one, is ErrCorrupt with its path.
+func mapErr(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
+			return i18n.E(msgNotSQLite, map[string]any{"Path": path}, fmt.Errorf("%w: %v", dossier.ErrCorrupt, err))
+		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+			return fmt.Errorf("%s: %w: %v", path, dossier.ErrInUse, err)
+		}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return i18n.E(msgOpen, map[string]any{"Path": path, "Detail": err.Error()}, err)
+}
