@@ -32,6 +32,13 @@ type Source struct {
 	Description string `json:"description,omitempty"` // never a password
 }
 
+// The database part: a portable SQLite image of the dossier. Readers find
+// it by name, since an encrypted file's manifest comes after its parts.
+const (
+	RoleDatabase = "database"
+	DatabasePart = "dossier.db"
+)
+
 // Part is one file of the container, as the manifest records it.
 type Part struct {
 	Name   string `json:"nom"`

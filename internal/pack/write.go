@@ -42,6 +42,10 @@ type WriteOptions struct {
 	Workers    int               // 0: runtime.NumCPU()
 	Progress   dossier.Progress  // PhaseCompression, over the parts' raw bytes
 	Dossier    string            // label of the events
+	// BeforeManifest, when set, is called once every part is written and
+	// before the manifest is: the caller completes m with what it computed
+	// meanwhile (the stats, from the same snapshot). Its error aborts Write.
+	BeforeManifest func(m *Manifest) error
 }
 
 // WriteResult describes what Write produced.
@@ -191,6 +195,11 @@ func writeTar(ctx context.Context, c *compressor, m *Manifest, parts []PartSourc
 			return 0, fmt.Errorf("pack: part %q: longer than the %d bytes announced", p.Name, p.Size)
 		}
 		m.Parts = append(m.Parts, Part{Name: p.Name, Role: p.Role, Size: p.Size, SHA256: hex.EncodeToString(h.Sum(nil))})
+	}
+	if opt.BeforeManifest != nil {
+		if err := opt.BeforeManifest(m); err != nil {
+			return 0, err
+		}
 	}
 	js, err := encodeManifest(m)
 	if err != nil {

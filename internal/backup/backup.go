@@ -1,0 +1,242 @@
+package backup
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"coffre/internal/buildinfo"
+	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
+	"coffre/internal/i18n"
+	"coffre/internal/pack"
+	"coffre/internal/store"
+)
+
+var (
+	msgBadName    = &i18n.Message{ID: "NomSauvegardeInvalide", Other: "Nom de fichier invalide « {{.Name}} » : pas de / \\ : * ? \" < > |, ni de nom vide."}
+	msgNoDest     = &i18n.Message{ID: "DestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
+	msgQuickCheck = &i18n.Message{ID: "SourceEndommagee", Other: "Le dossier {{.Dossier}} est endommagé (contrôle SQLite : {{.Detail}}) : la sauvegarde n'a pas été enregistrée. Restaurez une sauvegarde précédente ou faites réparer la base."}
+	msgMismatch   = &i18n.Message{ID: "RelectureDifferente", Other: "La relecture de la sauvegarde ne correspond pas à ce qui a été écrit : le fichier a été supprimé. Vérifiez le disque de destination."}
+)
+
+// Request is one dossier to back up.
+type Request struct {
+	Source  store.Ref
+	DestDir string
+	// Name is the file's base name without extension; "" means the
+	// default « 001-SOC_AAAAMMJJ_HHMM ».
+	Name       string
+	Verify     bool
+	Passphrase string
+	Progress   dossier.Progress
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+	// Locked says the caller already holds the dossier's lock (a restore
+	// taking its safety backup).
+	Locked bool
+}
+
+// Result says what was written.
+type Result struct {
+	Path     string
+	Size     int64
+	SHA256   string // of the whole file
+	Manifest *pack.Manifest
+	Verified bool
+	Sessions []dossier.Session // programs open on the dossier during the backup
+	Duration time.Duration
+	// Phases is where the time went, for reports and benchmarks.
+	Phases map[string]time.Duration
+}
+
+var badName = regexp.MustCompile(`[/\\:*?"<>|\x00-\x1f]`)
+
+// ValidName reports whether name can be a backup file's base name on every
+// system Coffre runs on.
+func ValidName(name string) bool {
+	name = strings.TrimSpace(name)
+	return name != "" && name != "." && name != ".." && !badName.MatchString(name) && !strings.HasPrefix(name, ".")
+}
+
+// Run takes the backup. The file appears under its final name only once
+// complete (and, with Verify, re-read from the disk and checked); on any
+// error or cancellation nothing is left behind.
+func Run(ctx context.Context, req Request) (res Result, err error) {
+	start := time.Now()
+	now := time.Now
+	if req.Now != nil {
+		now = req.Now
+	}
+	res.Phases = map[string]time.Duration{}
+	if req.Name != "" && !ValidName(req.Name) {
+		return res, i18n.E(msgBadName, map[string]any{"Name": req.Name}, nil)
+	}
+	if fi, err := osStat(req.DestDir); err != nil || !fi.IsDir() {
+		return res, i18n.E(msgNoDest, map[string]any{"Dir": req.DestDir}, dossier.ErrNotFound)
+	}
+	fsutil.SweepTemp(req.DestDir)
+
+	if !req.Locked {
+		unlock, err := req.Source.Lock(ctx)
+		if err != nil {
+			return res, err
+		}
+		defer unlock()
+	}
+	snap, err := req.Source.Snapshot(ctx, store.SnapshotOptions{TempDir: req.DestDir})
+	if err != nil {
+		return res, err
+	}
+	defer snap.Close()
+
+	id := snap.Identity()
+	label := id.Numero
+	if label == "" {
+		label = req.Source.Label()
+	}
+	if res.Sessions, err = snap.Sessions(ctx); err != nil {
+		return res, err
+	}
+	name := req.Name
+	if name == "" {
+		name = defaultName(id, req.Source.Label(), now())
+	}
+	final := fsutil.UniqueName(req.DestDir, name, dossier.ExtPBF)
+
+	t := time.Now()
+	image, size, err := snap.Database(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer image.Close()
+	res.Phases["lecture"] = time.Since(t)
+
+	desc := req.Source.Describe()
+	m := &pack.Manifest{
+		Kind:      pack.KindPBF,
+		Tool:      buildinfo.Tool(),
+		CreatedAt: now().UTC().Truncate(time.Second),
+		Source:    pack.Source{Kind: desc.Kind, Dialect: desc.Dialect, Description: desc.Location},
+		Dossier:   id,
+		Sessions:  res.Sessions,
+	}
+
+	// The database checks run inside the snapshot while the image is being
+	// compressed: same instant, other core.
+	type checked struct {
+		stats dossier.Stats
+		took  time.Duration
+		err   error
+	}
+	checks := make(chan checked, 1)
+	go func() {
+		var c checked
+		t := time.Now()
+		if req.Verify {
+			c.err = QuickCheck(ctx, snap.Querier(), label)
+		}
+		if c.err == nil {
+			c.stats, c.err = snap.Stats(ctx)
+		}
+		c.took = time.Since(t)
+		checks <- c
+	}()
+	waitChecks := func() (dossier.Stats, error) {
+		c := <-checks
+		checks <- c
+		res.Phases["controle"] = c.took
+		return c.stats, c.err
+	}
+	defer waitChecks() // the snapshot must outlive its queries
+
+	tmp, err := fsutil.CreateTemp(final)
+	if err != nil {
+		return res, err
+	}
+	defer tmp.Abort()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	t = time.Now()
+	wr, err := pack.Write(ctx, bw, m, []pack.PartSource{{Name: pack.DatabasePart, Role: pack.RoleDatabase, Size: size, R: image}}, pack.WriteOptions{
+		Passphrase: req.Passphrase,
+		Progress:   req.Progress,
+		Dossier:    label,
+		BeforeManifest: func(m *pack.Manifest) error {
+			st, err := waitChecks()
+			m.Stats = st
+			return err
+		},
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	res.Phases["compression"] = time.Since(t)
+	if err != nil {
+		return res, err
+	}
+	res.Manifest, res.Size, res.SHA256 = wr.Manifest, wr.Size, wr.SHA256
+
+	if req.Verify {
+		t = time.Now()
+		got, err := pack.Read(ctx, tmp.Name(), pack.ReadOptions{
+			Passphrase: req.Passphrase, Progress: req.Progress, Phase: dossier.PhaseVerification, Dossier: label,
+		}, nil)
+		res.Phases["verification"] = time.Since(t)
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return res, err
+			}
+			return res, i18n.E(msgMismatch, nil, err)
+		}
+		if !samePart(got, wr.Manifest) {
+			return res, i18n.E(msgMismatch, nil, fmt.Errorf("%w: manifest differs after re-read", dossier.ErrCorrupt))
+		}
+		res.Verified = true
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if err := tmp.Commit(false); err != nil {
+		return res, err
+	}
+	res.Path = final
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// samePart reports whether the re-read manifest records the very parts the
+// writer hashed while reading the source.
+func samePart(a, b *pack.Manifest) bool {
+	if len(a.Parts) != len(b.Parts) {
+		return false
+	}
+	for i := range a.Parts {
+		if a.Parts[i] != b.Parts[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultName is « 001-SOC_AAAAMMJJ_HHMM », or for a lone file that is not
+// named like a dossier, its base name and the date.
+func defaultName(id dossier.Identity, label string, t time.Time) string {
+	if dossier.ValidNumero(id.Numero) && dossier.ValidNom(id.Nom) {
+		return dossier.BackupName(id.Numero, id.Nom, t)
+	}
+	base := strings.TrimSuffix(label, filepath.Ext(label))
+	base = badName.ReplaceAllString(base, "_")
+	base = strings.TrimLeft(base, ".")
+	if base == "" {
+		base = "base"
+	}
+	return base + "_" + t.Format("20060102_1504")
+}

@@ -1,0 +1,245 @@
+package backup_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"coffre/internal/backup"
+	"coffre/internal/dossier"
+	"coffre/internal/dossiertest"
+	"coffre/internal/i18n"
+	"coffre/internal/pack"
+	"coffre/internal/store"
+	"coffre/internal/store/sqlitestore"
+)
+
+func folder(t *testing.T) (*sqlitestore.Folder, string) {
+	t.Helper()
+	dir := t.TempDir()
+	dossiertest.BuildV1(t, filepath.Join(dir, "001SOC.db"))
+	s, err := sqlitestore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, dir
+}
+
+// names lists the files in dir, hidden ones included.
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func TestBackupNamesAndVerify(t *testing.T) {
+	s, _ := folder(t)
+	dest := t.TempDir()
+	at := time.Date(2026, 11, 21, 21, 30, 0, 0, time.Local)
+	req := backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true, Now: func() time.Time { return at }}
+	res, err := backup.Run(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(res.Path) != "001-SOC_20261121_2130.pbf" || !res.Verified || res.Size <= 0 {
+		t.Fatalf("result %+v", res)
+	}
+	if res.Manifest.Dossier.Identifiant == "" || len(res.Manifest.Stats.Exercices) != 12 {
+		t.Fatalf("manifest %+v", res.Manifest)
+	}
+	// Same minute: a second file, never an overwrite.
+	res2, err := backup.Run(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(res2.Path) != "001-SOC_20261121_2130_2.pbf" {
+		t.Fatalf("second backup in the same minute: %s", res2.Path)
+	}
+	req.Name = "../évasion"
+	if _, err := backup.Run(context.Background(), req); err == nil {
+		t.Fatal("a name with a path separator was accepted")
+	}
+	req.Name = "Clôture 2025"
+	res3, err := backup.Run(context.Background(), req)
+	if err != nil || filepath.Base(res3.Path) != "Clôture 2025.pbf" {
+		t.Fatalf("custom name: %v %v", res3.Path, err)
+	}
+	if got := names(t, dest); len(got) != 3 {
+		t.Fatalf("destination holds %v", got)
+	}
+}
+
+func TestBackupPlainFile(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "ma base.sqlite")
+	dossiertest.BuildPlain(t, src)
+	res, err := backup.Run(context.Background(), backup.Request{Source: sqlitestore.File(src), DestDir: t.TempDir(), Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(filepath.Base(res.Path), "ma base_") || len(res.Manifest.Stats.Exercices) != 0 || len(res.Manifest.Stats.Tables) == 0 {
+		t.Fatalf("plain file backup %s %+v", res.Path, res.Manifest.Stats)
+	}
+}
+
+func TestBackupCancelLeavesNothing(t *testing.T) {
+	s, _ := folder(t)
+	dest := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true,
+		Progress: func(dossier.Event) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled backup: %v", err)
+	}
+	if got := names(t, dest); len(got) != 0 {
+		t.Fatalf("cancelled backup left %v", got)
+	}
+	if i18n.Describe(err) != "Opération annulée." {
+		t.Fatalf("message %q", i18n.Describe(err))
+	}
+}
+
+func TestSecondRunRefused(t *testing.T) {
+	s, _ := folder(t)
+	unlock, err := s.Lock(context.Background(), "001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	dest := t.TempDir()
+	_, err = backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: dest})
+	if !errors.Is(err, dossier.ErrInUse) || !strings.Contains(i18n.Describe(err), "déjà en cours") {
+		t.Fatalf("concurrent run: %v", err)
+	}
+	if got := names(t, dest); len(got) != 0 {
+		t.Fatalf("refused run left %v", got)
+	}
+}
+
+func TestBackupEncryptedHasNoClearText(t *testing.T) {
+	s, _ := folder(t)
+	res, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: t.TempDir(), Verify: true, Passphrase: "correct horse"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(res.Path)
+	for _, clear := range []string{"SQLite format 3", "manifest.json", "dossier.db", "ecritures", "COFFRE"} {
+		if strings.Contains(string(b), clear) {
+			t.Fatalf("encrypted backup shows %q in clear", clear)
+		}
+	}
+	if _, err := pack.Inspect(context.Background(), res.Path, pack.ReadOptions{Passphrase: "wrong"}); !errors.Is(err, dossier.ErrWrongPassphrase) {
+		t.Fatalf("wrong passphrase: %v", err)
+	}
+}
+
+// TestBackupDiskFull writes to a 1 MB tmpfs: the backup fails with the
+// disk-full message and leaves nothing there.
+func TestBackupDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root")
+	}
+	s, _ := folder(t)
+	dest := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dest).CombinedOutput(); err != nil {
+		t.Skipf("no tmpfs here: %v %s", err, out)
+	}
+	defer exec.Command("umount", dest).Run()
+	_, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true})
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("backup onto a full disk: %v", err)
+	}
+	if !strings.Contains(i18n.Describe(err), "Espace disque insuffisant") {
+		t.Fatalf("message %q", i18n.Describe(err))
+	}
+	if got := names(t, dest); len(got) != 0 {
+		t.Fatalf("disk-full backup left %v", got)
+	}
+}
+
+// TestKill9 kills a backup subprocess after N progress events, for several
+// N: nothing is ever left under a final name, the dossier is intact and the
+// next run sweeps the temp files.
+func TestKill9(t *testing.T) {
+	if os.Getenv("COFFRE_KILL_CHILD") != "" {
+		return
+	}
+	s, dir := folder(t)
+	before := dossiertest.RowHash(t, filepath.Join(dir, "001SOC.db"))
+	dest := t.TempDir()
+	for _, n := range []int{1, 2, 3, 5, 8} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
+		cmd.Env = append(os.Environ(), "COFFRE_KILL_CHILD=1", "COFFRE_KILL_SRC="+dir, "COFFRE_KILL_DEST="+dest)
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 1)
+		seen := 0
+		for seen < n {
+			if _, err := stdout.Read(buf); err != nil {
+				break
+			}
+			if buf[0] == '#' {
+				seen++
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		for _, name := range names(t, dest) {
+			if strings.HasSuffix(name, ".pbf") {
+				if _, err := pack.Read(context.Background(), filepath.Join(dest, name), pack.ReadOptions{}, nil); err != nil {
+					t.Fatalf("kill after %d events left a bad file under a final name: %s: %v", n, name, err)
+				}
+			}
+		}
+	}
+	if after := dossiertest.RowHash(t, filepath.Join(dir, "001SOC.db")); after != before {
+		t.Fatal("dossier changed by a killed backup")
+	}
+	if _, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true}); err != nil {
+		t.Fatalf("backup after the kills: %v", err)
+	}
+	for _, name := range names(t, dest) {
+		if !strings.HasSuffix(name, ".pbf") || strings.HasPrefix(name, ".") {
+			t.Fatalf("left after the next run: %s", name)
+		}
+	}
+}
+
+// TestKillChild is the subprocess of TestKill9: a backup that prints '#'
+// at every progress event, slowed so the parent can kill it mid-way.
+func TestKillChild(t *testing.T) {
+	if os.Getenv("COFFRE_KILL_CHILD") == "" {
+		t.Skip("subprocess of TestKill9")
+	}
+	s, err := sqlitestore.Open(os.Getenv("COFFRE_KILL_SRC"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: os.Getenv("COFFRE_KILL_DEST"), Verify: true,
+		Name: "kill-" + strconv.Itoa(os.Getpid()),
+		Progress: func(dossier.Event) {
+			i++
+			os.Stdout.WriteString("#")
+			time.Sleep(20 * time.Millisecond)
+		}})
+	os.Stdout.WriteString("#########")
+}

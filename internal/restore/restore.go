@@ -1,0 +1,375 @@
+package restore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"coffre/internal/backup"
+	"coffre/internal/dossier"
+	"coffre/internal/i18n"
+	"coffre/internal/pack"
+	"coffre/internal/store"
+	"coffre/internal/store/sqlitestore"
+	"coffre/internal/verify"
+)
+
+var (
+	msgAdmin        = &i18n.Message{ID: "CopieAdminNonRestaurable", Other: "« {{.File}} » est une copie pour l'administration fiscale : elle ne contient que les exercices demandés, sans le reste du dossier, et ne peut pas être restaurée. Restaurez plutôt une sauvegarde complète (.pbf)."}
+	msgKind         = &i18n.Message{ID: "PasUneSauvegardeComplete", Other: "« {{.File}} » est un fichier {{.Kind}}, pas une sauvegarde complète : utilisez l'opération qui lui correspond."}
+	msgUnknownInput = &i18n.Message{ID: "FichierInconnu", Other: "« {{.File}} » n'est ni une sauvegarde Coffre (.pbf) ni une base de données SQLite."}
+	msgTaken        = &i18n.Message{ID: "NumeroPris", Other: "Le dossier n° {{.Numero}} existe déjà : choisissez un autre numéro, ou confirmez son remplacement (--remplacer)."}
+	msgNoFree       = &i18n.Message{ID: "PlusDeNumero", Other: "Plus aucun numéro de dossier libre dans cette connexion."}
+	msgNoNom        = &i18n.Message{ID: "NomInconnu", Other: "Impossible de déduire le nom court du dossier de « {{.File}} » : renommez le fichier en 001NOM.db."}
+	msgIdentity     = &i18n.Message{ID: "AutreIdentite", Other: "Le dossier n° {{.Numero}} de la connexion ({{.Existing}}) n'est pas le même dossier que la sauvegarde ({{.Incoming}}) : confirmez explicitement le remplacement par un autre dossier (--autre-dossier)."}
+	msgSessions     = &i18n.Message{ID: "SessionsOuvertes", Other: "Le dossier n° {{.Numero}} est ouvert : {{.Sessions}}. Fermez ces programmes avant de le remplacer, ou confirmez (--ignorer-sessions)."}
+	msgSession      = &i18n.Message{ID: "SessionOuverte", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}})"}
+	msgExport       = &i18n.Message{ID: "NoteExport", Other: "Fichier d'export {{.File}} : restauré sous son nom sans le E ({{.Base}})."}
+	msgCut          = &i18n.Message{ID: "NoteDecoupe", Other: "Fichier découpé {{.File}} importé comme dossier {{.Base}}."}
+	msgDifferentNum = &i18n.Message{ID: "NoteAutreNumero", Other: "Restauré sous le numéro {{.Numero}} (le dossier n° {{.Own}} existe déjà) ; les données sont inchangées, le nom du fichier porte le nouveau numéro."}
+)
+
+// Request is one restore.
+type Request struct {
+	File       string
+	Passphrase string
+	Store      store.Store
+	// Numero is where to restore; "" means the dossier's own number, or the
+	// first free one when it is taken (and Replace is not set).
+	Numero  string
+	Replace bool
+	// OtherDossier confirms replacing a dossier whose identity differs.
+	OtherDossier bool
+	// IgnoreSessions confirms replacing a dossier the sessions table says
+	// is open.
+	IgnoreSessions bool
+	// SafetyDir receives the safety backup of a replaced dossier.
+	SafetyDir string
+	Progress  dossier.Progress
+}
+
+// Plan is what a restore will do, for the wizard's summary and the CLI.
+type Plan struct {
+	Input    Input
+	Numero   string
+	Nom      string
+	Replaces *dossier.Info // the dossier that will be replaced, if any
+	Notes    []string
+}
+
+// Input is what the file to restore is.
+type Input struct {
+	Path     string
+	Manifest *pack.Manifest // nil for a database file
+	Identity dossier.Identity
+	Database bool // a .db file rather than a PBF
+}
+
+// Result says what was done.
+type Result struct {
+	Plan
+	Path         string
+	SafetyBackup string
+	Warnings     []string
+	Duration     time.Duration
+}
+
+var sqliteMagic = []byte("SQLite format 3\x00")
+
+// Examine reads what the file is without unpacking it.
+func Examine(ctx context.Context, path, passphrase string) (Input, error) {
+	in := Input{Path: path}
+	head := make([]byte, 16)
+	f, err := os.Open(path)
+	if err != nil {
+		return in, fmt.Errorf("%s: %w", path, dossier.ErrNotFound)
+	}
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if n == 16 && bytes.Equal(head, sqliteMagic) {
+		in.Database = true
+		p, ok := dossier.ParseDBName(base)
+		if ok && p.Kind == dossier.KindAdmin {
+			return in, i18n.E(msgAdmin, map[string]any{"File": filepath.Base(path)}, dossier.ErrNotRestorable)
+		}
+		snap, err := sqlitestore.SnapshotFile(ctx, path, store.SnapshotOptions{})
+		if err != nil {
+			return in, err
+		}
+		in.Identity = snap.Identity()
+		snap.Close()
+		if ok {
+			in.Identity.Numero, in.Identity.Nom = p.Numero, p.Nom
+		} else if !dossier.ValidNom(in.Identity.Nom) {
+			in.Identity.Nom = nomFrom(base)
+		}
+		return in, nil
+	}
+	m, err := pack.Inspect(ctx, path, pack.ReadOptions{Passphrase: passphrase})
+	if err != nil {
+		if errors.Is(err, dossier.ErrNotCoffre) {
+			return in, i18n.E(msgUnknownInput, map[string]any{"File": filepath.Base(path)}, err)
+		}
+		return in, err
+	}
+	if m.Kind != pack.KindPBF {
+		return in, i18n.E(msgKind, map[string]any{"File": filepath.Base(path), "Kind": string(m.Kind)}, dossier.ErrNotRestorable)
+	}
+	in.Manifest, in.Identity = m, m.Dossier
+	if !dossier.ValidNom(in.Identity.Nom) {
+		in.Identity.Nom = nomFrom(base)
+	}
+	return in, nil
+}
+
+var notAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
+
+// nomFrom derives a short name from a file name that does not follow the
+// 001NOM convention: its letters and digits, upper-cased, at most 20.
+func nomFrom(base string) string {
+	if p, ok := dossier.ParseBackupName(base); ok {
+		return p.Nom
+	}
+	s := strings.ToUpper(notAlnum.ReplaceAllString(base, ""))
+	s = strings.TrimLeft(s, "0123456789")
+	if len(s) > 20 {
+		s = s[:20]
+	}
+	return s
+}
+
+// MakePlan decides the number and what would be replaced.
+func MakePlan(ctx context.Context, req Request) (Plan, error) {
+	in, err := Examine(ctx, req.File, req.Passphrase)
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{Input: in, Nom: in.Identity.Nom}
+	if !dossier.ValidNom(p.Nom) {
+		return p, i18n.E(msgNoNom, map[string]any{"File": filepath.Base(req.File)}, nil)
+	}
+	list, err := req.Store.List(ctx)
+	if err != nil {
+		return p, err
+	}
+	existing := map[string]dossier.Info{}
+	var used []string
+	for _, d := range list {
+		existing[d.Numero] = d
+		used = append(used, d.Numero)
+	}
+	own := in.Identity.Numero
+	switch {
+	case req.Numero != "":
+		if !dossier.ValidNumero(req.Numero) {
+			return p, dossier.ErrBadNumero
+		}
+		p.Numero = req.Numero
+	case dossier.ValidNumero(own) && (req.Replace || !has(existing, own)):
+		p.Numero = own
+	default:
+		p.Numero = dossier.FirstFree(used)
+		if p.Numero == "" {
+			return p, i18n.E(msgNoFree, nil, nil)
+		}
+		if dossier.ValidNumero(own) {
+			p.Notes = append(p.Notes, i18n.T(msgDifferentNum, map[string]any{"Numero": p.Numero, "Own": own}))
+		}
+	}
+	if d, ok := existing[p.Numero]; ok {
+		if !req.Replace {
+			return p, i18n.E(msgTaken, map[string]any{"Numero": p.Numero}, dossier.ErrExists)
+		}
+		p.Replaces = &d
+	}
+	if in.Database {
+		base := strings.TrimSuffix(filepath.Base(req.File), filepath.Ext(req.File))
+		if x, ok := dossier.ParseDBName(base); ok {
+			target := dossier.DBName(p.Numero, p.Nom)
+			switch x.Kind {
+			case dossier.KindExport:
+				p.Notes = append(p.Notes, i18n.T(msgExport, map[string]any{"File": filepath.Base(req.File), "Base": target}))
+			case dossier.KindCut:
+				p.Notes = append(p.Notes, i18n.T(msgCut, map[string]any{"File": filepath.Base(req.File), "Base": target}))
+			}
+		}
+	}
+	return p, nil
+}
+
+func has(m map[string]dossier.Info, k string) bool { _, ok := m[k]; return ok }
+
+// Run restores. Until the final switch the connexion is untouched; a
+// replaced dossier is first backed up (verified) into req.SafetyDir.
+func Run(ctx context.Context, req Request) (Result, error) {
+	start := time.Now()
+	plan, err := MakePlan(ctx, req)
+	res := Result{Plan: plan}
+	if err != nil {
+		return res, err
+	}
+	unlock, err := req.Store.Lock(ctx, plan.Numero)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	stage, err := req.Store.Stage(ctx, plan.Numero, plan.Nom)
+	if err != nil {
+		return res, err
+	}
+	defer stage.Abort()
+
+	if err := extract(ctx, req, plan.Input, stage.Path()); err != nil {
+		return res, err
+	}
+	if plan.Input.Manifest != nil {
+		_, res.Warnings, err = verify.CheckDatabase(ctx, stage.Path(), plan.Input.Manifest, false, req.Progress)
+	} else {
+		err = quickCheckFile(ctx, stage.Path(), plan.Input.Identity.Base())
+	}
+	if err != nil {
+		return res, err
+	}
+	if err := sqlitestore.SetRollbackJournal(ctx, stage.Path()); err != nil {
+		return res, err
+	}
+
+	exists, err := stage.Exists(ctx)
+	if err != nil {
+		return res, err
+	}
+	if exists {
+		if !req.Replace {
+			return res, i18n.E(msgTaken, map[string]any{"Numero": plan.Numero}, dossier.ErrExists)
+		}
+		if res.SafetyBackup, err = safetyBackup(ctx, req, plan); err != nil {
+			return res, err
+		}
+	}
+	req.Progress.Report(dossier.Event{Phase: dossier.PhaseBascule, Dossier: plan.Numero})
+	if err := stage.Commit(ctx, req.Replace); err != nil {
+		return res, err
+	}
+	res.Path = dossier.DBName(plan.Numero, plan.Nom) + dossier.ExtDB
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// safetyBackup checks that replacing is confirmed for what is there now,
+// then backs it up, verified, and returns the backup's path.
+func safetyBackup(ctx context.Context, req Request, plan Plan) (string, error) {
+	ref := store.InStore(req.Store, plan.Numero)
+	snap, err := ref.Snapshot(ctx, store.SnapshotOptions{})
+	if err != nil {
+		return "", err
+	}
+	cur := snap.Identity()
+	sessions, err := snap.Sessions(ctx)
+	snap.Close()
+	if err != nil {
+		return "", err
+	}
+	incoming := plan.Input.Identity
+	if cur.Identifiant != "" && incoming.Identifiant != "" && cur.Identifiant != incoming.Identifiant && !req.OtherDossier {
+		return "", i18n.E(msgIdentity, map[string]any{
+			"Numero":   plan.Numero,
+			"Existing": strings.TrimSpace(cur.RaisonSociale + " " + cur.Identifiant),
+			"Incoming": strings.TrimSpace(incoming.RaisonSociale + " " + incoming.Identifiant),
+		}, dossier.ErrExists)
+	}
+	if len(sessions) > 0 && !req.IgnoreSessions {
+		var names []string
+		for _, s := range sessions {
+			names = append(names, i18n.T(msgSession, map[string]any{"Programme": s.Programme, "Poste": s.Poste, "Utilisateur": s.Utilisateur}))
+		}
+		return "", i18n.E(msgSessions, map[string]any{"Numero": plan.Numero, "Sessions": strings.Join(names, ", ")}, dossier.ErrInUse)
+	}
+	if err := os.MkdirAll(req.SafetyDir, 0o755); err != nil {
+		return "", err
+	}
+	req.Progress.Report(dossier.Event{Phase: dossier.PhaseSecurite, Dossier: plan.Numero})
+	res, err := backup.Run(ctx, backup.Request{Source: ref, DestDir: req.SafetyDir, Verify: true, Locked: true, Progress: req.Progress})
+	if err != nil {
+		return "", err
+	}
+	return res.Path, nil
+}
+
+// extract writes the database to restore at dst and syncs it.
+func extract(ctx context.Context, req Request, in Input, dst string) error {
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if in.Database {
+		snap, err := sqlitestore.SnapshotFile(ctx, in.Path, store.SnapshotOptions{TempDir: filepath.Dir(dst)})
+		if err != nil {
+			return err
+		}
+		defer snap.Close()
+		r, size, err := snap.Database(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(f, &progressReader{ctx: ctx, r: r, total: size, p: req.Progress, label: in.Identity.Numero}); err != nil {
+			return err
+		}
+		return f.Sync()
+	}
+	seen := false
+	_, err = pack.Read(ctx, in.Path, pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Phase: dossier.PhaseExtraction, Dossier: in.Identity.Numero},
+		func(p pack.Part, r io.Reader) error {
+			if p.Name != pack.DatabasePart || seen {
+				_, err := io.Copy(io.Discard, r)
+				return err
+			}
+			seen = true
+			_, err := io.Copy(f, r)
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+func quickCheckFile(ctx context.Context, path, label string) error {
+	db, err := sqlitestore.OpenRO(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := backup.QuickCheck(ctx, db, label); err != nil {
+		return fmt.Errorf("%w (%w)", err, dossier.ErrCorrupt)
+	}
+	return nil
+}
+
+// progressReader reports bytes copied and stops on cancellation.
+type progressReader struct {
+	ctx   context.Context
+	r     io.Reader
+	done  int64
+	total int64
+	p     dossier.Progress
+	label string
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	if err := p.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	p.p.Report(dossier.Event{Phase: dossier.PhaseExtraction, Dossier: p.label, Done: p.done, Total: p.total})
+	return n, err
+}

@@ -1,0 +1,154 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"coffre/internal/backup"
+	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
+	"coffre/internal/i18n"
+	"coffre/internal/ledger"
+	"coffre/internal/pack"
+	"coffre/internal/store/sqlitestore"
+)
+
+var (
+	msgStatsDiffer = &i18n.Message{ID: "ContenuDifferent", Other: "Le contenu ne correspond pas au manifeste : {{.Detail}}"}
+	msgNoDatabase  = &i18n.Message{ID: "PasDeBase", Other: "Ce fichier ne contient pas de base de données."}
+	msgFK          = &i18n.Message{ID: "ClesEtrangeres", Other: "{{.Count}} référence(s) cassée(s) entre tables (foreign_key_check)."}
+)
+
+// Options choose the level of verification.
+type Options struct {
+	Passphrase string
+	// Complete adds integrity_check and foreign_key_check (slow on big
+	// dossiers) to the quick level's quick_check.
+	Complete bool
+	Progress dossier.Progress
+	// TempDir receives the database while it is checked; "" = OS temp.
+	TempDir string
+}
+
+// Report is what a verification found. A file that fails returns an error;
+// Warnings are facts about the dossier itself that the copy faithfully
+// carries (an entry out of balance in the original, say).
+type Report struct {
+	Manifest *pack.Manifest
+	Stats    dossier.Stats
+	Warnings []string
+	Duration time.Duration
+}
+
+// File verifies the packed file at path.
+func File(ctx context.Context, path string, opt Options) (Report, error) {
+	start := time.Now()
+	var rep Report
+	dir := opt.TempDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	var tmp *fsutil.TempFile
+	defer func() {
+		if tmp != nil {
+			tmp.Abort()
+		}
+	}()
+	m, err := pack.Read(ctx, path, pack.ReadOptions{Passphrase: opt.Passphrase, Progress: opt.Progress, Phase: dossier.PhaseVerification}, func(p pack.Part, r io.Reader) error {
+		if p.Name != pack.DatabasePart || tmp != nil {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		}
+		var err error
+		tmp, err = fsutil.CreateTemp(filepath.Join(dir, "verification.db"))
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(tmp, r)
+		return err
+	})
+	if err != nil {
+		return rep, err
+	}
+	rep.Manifest = m
+	if tmp == nil {
+		return rep, i18n.E(msgNoDatabase, nil, dossier.ErrCorrupt)
+	}
+	st, warnings, err := CheckDatabase(ctx, tmp.Name(), m, opt.Complete, opt.Progress)
+	rep.Stats, rep.Warnings = st, warnings
+	rep.Duration = time.Since(start)
+	return rep, err
+}
+
+// CheckDatabase checks the SQLite database at path (extracted from a packed
+// file, or staged for a restore) against the manifest m: SQLite's own check,
+// counts and totals, and, at the complete level, foreign keys.
+func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete bool, progress dossier.Progress) (dossier.Stats, []string, error) {
+	var st dossier.Stats
+	progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: m.Dossier.Numero})
+	db, err := sqlitestore.OpenRO(path)
+	if err != nil {
+		return st, nil, err
+	}
+	defer db.Close()
+	label := m.Dossier.Base()
+	if complete {
+		err = backup.IntegrityCheck(ctx, db, label)
+	} else {
+		err = backup.QuickCheck(ctx, db, label)
+	}
+	if err != nil {
+		return st, nil, fmt.Errorf("%w (%w)", err, dossier.ErrCorrupt)
+	}
+	tables, err := sqlitestore.Tables(ctx, db)
+	if err == nil {
+		st, err = ledger.Compute(ctx, db, tables)
+	}
+	if err != nil {
+		return st, nil, i18n.E(msgStatsDiffer, map[string]any{"Detail": err.Error()}, dossier.ErrCorrupt)
+	}
+	if diffs := ledger.Diff(m.Stats, st); len(diffs) > 0 {
+		return st, nil, i18n.E(msgStatsDiffer, map[string]any{"Detail": joinLimit(diffs, 5)}, dossier.ErrCorrupt)
+	}
+	var warnings []string
+	if st.Unbalanced > 0 {
+		warnings = append(warnings, i18n.N(msgUnbalanced, st.Unbalanced, nil))
+	}
+	if complete {
+		var n int64
+		rows, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
+		if err != nil {
+			return st, warnings, err
+		}
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n > 0 {
+			warnings = append(warnings, i18n.N(msgFK, n, nil))
+		}
+	}
+	progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: m.Dossier.Numero, Done: 1, Total: 1})
+	return st, warnings, nil
+}
+
+var msgUnbalanced = &i18n.Message{ID: "EcrituresDesequilibrees", One: "{{.Count}} écriture déséquilibrée dans le dossier d'origine (débit ≠ crédit).", Other: "{{.Count}} écritures déséquilibrées dans le dossier d'origine (débit ≠ crédit)."}
+
+func joinLimit(s []string, n int) string {
+	out := ""
+	for i, x := range s {
+		if i == n {
+			out += fmt.Sprintf(" ; … (%d autres)", len(s)-n)
+			break
+		}
+		if i > 0 {
+			out += " ; "
+		}
+		out += x
+	}
+	return out
+}
