@@ -1,0 +1,52 @@
+# Coffre — the two commands: `make run` (installs what is missing, opens the
+# wizard on demo dossiers) and `make test` (the whole test suite).
+
+SHELL := /bin/bash
+GO ?= go
+export GOFLAGS ?= -mod=mod
+VERSION ?= 0.1.0
+LDFLAGS := -X coffre/internal/buildinfo.Version=$(VERSION)
+
+# Debian 12 packages (SPEC.md): build, vet and test; real window screenshots;
+# the Windows cross-build.
+DEPS_BUILD := ca-certificates gcc libc6-dev pkg-config libgl-dev libegl-dev libx11-dev \
+	libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev \
+	libxkbcommon-dev libgtk-3-dev unixodbc-dev
+DEPS_TEST := sqlite3 zstd age bc xvfb xauth imagemagick
+DEPS_WINDOWS := gcc-mingw-w64-x86-64
+
+.PHONY: all deps deps-windows build run test test-race vet bench windows clean screenshots
+
+all: build
+
+## deps: install the Debian packages that are missing (needs root or sudo)
+deps:
+	@./scripts/deps.sh $(DEPS_BUILD) $(DEPS_TEST)
+
+deps-windows:
+	@./scripts/deps.sh $(DEPS_WINDOWS)
+
+## build: the coffre binary
+build: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o coffre .
+
+## run: opens the wizard on the demo connexion (created on first start)
+run: build
+	./coffre --demo
+
+## test: vet, then every test with the race detector
+test: deps
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 40m ./...
+
+## bench: backup speed and size against sqlite3 .backup + zstd -3 -T2 + zstd -t
+bench: build
+	./scripts/bench.sh
+
+## windows: cross-build coffre.exe with mingw-w64
+windows: deps-windows
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+		$(GO) build -ldflags "$(LDFLAGS) -H=windowsgui" -o coffre.exe .
+
+clean:
+	rm -f coffre coffre.exe
