@@ -12,7 +12,8 @@ LDFLAGS := -X coffre/internal/buildinfo.Version=$(VERSION)
 DEPS_BUILD := ca-certificates gcc libc6-dev pkg-config libgl-dev libegl-dev libx11-dev \
 	libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev \
 	libxkbcommon-dev libgtk-3-dev unixodbc-dev
-DEPS_TEST := sqlite3 zstd age bc xvfb xauth imagemagick
+DEPS_TEST := sqlite3 zstd age bc xvfb xauth imagemagick \
+	unixodbc postgresql odbc-postgresql libsqliteodbc openssh-server
 DEPS_WINDOWS := gcc-mingw-w64-x86-64
 
 .PHONY: all deps deps-windows build run test test-race vet bench windows clean screenshots
@@ -34,10 +35,9 @@ build: deps
 run: build
 	./coffre --demo
 
-## test: vet, then every test with the race detector
+## test: starts the test servers (scripts/services), vets, runs every test with -race
 test: deps
-	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 40m ./...
+	./scripts/test.sh
 
 ## bench: backup speed and size against sqlite3 .backup + zstd -3 -T2 + zstd -t
 bench: build
