@@ -1,0 +1,199 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"coffre/internal/backup"
+	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
+	"coffre/internal/i18n"
+	"coffre/internal/ledger"
+	"coffre/internal/store"
+	"coffre/internal/store/sqlitestore"
+)
+
+var (
+	msgExists   = &i18n.Message{ID: "ExportExisteDeja", Other: "L'export « {{.File}} » existe déjà : supprimez-le, choisissez une autre destination ou confirmez son remplacement (--remplacer)."}
+	msgNoDest   = &i18n.Message{ID: "ExportDestinationAbsente", Other: "Le dossier de destination de l'export « {{.Dir}} » n'existe pas."}
+	msgNeedDest = &i18n.Message{ID: "ExportDestinationRequise", Other: "Cette connexion n'est pas un dossier de fichiers : indiquez où écrire l'export."}
+	msgBadNames = &i18n.Message{ID: "ExportNomInconnu", Other: "Le dossier {{.Dossier}} n'a pas de nom court valide : impossible de nommer son export."}
+	msgMismatch = &i18n.Message{ID: "ExportDifferent", Other: "La copie exportée ne correspond pas au dossier ({{.Detail}}) : elle a été supprimée. Vérifiez le disque de destination."}
+)
+
+// Request is one export.
+type Request struct {
+	Store  store.Store
+	Numero string
+	// DestDir is the folder that receives E001SOC.db; "" means the
+	// connexion's own folder.
+	DestDir string
+	// Replace allows overwriting an existing export of the same name.
+	Replace  bool
+	Progress dossier.Progress
+}
+
+// Result says what was written, for the wizard and the command line.
+type Result struct {
+	Dossier  dossier.Identity
+	Path     string // the export, E001SOC.db
+	Size     int64
+	Stats    dossier.Stats // what the copy holds, checked against the snapshot
+	Replaced bool          // an older export was overwritten
+	Sessions []dossier.Session
+	Duration time.Duration
+}
+
+// Run exports dossier req.Numero. Nothing appears under the final name
+// before the copy is complete and checked; on error or cancellation nothing
+// is left behind.
+func Run(ctx context.Context, req Request) (Result, error) {
+	start := time.Now()
+	var res Result
+	dest := req.DestDir
+	if dest == "" {
+		d := req.Store.Describe()
+		if d.Kind != "sqlite" {
+			return res, i18n.E(msgNeedDest, nil, nil)
+		}
+		dest = d.Location
+	}
+	if fi, err := os.Stat(dest); err != nil || !fi.IsDir() {
+		return res, i18n.E(msgNoDest, map[string]any{"Dir": dest}, dossier.ErrNotFound)
+	}
+	fsutil.SweepTemp(dest)
+
+	ref := store.InStore(req.Store, req.Numero)
+	unlock, err := ref.Lock(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	snap, err := ref.Snapshot(ctx, store.SnapshotOptions{TempDir: dest})
+	if err != nil {
+		return res, err
+	}
+	defer snap.Close()
+	id := snap.Identity()
+	res.Dossier = id
+	if !dossier.ValidNumero(id.Numero) || !dossier.ValidNom(id.Nom) {
+		return res, i18n.E(msgBadNames, map[string]any{"Dossier": req.Numero}, nil)
+	}
+	if res.Sessions, err = snap.Sessions(ctx); err != nil {
+		return res, err
+	}
+	final := filepath.Join(dest, dossier.ExportName(id.Numero, id.Nom)+dossier.ExtDB)
+	if _, err := os.Lstat(final); err == nil {
+		if !req.Replace {
+			return res, i18n.E(msgExists, map[string]any{"File": final}, dossier.ErrExists)
+		}
+		res.Replaced = true
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return res, err
+	}
+
+	want, err := snap.Stats(ctx)
+	if err != nil {
+		return res, err
+	}
+	image, size, err := snap.Database(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer image.Close()
+	tmp, err := fsutil.CreateTemp(final)
+	if err != nil {
+		return res, err
+	}
+	defer tmp.Abort()
+	if err := copyImage(ctx, tmp, image, size, req.Progress, id.Numero); err != nil {
+		return res, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return res, err
+	}
+	// The image of a WAL-mode dossier says WAL in its header; an export is
+	// a standalone file and starts in rollback-journal mode.
+	if err := sqlitestore.SetRollbackJournal(ctx, tmp.Name()); err != nil {
+		return res, err
+	}
+	req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: id.Numero})
+	got, err := check(ctx, tmp.Name(), id.Base())
+	if err != nil {
+		return res, i18n.E(msgMismatch, map[string]any{"Detail": i18n.Describe(err)}, err)
+	}
+	if diffs := ledger.Diff(want, got); len(diffs) > 0 {
+		return res, i18n.E(msgMismatch, map[string]any{"Detail": strings.Join(diffs, " ; ")}, dossier.ErrCorrupt)
+	}
+	req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: id.Numero, Done: 1, Total: 1})
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if res.Replaced {
+		for _, sfx := range []string{"-wal", "-shm", "-journal"} {
+			os.Remove(final + sfx)
+		}
+	}
+	if err := tmp.Commit(req.Replace); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return res, i18n.E(msgExists, map[string]any{"File": final}, dossier.ErrExists)
+		}
+		return res, err
+	}
+	res.Path, res.Size, res.Stats = final, size, got
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// copyImage copies the snapshot's image into w, reporting bytes and
+// stopping on cancellation.
+func copyImage(ctx context.Context, w io.Writer, r io.Reader, size int64, p dossier.Progress, label string) error {
+	buf := make([]byte, 1<<20)
+	var done int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			done += int64(n)
+			p.Report(dossier.Event{Phase: dossier.PhaseLecture, Dossier: label, Done: done, Total: size})
+		}
+		if errors.Is(err, io.EOF) {
+			if done != size {
+				return fmt.Errorf("export: image of %d bytes instead of %d: %w", done, size, dossier.ErrTruncated)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// check runs quick_check on the copy and returns its stats.
+func check(ctx context.Context, path, label string) (dossier.Stats, error) {
+	db, err := sqlitestore.OpenRO(path)
+	if err != nil {
+		return dossier.Stats{}, err
+	}
+	defer db.Close()
+	if err := backup.QuickCheck(ctx, db, label); err != nil {
+		return dossier.Stats{}, fmt.Errorf("%w (%w)", err, dossier.ErrCorrupt)
+	}
+	tables, err := sqlitestore.Tables(ctx, db)
+	if err != nil {
+		return dossier.Stats{}, err
+	}
+	return ledger.Compute(ctx, db, tables)
+}
