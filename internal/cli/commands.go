@@ -39,6 +39,8 @@ var (
 	msgFlagJSON        = &i18n.Message{ID: "FlagJSON", Other: "afficher au format JSON"}
 	msgFlagTaille      = &i18n.Message{ID: "FlagTaille", Other: "taille approximative du premier dossier, en Mo (pour les essais de performance)"}
 	msgFlagEmploye     = &i18n.Message{ID: "FlagEmploye", Other: "code de l'employé (donné par le logiciel de gestion)"}
+	msgFlagDetails     = &i18n.Message{ID: "FlagDetails", Other: "afficher où le temps est passé (lecture, compression, contrôle, vérification)"}
+	msgDetails         = &i18n.Message{ID: "CLIDetails", Other: "{{.File}} : {{.Size}} en {{.Total}} — ouverture {{.Read}}, compression et écriture {{.Compress}} (dont contrôle de la base en parallèle {{.Check}}), relecture et vérification {{.Verify}}"}
 	msgFlagSauvegardes = &i18n.Message{ID: "FlagSauvegardes", Other: "dossier où chercher la dernière sauvegarde de chaque dossier"}
 
 	msgNeedFile     = &i18n.Message{ID: "CLIFichierManquant", Other: "indiquez le fichier"}
@@ -83,6 +85,7 @@ func init() {
 			fs.String("nom", "", i18n.T(msgFlagNom, nil))
 			fs.Bool("verifier", false, i18n.T(msgFlagVerifier, nil))
 			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
+			fs.Bool("details", false, i18n.T(msgFlagDetails, nil))
 		}, run: runSauvegarder})
 	register(&command{name: "verifier", aliases: []string{"verify"}, summary: sumVerifier,
 		usage: "FICHIER [--complet] [--phrase-secrete-fichier F]",
@@ -231,6 +234,13 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 			fmt.Fprintln(env.Stderr, i18n.T(msgSessionsWarn, map[string]any{"Dossier": ref.Label(), "Sessions": sessionList(res.Sessions)}))
 		}
 		fmt.Fprintln(env.Stdout, res.Path)
+		if boolean(fs, "details") {
+			fmt.Fprintln(env.Stderr, i18n.T(msgDetails, map[string]any{
+				"File": filepath.Base(res.Path), "Size": i18n.Bytes(res.Size), "Total": i18n.Duration(res.Duration),
+				"Read": i18n.Duration(res.Phases["lecture"]), "Compress": i18n.Duration(res.Phases["compression"]),
+				"Check": i18n.Duration(res.Phases["controle"]), "Verify": i18n.Duration(res.Phases["verification"]),
+			}))
+		}
 	}
 	switch {
 	case failed == 1 && len(refs) == 1:
