@@ -18,7 +18,7 @@ var (
 	msgChangeTitle   = &i18n.Message{ID: "UIChangerCodeTitre", Other: "Changer le code de {{.Name}}"}
 	msgChangeWhy     = &i18n.Message{ID: "UIChangerCodeRaison", Other: "C'est la première utilisation : le code d'origine ADMIN doit être remplacé par un code à vous, d'au moins 4 caractères."}
 	msgCodeMismatch  = &i18n.Message{ID: "UICodesDifferents", Other: "Les deux codes ne sont pas identiques."}
-	msgConfigCode    = &i18n.Message{ID: "UIConfigurationCode", Other: "La configuration est réservée aux employés ayant le droit « Configurer ». Tapez votre code :"}
+	msgConfigCode    = &i18n.Message{ID: "UIConfigurationCode", Other: "La configuration est réservée aux employés ayant le droit « Configurer ». Tapez votre code :"}
 	msgNoConfigRight = &i18n.Message{ID: "UIPasDroitConfigurer", Other: "Ce code n'a pas le droit « Configurer »."}
 )
 

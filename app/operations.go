@@ -94,7 +94,7 @@ var (
 	resCanceledText = &i18n.Message{ID: "UIResAnnuleeTexte", Other: "Rien n'a été écrit : aucun fichier partiel n'est resté."}
 
 	sumBackupInto   = &i18n.Message{ID: "UIResumeSauvegardeVers", One: "{{.Count}} dossier sera sauvegardé dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront sauvegardés dans « {{.Dir}} » :"}
-	sumBackupItem   = &i18n.Message{ID: "UIResumeSauvegardeFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} → {{.File}}"}
+	sumBackupItem   = &i18n.Message{ID: "UIResumeSauvegardeFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} : {{.File}}"}
 	sumVerifyAfter  = &i18n.Message{ID: "UIResumeVerifierApres", Other: "Chaque fichier sera relu et vérifié après écriture."}
 	sumNoVerify     = &i18n.Message{ID: "UIResumeSansVerification", Other: "Les fichiers ne seront pas relus après écriture (« Vérifier après » n'est pas coché)."}
 	sumEncrypted    = &i18n.Message{ID: "UIResumeChiffre", Other: "Les fichiers seront chiffrés : sans la phrase secrète, personne ne pourra les restaurer, pas même vous."}
@@ -111,7 +111,7 @@ var (
 	levelQuick      = &i18n.Message{ID: "UINiveauRapide", Other: "niveau rapide"}
 	levelFull       = &i18n.Message{ID: "UINiveauComplet", Other: "niveau complet"}
 
-	outBackupFile  = &i18n.Message{ID: "UIResultatSauvegarde", Other: "{{.Numero}} → {{.File}} ({{.Size}}, en {{.Duration}}{{.Verified}})"}
+	outBackupFile  = &i18n.Message{ID: "UIResultatSauvegarde", Other: "{{.Numero}} : {{.File}} ({{.Size}}, en {{.Duration}}{{.Verified}})"}
 	outVerified    = &i18n.Message{ID: "UIResultatVerifiee", Other: ", vérifiée"}
 	outBackupError = &i18n.Message{ID: "UIResultatSauvegardeErreur", Other: "{{.Numero}} : {{.Error}}"}
 	outSessions    = &i18n.Message{ID: "UIResultatSessions", Other: "Attention : le dossier {{.Numero}} était ouvert pendant la sauvegarde ({{.Sessions}}). La sauvegarde est cohérente mais ne contient pas ce qui n'était pas encore enregistré."}

@@ -166,7 +166,6 @@ func resultView(w *wizard) fyne.CanvasObject {
 		msg.Importance = widget.DangerImportance
 		box.Add(msg)
 	default:
-		title.Importance = widget.SuccessImportance
 		icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 	}
 	for _, l := range out.lines {

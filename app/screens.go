@@ -1,10 +1,183 @@
 package app
 
-import "os"
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
 
-// screenshotDir is where the screenshot mode writes its images
-// (COFFRE_ECRANS, used by scripts/screenshots.sh); "" means normal use.
+	"fyne.io/fyne/v2"
+
+	"coffre/internal/dossier"
+)
+
+// The screenshot mode (scripts/screenshots.sh) walks the real window through
+// a backup and a restore and saves every step as a PNG. COFFRE_ECRANS is the
+// folder, COFFRE_ECRANS_PREFIXE a name prefix, COFFRE_ECRANS_TAILLE
+// "LARGEURxHAUTEUR", COFFRE_ECRANS_COURT=1 only the Dossiers and Résumé
+// steps (dark theme, small screen).
+
 func screenshotDir() string { return os.Getenv("COFFRE_ECRANS") }
 
-func takeScreenshots(w *wizard, dir string)        {}
-func takeExitScreenshot(p *exitPrompt, dir string) {}
+// shot saves the window as dir/prefix+name.png. The GL canvas cannot be
+// read back under Xvfb's software renderer, so the X screen is grabbed with
+// ImageMagick; without a window manager the window sits at the top left.
+func shot(win fyne.Window, dir, name string) {
+	time.Sleep(800 * time.Millisecond) // let the window draw
+	var size fyne.Size
+	fyne.DoAndWait(func() { size = win.Canvas().Size() })
+	scale := win.Canvas().Scale()
+	path := filepath.Join(dir, os.Getenv("COFFRE_ECRANS_PREFIXE")+name+".png")
+	crop := fmt.Sprintf("%dx%d+0+0", int(size.Width*scale), int(size.Height*scale))
+	if out, err := exec.Command("import", "-window", "root", "-crop", crop, "+repage", path).CombinedOutput(); err != nil {
+		fmt.Fprintln(os.Stderr, "capture", name, err, string(out))
+	}
+}
+
+func screenshotSize() fyne.Size {
+	var w, h float32
+	if s := os.Getenv("COFFRE_ECRANS_TAILLE"); s != "" {
+		var wi, hi int
+		if _, err := fmt.Sscanf(s, "%dx%d", &wi, &hi); err == nil {
+			w, h = float32(wi), float32(hi)
+		}
+	}
+	if w == 0 {
+		w, h = 1280, 800
+	}
+	return fyne.NewSize(w, h)
+}
+
+// takeScreenshots drives the wizard from outside the UI goroutine, as a
+// person would, then quits.
+func takeScreenshots(w *wizard, dir string) {
+	ui := func(f func()) { fyne.DoAndWait(f) }
+	short := os.Getenv("COFFRE_ECRANS_COURT") == "1"
+	ui(func() { w.win.Resize(screenshotSize()) })
+	// Pause the work once a third of a file is written, for the Exécution
+	// shot.
+	var (
+		mu      sync.Mutex
+		pause   = make(chan struct{})
+		resume  chan struct{}
+		running bool
+	)
+	w.onEvent = func(e dossier.Event) {
+		mu.Lock()
+		r := resume
+		mu.Unlock()
+		if r != nil && e.Total > 0 && e.Done*3 >= e.Total && (e.Phase == dossier.PhaseCompression || e.Phase == dossier.PhaseExtraction) {
+			mu.Lock()
+			resume = nil
+			mu.Unlock()
+			w.run.report(e) // the throttled display may have skipped it
+			pause <- struct{}{}
+			<-r
+		}
+	}
+	runAndShoot := func(prefix string) {
+		mu.Lock()
+		resume = make(chan struct{})
+		r := resume
+		running = true
+		mu.Unlock()
+		ui(w.forward)
+		<-pause
+		if !short {
+			shot(w.win, dir, prefix+"6-execution")
+		}
+		close(r)
+		for running {
+			time.Sleep(200 * time.Millisecond)
+			ui(func() { running = w.cur != stepIdxResult })
+		}
+		if !short {
+			shot(w.win, dir, prefix+"7-resultat")
+		}
+	}
+	take := func(name string, always bool) {
+		if always || !short {
+			shot(w.win, dir, name)
+		}
+	}
+
+	// Sauvegarde of two dossiers.
+	take("sauvegarde-1-connexion", false)
+	ui(w.forward)
+	take("sauvegarde-2-operation", false)
+	ui(w.forward)
+	ui(func() {
+		w.opts.Dossiers = []string{"001", "003"}
+		w.show(stepIdxDossiers)
+	})
+	take("sauvegarde-3-dossiers", true)
+	ui(w.forward)
+	take("sauvegarde-4-options", false)
+	ui(w.forward)
+	take("sauvegarde-5-resume", true)
+	if short {
+		ui(w.win.Close)
+		return
+	}
+	runAndShoot("sauvegarde-")
+
+	// Restauration of one of them over its own dossier.
+	ui(func() { w.restart(); w.show(stepIdxConnexion) })
+	take("restauration-1-connexion", false)
+	ui(w.forward)
+	ui(func() {
+		w.opts.Operation = "restauration"
+		w.show(stepIdxOperation)
+	})
+	take("restauration-2-operation", false)
+	ui(w.forward)
+	ui(func() {
+		if len(w.files) > 0 {
+			w.opts.Files = []string{w.files[0].Path}
+			w.opts.Numero = w.files[0].Identity().Numero
+		}
+		w.show(stepIdxDossiers)
+	})
+	take("restauration-3-sauvegardes", false)
+	ui(w.forward)
+	ui(func() {
+		w.opts.Replace = true
+		w.show(stepIdxOptions)
+	})
+	take("restauration-4-options", false)
+	ui(w.forward)
+	take("restauration-5-resume", false)
+	runAndShoot("restauration-")
+
+	// A refused step, and the wizard at 1024×600.
+	ui(func() {
+		w.restart()
+		w.show(stepIdxDossiers)
+		w.forward()
+	})
+	take("refus-suivant", false)
+	ui(func() {
+		w.win.Resize(fyne.NewSize(1024, 600))
+		w.opts.Operation, w.opts.Dossiers = "sauvegarde", []string{"002"}
+		w.show(stepIdxDossiers)
+	})
+	take("petit-ecran-1024x600-dossiers", false)
+	ui(func() { w.show(stepIdxOptions) })
+	take("petit-ecran-1024x600-options", false)
+	ui(func() { w.openConfiguration() })
+	take("configuration-code", false)
+	ui(w.win.Close)
+}
+
+// takeExitScreenshot saves the exit-time window, then closes it.
+func takeExitScreenshot(p *exitPrompt, dir string) {
+	fyne.DoAndWait(func() { p.win.Resize(fyne.NewSize(620, 340)) })
+	name := "quitter"
+	if p.who.Name == "" {
+		name = "quitter-code"
+	}
+	shot(p.win, dir, name)
+	fyne.DoAndWait(p.close)
+}

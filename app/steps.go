@@ -47,9 +47,7 @@ func connexionView(w *wizard) fyne.CanvasObject {
 	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
 		w.pickFolder(i18n.T(msgPickFolder, nil), o.Folder, folder.SetText)
 	})
-	hint := widget.NewLabel(i18n.T(msgLocalDefault, map[string]any{"Dir": paths.Dossiers()}))
-	hint.Importance = widget.LowImportance
-	hint.Wrapping = fyne.TextWrapWord
+	hint := lowLabel(i18n.T(msgLocalDefault, map[string]any{"Dir": paths.Dossiers()}))
 	local := container.NewVBox(wrapLabel(i18n.T(msgLocalFolder, nil)), container.NewBorder(nil, nil, nil, browse, folder), hint)
 
 	server := widget.NewEntry()
@@ -176,8 +174,7 @@ func operationView(w *wizard) fyne.CanvasObject {
 	for _, op := range operations {
 		labels = append(labels, i18n.T(op.label, nil))
 	}
-	help := wrapLabel("")
-	help.Importance = widget.LowImportance
+	help := lowLabel("")
 	verifyAfter := widget.NewCheck(i18n.T(msgVerifyAfter, nil), func(b bool) { o.VerifyAfter = b })
 	verifyAfter.SetChecked(o.VerifyAfter)
 	radio := widget.NewRadioGroup(labels, nil)
@@ -331,9 +328,11 @@ func optionsView(w *wizard) fyne.CanvasObject {
 	return container.NewVScroll(box)
 }
 
+// lowLabel is a hint: italic, in the normal colour (the theme's low
+// importance colour is too pale to read on white).
 func lowLabel(s string) *widget.Label {
 	l := wrapLabel(s)
-	l.Importance = widget.LowImportance
+	l.TextStyle.Italic = true
 	return l
 }
 

@@ -193,7 +193,7 @@ func (w *wizard) info(n string) dossier.Info {
 func (w *wizard) frame() fyne.CanvasObject {
 	w.crumbs = container.NewHBox()
 	w.counter = widget.NewLabel("")
-	w.counter.Importance = widget.LowImportance
+	w.counter.TextStyle.Italic = true
 	w.configButton = widget.NewButtonWithIcon(i18n.T(msgConfig, nil), theme.SettingsIcon(), w.openConfiguration)
 	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.counter, w.configButton), container.NewHScroll(w.crumbs))
 
