@@ -1,0 +1,488 @@
+package fec
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
+	"coffre/internal/i18n"
+	"coffre/internal/ledger"
+)
+
+// PhaseFEC is the phase of writing a FEC (its checks report PhaseControle).
+const PhaseFEC dossier.Phase = "fec"
+
+var (
+	msgNoSIREN     = &i18n.Message{ID: "FECSansSIREN", Other: "Le FEC ne peut pas être écrit : le dossier {{.Dossier}} n'a pas de numéro SIREN valide (9 chiffres) ; c'est lui qui nomme le fichier. Renseignez-le dans le logiciel de gestion (valeur actuelle : « {{.Siren}} »)."}
+	msgNoExercice  = &i18n.Message{ID: "FECExerciceInconnu", Other: "L'exercice {{.Exercice}} n'existe pas dans le dossier {{.Dossier}}."}
+	msgArchived    = &i18n.Message{ID: "FECExerciceArchive", Other: "L'exercice {{.Exercice}} est archivé (ses écritures sont dans un fichier .paf) : désarchivez-le avant d'écrire son FEC."}
+	msgBadEnd      = &i18n.Message{ID: "FECFinInvalide", Other: "La date de fin de l'exercice {{.Exercice}} (« {{.Fin}} ») n'est pas une date : elle nomme le FEC."}
+	msgExists      = &i18n.Message{ID: "FECExisteDeja", Other: "Le fichier {{.File}} existe déjà dans {{.Dir}} : déplacez-le ou choisissez un autre dossier de destination."}
+	msgRules       = &i18n.Message{ID: "FECReglesNonRespectees", Other: "Le FEC de l'exercice {{.Exercice}} n'a pas été écrit (aucun fichier créé) : le dossier ne respecte pas ces règles.\n{{.Detail}}"}
+	msgRuleLine    = &i18n.Message{ID: "FECRegleLigne", Other: "• {{.Rule}} — {{.Count}} cas : {{.Examples}}"}
+	msgMore        = &i18n.Message{ID: "FECEtAutres", Other: "… et {{.Count}} autres"}
+	ruleBalanced   = &i18n.Message{ID: "FECRegleEquilibre", Other: "chaque écriture est équilibrée (débit = crédit)"}
+	ruleTotals     = &i18n.Message{ID: "FECRegleTotaux", Other: "le total des débits égale le total des crédits"}
+	ruleNumbering  = &i18n.Message{ID: "FECRegleNumerotation", Other: "numérotation continue à partir de 1 dans l'ordre du fichier (à-nouveaux, puis date de validation, puis numéro)"}
+	ruleDates      = &i18n.Message{ID: "FECRegleDates", Other: "dates valides (AAAA-MM-JJ) et date d'écriture dans l'exercice"}
+	ruleMandatory  = &i18n.Message{ID: "FECRegleObligatoires", Other: "champs obligatoires renseignés"}
+	ruleValidated  = &i18n.Message{ID: "FECRegleValidees", Other: "écritures validées (ValidDate obligatoire)"}
+	ruleLines      = &i18n.Message{ID: "FECRegleLignes", Other: "chaque écriture a au moins une ligne"}
+	exUnbalanced   = &i18n.Message{ID: "FECExDesequilibre", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}}) débit {{.Debit}} crédit {{.Credit}}"}
+	exTotals       = &i18n.Message{ID: "FECExTotaux", Other: "débits {{.Debit}}, crédits {{.Credit}}"}
+	exNumbering    = &i18n.Message{ID: "FECExNumerotation", Other: "n° {{.Got}} au lieu de {{.Want}}"}
+	exBadDate      = &i18n.Message{ID: "FECExDateInvalide", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
+	exOutside      = &i18n.Message{ID: "FECExDateHors", Other: "n° {{.Num}} : {{.Date}} hors de l'exercice ({{.Debut}} – {{.Fin}})"}
+	exEmpty        = &i18n.Message{ID: "FECExChampVide", Other: "n° {{.Num}} : {{.Field}} vide"}
+	exNotValidated = &i18n.Message{ID: "FECExNonValidee", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}})"}
+	exNoLine       = &i18n.Message{ID: "FECExSansLigne", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}})"}
+)
+
+// RuleError is a FEC that was not written because the dossier breaks some
+// of the rules. Write returns it wrapped in a user-facing error whose text
+// is the full French report, one rule per line; errors.As finds it.
+type RuleError struct {
+	Exercice string
+	Rules    []RuleFailure
+}
+
+// RuleFailure is one rule the dossier breaks, with how often and the first
+// few cases.
+type RuleFailure struct {
+	Rule     string
+	Count    int
+	Examples []string
+}
+
+func (e *RuleError) Error() string { return e.Report() }
+
+// Report is the French report: a title, then one line per rule broken.
+func (e *RuleError) Report() string {
+	return i18n.T(msgRules, map[string]any{"Exercice": e.Exercice, "Detail": e.detail()})
+}
+
+func (e *RuleError) detail() string {
+	var lines []string
+	for _, r := range e.Rules {
+		ex := strings.Join(r.Examples, " ; ")
+		if r.Count > len(r.Examples) {
+			ex += " " + i18n.T(msgMore, map[string]any{"Count": r.Count - len(r.Examples)})
+		}
+		lines = append(lines, i18n.T(msgRuleLine, map[string]any{"Rule": r.Rule, "Count": r.Count, "Examples": ex}))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Request is the FEC of one exercice.
+type Request struct {
+	// Querier reads the dossier; both passes (check, then write) must see
+	// the same data, so give a snapshot's Querier.
+	Querier  ledger.Querier
+	Identity dossier.Identity
+	Exercice string // code: "2024"
+	DestDir  string
+	Progress dossier.Progress
+}
+
+// Result says what was written.
+type Result struct {
+	Path      string
+	Exercice  string
+	Size      int64
+	Ecritures int64
+	Lignes    int64 // FEC lines, header excluded: one per ligne
+	Debit     int64 // cents
+	Credit    int64
+	// Cleaned counts the fields whose text was changed to fit the format
+	// (characters outside ISO-8859-15, tabs or line breaks).
+	Cleaned  int
+	Duration time.Duration
+}
+
+var sirenRe = regexp.MustCompile(`^[0-9]{9}$`)
+
+// Name is the legal file name: <SIREN>FEC<AAAAMMJJ>.txt, the date being the
+// exercice's closing date.
+func Name(siren, finAAAAMMJJ string) string { return siren + "FEC" + finAAAAMMJJ + ".txt" }
+
+// exercice is one row of the exercices table.
+type exercice struct {
+	id                int64
+	code, debut, fin  string
+	cloture, archived bool
+}
+
+func loadExercice(ctx context.Context, q ledger.Querier, id dossier.Identity, code string) (exercice, error) {
+	var ex exercice
+	var cloture, archive sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT id, code, debut, fin, cloture, archive FROM exercices WHERE code = ?`, code).
+		Scan(&ex.id, &ex.code, &ex.debut, &ex.fin, &cloture, &archive)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ex, i18n.E(msgNoExercice, map[string]any{"Exercice": code, "Dossier": id.Base()}, dossier.ErrNotFound)
+	}
+	if err != nil {
+		return ex, fmt.Errorf("fec: exercice %s: %w", code, err)
+	}
+	ex.cloture, ex.archived = cloture.Int64 != 0, archive.Int64 != 0
+	return ex, nil
+}
+
+// Write checks the exercice against the FEC rules and, only if it passes
+// all of them, writes <SIREN>FEC<AAAAMMJJ>.txt in DestDir (under a temp
+// name until complete). It never replaces an existing file.
+func Write(ctx context.Context, req Request) (Result, error) {
+	start := time.Now()
+	res := Result{Exercice: req.Exercice}
+	siren := strings.ReplaceAll(strings.TrimSpace(req.Identity.SIREN), " ", "")
+	if !sirenRe.MatchString(siren) {
+		return res, i18n.E(msgNoSIREN, map[string]any{"Dossier": req.Identity.Base(), "Siren": req.Identity.SIREN}, nil)
+	}
+	ex, err := loadExercice(ctx, req.Querier, req.Identity, req.Exercice)
+	if err != nil {
+		return res, err
+	}
+	if ex.archived {
+		return res, i18n.E(msgArchived, map[string]any{"Exercice": ex.code}, nil)
+	}
+	fin, ok := Date(ex.fin)
+	if !ok {
+		return res, i18n.E(msgBadEnd, map[string]any{"Exercice": ex.code, "Fin": ex.fin}, nil)
+	}
+	final := filepath.Join(req.DestDir, Name(siren, fin))
+	if _, err := os.Lstat(final); err == nil {
+		return res, i18n.E(msgExists, map[string]any{"File": filepath.Base(final), "Dir": req.DestDir}, dossier.ErrExists)
+	}
+
+	var total int64
+	if err := req.Querier.QueryRowContext(ctx, `SELECT COUNT(*) FROM lignes l JOIN ecritures e ON e.id = l.ecriture_id WHERE e.exercice_id = ?`, ex.id).Scan(&total); err != nil {
+		return res, fmt.Errorf("fec: count: %w", err)
+	}
+	label := req.Identity.Numero
+	chk := newChecker(ex)
+	err = scan(ctx, req.Querier, ex.id, func(r *row) error {
+		chk.add(r)
+		if chk.lines%1024 == 0 {
+			req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: label, Done: chk.lines, Total: total})
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if rerr := chk.finish(); rerr != nil {
+		return res, i18n.E(msgRules, map[string]any{"Exercice": rerr.Exercice, "Detail": rerr.detail()}, rerr)
+	}
+	req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: label, Done: total, Total: total})
+
+	tmp, err := fsutil.CreateTemp(final)
+	if err != nil {
+		return res, err
+	}
+	defer tmp.Abort()
+	cw := &countingWriter{w: tmp}
+	bw := bufio.NewWriterSize(cw, 1<<16)
+	header := Record(Columns)
+	buf := encode(nil, &header)
+	if _, err := bw.Write(buf); err != nil {
+		return res, err
+	}
+	var lines, debit, credit int64
+	err = scan(ctx, req.Querier, ex.id, func(r *row) error {
+		if !r.lineID.Valid {
+			return nil
+		}
+		rec, _ := r.record()
+		buf = encode(buf[:0], &rec)
+		lines++
+		debit += r.debit.Int64
+		credit += r.credit.Int64
+		if lines%1024 == 0 {
+			req.Progress.Report(dossier.Event{Phase: PhaseFEC, Dossier: label, Done: lines, Total: total})
+		}
+		_, err := bw.Write(buf)
+		return err
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return res, err
+	}
+	// Both passes read the same snapshot: anything else is a bug or a
+	// caller that did not give one.
+	if lines != chk.lines || debit != chk.debit || credit != chk.credit {
+		return res, fmt.Errorf("fec: the dossier changed between the check and the write (%d/%d lines)", lines, chk.lines)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if err := tmp.Commit(false); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return res, i18n.E(msgExists, map[string]any{"File": filepath.Base(final), "Dir": req.DestDir}, dossier.ErrExists)
+		}
+		return res, err
+	}
+	req.Progress.Report(dossier.Event{Phase: PhaseFEC, Dossier: label, Done: total, Total: total})
+	res.Path, res.Size = final, cw.n
+	res.Ecritures, res.Lignes, res.Debit, res.Credit, res.Cleaned = chk.entries, lines, debit, credit, chk.cleaned
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// row is one ligne of the exercice with its entry, journal, account and
+// tiers; an entry without lines comes once with lineID NULL.
+type row struct {
+	entryID                      int64
+	journal                      string
+	journalLib, journalType      sql.NullString
+	numero                       int64
+	date                         string
+	pieceRef, pieceDate          sql.NullString
+	entryLib                     string
+	validation                   sql.NullString
+	origine                      sql.NullString
+	lineID                       sql.NullInt64
+	compte, compteLib            sql.NullString
+	tiersCode, tiersNom, lineLib sql.NullString
+	debit, credit                sql.NullInt64
+	lettrage, dateLet            sql.NullString
+	montantDevise                sql.NullInt64
+	devise                       sql.NullString
+	anouveau                     int64
+}
+
+// fileOrder is the FEC's order: à-nouveaux first (origine ANOUVEAU or an AN
+// journal), then by validation date, then by entry number; lines by id.
+const fileOrder = `
+SELECT e.id, e.journal, j.libelle, j.type, e.numero, e.date_ecriture, e.piece_ref, e.piece_date, e.libelle,
+       e.date_validation, e.origine, l.id, l.compte, c.libelle, t.code, t.nom, l.libelle, l.debit, l.credit,
+       l.lettrage, l.date_lettrage, l.montant_devise, l.devise,
+       CASE WHEN e.origine = 'ANOUVEAU' OR j.type = 'AN' THEN 0 ELSE 1 END AS an
+FROM ecritures e
+LEFT JOIN lignes l ON l.ecriture_id = e.id
+LEFT JOIN journaux j ON j.code = e.journal
+LEFT JOIN comptes c ON c.numero = l.compte
+LEFT JOIN tiers t ON t.id = l.tiers_id
+WHERE e.exercice_id = ?
+ORDER BY an, e.date_validation, e.numero, e.id, l.id`
+
+func scan(ctx context.Context, q ledger.Querier, exID int64, fn func(*row) error) error {
+	rows, err := q.QueryContext(ctx, fileOrder, exID)
+	if err != nil {
+		return fmt.Errorf("fec: read: %w", err)
+	}
+	defer rows.Close()
+	var r row
+	for rows.Next() {
+		r = row{}
+		if err := rows.Scan(&r.entryID, &r.journal, &r.journalLib, &r.journalType, &r.numero, &r.date, &r.pieceRef, &r.pieceDate, &r.entryLib,
+			&r.validation, &r.origine, &r.lineID, &r.compte, &r.compteLib, &r.tiersCode, &r.tiersNom, &r.lineLib, &r.debit, &r.credit,
+			&r.lettrage, &r.dateLet, &r.montantDevise, &r.devise, &r.anouveau); err != nil {
+			return fmt.Errorf("fec: read: %w", err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("fec: read: %w", err)
+	}
+	return ctx.Err()
+}
+
+// record builds the FEC line of r and returns how many of its fields Clean
+// changed. PieceRef falls back to the entry number and PieceDate to the
+// entry date when the dossier has none (both are mandatory in the FEC);
+// EcritureLib is the line's libellé, or the entry's when the line has none.
+func (r *row) record() (Record, int) {
+	var rec Record
+	changed := 0
+	set := func(i int, s string) {
+		c, ch := Clean(s)
+		if ch {
+			changed++
+		}
+		rec[i] = c
+	}
+	date, _ := Date(r.date)
+	set(0, r.journal)
+	set(1, r.journalLib.String)
+	rec[2] = strconv.FormatInt(r.numero, 10)
+	rec[3] = date
+	set(4, r.compte.String)
+	set(5, r.compteLib.String)
+	if r.tiersCode.Valid {
+		set(6, r.tiersCode.String)
+		set(7, r.tiersNom.String)
+	}
+	set(8, r.pieceRef.String)
+	if rec[8] == "" {
+		rec[8] = rec[2]
+	}
+	rec[9] = date
+	if pd, ok := Date(r.pieceDate.String); ok {
+		rec[9] = pd
+	}
+	set(10, r.lineLib.String)
+	if rec[10] == "" {
+		set(10, r.entryLib)
+	}
+	rec[11] = Amount(r.debit.Int64)
+	rec[12] = Amount(r.credit.Int64)
+	set(13, r.lettrage.String)
+	if rec[13] != "" {
+		rec[14], _ = Date(r.dateLet.String)
+	}
+	rec[15], _ = Date(r.validation.String)
+	if r.montantDevise.Valid {
+		rec[16] = Amount(r.montantDevise.Int64)
+		set(17, r.devise.String)
+	}
+	return rec, changed
+}
+
+// checker applies the rules while the rows stream by, entry after entry.
+type checker struct {
+	ex      exercice
+	failed  map[*i18n.Message]*RuleFailure
+	order   []*i18n.Message
+	cur     int64 // entry being summed
+	curRow  row
+	curD    int64
+	curC    int64
+	started bool
+	want    int64 // next expected EcritureNum
+
+	entries, lines, debit, credit int64
+	cleaned                       int
+}
+
+func newChecker(ex exercice) *checker {
+	return &checker{ex: ex, failed: map[*i18n.Message]*RuleFailure{}, want: 1,
+		order: []*i18n.Message{ruleBalanced, ruleTotals, ruleNumbering, ruleDates, ruleMandatory, ruleValidated, ruleLines}}
+}
+
+const maxExamples = 5
+
+func (c *checker) fail(rule, example *i18n.Message, data map[string]any) {
+	f := c.failed[rule]
+	if f == nil {
+		f = &RuleFailure{Rule: i18n.T(rule, nil)}
+		c.failed[rule] = f
+	}
+	f.Count++
+	if len(f.Examples) < maxExamples {
+		f.Examples = append(f.Examples, i18n.T(example, data))
+	}
+}
+
+func (c *checker) add(r *row) {
+	if !c.started || r.entryID != c.cur {
+		c.endEntry()
+		c.startEntry(r)
+	}
+	if !r.lineID.Valid {
+		c.fail(ruleLines, exNoLine, c.entryData())
+		return
+	}
+	c.lines++
+	c.curD += r.debit.Int64
+	c.curC += r.credit.Int64
+	c.debit += r.debit.Int64
+	c.credit += r.credit.Int64
+	rec, changed := r.record()
+	c.cleaned += changed
+	num := r.numero
+	// The mandatory text fields; dates have their own rules, and the
+	// auxiliary account, lettering and currency are optional.
+	for _, i := range []int{0, 1, 2, 4, 5, 8, 10, 11, 12} {
+		if rec[i] == "" {
+			c.fail(ruleMandatory, exEmpty, map[string]any{"Num": num, "Field": Columns[i]})
+		}
+	}
+	if rec[13] != "" && rec[14] == "" {
+		c.fail(ruleDates, exBadDate, map[string]any{"Num": num, "Field": "DateLet", "Value": r.dateLet.String})
+	}
+	if r.pieceDate.Valid && strings.TrimSpace(r.pieceDate.String) != "" {
+		if _, ok := Date(r.pieceDate.String); !ok {
+			c.fail(ruleDates, exBadDate, map[string]any{"Num": num, "Field": "PieceDate", "Value": r.pieceDate.String})
+		}
+	}
+}
+
+func (c *checker) entryData() map[string]any {
+	return map[string]any{"Num": c.curRow.numero, "Journal": c.curRow.journal, "Date": c.curRow.date}
+}
+
+// startEntry checks what belongs to the entry as a whole: its number in the
+// file's order, its dates, its validation.
+func (c *checker) startEntry(r *row) {
+	c.started, c.cur, c.curRow, c.curD, c.curC = true, r.entryID, *r, 0, 0
+	c.entries++
+	if r.numero != c.want {
+		c.fail(ruleNumbering, exNumbering, map[string]any{"Got": r.numero, "Want": c.want})
+	}
+	c.want = r.numero + 1
+	if d, ok := Date(r.date); !ok {
+		c.fail(ruleDates, exBadDate, map[string]any{"Num": r.numero, "Field": "EcritureDate", "Value": r.date})
+	} else if deb, ok1 := Date(c.ex.debut); !ok1 || d < deb || d > mustDate(c.ex.fin) {
+		c.fail(ruleDates, exOutside, map[string]any{"Num": r.numero, "Date": r.date, "Debut": c.ex.debut, "Fin": c.ex.fin})
+	}
+	if !r.validation.Valid || strings.TrimSpace(r.validation.String) == "" {
+		c.fail(ruleValidated, exNotValidated, c.entryData())
+	} else if _, ok := Date(r.validation.String); !ok {
+		c.fail(ruleDates, exBadDate, map[string]any{"Num": r.numero, "Field": "ValidDate", "Value": r.validation.String})
+	}
+}
+
+func mustDate(s string) string { d, _ := Date(s); return d }
+
+func (c *checker) endEntry() {
+	if c.started && c.curD != c.curC {
+		d := c.entryData()
+		d["Debit"], d["Credit"] = Amount(c.curD), Amount(c.curC)
+		c.fail(ruleBalanced, exUnbalanced, d)
+	}
+}
+
+// finish closes the last entry and returns the report, nil when every rule
+// holds.
+func (c *checker) finish() *RuleError {
+	c.endEntry()
+	if c.debit != c.credit {
+		c.fail(ruleTotals, exTotals, map[string]any{"Debit": Amount(c.debit), "Credit": Amount(c.credit)})
+	}
+	if len(c.failed) == 0 {
+		return nil
+	}
+	e := &RuleError{Exercice: c.ex.code}
+	for _, m := range c.order {
+		if f := c.failed[m]; f != nil {
+			e.Rules = append(e.Rules, *f)
+		}
+	}
+	return e
+}
