@@ -10,9 +10,13 @@ import (
 
 	"coffre/app"
 	"coffre/internal/cli"
+	"coffre/internal/console"
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		console.Attach()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	fi, _ := os.Stderr.Stat()
