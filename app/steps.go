@@ -15,6 +15,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
+	"coffre/internal/restore"
 	"coffre/internal/prefs"
 )
 
@@ -359,8 +360,7 @@ func (w *wizard) otherIdentity() bool {
 	if !ok || len(w.opts.Files) == 0 {
 		return false
 	}
-	in := w.entry(w.opts.Files[0]).Identity()
-	return d.Identifiant != "" && in.Identifiant != "" && d.Identifiant != in.Identifiant
+	return restore.OtherDossier(d.Identity, w.entry(w.opts.Files[0]).Identity())
 }
 
 func (w *wizard) encryptedInput() bool {

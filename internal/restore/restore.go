@@ -263,6 +263,13 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	return res, nil
 }
 
+// OtherDossier reports whether replacing existing by incoming replaces one
+// company's books by another's: both identities known and different. Such
+// a restore needs its own confirmation.
+func OtherDossier(existing, incoming dossier.Identity) bool {
+	return existing.Identifiant != "" && incoming.Identifiant != "" && existing.Identifiant != incoming.Identifiant
+}
+
 // safetyBackup checks that replacing is confirmed for what is there now,
 // then backs it up, verified, and returns the backup's path.
 func safetyBackup(ctx context.Context, req Request, plan Plan) (string, error) {
@@ -278,7 +285,7 @@ func safetyBackup(ctx context.Context, req Request, plan Plan) (string, error) {
 		return "", err
 	}
 	incoming := plan.Input.Identity
-	if cur.Identifiant != "" && incoming.Identifiant != "" && cur.Identifiant != incoming.Identifiant && !req.OtherDossier {
+	if OtherDossier(cur, incoming) && !req.OtherDossier {
 		return "", i18n.E(msgIdentity, map[string]any{
 			"Numero":   plan.Numero,
 			"Existing": strings.TrimSpace(cur.RaisonSociale + " " + cur.Identifiant),
