@@ -1,0 +1,228 @@
+package journal
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"coffre/internal/i18n"
+)
+
+// Status is how a run ended.
+type Status string
+
+// The statuses of a run.
+const (
+	StatusOK      Status = "reussie"   // every dossier backed up and verified
+	StatusPartial Status = "partielle" // some dossiers failed
+	StatusFailed  Status = "echouee"   // nothing was backed up
+	StatusNothing Status = "rien"      // nothing was due
+)
+
+// Dossier is what happened to one dossier in a run.
+type Dossier struct {
+	Numero           string        `json:"numero"`
+	Nom              string        `json:"nom,omitempty"`
+	Motif            string        `json:"motif,omitempty"`
+	Fichier          string        `json:"fichier,omitempty"`
+	Taille           int64         `json:"taille,omitempty"`
+	SHA256           string        `json:"sha256,omitempty"`
+	Duree            time.Duration `json:"duree_ns,omitempty"`
+	Verifiee         bool          `json:"verifiee"`
+	DerniereEcriture string        `json:"derniere_ecriture,omitempty"`
+	Sessions         []string      `json:"sessions,omitempty"`
+	Erreur           string        `json:"erreur,omitempty"`
+	Distant          string        `json:"distant,omitempty"` // « validée », « endommagée », or an error
+	Supprimes        []string      `json:"supprimes,omitempty"`
+}
+
+// Entry is one run of the service.
+type Entry struct {
+	Debut    time.Time `json:"debut"`
+	Fin      time.Time `json:"fin"`
+	Statut   Status    `json:"statut"`
+	Poste    string    `json:"poste,omitempty"`
+	Dossiers []Dossier `json:"dossiers,omitempty"`
+	// Distant sums up the offsite copy: "" when none is configured.
+	Distant string `json:"distant,omitempty"`
+	// Emails lists what happened to the alerts (sent, queued).
+	Emails []string `json:"emails,omitempty"`
+	// Messages are other notes and errors, in French.
+	Messages []string `json:"messages,omitempty"`
+}
+
+// Files: the current log and its rotated predecessors journal.1.jsonl….
+const (
+	fileName = "journal.jsonl"
+	// MaxSize is the size at which the log is rotated.
+	MaxSize = 1 << 20
+	// Keep is how many rotated files are kept.
+	Keep = 5
+)
+
+// Journal is the log in one folder. Safe for concurrent use in a process.
+type Journal struct {
+	dir string
+	mu  sync.Mutex
+}
+
+// Open returns the log kept in dir (created on first write).
+func Open(dir string) *Journal { return &Journal{dir: dir} }
+
+func (j *Journal) path(i int) string {
+	if i == 0 {
+		return filepath.Join(j.dir, fileName)
+	}
+	return filepath.Join(j.dir, fmt.Sprintf("journal.%d.jsonl", i))
+}
+
+// Append writes e as one line, synced; the file is rotated first when it
+// is over MaxSize. A crash can only tear the last line, which Read skips.
+func (j *Journal) Append(e Entry) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := os.MkdirAll(j.dir, 0o700); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(j.path(0)); err == nil && fi.Size() >= MaxSize {
+		if err := j.rotate(); err != nil {
+			return err
+		}
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(j.path(0), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func (j *Journal) rotate() error {
+	os.Remove(j.path(Keep))
+	for i := Keep - 1; i >= 0; i-- {
+		if err := os.Rename(j.path(i), j.path(i+1)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Read returns up to n entries, newest first (n <= 0: all).
+func (j *Journal) Read(n int) ([]Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []Entry
+	for i := 0; i <= Keep; i++ {
+		es, err := readFile(j.path(i))
+		if err != nil {
+			return out, err
+		}
+		for k := len(es) - 1; k >= 0; k-- {
+			out = append(out, es[k])
+			if n > 0 && len(out) >= n {
+				return out, nil
+			}
+		}
+	}
+	return out, nil
+}
+
+func readFile(path string) ([]Entry, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []Entry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		var e Entry
+		if json.Unmarshal(sc.Bytes(), &e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out, sc.Err()
+}
+
+var (
+	msgStatus = map[Status]*i18n.Message{
+		StatusOK:      {ID: "JournalReussie", Other: "Sauvegarde réussie"},
+		StatusPartial: {ID: "JournalPartielle", Other: "Sauvegarde partielle"},
+		StatusFailed:  {ID: "JournalEchouee", Other: "Sauvegarde échouée"},
+		StatusNothing: {ID: "JournalRien", Other: "Rien à sauvegarder"},
+	}
+	msgLineOK    = &i18n.Message{ID: "JournalLigneOK", Other: "{{.Numero}} {{.Nom}} : {{.File}}, {{.Size}}, en {{.Duration}}{{.Verified}}"}
+	msgLineErr   = &i18n.Message{ID: "JournalLigneErreur", Other: "{{.Numero}} {{.Nom}} : ÉCHEC — {{.Error}}"}
+	msgVerified  = &i18n.Message{ID: "JournalVerifiee", Other: ", vérifiée"}
+	msgSessions  = &i18n.Message{ID: "JournalSessions", Other: "ouvert pendant la sauvegarde : {{.List}}"}
+	msgDistant   = &i18n.Message{ID: "JournalDistant", Other: "copie distante : {{.Status}}"}
+	msgDeleted   = &i18n.Message{ID: "JournalSupprimes", Other: "anciennes sauvegardes supprimées : {{.List}}"}
+	msgLastEntry = &i18n.Message{ID: "JournalDerniereEcriture", Other: "dernière écriture : {{.Date}}"}
+)
+
+// Title is the entry's one-line heading: « 21/11/2026 21:30 — Sauvegarde
+// réussie (2 dossiers) ».
+func (e Entry) Title() string {
+	s := string(e.Statut)
+	if m, ok := msgStatus[e.Statut]; ok {
+		s = i18n.T(m, nil)
+	}
+	return fmt.Sprintf("%s — %s (%d)", i18n.DateTime(e.Debut), s, len(e.Dossiers))
+}
+
+// Lines are the entry's details, in French, one per line.
+func (e Entry) Lines() []string {
+	var out []string
+	for _, d := range e.Dossiers {
+		if d.Erreur != "" {
+			out = append(out, i18n.T(msgLineErr, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "Error": d.Erreur}))
+			continue
+		}
+		v := ""
+		if d.Verifiee {
+			v = i18n.T(msgVerified, nil)
+		}
+		out = append(out, i18n.T(msgLineOK, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "File": filepath.Base(d.Fichier),
+			"Size": i18n.Bytes(d.Taille), "Duration": i18n.Duration(d.Duree), "Verified": v}))
+		if d.DerniereEcriture != "" {
+			out = append(out, "    "+i18n.T(msgLastEntry, map[string]any{"Date": d.DerniereEcriture}))
+		}
+		if len(d.Sessions) > 0 {
+			out = append(out, "    "+i18n.T(msgSessions, map[string]any{"List": strings.Join(d.Sessions, " ; ")}))
+		}
+		if d.Distant != "" {
+			out = append(out, "    "+i18n.T(msgDistant, map[string]any{"Status": d.Distant}))
+		}
+		if len(d.Supprimes) > 0 {
+			out = append(out, "    "+i18n.T(msgDeleted, map[string]any{"List": strings.Join(d.Supprimes, ", ")}))
+		}
+	}
+	if e.Distant != "" {
+		out = append(out, i18n.T(msgDistant, map[string]any{"Status": e.Distant}))
+	}
+	out = append(out, e.Emails...)
+	out = append(out, e.Messages...)
+	return out
+}

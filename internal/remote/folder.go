@@ -1,0 +1,83 @@
+package remote
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"coffre/internal/fsutil"
+)
+
+// Folder is a network folder (a mounted share, a UNC path) used as the
+// offsite destination.
+type Folder struct{ Dir string }
+
+// Describe is the folder's path.
+func (f Folder) Describe() string { return f.Dir }
+
+// Create opens a new file (never an existing one).
+func (f Folder) Create(name string) (io.WriteCloser, error) {
+	file, err := os.OpenFile(filepath.Join(f.Dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return syncCloser{file}, nil
+}
+
+// syncCloser makes Close durable: the data is on the share's disk before
+// it is read back.
+type syncCloser struct{ *os.File }
+
+func (s syncCloser) Close() error {
+	if err := s.File.Sync(); err != nil {
+		s.File.Close()
+		return err
+	}
+	return s.File.Close()
+}
+
+func (f Folder) Open(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(f.Dir, name)) }
+
+// Rename moves from to to unless to exists.
+func (f Folder) Rename(from, to string) error {
+	src, dst := filepath.Join(f.Dir, from), filepath.Join(f.Dir, to)
+	if err := os.Link(src, dst); err == nil {
+		os.Remove(src)
+		return fsutil.SyncDir(f.Dir)
+	} else if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s: %w", to, fs.ErrExist)
+	}
+	if _, err := os.Lstat(dst); err == nil {
+		return fmt.Errorf("%s: %w", to, fs.ErrExist)
+	}
+	if err := os.Rename(src, dst); err != nil {
+		return err
+	}
+	return fsutil.SyncDir(f.Dir)
+}
+
+func (f Folder) Remove(name string) error { return os.Remove(filepath.Join(f.Dir, name)) }
+
+func (f Folder) List() ([]File, error) {
+	entries, err := os.ReadDir(f.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		out = append(out, File{Name: e.Name(), Size: fi.Size(), ModTime: fi.ModTime()})
+	}
+	return out, nil
+}
+
+func (f Folder) Close() error { return nil }

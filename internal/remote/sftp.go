@@ -1,0 +1,297 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
+	"coffre/internal/i18n"
+)
+
+// SFTPOptions say how to reach the SFTP server. Password is used when
+// KeyFile is empty; it is never logged nor written anywhere.
+type SFTPOptions struct {
+	Host       string
+	Port       int
+	User       string
+	KeyFile    string
+	Password   string
+	KnownHosts string // the known_hosts file the host key is checked against
+	Dir        string // remote folder
+	Timeout    time.Duration
+}
+
+func (o SFTPOptions) addr() string {
+	port := o.Port
+	if port == 0 {
+		port = 22
+	}
+	return net.JoinHostPort(o.Host, strconv.Itoa(port))
+}
+
+var (
+	// ErrUnknownHost is wrapped when the server's key is not in known_hosts:
+	// the user must first trust it (Trust).
+	ErrUnknownHost = errors.New("remote: unknown host key")
+	// ErrHostKeyChanged is wrapped when the server shows another key than
+	// the recorded one: never accepted automatically.
+	ErrHostKeyChanged = errors.New("remote: host key changed")
+
+	msgUnknownHost = &i18n.Message{ID: "SFTPServeurInconnu", Other: "Le serveur {{.Host}} n'est pas encore reconnu (empreinte de sa clé : {{.Fingerprint}}). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service --faire-confiance »)."}
+	msgKeyChanged  = &i18n.Message{ID: "SFTPCleChangee", Other: "ATTENTION : la clé du serveur {{.Host}} a changé (empreinte reçue : {{.Fingerprint}}). Cela peut être une attaque : aucune copie n'a été envoyée. Si le serveur a vraiment été réinstallé, retirez l'ancienne clé de {{.File}} puis faites de nouveau confiance au serveur."}
+	msgConnect     = &i18n.Message{ID: "SFTPConnexion", Other: "Connexion impossible au serveur SFTP {{.Host}} : {{.Detail}}"}
+	msgAuth        = &i18n.Message{ID: "SFTPAuthentification", Other: "Le serveur SFTP {{.Host}} refuse l'utilisateur « {{.User}} » : vérifiez la clé ou le mot de passe."}
+	msgNoKey       = &i18n.Message{ID: "SFTPCleIllisible", Other: "Impossible de lire la clé privée « {{.File}} » (clé OpenSSH sans phrase de passe attendue)."}
+	msgFingerprint = &i18n.Message{ID: "SFTPEmpreinteDifferente", Other: "Le serveur {{.Host}} présente maintenant l'empreinte {{.Got}}, pas {{.Want}} : rien n'a été enregistré."}
+)
+
+// hostKeyError carries the key seen, for the trust step.
+type hostKeyError struct {
+	key     ssh.PublicKey
+	changed bool
+}
+
+func (e *hostKeyError) Error() string { return "host key: " + ssh.FingerprintSHA256(e.key) }
+
+func hostKeyCallback(file string) ssh.HostKeyCallback {
+	return func(host string, remote net.Addr, key ssh.PublicKey) error {
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			return &hostKeyError{key: key}
+		}
+		cb, err := knownhosts.New(file)
+		if err != nil {
+			return err
+		}
+		err = cb(host, remote, key)
+		var ke *knownhosts.KeyError
+		if errors.As(err, &ke) {
+			return &hostKeyError{key: key, changed: len(ke.Want) > 0}
+		}
+		return err
+	}
+}
+
+func authMethods(o SFTPOptions) ([]ssh.AuthMethod, error) {
+	if o.KeyFile != "" {
+		b, err := os.ReadFile(o.KeyFile)
+		if err != nil {
+			return nil, i18n.E(msgNoKey, map[string]any{"File": o.KeyFile}, err)
+		}
+		signer, err := ssh.ParsePrivateKey(b)
+		if err != nil {
+			return nil, i18n.E(msgNoKey, map[string]any{"File": o.KeyFile}, err)
+		}
+		return []ssh.AuthMethod{ssh.PublicKeys(signer)}, nil
+	}
+	pw := o.Password
+	return []ssh.AuthMethod{
+		ssh.Password(pw),
+		ssh.KeyboardInteractive(func(_, _ string, questions []string, _ []bool) ([]string, error) {
+			answers := make([]string, len(questions))
+			for i := range answers {
+				answers[i] = pw
+			}
+			return answers, nil
+		}),
+	}, nil
+}
+
+func dial(ctx context.Context, o SFTPOptions, cb ssh.HostKeyCallback) (*ssh.Client, error) {
+	auth, err := authMethods(o)
+	if err != nil {
+		return nil, err
+	}
+	timeout := o.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", o.addr())
+	if err != nil {
+		return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	conn.SetDeadline(time.Now().Add(timeout))
+	c, chans, reqs, err := ssh.NewClientConn(conn, o.addr(), &ssh.ClientConfig{
+		User: o.User, Auth: auth, HostKeyCallback: cb, Timeout: timeout,
+	})
+	if err != nil {
+		conn.Close()
+		var he *hostKeyError
+		switch {
+		case errors.As(err, &he) && he.changed:
+			return nil, i18n.E(msgKeyChanged, map[string]any{"Host": o.addr(), "Fingerprint": ssh.FingerprintSHA256(he.key), "File": o.KnownHosts}, ErrHostKeyChanged)
+		case errors.As(err, &he):
+			return nil, i18n.E(msgUnknownHost, map[string]any{"Host": o.addr(), "Fingerprint": ssh.FingerprintSHA256(he.key)}, ErrUnknownHost)
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case bytes.Contains([]byte(err.Error()), []byte("unable to authenticate")):
+			return nil, i18n.E(msgAuth, map[string]any{"Host": o.addr(), "User": o.User}, err)
+		}
+		return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+	}
+	conn.SetDeadline(time.Time{})
+	return ssh.NewClient(c, chans, reqs), nil
+}
+
+// SFTP is an offsite folder on an SFTP server.
+type SFTP struct {
+	opt    SFTPOptions
+	ssh    *ssh.Client
+	client *sftp.Client
+}
+
+// DialSFTP connects, checking the server's key against o.KnownHosts:
+// ErrUnknownHost (wrapped) until the user trusted it, ErrHostKeyChanged when
+// it differs from the recorded one.
+func DialSFTP(ctx context.Context, o SFTPOptions) (*SFTP, error) {
+	c, err := dial(ctx, o, hostKeyCallback(o.KnownHosts))
+	if err != nil {
+		return nil, err
+	}
+	sc, err := sftp.NewClient(c)
+	if err != nil {
+		c.Close()
+		return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+	}
+	if o.Dir != "" {
+		if err := sc.MkdirAll(o.Dir); err != nil {
+			sc.Close()
+			c.Close()
+			return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+		}
+	}
+	return &SFTP{opt: o, ssh: c, client: sc}, nil
+}
+
+// HostKey fetches the server's key without logging in, for the trust step:
+// its SHA-256 fingerprint and whether known_hosts already accepts it.
+func HostKey(ctx context.Context, o SFTPOptions) (fingerprint string, known bool, err error) {
+	var seen ssh.PublicKey
+	check := hostKeyCallback(o.KnownHosts)
+	cb := func(host string, remote net.Addr, key ssh.PublicKey) error {
+		seen = key
+		if check(host, remote, key) == nil {
+			known = true
+		}
+		return errors.New("coffre: host key fetched")
+	}
+	o.KeyFile, o.Password = "", ""
+	_, err = dial(ctx, o, cb)
+	if seen == nil {
+		return "", false, err
+	}
+	return ssh.FingerprintSHA256(seen), known, nil
+}
+
+// Trust records the server's key in o.KnownHosts: the explicit « Faire
+// confiance à ce serveur » step. With want non-empty it records the key only
+// if its fingerprint is want (what the user was shown). It returns the
+// fingerprint recorded. A changed key is replaced only after the old line
+// was removed by hand.
+func Trust(ctx context.Context, o SFTPOptions, want string) (string, error) {
+	var seen ssh.PublicKey
+	cb := func(host string, remote net.Addr, key ssh.PublicKey) error {
+		seen = key
+		return errors.New("coffre: host key fetched")
+	}
+	o.KeyFile, o.Password = "", ""
+	_, err := dial(ctx, o, cb)
+	if seen == nil {
+		return "", err
+	}
+	fp := ssh.FingerprintSHA256(seen)
+	if want != "" && want != fp {
+		return "", i18n.E(msgFingerprint, map[string]any{"Host": o.addr(), "Got": fp, "Want": want}, ErrHostKeyChanged)
+	}
+	if err := hostKeyCallback(o.KnownHosts)(o.addr(), nil, seen); err == nil {
+		return fp, nil
+	} else if he := (*hostKeyError)(nil); errors.As(err, &he) && he.changed {
+		return "", i18n.E(msgKeyChanged, map[string]any{"Host": o.addr(), "Fingerprint": fp, "File": o.KnownHosts}, ErrHostKeyChanged)
+	}
+	old, err := os.ReadFile(o.KnownHosts)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	if len(old) > 0 && old[len(old)-1] != '\n' {
+		old = append(old, '\n')
+	}
+	line := knownhosts.Line([]string{knownhosts.Normalize(o.addr())}, seen)
+	if err := os.MkdirAll(filepath.Dir(o.KnownHosts), 0o700); err != nil {
+		return "", err
+	}
+	tmp, err := fsutil.CreateTemp(o.KnownHosts)
+	if err != nil {
+		return "", err
+	}
+	defer tmp.Abort()
+	if _, err := tmp.Write(append(old, line+"\n"...)); err != nil {
+		return "", err
+	}
+	return fp, tmp.Commit(true)
+}
+
+func (s *SFTP) p(name string) string { return path.Join(s.opt.Dir, name) }
+
+// Describe is sftp://user@host:port/dir — no password.
+func (s *SFTP) Describe() string {
+	return fmt.Sprintf("sftp://%s@%s/%s", s.opt.User, s.opt.addr(), s.opt.Dir)
+}
+
+func (s *SFTP) Create(name string) (io.WriteCloser, error) {
+	return s.client.OpenFile(s.p(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+}
+
+func (s *SFTP) Open(name string) (io.ReadCloser, error) { return s.client.Open(s.p(name)) }
+
+// Rename uses the SFTP rename, which refuses to replace an existing file.
+func (s *SFTP) Rename(from, to string) error {
+	if _, err := s.client.Lstat(s.p(to)); err == nil {
+		return fmt.Errorf("%s: %w", to, fs.ErrExist)
+	}
+	return s.client.Rename(s.p(from), s.p(to))
+}
+
+func (s *SFTP) Remove(name string) error { return s.client.Remove(s.p(name)) }
+
+func (s *SFTP) List() ([]File, error) {
+	dir := s.opt.Dir
+	if dir == "" {
+		dir = "."
+	}
+	infos, err := s.client.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, fi := range infos {
+		if fi.Mode().IsRegular() {
+			out = append(out, File{Name: fi.Name(), Size: fi.Size(), ModTime: fi.ModTime()})
+		}
+	}
+	return out, nil
+}
+
+func (s *SFTP) Close() error {
+	s.client.Close()
+	return s.ssh.Close()
+}
+
+// Progress phase of an upload.
+const PhaseUpload dossier.Phase = "envoi"
