@@ -96,9 +96,10 @@ func exec(t *testing.T, path string, stmts ...string) {
 	}
 }
 
-func execArgs(t *testing.T, path, q string, args ...any) {
+// execNoFK runs q with foreign keys off, as a careless program could.
+func execNoFK(t *testing.T, path, q string, args ...any) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", sqlitestore.DSN(path, "mode=rw&_foreign_keys=on"))
+	db, err := sql.Open("sqlite3", sqlitestore.DSN(path, "mode=rw&_foreign_keys=off"))
 	if err != nil {
 		t.Fatal(err)
 	}
