@@ -115,10 +115,10 @@ func Check(entries []Entry) []string {
 
 // Translation is one message of a TOML file.
 type Translation struct {
-	Description string `toml:"description,omitempty"`
-	Hash        string `toml:"hash,omitempty"`
-	One         string `toml:"one,omitempty"`
-	Other       string `toml:"other"`
+	Description string `toml:"description,omitempty" json:"description,omitempty"`
+	Hash        string `toml:"hash,omitempty" json:"-"`
+	One         string `toml:"one,omitempty" json:"one,omitempty"`
+	Other       string `toml:"other" json:"other"`
 }
 
 // Load reads a message file ({ID: translation}); a missing file is empty.
