@@ -172,7 +172,42 @@ func (s *snapshot) Database(ctx context.Context) (io.ReadCloser, int64, error) {
 	// file, SQLite's included: the file stays open until Close.
 	s.file = f
 	size := pages * pageSize
-	return io.NopCloser(io.NewSectionReader(f, 0, size)), size, nil
+	return io.NopCloser(io.NewSectionReader(lockBytePage{f, pageSize}, 0, size)), size, nil
+}
+
+// pendingByte is where SQLite takes its locks: the page holding it is never
+// used by the database. On Windows its bytes may be locked by a writer (a
+// read of them fails), so the image carries zeros there instead.
+const pendingByte = 0x40000000
+
+type lockBytePage struct {
+	r        io.ReaderAt
+	pageSize int64
+}
+
+func (l lockBytePage) ReadAt(p []byte, off int64) (int, error) {
+	start := pendingByte - pendingByte%l.pageSize
+	end := start + l.pageSize
+	if off+int64(len(p)) <= start || off >= end {
+		return l.r.ReadAt(p, off)
+	}
+	// Split around the lock-byte page.
+	n := 0
+	if off < start {
+		k, err := l.r.ReadAt(p[:start-off], off)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	for ; n < len(p) && off+int64(n) < end; n++ {
+		p[n] = 0
+	}
+	if n < len(p) {
+		k, err := l.r.ReadAt(p[n:], off+int64(n))
+		return n + k, err
+	}
+	return n, nil
 }
 
 func (s *snapshot) walCopy(ctx context.Context) (io.ReadCloser, int64, error) {
