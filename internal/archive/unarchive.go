@@ -42,9 +42,11 @@ type RestoreRequest struct {
 	// DeleteArchive removes the .paf once every exercice it holds is back.
 	DeleteArchive bool
 	SafetyDir     string
-	TempDir       string // where the archive's database is unpacked; "" = OS temp
-	Now           func() time.Time
-	Progress      dossier.Progress
+	// TempDir is where the archive's database is unpacked; "" means the
+	// dossier's own folder (its temp files are swept when it is opened).
+	TempDir  string
+	Now      func() time.Time
+	Progress dossier.Progress
 }
 
 // RestoreResult says what was done.
@@ -103,7 +105,7 @@ func Restore(ctx context.Context, req RestoreRequest) (res RestoreResult, err er
 	// The archive's database, unpacked and checked.
 	dir := req.TempDir
 	if dir == "" {
-		dir = os.TempDir()
+		dir = filepath.Dir(o.path)
 	}
 	part, err := fsutil.CreateTemp(filepath.Join(dir, "desarchivage.db"))
 	if err != nil {
