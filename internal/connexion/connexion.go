@@ -2,6 +2,7 @@ package connexion
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,12 +11,18 @@ import (
 	"coffre/internal/demo"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
+	"coffre/internal/odbcconn"
 	"coffre/internal/paths"
 	"coffre/internal/store"
+	"coffre/internal/store/odbcstore"
 	"coffre/internal/store/sqlitestore"
 )
 
-var msgNoODBC = &i18n.Message{ID: "ODBCIndisponible", Other: "Les connexions ODBC (serveur SQL) ne sont pas encore disponibles dans cette version : aucun pilote n'est configuré. Utilisez un dossier local."}
+var (
+	msgNoODBC   = &i18n.Message{ID: "ODBCIndisponible", Other: "Connexion ODBC impossible : aucun pilote ODBC n'est configuré sur ce poste pour « {{.Conn}} ». Installez le pilote du serveur (PostgreSQL Unicode, ODBC Driver for SQL Server…) ou utilisez un dossier local."}
+	msgBadODBC  = &i18n.Message{ID: "ODBCChaineInvalide", Other: "Chaîne de connexion ODBC invalide : {{.Detail}}. Forme attendue : odbc:Driver={PostgreSQL Unicode};Server=…;Database=…"}
+	openTimeout = 30 * time.Second
+)
 
 // ODBCPrefix starts a connexion to an ODBC server.
 const ODBCPrefix = "odbc:"
@@ -24,10 +31,11 @@ const ODBCPrefix = "odbc:"
 func IsODBC(spec string) bool { return strings.HasPrefix(strings.ToLower(spec), ODBCPrefix) }
 
 // Open opens the connexion spec: "" is the default folder (created if
-// missing), a path is a folder of SQLite dossiers.
+// missing), a path is a folder of SQLite dossiers, "odbc:<connection
+// string>" a server (DSN or DSN-less, user and password inside it).
 func Open(spec string) (store.Store, error) {
 	if IsODBC(spec) {
-		return nil, i18n.E(msgNoODBC, nil, dossier.ErrNotFound)
+		return OpenODBC(context.Background(), spec[len(ODBCPrefix):], "", "")
 	}
 	if spec == "" {
 		spec = paths.Dossiers()
@@ -36,6 +44,28 @@ func Open(spec string) (store.Store, error) {
 		}
 	}
 	return sqlitestore.Open(spec)
+}
+
+// OpenODBC opens an ODBC connexion from a connection string and, when the
+// wizard's fields are filled, a user and a password added through the
+// quoting helper (never concatenated raw). Nothing it returns holds the
+// password.
+func OpenODBC(ctx context.Context, connString, user, password string) (store.Store, error) {
+	cs, err := odbcconn.Parse(connString)
+	if err != nil {
+		return nil, i18n.E(msgBadODBC, map[string]any{"Detail": err.Error()}, dossier.ErrNotFound)
+	}
+	cs = cs.WithCredentials(user, password)
+	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	s, err := odbcstore.Open(ctx, cs)
+	if errors.Is(err, odbcstore.ErrNoDriver) {
+		return nil, i18n.E(msgNoODBC, map[string]any{"Conn": cs.Redacted()}, dossier.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // List lists the dossiers of s, with the date of the newest backup of each

@@ -226,6 +226,11 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return res, err
 	}
 	defer stage.Abort()
+	// A server ends the other sessions at the switch only when the user
+	// confirmed replacing an open dossier.
+	if d, ok := stage.(interface{ AllowDisconnect() }); ok && req.IgnoreSessions {
+		d.AllowDisconnect()
+	}
 
 	if err := extract(ctx, req, plan.Input, stage.Path()); err != nil {
 		return res, err

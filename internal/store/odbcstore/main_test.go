@@ -90,3 +90,13 @@ func openSQLite(tb testing.TB) *odbcstore.Store {
 }
 
 var _ = filepath.Join
+
+func openRaw(tb testing.TB, c odbcconn.ConnString) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("odbc", c.String())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}

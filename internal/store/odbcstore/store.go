@@ -28,6 +28,10 @@ var (
 	msgServerErr = &i18n.Message{ID: "ODBCErreurServeur", Other: "Erreur du serveur sur le dossier {{.Dossier}} : {{.Detail}}"}
 )
 
+// ErrNoDriver: the driver manager knows no driver or data source for the
+// connection string (SQLSTATE IM002).
+var ErrNoDriver = fmt.Errorf("aucun pilote ODBC n'est configuré: %w", dossier.ErrNotFound)
+
 // Store is an ODBC connexion. Each dossier is one database, named like the
 // folder store's files: 001SOC. The connection string's database is the
 // maintenance database the server's databases are listed from.
@@ -77,7 +81,7 @@ func detect(ctx context.Context, cs odbcconn.ConnString) (Dialect, error) {
 	if err != nil {
 		var pe *odbcconn.ProbeError
 		if errors.As(err, &pe) && pe.NoDriver() {
-			return nil, i18n.E(msgNoDriver, map[string]any{"Conn": cs.Redacted()}, dossier.ErrNotFound)
+			return nil, i18n.E(msgNoDriver, map[string]any{"Conn": cs.Redacted()}, ErrNoDriver)
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
