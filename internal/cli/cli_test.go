@@ -148,3 +148,23 @@ func TestPassphraseFile(t *testing.T) {
 		t.Fatalf("right passphrase: %+v", r)
 	}
 }
+
+// TestEnglish: --langue en switches messages and errors to English.
+func TestEnglish(t *testing.T) {
+	junk := filepath.Join(t.TempDir(), "x.pbf")
+	os.WriteFile(junk, []byte("pas une sauvegarde"), 0o644)
+	var out, errb bytes.Buffer
+	env := &cli.Env{Ctx: context.Background(), Stdout: &out, Stderr: &errb}
+	if code := cli.Run(env, []string{"--langue", "en", "verifier", junk}); code != cli.ExitError {
+		t.Fatalf("code %d", code)
+	}
+	if !strings.Contains(errb.String(), "not a Coffre backup") {
+		t.Fatalf("English error expected, got %q", errb.String())
+	}
+	out.Reset()
+	cli.Run(env, []string{"--langue=en", "--help"})
+	if !strings.Contains(out.String(), "Usage:") {
+		t.Fatalf("English usage expected, got %q", out.String())
+	}
+	cli.Run(env, []string{"--langue", "fr", "--help"})
+}
