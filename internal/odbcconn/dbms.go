@@ -43,6 +43,7 @@ import "C"
 
 import (
 	"context"
+	"strings"
 	"unsafe"
 )
 
@@ -55,8 +56,11 @@ type ProbeError struct {
 func (e *ProbeError) Error() string { return e.Text }
 
 // NoDriver reports whether the driver manager found no driver or DSN for
-// the string (SQLSTATE IM002/IM003).
-func (e *ProbeError) NoDriver() bool { return e.State == "IM002" || e.State == "IM003" }
+// the string: SQLSTATE IM002/IM003, or unixODBC's « Can't open lib » for a
+// driver name it does not know.
+func (e *ProbeError) NoDriver() bool {
+	return e.State == "IM002" || e.State == "IM003" || strings.Contains(e.Text, "[Driver Manager]Can't open lib")
+}
 
 // Product is what the driver manager says is at the other end.
 type Product struct {
