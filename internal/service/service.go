@@ -263,7 +263,7 @@ func (e *Engine) RunOnce(ctx context.Context, opt Options) (Report, error) {
 			break
 		}
 		b := Backup{Info: infos[d.Numero], Reason: d.Reason}
-		b.Result, b.Err = backup.Run(ctx, backup.Request{Source: store.InStore(s, d.Numero), DestDir: dest, Verify: true, Progress: e.Progress})
+		b.Result, b.Err = backup.Run(ctx, backup.Request{Source: store.InStore(s, d.Numero), DestDir: dest, Verify: true, Progress: e.Progress, Now: e.Now})
 		if b.Err == nil {
 			key := d.Numero + "-" + b.Info.Nom
 			if m := b.Result.Manifest; m != nil && m.Dossier.Nom != "" {
