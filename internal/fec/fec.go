@@ -139,39 +139,52 @@ func loadExercice(ctx context.Context, q ledger.Querier, id dossier.Identity, co
 	return ex, nil
 }
 
-// Write checks the exercice against the FEC rules and, only if it passes
-// all of them, writes <SIREN>FEC<AAAAMMJJ>.txt in DestDir (under a temp
-// name until complete). It never replaces an existing file.
-func Write(ctx context.Context, req Request) (Result, error) {
-	start := time.Now()
-	res := Result{Exercice: req.Exercice}
+// Check applies every rule Write applies (SIREN, exercice, the FEC rules,
+// no file in the way) without writing anything: a caller writing several
+// files checks them all first.
+func Check(ctx context.Context, req Request) error {
+	ex, _, err := prepare(ctx, req)
+	if err == nil {
+		_, err = check(ctx, req, ex)
+	}
+	return err
+}
+
+// prepare finds the exercice and the file name, refusing a missing SIREN,
+// an archived exercice or a file already there.
+func prepare(ctx context.Context, req Request) (exercice, string, error) {
 	siren := strings.ReplaceAll(strings.TrimSpace(req.Identity.SIREN), " ", "")
 	if !sirenRe.MatchString(siren) {
-		return res, i18n.E(msgNoSIREN, map[string]any{"Dossier": req.Identity.Base(), "Siren": req.Identity.SIREN}, nil)
+		return exercice{}, "", i18n.E(msgNoSIREN, map[string]any{"Dossier": req.Identity.Base(), "Siren": req.Identity.SIREN}, nil)
 	}
 	ex, err := loadExercice(ctx, req.Querier, req.Identity, req.Exercice)
 	if err != nil {
-		return res, err
+		return ex, "", err
 	}
 	if ex.archived {
-		return res, i18n.E(msgArchived, map[string]any{"Exercice": ex.code}, nil)
+		return ex, "", i18n.E(msgArchived, map[string]any{"Exercice": ex.code}, nil)
 	}
 	fin, ok := Date(ex.fin)
 	if !ok {
-		return res, i18n.E(msgBadEnd, map[string]any{"Exercice": ex.code, "Fin": ex.fin}, nil)
+		return ex, "", i18n.E(msgBadEnd, map[string]any{"Exercice": ex.code, "Fin": ex.fin}, nil)
 	}
 	final := filepath.Join(req.DestDir, Name(siren, fin))
 	if _, err := os.Lstat(final); err == nil {
-		return res, i18n.E(msgExists, map[string]any{"File": filepath.Base(final), "Dir": req.DestDir}, dossier.ErrExists)
+		return ex, "", i18n.E(msgExists, map[string]any{"File": filepath.Base(final), "Dir": req.DestDir}, dossier.ErrExists)
 	}
+	return ex, final, nil
+}
 
+// check streams the exercice through the rules; the error is the report.
+func check(ctx context.Context, req Request, ex exercice) (*checker, error) {
 	var total int64
 	if err := req.Querier.QueryRowContext(ctx, `SELECT COUNT(*) FROM lignes l JOIN ecritures e ON e.id = l.ecriture_id WHERE e.exercice_id = ?`, ex.id).Scan(&total); err != nil {
-		return res, fmt.Errorf("fec: count: %w", err)
+		return nil, fmt.Errorf("fec: count: %w", err)
 	}
-	label := req.Identity.Numero
 	chk := newChecker(ex)
-	err = scan(ctx, req.Querier, ex.id, func(r *row) error {
+	chk.total = total
+	label := req.Identity.Numero
+	err := scan(ctx, req.Querier, ex.id, func(r *row) error {
 		chk.add(r)
 		if chk.lines%1024 == 0 {
 			req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: label, Done: chk.lines, Total: total})
@@ -179,12 +192,30 @@ func Write(ctx context.Context, req Request) (Result, error) {
 		return nil
 	})
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	if rerr := chk.finish(); rerr != nil {
-		return res, i18n.E(msgRules, map[string]any{"Exercice": rerr.Exercice, "Detail": rerr.detail()}, rerr)
+		return nil, i18n.E(msgRules, map[string]any{"Exercice": rerr.Exercice, "Detail": rerr.detail()}, rerr)
 	}
 	req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: label, Done: total, Total: total})
+	return chk, nil
+}
+
+// Write checks the exercice against the FEC rules and, only if it passes
+// all of them, writes <SIREN>FEC<AAAAMMJJ>.txt in DestDir (under a temp
+// name until complete). It never replaces an existing file.
+func Write(ctx context.Context, req Request) (Result, error) {
+	start := time.Now()
+	res := Result{Exercice: req.Exercice}
+	ex, final, err := prepare(ctx, req)
+	if err != nil {
+		return res, err
+	}
+	chk, err := check(ctx, req, ex)
+	if err != nil {
+		return res, err
+	}
+	total, label := chk.total, req.Identity.Numero
 
 	tmp, err := fsutil.CreateTemp(final)
 	if err != nil {
@@ -378,6 +409,7 @@ type checker struct {
 
 	entries, lines, debit, credit int64
 	cleaned                       int
+	total                         int64 // lines announced, for progress
 }
 
 func newChecker(ex exercice) *checker {

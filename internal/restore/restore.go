@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"coffre/internal/admin"
 	"coffre/internal/backup"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
@@ -100,6 +101,9 @@ func Examine(ctx context.Context, path, passphrase string) (Input, error) {
 		if ok && p.Kind == dossier.KindAdmin {
 			return in, i18n.E(msgAdmin, map[string]any{"File": filepath.Base(path)}, dossier.ErrNotRestorable)
 		}
+		if err := refuseAdminContent(ctx, path); err != nil {
+			return in, err
+		}
 		snap, err := sqlitestore.SnapshotFile(ctx, path, store.SnapshotOptions{})
 		if err != nil {
 			return in, err
@@ -123,11 +127,35 @@ func Examine(ctx context.Context, path, passphrase string) (Input, error) {
 	if m.Kind != pack.KindPBF {
 		return in, i18n.E(msgKind, map[string]any{"File": filepath.Base(path), "Kind": string(m.Kind)}, dossier.ErrNotRestorable)
 	}
+	// A backup of an admin copy is still one: its manifest lists the marker.
+	for _, t := range m.Stats.Tables {
+		if strings.EqualFold(t.Name, admin.MarkerTable) {
+			return in, i18n.E(msgAdmin, map[string]any{"File": filepath.Base(path)}, dossier.ErrNotRestorable)
+		}
+	}
 	in.Manifest, in.Identity = m, m.Dossier
 	if !dossier.ValidNom(in.Identity.Nom) {
 		in.Identity.Nom = nomFrom(base)
 	}
 	return in, nil
+}
+
+// refuseAdminContent refuses a database that is an admin copy by its
+// content (application_id or marker table), whatever its file name.
+func refuseAdminContent(ctx context.Context, path string) error {
+	db, err := sqlitestore.OpenRO(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	isAdmin, err := admin.IsCopy(ctx, db)
+	if err != nil {
+		return nil // not readable as SQLite: the snapshot that follows says so
+	}
+	if isAdmin {
+		return i18n.E(msgAdmin, map[string]any{"File": filepath.Base(path)}, dossier.ErrNotRestorable)
+	}
+	return nil
 }
 
 var notAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
