@@ -206,9 +206,12 @@ func HostKey(ctx context.Context, o SFTPOptions) (fingerprint string, known bool
 // fingerprint recorded. A changed key is replaced only after the old line
 // was removed by hand.
 func Trust(ctx context.Context, o SFTPOptions, want string) (string, error) {
-	var seen ssh.PublicKey
+	var (
+		seen ssh.PublicKey
+		addr net.Addr
+	)
 	cb := func(host string, remote net.Addr, key ssh.PublicKey) error {
-		seen = key
+		seen, addr = key, remote
 		return errors.New("coffre: host key fetched")
 	}
 	o.KeyFile, o.Password = "", ""
@@ -220,7 +223,7 @@ func Trust(ctx context.Context, o SFTPOptions, want string) (string, error) {
 	if want != "" && want != fp {
 		return "", i18n.E(msgFingerprint, map[string]any{"Host": o.addr(), "Got": fp, "Want": want}, ErrHostKeyChanged)
 	}
-	if err := hostKeyCallback(o.KnownHosts)(o.addr(), nil, seen); err == nil {
+	if err := hostKeyCallback(o.KnownHosts)(o.addr(), addr, seen); err == nil {
 		return fp, nil
 	} else if he := (*hostKeyError)(nil); errors.As(err, &he) && he.changed {
 		return "", i18n.E(msgKeyChanged, map[string]any{"Host": o.addr(), "Fingerprint": fp, "File": o.KnownHosts}, ErrHostKeyChanged)
