@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"coffre/internal/connexion"
+	"coffre/internal/cut"
+	"coffre/internal/i18n"
+	"coffre/internal/paths"
+)
+
+var (
+	sumDecouper          = &i18n.Message{ID: "ResumeDecouper", Other: "déplace les exercices anciens d'un dossier dans un fichier 001SOC_CUT001.db"}
+	msgFlagPremier       = &i18n.Message{ID: "FlagPremierExercice", Other: "premier exercice que le dossier garde (ex. 2020) : les précédents partent dans le fichier découpé"}
+	msgFlagCutVers       = &i18n.Message{ID: "FlagDecoupeVers", Other: "dossier où écrire le fichier découpé"}
+	msgFlagNettoyer      = &i18n.Message{ID: "FlagNettoyer", Other: "supprimer, dans chaque fichier, les tiers et comptes sans plus aucun mouvement"}
+	msgFlagCutSessions   = &i18n.Message{ID: "FlagDecoupeIgnorerSessions", Other: "découper même si des programmes sont ouverts sur le dossier"}
+	msgNeedPremier       = &i18n.Message{ID: "CLIPremierExerciceManquant", Other: "indiquez le premier exercice à garder avec --premier-exercice"}
+	msgCutDone           = &i18n.Message{ID: "CLIDecoupeFaite", Other: "Découpe faite : exercices {{.Moved}} dans {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes ; le dossier {{.Dossier}} garde {{.Kept}} ({{.Before}} → {{.After}}), en {{.Duration}}."}
+	msgCutCleaned        = &i18n.Message{ID: "CLIDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} tiers et {{.CutComptes}} comptes retirés du fichier découpé, {{.Tiers}} tiers et {{.Comptes}} comptes du dossier."}
+	msgCutImport         = &i18n.Message{ID: "CLIDecoupeImporter", Other: "Pour consulter les anciens exercices : coffre restaurer {{.File}} --connexion … (importé comme un dossier)."}
+	msgCutPhaseLabelText = &i18n.Message{ID: "PhaseDecoupe", Other: "découpe"}
+)
+
+func init() {
+	phaseLabels[cut.PhaseDecoupe] = msgCutPhaseLabelText
+	register(&command{name: "decouper", aliases: []string{"cut"}, summary: sumDecouper,
+		usage: "--connexion C --dossier N --premier-exercice 2020 --vers DOSSIER [--nettoyer]",
+		flags: func(fs *flag.FlagSet) {
+			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
+			fs.String("premier-exercice", "", i18n.T(msgFlagPremier, nil))
+			fs.String("vers", "", i18n.T(msgFlagCutVers, nil))
+			fs.Bool("nettoyer", false, i18n.T(msgFlagNettoyer, nil))
+			fs.Bool("ignorer-sessions", false, i18n.T(msgFlagCutSessions, nil))
+			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
+		}, run: runDecouper})
+}
+
+func runDecouper(env *Env, fs *flag.FlagSet, args []string) error {
+	if str(fs, "vers") == "" {
+		return usagef(msgNeedDest, nil)
+	}
+	if str(fs, "premier-exercice") == "" {
+		return usagef(msgNeedPremier, nil)
+	}
+	numero, err := oneNumero(fs)
+	if err != nil {
+		return err
+	}
+	s, err := connexion.Open(str(fs, "connexion"))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	safety := str(fs, "securite")
+	if safety == "" {
+		safety = paths.Safety()
+	}
+	res, err := cut.Run(env.Ctx, cut.Request{
+		Store: s, Numero: numero, FirstKept: str(fs, "premier-exercice"), DestDir: str(fs, "vers"),
+		Clean: boolean(fs, "nettoyer"), IgnoreSessions: boolean(fs, "ignorer-sessions"), SafetyDir: safety, Progress: env.progress(),
+	})
+	env.endProgress()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, i18n.T(msgSafetyBefore, map[string]any{"File": res.SafetyBackup}))
+	fmt.Fprintln(env.Stdout, i18n.T(msgCutDone, map[string]any{
+		"Moved": strings.Join(res.Moved, ", "), "File": res.CutPath, "Size": i18n.Bytes(res.CutSize),
+		"Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes,
+		"Dossier": res.Dossier.Base(), "Kept": strings.Join(res.Kept, ", "),
+		"Before": i18n.Bytes(res.SizeBefore), "After": i18n.Bytes(res.SizeAfter), "Duration": i18n.Duration(res.Duration),
+	}))
+	if boolean(fs, "nettoyer") {
+		fmt.Fprintln(env.Stdout, i18n.T(msgCutCleaned, map[string]any{
+			"CutTiers": res.CleanedCut.Tiers, "CutComptes": res.CleanedCut.Comptes, "Tiers": res.CleanedKept.Tiers, "Comptes": res.CleanedKept.Comptes,
+		}))
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(env.Stdout, i18n.T(msgWarning, map[string]any{"Text": w}))
+	}
+	fmt.Fprintln(env.Stdout, i18n.T(msgCutImport, map[string]any{"File": res.CutPath}))
+	return nil
+}
