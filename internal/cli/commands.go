@@ -314,7 +314,10 @@ func runContenu(env *Env, fs *flag.FlagSet, args []string) error {
 		return enc.Encode(m)
 	}
 	fi, _ := os.Stat(file)
-	return WriteManifest(env.Stdout, filepath.Base(file), fi.Size(), m)
+	if err := WriteManifest(env.Stdout, filepath.Base(file), fi.Size(), m); err != nil || m.Kind != pack.KindPAF {
+		return err
+	}
+	return WritePAF(env.Stdout, file, m)
 }
 
 func runRestaurer(env *Env, fs *flag.FlagSet, args []string) error {
