@@ -50,3 +50,4 @@ echo "Rapport de taille coffre / zstd -3  : $(echo "scale=3; $coffre_size / $pip
 rm -rf "$OUT"
 echo
 go test -run '^$' -bench . -benchtime 3x ./internal/pack/
+( export COFFRE_TEST_TMP; COFFRE_TEST_TMP=$(mktemp -d); stops=(); source scripts/services/postgres.sh && go test -run '^$' -bench BenchmarkODBCBackup -benchtime 1x ./internal/store/odbcstore/; for s in "${stops[@]}"; do "$s"; done; rm -rf "$COFFRE_TEST_TMP" )
