@@ -223,3 +223,25 @@ func TestRestoreRefusesCopy(t *testing.T) {
 		t.Fatalf("restored anyway: %+v", list)
 	}
 }
+
+// TestCancel: cancelled at any phase, nothing is left in the destination.
+func TestCancel(t *testing.T) {
+	s, _ := source(t)
+	for _, at := range []dossier.Phase{dossier.PhaseLecture, admin.PhaseAdministration, dossier.PhaseControle} {
+		ctx, cancel := context.WithCancel(context.Background())
+		dir := t.TempDir()
+		_, err := admin.Run(ctx, admin.Request{Source: store.InStore(s, "001"), Exercices: []string{"2024"}, DestDir: dir, FEC: true,
+			Progress: func(e dossier.Event) {
+				if e.Phase == at {
+					cancel()
+				}
+			}})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancel at %s: %v", at, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("cancel at %s left %v", at, entries)
+		}
+	}
+}
