@@ -30,9 +30,9 @@ func PhaseLabel(p dossier.Phase) string {
 // progress draws one line on a terminal, rewritten in place.
 func (env *Env) progress() dossier.Progress {
 	if !env.Progress {
-		return nil
+		return withTestHook(nil)
 	}
-	return dossier.Throttle(func(e dossier.Event) { drawProgress(env.Stderr, e) }, 200*time.Millisecond)
+	return withTestHook(dossier.Throttle(func(e dossier.Event) { drawProgress(env.Stderr, e) }, 200*time.Millisecond))
 }
 
 func drawProgress(w io.Writer, e dossier.Event) {

@@ -52,6 +52,8 @@ func File(ctx context.Context, path string, opt Options) (Report, error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
+	// A verification killed earlier left its extracted copy there.
+	fsutil.SweepTemp(dir)
 	var tmp *fsutil.TempFile
 	defer func() {
 		if tmp != nil {

@@ -1,0 +1,18 @@
+//go:build !linux
+
+package faults
+
+import "testing"
+
+// SmallDisk needs Linux's tmpfs: elsewhere the test is skipped.
+func SmallDisk(tb testing.TB, size int64) string {
+	tb.Helper()
+	tb.Skip("disque plein simulé : tmpfs n'existe que sous Linux")
+	return ""
+}
+
+// Fill needs SmallDisk.
+func Fill(tb testing.TB, dir string, free int64) {
+	tb.Helper()
+	tb.Skip("disque plein simulé : Linux seulement")
+}

@@ -1,0 +1,348 @@
+//go:build unix
+
+package faulttest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"coffre/internal/backup"
+	"coffre/internal/dossiertest"
+	"coffre/internal/faults"
+	"coffre/internal/pack"
+	"coffre/internal/store"
+	"coffre/internal/store/sqlitestore"
+	"coffre/internal/verify"
+)
+
+// template is built once: the dossier before, the same dossier after one
+// more entry (packed, for restores), and a backup taken earlier.
+type template struct {
+	dir         string
+	before      string // RowHash of conn/001SOC.db
+	after       string // RowHash of in/apres.pbf's database
+	beforeBytes int64
+}
+
+var (
+	tmplOnce sync.Once
+	tmpl     template
+)
+
+// annexes makes the fixture big enough for many progress events: each
+// annexe is 1 MiB of noise, which compression cannot shrink.
+const annexes = 6
+
+func buildTemplate(tb testing.TB, wal bool) string {
+	tb.Helper()
+	name := "modele"
+	var opts []dossiertest.Option
+	if wal {
+		name, opts = "modele-wal", []dossiertest.Option{dossiertest.WithWAL()}
+	}
+	dir := filepath.Join(workDir, name)
+	for _, d := range []string{"conn", "dest", "in", "apres"} {
+		mkdir(tb, filepath.Join(dir, d))
+	}
+	db := filepath.Join(dir, "conn", "001SOC.db")
+	dossiertest.BuildV1(tb, db, opts...)
+	addAnnexes(tb, db)
+	// The « after » state: the same dossier with one more entry, packed.
+	mod := filepath.Join(dir, "apres", "001SOC.db")
+	copyFile(tb, db, mod)
+	if wal {
+		copyFile(tb, db+"-wal", mod+"-wal")
+	}
+	addEntry(tb, mod, 1)
+	s, err := sqlitestore.Open(filepath.Join(dir, "apres"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: filepath.Join(dir, "in"), Name: "apres"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if res.Path != filepath.Join(dir, "in", "apres.pbf") {
+		tb.Fatal(res.Path)
+	}
+	// A backup taken earlier, which no fault may touch.
+	c, err := sqlitestore.Open(filepath.Join(dir, "conn"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(c, "001"), DestDir: filepath.Join(dir, "dest"), Name: "001-SOC_20250101_0900"}); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+func theTemplate(tb testing.TB) template {
+	tb.Helper()
+	tmplOnce.Do(func() {
+		tmpl.dir = buildTemplate(tb, false)
+		tmpl.before = checkedHash(tb, filepath.Join(tmpl.dir, "conn", "001SOC.db"))
+		tmpl.after = checkedHash(tb, filepath.Join(tmpl.dir, "apres", "001SOC.db"))
+		fi, _ := os.Stat(filepath.Join(tmpl.dir, "conn", "001SOC.db"))
+		tmpl.beforeBytes = fi.Size()
+	})
+	if tmpl.before == "" {
+		tb.Fatal("fixture template failed in an earlier test")
+	}
+	return tmpl
+}
+
+// world is one case's folders, copied from the template: conn (the
+// connexion), dest (backups, with one earlier backup), in (a backup to
+// restore), safety, tmp (the process's TMPDIR), data and config.
+type world struct {
+	t                                 testing.TB
+	root, conn, dest, in, safety, tmp string
+	data, config                      string
+	before, after                     string
+	env                               []string
+}
+
+func newWorld(t testing.TB) *world {
+	t.Helper()
+	tp := theTemplate(t)
+	return worldFrom(t, tp.dir, tp.before, tp.after)
+}
+
+func worldFrom(t testing.TB, dir, before, after string) *world {
+	t.Helper()
+	root := t.TempDir()
+	w := &world{t: t, root: root, before: before, after: after}
+	w.conn, w.dest, w.in = filepath.Join(root, "conn"), filepath.Join(root, "dest"), filepath.Join(root, "in")
+	w.safety, w.tmp = filepath.Join(root, "securite"), filepath.Join(root, "tmp")
+	w.data, w.config = filepath.Join(root, "data"), filepath.Join(root, "config")
+	for _, d := range []string{w.conn, w.dest, w.in, w.safety, w.tmp, w.data, w.config} {
+		mkdir(t, d)
+	}
+	copyDir(t, filepath.Join(dir, "conn"), w.conn)
+	copyDir(t, filepath.Join(dir, "dest"), w.dest)
+	copyDir(t, filepath.Join(dir, "in"), w.in)
+	w.env = []string{"COFFRE_DATA=" + w.data, "COFFRE_CONFIG=" + w.config, "TMPDIR=" + w.tmp, "LANG=fr_FR.UTF-8", "LC_ALL="}
+	return w
+}
+
+// dossier is the path of dossier 001 in the connexion.
+func (w *world) dossier() string { return filepath.Join(w.conn, "001SOC.db") }
+
+// start runs coffre with args (plus --langue fr), stopped at each event.
+func (w *world) start(args ...string) *faults.Proc {
+	w.t.Helper()
+	return faults.Start(w.t, bin, w.env, append(args, "--langue", "fr")...)
+}
+
+// run runs coffre to its end and returns its exit code and outputs.
+func (w *world) run(args ...string) (int, string, string) {
+	w.t.Helper()
+	p := w.start(args...)
+	code := p.Wait()
+	return code, p.Stdout.String(), p.Stderr.String()
+}
+
+// mustRun runs coffre and fails the test unless it succeeds.
+func (w *world) mustRun(args ...string) string {
+	w.t.Helper()
+	code, out, errOut := w.run(args...)
+	if code != 0 {
+		w.t.Fatalf("coffre %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// checkDossier checks the dossier file at path is sound and in one of the
+// given states (RowHash); it returns the state found.
+func (w *world) checkDossier(path string, states ...string) string {
+	w.t.Helper()
+	got := checkedHash(w.t, path)
+	for _, s := range states {
+		if got == s {
+			return got
+		}
+	}
+	w.t.Fatalf("%s is in neither its before nor its after state", filepath.Base(path))
+	return ""
+}
+
+// checkBackups verifies (complete level) every backup under a final name
+// in dirs: none may be half-written, and the earlier ones must still pass.
+func (w *world) checkBackups(dirs ...string) int {
+	w.t.Helper()
+	n := 0
+	for _, dir := range dirs {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".pbf") || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			if _, err := verify.File(context.Background(), filepath.Join(dir, e.Name()), verify.Options{Complete: true, TempDir: w.t.TempDir()}); err != nil {
+				w.t.Fatalf("backup %s does not verify: %v", e.Name(), err)
+			}
+			n++
+		}
+	}
+	if _, err := os.Stat(filepath.Join(w.dest, "001-SOC_20250101_0900.pbf")); err != nil {
+		w.t.Fatalf("the earlier backup is gone: %v", err)
+	}
+	return n
+}
+
+// noTemp fails if a Coffre temp file is left anywhere in the world.
+func (w *world) noTemp() {
+	w.t.Helper()
+	filepath.WalkDir(w.root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".coffre-tmp-") {
+			w.t.Errorf("temp file left: %s", p)
+		}
+		return nil
+	})
+}
+
+// checkedHash checks integrity_check and foreign_key_check of the database
+// at path and returns its RowHash (every row of every table).
+func checkedHash(tb testing.TB, path string) string {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var ic string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&ic); err != nil || ic != "ok" {
+		db.Close()
+		tb.Fatalf("%s: integrity_check %q %v", filepath.Base(path), ic, err)
+	}
+	rows, err := db.Query("PRAGMA foreign_key_check")
+	if err != nil {
+		db.Close()
+		tb.Fatal(err)
+	}
+	broken := rows.Next()
+	rows.Close()
+	db.Close()
+	if broken {
+		tb.Fatalf("%s: foreign_key_check reports broken references", filepath.Base(path))
+	}
+	return dossiertest.RowHash(tb, path)
+}
+
+// pbfHash extracts the database of a backup and returns its RowHash.
+func pbfHash(tb testing.TB, path string) string {
+	tb.Helper()
+	out := filepath.Join(tb.TempDir(), "x.db")
+	f, err := os.Create(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, err = pack.Read(context.Background(), path, pack.ReadOptions{}, func(p pack.Part, r io.Reader) error {
+		if p.Name != pack.DatabasePart {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		}
+		_, err := io.Copy(f, r)
+		return err
+	})
+	f.Close()
+	if err != nil {
+		tb.Fatalf("%s: %v", filepath.Base(path), err)
+	}
+	return checkedHash(tb, out)
+}
+
+// addEntry commits n balanced entries into exercice 2025, as the
+// management software would, numbered after the last one.
+func addEntry(tb testing.TB, path string, n int) {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=rw&_busy_timeout=120000&_foreign_keys=on")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if err := writeEntries(db, n); err != nil {
+		tb.Fatalf("add entry to %s: %v", filepath.Base(path), err)
+	}
+}
+
+func writeEntries(db *sql.DB, n int) error {
+	for i := 0; i < n; i++ {
+		tx, err := db.Begin()
+		if err != nil {
+			return err
+		}
+		ex := 2025 - 2014 + 1
+		res, err := tx.Exec(`INSERT INTO ecritures (exercice_id, journal, numero, date_ecriture, libelle)
+			SELECT ?, 'VEN', COALESCE(MAX(numero), 0) + 1, '2025-12-30', 'Vente ajoutée pendant l''opération'
+			FROM ecritures WHERE exercice_id = ?`, ex, ex)
+		if err == nil {
+			id, _ := res.LastInsertId()
+			_, err = tx.Exec(`INSERT INTO lignes (ecriture_id, compte, tiers_id, debit, credit) VALUES (?, '411000', 1, 12345, 0), (?, '706000', NULL, 0, 12345)`, id, id)
+		}
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func addAnnexes(tb testing.TB, path string) {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=rw")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	rnd := rand.New(rand.NewSource(7))
+	for i := 0; i < annexes; i++ {
+		b := make([]byte, 1<<20)
+		rnd.Read(b)
+		if _, err := db.Exec(`INSERT INTO annexes (ecriture_id, nom_fichier, type_mime, contenu) VALUES ((SELECT MIN(id) FROM ecritures), ?, 'application/pdf', ?)`,
+			fmt.Sprintf("facture-%d.pdf", i), b); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+func mkdir(tb testing.TB, dir string) {
+	tb.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func copyDir(tb testing.TB, from, to string) {
+	tb.Helper()
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			copyFile(tb, filepath.Join(from, e.Name()), filepath.Join(to, e.Name()))
+		}
+	}
+}
+
+func copyFile(tb testing.TB, from, to string) {
+	tb.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
