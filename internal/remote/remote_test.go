@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -32,7 +33,7 @@ func sftpOptions(t *testing.T) (SFTPOptions, string) {
 	env := need(t, "COFFRE_TEST_SFTP_HOST", "COFFRE_TEST_SFTP_PORT", "COFFRE_TEST_SFTP_USER", "COFFRE_TEST_SFTP_KEY", "COFFRE_TEST_SFTP_DIR", "COFFRE_TEST_SFTP_HOSTKEY")
 	port, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PORT"])
 	return SFTPOptions{Host: env["COFFRE_TEST_SFTP_HOST"], Port: port, User: env["COFFRE_TEST_SFTP_USER"], KeyFile: env["COFFRE_TEST_SFTP_KEY"],
-		KnownHosts: filepath.Join(t.TempDir(), "known_hosts"), Dir: filepath.Join(env["COFFRE_TEST_SFTP_DIR"], "remote-"+strings.ReplaceAll(t.Name(), "/", "_"))}, env["COFFRE_TEST_SFTP_HOSTKEY"]
+		KnownHosts: filepath.Join(t.TempDir(), "known_hosts"), Dir: filepath.Join(env["COFFRE_TEST_SFTP_DIR"], "remote-"+strings.ReplaceAll(t.Name(), "/", "_")+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))}, env["COFFRE_TEST_SFTP_HOSTKEY"]
 }
 
 // The first connection is refused until the user trusts the server; the
