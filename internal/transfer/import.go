@@ -123,7 +123,7 @@ func Import(ctx context.Context, req ImportRequest) (res ImportResult, err error
 		return res, err
 	}
 	defer conn.Close()
-	id, current, schema, err := receiving(ctx, conn, x.IdentifiantSource)
+	id, current, schema, err := receiving(ctx, conn, req.Numero, x.IdentifiantSource)
 	res.Dossier = id
 	if err != nil {
 		return res, err
@@ -187,14 +187,14 @@ func Import(ctx context.Context, req ImportRequest) (res ImportResult, err error
 
 // receiving reads the receiving dossier's identity, the last transfer of
 // source it applied, and its structure's hash.
-func receiving(ctx context.Context, conn *sql.Conn, source string) (dossier.Identity, int64, string, error) {
+func receiving(ctx context.Context, conn *sql.Conn, numero, source string) (dossier.Identity, int64, string, error) {
 	var id dossier.Identity
 	names, err := sqlitestore.Tables(ctx, conn)
 	if err != nil {
 		return id, 0, "", err
 	}
 	if !ledger.IsV1(names) {
-		return id, 0, "", i18n.E(msgNeedV1, map[string]any{"Dossier": "?"}, dossier.ErrSchema)
+		return id, 0, "", i18n.E(msgNeedV1, map[string]any{"Dossier": numero}, dossier.ErrSchema)
 	}
 	err = conn.QueryRowContext(ctx, `SELECT numero, nom, raison_sociale, identifiant FROM dossier LIMIT 1`).Scan(&id.Numero, &id.Nom, &id.RaisonSociale, &id.Identifiant)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
