@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -35,14 +36,16 @@ var (
 	msgMore        = &i18n.Message{ID: "FECEtAutres", Other: "… et {{.Count}} autres"}
 	ruleBalanced   = &i18n.Message{ID: "FECRegleEquilibre", Other: "chaque écriture est équilibrée (débit = crédit)"}
 	ruleTotals     = &i18n.Message{ID: "FECRegleTotaux", Other: "le total des débits égale le total des crédits"}
-	ruleNumbering  = &i18n.Message{ID: "FECRegleNumerotation", Other: "numérotation continue à partir de 1 dans l'ordre du fichier (à-nouveaux, puis date de validation, puis numéro)"}
+	ruleNumbering  = &i18n.Message{ID: "FECRegleNumerotation", Other: "numérotation continue des écritures de l'exercice (1, 2, 3… sans trou ni doublon)"}
 	ruleDates      = &i18n.Message{ID: "FECRegleDates", Other: "dates valides (AAAA-MM-JJ) et date d'écriture dans l'exercice"}
 	ruleMandatory  = &i18n.Message{ID: "FECRegleObligatoires", Other: "champs obligatoires renseignés"}
 	ruleValidated  = &i18n.Message{ID: "FECRegleValidees", Other: "écritures validées (ValidDate obligatoire)"}
 	ruleLines      = &i18n.Message{ID: "FECRegleLignes", Other: "chaque écriture a au moins une ligne"}
 	exUnbalanced   = &i18n.Message{ID: "FECExDesequilibre", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}}) débit {{.Debit}} crédit {{.Credit}}"}
 	exTotals       = &i18n.Message{ID: "FECExTotaux", Other: "débits {{.Debit}}, crédits {{.Credit}}"}
-	exNumbering    = &i18n.Message{ID: "FECExNumerotation", Other: "n° {{.Got}} au lieu de {{.Want}}"}
+	exMissing      = &i18n.Message{ID: "FECExNumeroManquant", Other: "n° {{.Num}} manquant"}
+	exDuplicate    = &i18n.Message{ID: "FECExNumeroDouble", Other: "n° {{.Num}} en double"}
+	exOutOfSeq     = &i18n.Message{ID: "FECExNumeroHorsSequence", Other: "n° {{.Num}} hors de la séquence (elle commence à 1)"}
 	exBadDate      = &i18n.Message{ID: "FECExDateInvalide", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
 	exOutside      = &i18n.Message{ID: "FECExDateHors", Other: "n° {{.Num}} : {{.Date}} hors de l'exercice ({{.Debut}} – {{.Fin}})"}
 	exEmpty        = &i18n.Message{ID: "FECExChampVide", Other: "n° {{.Num}} : {{.Field}} vide"}
@@ -290,6 +293,7 @@ type row struct {
 	journal                      string
 	journalLib, journalType      sql.NullString
 	numero                       int64
+	seq                          int64 // EcritureNum: rank of the entry in the file
 	date                         string
 	pieceRef, pieceDate          sql.NullString
 	entryLib                     string
@@ -327,6 +331,7 @@ func scan(ctx context.Context, q ledger.Querier, exID int64, fn func(*row) error
 	}
 	defer rows.Close()
 	var r row
+	var last, seq int64
 	for rows.Next() {
 		r = row{}
 		if err := rows.Scan(&r.entryID, &r.journal, &r.journalLib, &r.journalType, &r.numero, &r.date, &r.pieceRef, &r.pieceDate, &r.entryLib,
@@ -334,6 +339,11 @@ func scan(ctx context.Context, q ledger.Querier, exID int64, fn func(*row) error
 			&r.lettrage, &r.dateLet, &r.montantDevise, &r.devise, &r.anouveau); err != nil {
 			return fmt.Errorf("fec: read: %w", err)
 		}
+		if seq == 0 || r.entryID != last {
+			seq++
+			last = r.entryID
+		}
+		r.seq = seq
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -345,8 +355,10 @@ func scan(ctx context.Context, q ledger.Querier, exID int64, fn func(*row) error
 }
 
 // record builds the FEC line of r and returns how many of its fields Clean
-// changed. PieceRef falls back to the entry number and PieceDate to the
-// entry date when the dossier has none (both are mandatory in the FEC);
+// changed. EcritureNum is the entry's rank in the file, so the numbering is
+// continuous in validation order whatever order the dossier numbered its
+// entries in. PieceRef falls back to the entry's number in the dossier and
+// PieceDate to the entry date when the dossier has none (both are mandatory);
 // EcritureLib is the line's libellé, or the entry's when the line has none.
 func (r *row) record() (Record, int) {
 	var rec Record
@@ -361,7 +373,7 @@ func (r *row) record() (Record, int) {
 	date, _ := Date(r.date)
 	set(0, r.journal)
 	set(1, r.journalLib.String)
-	rec[2] = strconv.FormatInt(r.numero, 10)
+	rec[2] = strconv.FormatInt(r.seq, 10)
 	rec[3] = date
 	set(4, r.compte.String)
 	set(5, r.compteLib.String)
@@ -371,7 +383,7 @@ func (r *row) record() (Record, int) {
 	}
 	set(8, r.pieceRef.String)
 	if rec[8] == "" {
-		rec[8] = rec[2]
+		rec[8] = strconv.FormatInt(r.numero, 10)
 	}
 	rec[9] = date
 	if pd, ok := Date(r.pieceDate.String); ok {
@@ -405,7 +417,7 @@ type checker struct {
 	curD    int64
 	curC    int64
 	started bool
-	want    int64 // next expected EcritureNum
+	numeros []int64 // the dossier's entry numbers, checked for continuity
 
 	entries, lines, debit, credit int64
 	cleaned                       int
@@ -413,7 +425,7 @@ type checker struct {
 }
 
 func newChecker(ex exercice) *checker {
-	return &checker{ex: ex, failed: map[*i18n.Message]*RuleFailure{}, want: 1,
+	return &checker{ex: ex, failed: map[*i18n.Message]*RuleFailure{},
 		order: []*i18n.Message{ruleBalanced, ruleTotals, ruleNumbering, ruleDates, ruleMandatory, ruleValidated, ruleLines}}
 }
 
@@ -469,15 +481,12 @@ func (c *checker) entryData() map[string]any {
 	return map[string]any{"Num": c.curRow.numero, "Journal": c.curRow.journal, "Date": c.curRow.date}
 }
 
-// startEntry checks what belongs to the entry as a whole: its number in the
-// file's order, its dates, its validation.
+// startEntry checks what belongs to the entry as a whole: its dates, its
+// validation; it keeps its number for the continuity check.
 func (c *checker) startEntry(r *row) {
 	c.started, c.cur, c.curRow, c.curD, c.curC = true, r.entryID, *r, 0, 0
 	c.entries++
-	if r.numero != c.want {
-		c.fail(ruleNumbering, exNumbering, map[string]any{"Got": r.numero, "Want": c.want})
-	}
-	c.want = r.numero + 1
+	c.numeros = append(c.numeros, r.numero)
 	if d, ok := Date(r.date); !ok {
 		c.fail(ruleDates, exBadDate, map[string]any{"Num": r.numero, "Field": "EcritureDate", "Value": r.date})
 	} else if deb, ok1 := Date(c.ex.debut); !ok1 || d < deb || d > mustDate(c.ex.fin) {
@@ -504,6 +513,27 @@ func (c *checker) endEntry() {
 // holds.
 func (c *checker) finish() *RuleError {
 	c.endEntry()
+	sort.Slice(c.numeros, func(i, j int) bool { return c.numeros[i] < c.numeros[j] })
+	want := int64(1)
+	for i, n := range c.numeros {
+		if i > 0 && n == c.numeros[i-1] {
+			c.fail(ruleNumbering, exDuplicate, map[string]any{"Num": n})
+			continue
+		}
+		if n < want { // zero or negative: before the sequence starts
+			c.fail(ruleNumbering, exOutOfSeq, map[string]any{"Num": n})
+			continue
+		}
+		// A gap is counted whole but only its first numbers are named, so
+		// a numbering that starts at 1 000 000 costs nothing.
+		for k := want; k < n && k < want+maxExamples; k++ {
+			c.fail(ruleNumbering, exMissing, map[string]any{"Num": k})
+		}
+		if gap := n - want; gap > maxExamples {
+			c.failed[ruleNumbering].Count += int(gap - maxExamples)
+		}
+		want = n + 1
+	}
 	if c.debit != c.credit {
 		c.fail(ruleTotals, exTotals, map[string]any{"Debit": Amount(c.debit), "Credit": Amount(c.credit)})
 	}

@@ -124,7 +124,7 @@ func TestRulesReport(t *testing.T) {
 		t.Fatalf("want a rule report, got %v", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"équilibrée", "total des débits", "numérotation continue", "hors de l'exercice", "validées", "au moins une ligne", "n° 4 au lieu de 3"} {
+	for _, want := range []string{"équilibrée", "total des débits", "numérotation continue", "hors de l'exercice", "validées", "au moins une ligne", "n° 3 manquant"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("report lacks %q:\n%s", want, msg)
 		}
@@ -234,5 +234,31 @@ func TestAmountAndDate(t *testing.T) {
 		if got, _ := fec.Date(in); got != want {
 			t.Errorf("Date(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestValidationOrder: entries numbered by date but validated in another
+// order are written in validation order, EcritureNum continuous from 1, the
+// dossier's number kept as PieceRef when the entry has none.
+func TestValidationOrder(t *testing.T) {
+	path := small(t,
+		`INSERT INTO ecritures (id, exercice_id, journal, numero, date_ecriture, libelle, date_validation) VALUES (30, 1, 'VEN', 3, '2024-01-20', 'Avoir', '2024-02-01')`,
+		`INSERT INTO lignes (id, ecriture_id, compte, debit, credit) VALUES (30, 30, '706000', 500, 0), (31, 30, '411000', 0, 500)`)
+	res, _, err := writeFEC(t, path, "2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\r\n"), "\r\n")[1:] {
+		f := strings.Split(line, "\t")
+		got = append(got, f[2]+"/"+f[8]+"/"+f[15])
+	}
+	want := "1/1/20240101,1/1/20240101,2/3/20240201,2/3/20240201,3/F1/20240331,3/F1/20240331"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("EcritureNum/PieceRef/ValidDate:\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
 }

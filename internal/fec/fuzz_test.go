@@ -18,7 +18,7 @@ func FuzzRecord(f *testing.F) {
 	f.Add("€ Œuvre — « ok »", "\u2028\u0085\u200d", "x\n", "\t", int64(-9223372036854775808), int64(9223372036854775807), "\xff\xfe")
 	f.Fuzz(func(t *testing.T, entryLib, lineLib, pieceRef, compte string, debit, credit int64, devise string) {
 		r := row{
-			journal: "VEN", journalLib: ns(entryLib), numero: 7, date: "2024-03-15",
+			journal: "VEN", journalLib: ns(entryLib), numero: 7, seq: 3, date: "2024-03-15",
 			pieceRef: ns(pieceRef), pieceDate: ns(lineLib), entryLib: entryLib, validation: ns("2024-03-31"),
 			lineID: sql.NullInt64{Int64: 1, Valid: true}, compte: ns(compte), compteLib: ns(lineLib),
 			tiersCode: ns(pieceRef), tiersNom: ns(entryLib), lineLib: ns(lineLib),
