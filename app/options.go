@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strings"
-
 	"coffre/internal/connexion"
 )
 
@@ -37,31 +35,15 @@ type Options struct {
 	Complete     bool // full verification level
 }
 
-// Connexion is the connexion spec for connexion.Open.
-func (o *Options) Connexion() string {
+// Spec is the connexion the options describe; the engine builds the
+// connection string, credentials braced by its quoting helper.
+func (o *Options) Spec() connexion.Spec {
 	if !o.ODBC {
-		return o.Folder
+		return connexion.Spec{Folder: o.Folder}
 	}
-	s := strings.TrimSpace(o.ODBCServer)
-	if !strings.Contains(s, "=") {
-		s = "DSN=" + s
-	}
-	s = strings.TrimSuffix(s, ";")
-	if o.ODBCUser != "" {
-		s += ";Uid=" + o.ODBCUser
-	}
-	if o.ODBCPassword != "" {
-		s += ";Pwd=" + o.ODBCPassword
-	}
-	return connexion.ODBCPrefix + s
+	return connexion.Spec{Server: o.ODBCServer, User: o.ODBCUser, Password: o.ODBCPassword}
 }
 
-// RememberedConnexion is the connexion to remember: never the password.
-func (o *Options) RememberedConnexion() string {
-	if !o.ODBC {
-		return o.Folder
-	}
-	p := *o
-	p.ODBCPassword = ""
-	return p.Connexion()
-}
+// RememberedConnexion is the connexion to remember and show: never the
+// password.
+func (o *Options) RememberedConnexion() string { return o.Spec().Remembered() }

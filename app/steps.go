@@ -15,8 +15,8 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
-	"coffre/internal/restore"
 	"coffre/internal/prefs"
+	"coffre/internal/restore"
 )
 
 var (
@@ -108,7 +108,7 @@ func testConnexion(o *Options) error {
 	if err := connexionFieldsError(o); err != nil {
 		return err
 	}
-	s, err := connexion.Open(o.Connexion())
+	s, err := o.Spec().Open(context.Background())
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func connexionValidate(w *wizard) error {
 	if err := connexionFieldsError(&w.opts); err != nil {
 		return err
 	}
-	s, err := connexion.Open(w.opts.Connexion())
+	s, err := w.opts.Spec().Open(context.Background())
 	if err != nil {
 		return err
 	}

@@ -248,7 +248,7 @@ func TestNextRefusedWithReason(t *testing.T) {
 	}{
 		{"missing connexion folder", stepIdxConnexion, func(w *wizard) { w.opts.Folder = filepath.Join(conn, "absent") }, "n'existe pas"},
 		{"ODBC without server", stepIdxConnexion, func(w *wizard) { w.opts.ODBC = true }, "Indiquez le DSN"},
-		{"ODBC has no driver yet", stepIdxConnexion, func(w *wizard) { w.opts.ODBC, w.opts.ODBCServer = true, "Compta" }, "aucun pilote n'est configuré"},
+		{"ODBC has no driver yet", stepIdxConnexion, func(w *wizard) { w.opts.ODBC, w.opts.ODBCServer = true, "Compta" }, "aucun pilote ODBC n'est configuré"},
 		{"no dossier ticked", stepIdxDossiers, nil, "Cochez au moins un dossier"},
 		{"bad file name", stepIdxOptions, func(w *wizard) { w.opts.Dossiers = []string{"001"}; w.opts.Name = "a/b" }, "Nom de fichier invalide"},
 		{"passphrases differ", stepIdxOptions, func(w *wizard) {
