@@ -37,14 +37,19 @@ var (
 	msgSelectFirst   = &i18n.Message{ID: "UIChoisirEmploye", Other: "Choisissez d'abord un employé dans la liste."}
 )
 
-// openConfigWindow shows the Configuration window: the employees for now;
-// the automatic backup, offsite copy and e-mail settings come as more tabs.
+// openConfigWindow shows the Configuration window: employees and rights,
+// then the automatic backup, offsite copy, e-mail and recipients of
+// coffre.toml, and the history of the service's runs.
 func openConfigWindow(a fyne.App, st *employes.Store) fyne.Window {
 	win := a.NewWindow(i18n.T(msgConfigTitle, nil))
 	tabs := container.NewAppTabs(container.NewTabItemWithIcon(i18n.T(msgEmployees, nil), theme.AccountIcon(), employeesTab(win, st)))
+	for _, t := range AutoConfigTabs(win, "") {
+		tabs.Append(t)
+	}
+	tabs.Append(HistoriqueTab())
 	closeButton := widget.NewButton(i18n.T(msgClose, nil), win.Close)
 	win.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeButton), nil, nil, tabs))
-	win.Resize(fyne.NewSize(820, 520))
+	win.Resize(fyne.NewSize(900, 600))
 	win.Show()
 	return win
 }

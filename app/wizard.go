@@ -195,7 +195,8 @@ func (w *wizard) frame() fyne.CanvasObject {
 	w.counter = widget.NewLabel("")
 	w.counter.TextStyle.Italic = true
 	w.configButton = widget.NewButtonWithIcon(i18n.T(msgConfig, nil), theme.SettingsIcon(), w.openConfiguration)
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.counter, w.configButton), container.NewHScroll(w.crumbs))
+	history := widget.NewButtonWithIcon(i18n.T(msgHistTab, nil), theme.HistoryIcon(), func() { OpenHistorique(w.app) })
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.counter, history, w.configButton), container.NewHScroll(w.crumbs))
 
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.title.SizeName = theme.SizeNameSubHeadingText
