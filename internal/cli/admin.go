@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"coffre/internal/admin"
-	"coffre/internal/connexion"
 	"coffre/internal/dossier"
 	"coffre/internal/fec"
 	"coffre/internal/i18n"
@@ -45,7 +44,7 @@ func init() {
 	register(&command{name: "administration", aliases: []string{"admin", "tax-audit"}, summary: sumAdministration,
 		usage: "--connexion C --dossier N --exercices 2023[,2024] --vers DOSSIER [--simplifiee] [--annexes] [--fec]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagAdminDossier, nil))
 			fs.String("exercices", "", i18n.T(msgFlagAdminExercices, nil))
 			fs.String("vers", "", i18n.T(msgFlagAdminVers, nil))
@@ -67,7 +66,7 @@ func runAdministration(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil || len(numeros) != 1 {
 		return usagef(msgArchOneDossier, nil)
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"coffre/internal/archive"
-	"coffre/internal/connexion"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
@@ -56,7 +55,7 @@ func init() {
 	register(&command{name: "archiver", aliases: []string{"archive"}, summary: sumArchiver,
 		usage: "--connexion C --dossier N[,N…] [--exercices 2015,2016] --vers DOSSIER",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagDossier, nil))
 			fs.String("exercices", "", i18n.T(msgFlagArchExercices, nil))
 			fs.String("vers", "", i18n.T(msgFlagArchVers, nil))
@@ -65,7 +64,7 @@ func init() {
 	register(&command{name: "desarchiver", aliases: []string{"unarchive"}, summary: sumDesarchiver,
 		usage: "FICHIER.paf --connexion C --dossier N [--exercices 2015] [--supprimer-archive]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagArchUnDossier, nil))
 			fs.String("exercices", "", i18n.T(msgFlagUnarchExercices, nil))
 			fs.Bool("supprimer-archive", false, i18n.T(msgFlagSupprimer, nil))
@@ -102,7 +101,7 @@ func runArchiver(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}
@@ -165,7 +164,7 @@ func runDesarchiver(env *Env, fs *flag.FlagSet, args []string) error {
 	if err := writePAFTable(env.Stdout, info); err != nil {
 		return err
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}

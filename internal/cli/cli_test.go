@@ -168,3 +168,17 @@ func TestEnglish(t *testing.T) {
 	}
 	cli.Run(env, []string{"--langue", "fr", "--help"})
 }
+
+// TestServerPasswordFromFile: a server's password comes from a file and
+// shows in no message.
+func TestServerPasswordFromFile(t *testing.T) {
+	pf := filepath.Join(t.TempDir(), "mdp")
+	os.WriteFile(pf, []byte("S3cr;et=}{\n"), 0o600)
+	r := run(t, "liste", "--connexion", "odbc:DSN=ComptaInexistante", "--utilisateur", "marie", "--mot-de-passe-fichier", pf)
+	if r.code == 0 || strings.Contains(r.stdout+r.stderr, "S3cr") {
+		t.Fatalf("%+v", r)
+	}
+	if !strings.Contains(r.stderr, "ODBC") {
+		t.Fatalf("expected an ODBC message, got %q", r.stderr)
+	}
+}

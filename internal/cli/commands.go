@@ -71,14 +71,14 @@ var (
 func init() {
 	register(&command{name: "liste", aliases: []string{"list"}, summary: sumListe, usage: "[--connexion C] [--json]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("sauvegardes", "", i18n.T(msgFlagSauvegardes, nil))
 			fs.Bool("json", false, i18n.T(msgFlagJSON, nil))
 		}, run: runListe})
 	register(&command{name: "sauvegarder", aliases: []string{"backup"}, summary: sumSauver,
 		usage: "--connexion C --dossier N[,N…] --vers DOSSIER [--nom NOM] [--verifier] [--phrase-secrete-fichier F]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagDossier, nil))
 			fs.String("fichier", "", i18n.T(msgFlagFichier, nil))
 			fs.String("vers", "", i18n.T(msgFlagVers, nil))
@@ -102,7 +102,7 @@ func init() {
 	register(&command{name: "restaurer", aliases: []string{"restore"}, summary: sumRestaurer,
 		usage: "FICHIER --connexion C [--numero N] [--remplacer] [--phrase-secrete-fichier F]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("numero", "", i18n.T(msgFlagNumero, nil))
 			fs.Bool("remplacer", false, i18n.T(msgFlagRemplacer, nil))
 			fs.Bool("autre-dossier", false, i18n.T(msgFlagAutre, nil))
@@ -117,7 +117,7 @@ func init() {
 	register(&command{name: "quitter", aliases: []string{"exit-prompt"}, summary: sumQuitter,
 		usage: "[--connexion C] [--employe CODE]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("employe", "", i18n.T(msgFlagEmploye, nil))
 		}, run: func(env *Env, fs *flag.FlagSet, args []string) error {
 			if env.GUI == nil {
@@ -133,7 +133,7 @@ func str(fs *flag.FlagSet, name string) string   { return fs.Lookup(name).Value.
 func boolean(fs *flag.FlagSet, name string) bool { return fs.Lookup(name).Value.String() == "true" }
 
 func runListe(env *Env, fs *flag.FlagSet, args []string) error {
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
-		s, err := connexion.Open(str(fs, "connexion"))
+		s, err := openConnexion(env, fs)
 		if err != nil {
 			return err
 		}
@@ -329,7 +329,7 @@ func runRestaurer(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"coffre/internal/connexion"
 	"coffre/internal/cut"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
@@ -29,7 +28,7 @@ func init() {
 	register(&command{name: "decouper", aliases: []string{"cut"}, summary: sumDecouper,
 		usage: "--connexion C --dossier N --premier-exercice 2020 --vers DOSSIER [--nettoyer]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
 			fs.String("premier-exercice", "", i18n.T(msgFlagPremier, nil))
 			fs.String("vers", "", i18n.T(msgFlagCutVers, nil))
@@ -50,7 +49,7 @@ func runDecouper(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"coffre/internal/connexion"
 	"coffre/internal/dossier"
 	"coffre/internal/export"
 	"coffre/internal/i18n"
@@ -26,7 +25,7 @@ func init() {
 	register(&command{name: "exporter", aliases: []string{"export"}, summary: sumExporter,
 		usage: "--connexion C --dossier N [--vers DOSSIER] [--remplacer]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
 			fs.String("vers", "", i18n.T(msgFlagExportVers, nil))
 			fs.Bool("remplacer", false, i18n.T(msgFlagExportReplace, nil))
@@ -47,7 +46,7 @@ func runExporter(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}

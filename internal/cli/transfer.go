@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 
-	"coffre/internal/connexion"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
 	"coffre/internal/transfer"
@@ -29,7 +28,7 @@ func init() {
 	register(&command{name: "transfert-export", aliases: []string{"transfer-export"}, summary: sumTransferExport,
 		usage: "--connexion C --dossier N --vers DOSSIER [--nouvelle-base] [--etat DOSSIER]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
 			fs.String("vers", "", i18n.T(msgFlagPTFVers, nil))
 			fs.String("etat", "", i18n.T(msgFlagPTFEtat, nil))
@@ -38,7 +37,7 @@ func init() {
 	register(&command{name: "transfert-import", aliases: []string{"transfer-import"}, summary: sumTransferImport,
 		usage: "FICHIER --connexion C --dossier N [--securite DOSSIER]",
 		flags: func(fs *flag.FlagSet) {
-			fs.String("connexion", "", i18n.T(msgFlagConnexion, nil))
+			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
 			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
 		}, run: runTransferImport})
@@ -52,7 +51,7 @@ func runTransferExport(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}
@@ -94,7 +93,7 @@ func runTransferImport(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := connexion.Open(str(fs, "connexion"))
+	s, err := openConnexion(env, fs)
 	if err != nil {
 		return err
 	}
