@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,5 +181,39 @@ func TestServerPasswordFromFile(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "ODBC") {
 		t.Fatalf("expected an ODBC message, got %q", r.stderr)
+	}
+}
+
+// TestVerifyAndInspectTransfer: verifier and contenu read a PTF as what it
+// is, not as a backup missing its database.
+func TestVerifyAndInspectTransfer(t *testing.T) {
+	conn := t.TempDir()
+	db := filepath.Join(conn, "001SOC.db")
+	dossiertest.BuildV1(t, db)
+	dest := t.TempDir()
+	if r := run(t, "transfert-export", "--connexion", conn, "--dossier", "1", "--vers", dest); r.code != 0 {
+		t.Fatalf("first transfer: %+v", r)
+	}
+	sqlDB, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlDB.Exec("UPDATE tiers SET nom = nom || ' (modifié)' WHERE id = (SELECT MIN(id) FROM tiers)"); err != nil {
+		t.Fatal(err)
+	}
+	sqlDB.Close()
+	r := run(t, "transfert-export", "--connexion", conn, "--dossier", "1", "--vers", dest)
+	if r.code != 0 {
+		t.Fatalf("second transfer: %+v", r)
+	}
+	ptfs, _ := filepath.Glob(filepath.Join(dest, "*.ptf"))
+	if len(ptfs) != 1 {
+		t.Fatalf("ptf files: %v (%s)", ptfs, r.stdout)
+	}
+	if r := run(t, "verifier", ptfs[0]); r.code != 0 || !strings.Contains(r.stdout, "PTF") {
+		t.Fatalf("verifier ptf: %+v", r)
+	}
+	if r := run(t, "contenu", ptfs[0]); r.code != 0 || !strings.Contains(r.stdout, "transfert partiel") {
+		t.Fatalf("contenu ptf: %+v", r)
 	}
 }

@@ -43,21 +43,22 @@ var (
 	msgDetails         = &i18n.Message{ID: "CLIDetails", Other: "{{.File}} : {{.Size}} en {{.Total}} — ouverture {{.Read}}, compression et écriture {{.Compress}} (dont contrôle de la base en parallèle {{.Check}}), relecture et vérification {{.Verify}}"}
 	msgFlagSauvegardes = &i18n.Message{ID: "FlagSauvegardes", Other: "dossier où chercher la dernière sauvegarde de chaque dossier"}
 
-	msgNeedFile     = &i18n.Message{ID: "CLIFichierManquant", Other: "indiquez le fichier"}
-	msgNeedDest     = &i18n.Message{ID: "CLIVersManquant", Other: "indiquez le dossier de destination avec --vers"}
-	msgNeedDossier  = &i18n.Message{ID: "CLIDossierManquant", Other: "indiquez le ou les dossiers avec --dossier, ou un fichier avec --fichier"}
-	msgNameMany     = &i18n.Message{ID: "CLINomPlusieurs", Other: "--nom ne peut servir qu'avec un seul dossier"}
-	msgSessionsWarn = &i18n.Message{ID: "CLISessionsOuvertes", Other: "Attention : le dossier {{.Dossier}} était ouvert pendant la sauvegarde ({{.Sessions}}). La sauvegarde est cohérente, mais ne contient pas ce qui n'était pas encore enregistré."}
-	msgBackupFailed = &i18n.Message{ID: "CLISauvegardeEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
-	msgSomeFailed   = &i18n.Message{ID: "CLICertainesEchouees", One: "{{.Count}} sauvegarde a échoué.", Other: "{{.Count}} sauvegardes ont échoué."}
-	msgVerifyOK     = &i18n.Message{ID: "CLIVerificationOK", Other: "Vérification réussie : {{.File}} ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}} tables, {{.Exercices}} exercices, en {{.Duration}}."}
-	msgLevelQuick   = &i18n.Message{ID: "NiveauRapide", Other: "niveau rapide"}
-	msgLevelFull    = &i18n.Message{ID: "NiveauComplet", Other: "niveau complet"}
-	msgWarning      = &i18n.Message{ID: "CLIAttention", Other: "Attention : {{.Text}}"}
-	msgRestored     = &i18n.Message{ID: "CLIRestaure", Other: "Dossier restauré : {{.File}} (n° {{.Numero}}) en {{.Duration}}."}
-	msgSafety       = &i18n.Message{ID: "CLISecurite", Other: "Sauvegarde de sécurité de l'ancien dossier : {{.File}}"}
-	msgDemoDone     = &i18n.Message{ID: "CLIDemo", Other: "Dossiers de démonstration écrits dans {{.Dir}}."}
-	msgEmptyList    = &i18n.Message{ID: "CLIListeVide", Other: "Aucun dossier dans {{.Dir}}."}
+	msgNeedFile        = &i18n.Message{ID: "CLIFichierManquant", Other: "indiquez le fichier"}
+	msgNeedDest        = &i18n.Message{ID: "CLIVersManquant", Other: "indiquez le dossier de destination avec --vers"}
+	msgNeedDossier     = &i18n.Message{ID: "CLIDossierManquant", Other: "indiquez le ou les dossiers avec --dossier, ou un fichier avec --fichier"}
+	msgNameMany        = &i18n.Message{ID: "CLINomPlusieurs", Other: "--nom ne peut servir qu'avec un seul dossier"}
+	msgSessionsWarn    = &i18n.Message{ID: "CLISessionsOuvertes", Other: "Attention : le dossier {{.Dossier}} était ouvert pendant la sauvegarde ({{.Sessions}}). La sauvegarde est cohérente, mais ne contient pas ce qui n'était pas encore enregistré."}
+	msgBackupFailed    = &i18n.Message{ID: "CLISauvegardeEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
+	msgSomeFailed      = &i18n.Message{ID: "CLICertainesEchouees", One: "{{.Count}} sauvegarde a échoué.", Other: "{{.Count}} sauvegardes ont échoué."}
+	msgVerifyOK        = &i18n.Message{ID: "CLIVerificationOK", Other: "Vérification réussie : {{.File}} ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}} tables, {{.Exercices}} exercices, en {{.Duration}}."}
+	msgVerifyContainer = &i18n.Message{ID: "CLIVerificationConteneur", Other: "Vérification réussie : {{.File}} (fichier {{.Kind}} du dossier {{.Dossier}}) — sommes de contrôle et décompression correctes, en {{.Duration}}. Son contenu est contrôlé ligne à ligne quand il est appliqué."}
+	msgLevelQuick      = &i18n.Message{ID: "NiveauRapide", Other: "niveau rapide"}
+	msgLevelFull       = &i18n.Message{ID: "NiveauComplet", Other: "niveau complet"}
+	msgWarning         = &i18n.Message{ID: "CLIAttention", Other: "Attention : {{.Text}}"}
+	msgRestored        = &i18n.Message{ID: "CLIRestaure", Other: "Dossier restauré : {{.File}} (n° {{.Numero}}) en {{.Duration}}."}
+	msgSafety          = &i18n.Message{ID: "CLISecurite", Other: "Sauvegarde de sécurité de l'ancien dossier : {{.File}}"}
+	msgDemoDone        = &i18n.Message{ID: "CLIDemo", Other: "Dossiers de démonstration écrits dans {{.Dir}}."}
+	msgEmptyList       = &i18n.Message{ID: "CLIListeVide", Other: "Aucun dossier dans {{.Dir}}."}
 
 	sumListe     = &i18n.Message{ID: "ResumeListe", Other: "liste les dossiers d'une connexion"}
 	sumSauver    = &i18n.Message{ID: "ResumeSauvegarder", Other: "sauvegarde un ou plusieurs dossiers (fichiers .pbf)"}
@@ -280,6 +281,12 @@ func runVerifier(env *Env, fs *flag.FlagSet, args []string) error {
 	env.endProgress()
 	if err != nil {
 		return err
+	}
+	if rep.ContainerOnly {
+		fmt.Fprintln(env.Stdout, i18n.T(msgVerifyContainer, map[string]any{
+			"File": filepath.Base(file), "Kind": string(rep.Manifest.Kind), "Dossier": rep.Manifest.Dossier.Base(), "Duration": i18n.Duration(rep.Duration),
+		}))
+		return nil
 	}
 	level := i18n.T(msgLevelQuick, nil)
 	if complete {

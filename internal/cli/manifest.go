@@ -11,6 +11,8 @@ import (
 
 var (
 	msgMfTitle     = &i18n.Message{ID: "MfTitre", Other: "Ce que contient cette sauvegarde : {{.File}} ({{.Size}})"}
+	msgMfTitlePTF  = &i18n.Message{ID: "MfTitrePTF", Other: "Ce que contient ce transfert partiel : {{.File}} ({{.Size}})"}
+	msgMfTitlePAF  = &i18n.Message{ID: "MfTitrePAF", Other: "Ce que contient cette archive d'exercices : {{.File}} ({{.Size}})"}
 	msgMfDossier   = &i18n.Message{ID: "MfDossier", Other: "Dossier\t{{.Numero}} {{.Nom}} — {{.RaisonSociale}}"}
 	msgMfSiren     = &i18n.Message{ID: "MfSiren", Other: "SIREN\t{{.Siren}}"}
 	msgMfIdent     = &i18n.Message{ID: "MfIdentifiant", Other: "Identifiant\t{{.Id}}"}
@@ -34,7 +36,11 @@ var (
 
 // WriteManifest prints a manifest for a person.
 func WriteManifest(w io.Writer, file string, size int64, m *pack.Manifest) error {
-	fmt.Fprintln(w, i18n.T(msgMfTitle, map[string]any{"File": file, "Size": i18n.Bytes(size)}))
+	title := map[pack.Kind]*i18n.Message{pack.KindPTF: msgMfTitlePTF, pack.KindPAF: msgMfTitlePAF}[m.Kind]
+	if title == nil {
+		title = msgMfTitle
+	}
+	fmt.Fprintln(w, i18n.T(title, map[string]any{"File": file, "Size": i18n.Bytes(size)}))
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	d := m.Dossier

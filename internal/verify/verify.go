@@ -42,6 +42,10 @@ type Report struct {
 	Stats    dossier.Stats
 	Warnings []string
 	Duration time.Duration
+	// ContainerOnly is set for a transfer (PTF) or an archive (PAF): its
+	// checksums and decompression were checked; its rows are checked by the
+	// operation that applies it.
+	ContainerOnly bool
 }
 
 // File verifies the packed file at path.
@@ -78,6 +82,11 @@ func File(ctx context.Context, path string, opt Options) (Report, error) {
 	}
 	rep.Manifest = m
 	if tmp == nil {
+		if m.Kind != pack.KindPBF {
+			rep.ContainerOnly = true
+			rep.Duration = time.Since(start)
+			return rep, nil
+		}
 		return rep, i18n.E(msgNoDatabase, nil, dossier.ErrCorrupt)
 	}
 	st, warnings, err := CheckDatabase(ctx, tmp.Name(), m, opt.Complete, opt.Progress)
