@@ -220,12 +220,17 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, i18n.T(msgUsage, map[string]any{"Version": buildinfo.Version}))
 	cs := append([]*command(nil), commands...)
 	sort.SliceStable(cs, func(i, j int) bool { return order(cs[i].name) < order(cs[j].name) })
-	for _, c := range cs {
-		names := c.name
+	names := make([]string, len(cs))
+	width := 0
+	for i, c := range cs {
+		names[i] = c.name
 		if len(c.aliases) > 0 {
-			names += " (" + strings.Join(c.aliases, ", ") + ")"
+			names[i] += " (" + strings.Join(c.aliases, ", ") + ")"
 		}
-		fmt.Fprintf(w, "  %-32s %s\n", names, i18n.T(c.summary, nil))
+		width = max(width, len(names[i]))
+	}
+	for i, c := range cs {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, names[i], i18n.T(c.summary, nil))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, i18n.T(msgUsageTail, nil))
