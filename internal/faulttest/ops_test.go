@@ -50,8 +50,10 @@ func (w *world) earlier() string { return filepath.Join(w.dest, "001-SOC_2025010
 
 var operations = []operation{
 	{
-		name:   "sauvegarder",
-		args:   func(w *world) []string { return []string{"sauvegarder", "--connexion", w.conn, "--dossier", "1", "--vers", w.dest, "--verifier"} },
+		name: "sauvegarder",
+		args: func(w *world) []string {
+			return []string{"sauvegarder", "--connexion", w.conn, "--dossier", "1", "--vers", w.dest, "--verifier"}
+		},
 		before: unchanged, after: unchanged, locks: true,
 	},
 	{
