@@ -200,14 +200,14 @@ func choose(o *opened, requested []string, now time.Time) ([]exercice, error) {
 	numero := o.id.Numero
 	var out []exercice
 	if len(requested) == 0 {
-		cutoff := now.AddDate(-MinAge, 0, 0).Format("2006-01-02")
+		limit := cutoff(now)
 		for _, e := range o.exercices {
-			if e.Cloture && !e.Archived && len(e.Fin) >= 10 && e.Fin[:10] <= cutoff {
+			if defaultChoice(e.Cloture, e.Archived, e.Fin, limit) {
 				out = append(out, e)
 			}
 		}
 		if len(out) == 0 {
-			return nil, i18n.E(msgNone, map[string]any{"Dossier": numero, "Age": MinAge, "Cutoff": cutoff}, nil)
+			return nil, i18n.E(msgNone, map[string]any{"Dossier": numero, "Age": MinAge, "Cutoff": limit}, nil)
 		}
 		return out, nil
 	}
