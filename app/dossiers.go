@@ -48,6 +48,12 @@ var (
 	msgPickNumero    = &i18n.Message{ID: "UISelectionner", Other: "Sélectionner"}
 	msgPickNumeroTip = &i18n.Message{ID: "UISelectionnerAide", Other: "« Sélectionner » propose le premier numéro libre."}
 	msgNumeroFree    = &i18n.Message{ID: "UINumeroLibre", Other: "Le n° {{.Numero}} est libre."}
+	msgShowAll       = &i18n.Message{ID: "UIAfficherTousDossiers", Other: "Afficher tous les dossiers"}
+	msgOneDossier    = &i18n.Message{ID: "UIUnSeulDossier", Other: "Cette opération se fait dossier par dossier : cochez un seul dossier."}
+	msgNeedV1        = &i18n.Message{ID: "UIDossierSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : cette opération a besoin de ses exercices. Décochez-le."}
+	msgApplyTo       = &i18n.Message{ID: "UIAppliquerAuDossier", Other: "Dossier de la connexion :"}
+	msgApplyToHint   = &i18n.Message{ID: "UIAppliquerAuDossierAide", Other: "Proposé d'après le dossier que nomme le fichier."}
+	msgNeedTarget    = &i18n.Message{ID: "UIDossierCibleRequis", Other: "Choisissez le dossier de la connexion auquel appliquer le fichier."}
 )
 
 // column is one column of a selection table.
@@ -121,8 +127,10 @@ func dossiersView(w *wizard) fyne.CanvasObject {
 // multi-select.
 func connexionDossiersView(w *wizard) fyne.CanvasObject {
 	o := &w.opts
+	op := w.op()
 	var visible []dossier.Info
 	isSel := func(n string) bool { return slices.Contains(o.Dossiers, n) }
+	proposed := func(d dossier.Info) bool { return op.listed == nil || o.ShowAll || op.listed(d) }
 	count := widget.NewLabel("")
 	all := widget.NewCheck(i18n.T(msgSelectAll, nil), nil)
 	syncing := false // the box follows the rows without selecting them
@@ -137,6 +145,9 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 		syncing = false
 	}
 	setSel := func(n string, on bool) {
+		if op.single && on {
+			o.Dossiers = nil
+		}
 		o.Dossiers = slices.DeleteFunc(o.Dossiers, func(s string) bool { return s == n })
 		if on {
 			o.Dossiers = append(o.Dossiers, n)
@@ -166,7 +177,7 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 		visible = visible[:0:0]
 		for _, d := range w.dossiers {
 			hay := strings.ToLower(d.Numero + " " + d.Nom + " " + d.RaisonSociale)
-			if q == "" || strings.Contains(hay, q) {
+			if (q == "" || strings.Contains(hay, q)) && proposed(d) {
 				visible = append(visible, d)
 			}
 		}
@@ -186,7 +197,23 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 	}
 	applyFilter("")
 
-	top := container.NewBorder(nil, nil, nil, all, filter)
+	var right fyne.CanvasObject = all
+	if op.single {
+		right = nil
+	}
+	top := container.NewBorder(nil, nil, nil, right, filter)
+	if op.listed != nil {
+		// Dossiers hidden by the proposal are unticked: what is ticked is seen.
+		showAll := widget.NewCheck(i18n.T(msgShowAll, nil), func(b bool) {
+			o.ShowAll = b
+			if !b {
+				o.Dossiers = slices.DeleteFunc(o.Dossiers, func(n string) bool { return !proposed(w.info(n)) })
+			}
+			applyFilter(filter.Text)
+		})
+		showAll.SetChecked(o.ShowAll)
+		top = container.NewVBox(container.NewBorder(nil, nil, nil, showAll, lowLabel(i18n.T(op.listedHint, nil))), top)
+	}
 	var center fyne.CanvasObject = table
 	if len(w.dossiers) == 0 {
 		center = container.NewVBox(wrapLabel(i18n.T(msgNoDossier, nil)))
@@ -201,10 +228,20 @@ func dossiersValidate(w *wizard) error {
 		if len(o.Dossiers) == 0 {
 			return i18n.E(msgNeedDossier, nil, nil)
 		}
+		if op.single && len(o.Dossiers) > 1 {
+			return i18n.E(msgOneDossier, nil, nil)
+		}
+		if op.needV1 {
+			for _, n := range o.Dossiers {
+				if d := w.info(n); d.Schema != "v1" {
+					return i18n.E(msgNeedV1, map[string]any{"Dossier": strings.TrimSpace(d.Numero + " " + d.Nom)}, dossier.ErrSchema)
+				}
+			}
+		}
 		return nil
 	}
 	if len(o.Files) == 0 {
-		return i18n.E(msgNeedFile, nil, nil)
+		return i18n.E(op.fileKind().need, nil, nil)
 	}
 	if op.single && len(o.Files) > 1 {
 		return i18n.E(msgOneFile, nil, nil)
@@ -217,7 +254,14 @@ func dossiersValidate(w *wizard) error {
 	if op.numero && !dossier.ValidNumero(o.Numero) {
 		return dossier.ErrBadNumero
 	}
-	_ = prefs.Update(func(p *prefs.Prefs) { p.Sauvegardes = o.FilesFolder })
+	if op.target {
+		if _, ok := w.taken(o.Numero); !ok {
+			return i18n.E(msgNeedTarget, nil, nil)
+		}
+	}
+	if op.fileKind() == backupFiles {
+		_ = prefs.Update(func(p *prefs.Prefs) { p.Sauvegardes = o.FilesFolder })
+	}
 	return nil
 }
 
@@ -240,7 +284,7 @@ func (w *wizard) loadFiles() {
 			extra = append(extra, e)
 		}
 	}
-	list, _ := catalogue.Folder(context.Background(), w.opts.FilesFolder, dossier.ExtPBF)
+	list, _ := catalogue.Folder(context.Background(), w.opts.FilesFolder, w.op().fileKind().ext)
 	w.files = append(extra, list...)
 	w.opts.Files = slices.DeleteFunc(w.opts.Files, func(f string) bool {
 		return !slices.ContainsFunc(w.files, func(e catalogue.Entry) bool { return e.Path == f })
@@ -252,10 +296,11 @@ func (w *wizard) loadFiles() {
 func filesView(w *wizard) fyne.CanvasObject {
 	o := &w.opts
 	op := w.op()
+	kind := op.fileKind()
 	w.loadFiles()
 	isSel := func(p string) bool { return slices.Contains(o.Files, p) }
 	count := widget.NewLabel("")
-	empty := wrapLabel(i18n.T(msgNoBackup, nil))
+	empty := wrapLabel(i18n.T(kind.empty, nil))
 	empty.Importance = widget.WarningImportance
 
 	numero := widget.NewEntry()
@@ -286,6 +331,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 		}
 		showNumero()
 	}
+	target := targetSelect(w)
 	choose := func(p string, on bool) {
 		if op.single {
 			o.Files = nil
@@ -296,6 +342,11 @@ func filesView(w *wizard) fyne.CanvasObject {
 			if op.numero {
 				if id := w.entry(p).Identity(); dossier.ValidNumero(id.Numero) {
 					numero.SetText(id.Numero)
+				}
+			}
+			if op.target {
+				if n := w.dossierOf(w.entry(p).Identity()); n != "" {
+					target.SetSelected(w.dossierLabel(n))
 				}
 			}
 		}
@@ -334,7 +385,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 		})
 	})
 	add := widget.NewButtonWithIcon(i18n.T(msgAddFile, nil), theme.FileIcon(), func() {
-		w.pickFile(i18n.T(msgPickBackup, nil), o.FilesFolder, func(p string) {
+		w.pickFile(i18n.T(kind.pick, nil), o.FilesFolder, kind, func(p string) {
 			if !slices.ContainsFunc(w.files, func(e catalogue.Entry) bool { return e.Path == p }) {
 				w.files = append([]catalogue.Entry{catalogue.File(context.Background(), p)}, w.files...)
 			}
@@ -342,7 +393,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 			table.Refresh()
 		})
 	})
-	top := container.NewVBox(widget.NewLabel(i18n.T(msgBackupsFolder, nil)),
+	top := container.NewVBox(widget.NewLabel(i18n.T(kind.folder, nil)),
 		container.NewBorder(nil, nil, nil, container.NewHBox(browse, add), folder), empty)
 	bottom := container.NewVBox(count)
 	if op.numero {
@@ -360,6 +411,59 @@ func filesView(w *wizard) fyne.CanvasObject {
 		bottom.Add(row)
 		bottom.Add(numeroState)
 	}
+	if op.target {
+		bottom.Add(widget.NewSeparator())
+		bottom.Add(container.NewBorder(nil, nil, fieldTitle(i18n.T(msgApplyTo, nil)), nil, target))
+		bottom.Add(lowLabel(i18n.T(msgApplyToHint, nil)))
+	}
 	update()
 	return container.NewBorder(top, bottom, nil, nil, table)
+}
+
+// dossierLabel is how a dossier of the connexion is named in a choice:
+// « 001 SOC — Raison sociale ».
+func (w *wizard) dossierLabel(n string) string {
+	d := w.info(n)
+	label := strings.TrimSpace(d.Numero + " " + d.Nom)
+	if d.RaisonSociale != "" {
+		label += " — " + d.RaisonSociale
+	}
+	return label
+}
+
+// dossierOf is the connexion's dossier a file names: the same identifiant,
+// else the same number; "" when none.
+func (w *wizard) dossierOf(id dossier.Identity) string {
+	for _, d := range w.dossiers {
+		if id.Identifiant != "" && d.Identifiant == id.Identifiant {
+			return d.Numero
+		}
+	}
+	if _, ok := w.taken(id.Numero); ok {
+		return id.Numero
+	}
+	return ""
+}
+
+// targetSelect chooses the connexion's dossier a file is applied to; it
+// writes Options.Numero.
+func targetSelect(w *wizard) *widget.Select {
+	o := &w.opts
+	var labels []string
+	byLabel := map[string]string{}
+	for _, d := range w.dossiers {
+		l := w.dossierLabel(d.Numero)
+		labels = append(labels, l)
+		byLabel[l] = d.Numero
+	}
+	sel := widget.NewSelect(labels, func(l string) {
+		if n := byLabel[l]; n != o.Numero {
+			o.Numero = n
+			o.Exercices = nil // ticks of another dossier's state
+		}
+	})
+	if _, ok := w.taken(o.Numero); ok {
+		sel.SetSelected(w.dossierLabel(o.Numero))
+	}
+	return sel
 }

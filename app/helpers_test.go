@@ -41,7 +41,7 @@ func newTestWizard(t *testing.T, conn string) *wizard {
 	w := newWizard(a, conn)
 	w.goWork = func(f func()) { f() }
 	w.pickFolder = func(string, string, func(string)) { t.Error("native picker opened in a test") }
-	w.pickFile = w.pickFolder
+	w.pickFile = func(string, string, *fileKind, func(string)) { t.Error("native picker opened in a test") }
 	w.openFolder = func(string) {}
 	w.now = func() time.Time { return testNow }
 	w.win.Show()

@@ -6,11 +6,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
 
 	"coffre/internal/batch"
 	"coffre/internal/catalogue"
 	"coffre/internal/cli"
+	"coffre/internal/cut"
 	"coffre/internal/dossier"
+	"coffre/internal/employes"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
 	"coffre/internal/paths"
@@ -34,16 +39,52 @@ type operation struct {
 	label *i18n.Message
 	help  *i18n.Message
 	input inputKind
-	// single: exactly one file; numero: choose the number to restore under.
-	single, numero bool
-	// verifyAfter: « Vérifier après » applies. destination: folder, file
-	// name and encryption. replace: may replace a dossier. level: quick or
-	// full verification.
-	verifyAfter, destination, replace, level bool
-	// check validates the Options step beyond the common fields.
+	// files is what a file operation lists and picks (nil: backups).
+	files *fileKind
+	// single: exactly one file or dossier. numero: choose the number to
+	// restore under. target: choose the connexion's dossier the file is
+	// applied to.
+	single, numero, target bool
+	// needV1: the operation works on management-software dossiers only.
+	needV1 bool
+	// listed, if set, picks the dossiers the Dossiers step proposes (listedHint
+	// says which); « Afficher tous les dossiers » shows the others.
+	listed     func(d dossier.Info) bool
+	listedHint *i18n.Message
+	// verifyAfter: « Vérifier après » applies. destination: destination
+	// folder. naming: file name and encryption of a backup. replace: may
+	// replace a dossier. level: quick or full verification.
+	verifyAfter, destination, naming, replace, level bool
+	// right is the employee right the operation needs: a code with it is
+	// asked for before it runs.
+	right employes.Right
+	// options adds the operation's own fields to the Options step; check
+	// validates them.
+	options func(w *wizard) fyne.CanvasObject
 	check   func(w *wizard) error
 	summary func(w *wizard) []line
 	run     func(ctx context.Context, j *job) outcome
+}
+
+// fileKind is what a file operation works on: which files the Dossiers step
+// lists and how it names them.
+type fileKind struct {
+	ext    string        // ".pbf"
+	folder *i18n.Message // label of the folder field
+	empty  *i18n.Message // the folder holds none
+	pick   *i18n.Message // title of the file picker
+	filter *i18n.Message // the picker's filter name
+	need   *i18n.Message // Suivant with no file chosen
+}
+
+var backupFiles = &fileKind{ext: dossier.ExtPBF, folder: msgBackupsFolder, empty: msgNoBackup, pick: msgPickBackup, filter: msgBackupFiles, need: msgNeedFile}
+
+// fileKind of op: backups unless it says otherwise.
+func (op *operation) fileKind() *fileKind {
+	if op.files != nil {
+		return op.files
+	}
+	return backupFiles
 }
 
 // line is one sentence of the summary or the result; warn shows it in the
@@ -62,6 +103,7 @@ type job struct {
 	entries  map[string]catalogue.Entry
 	plan     *restore.Plan
 	progress dossier.Progress
+	now      func() time.Time
 	// started tells which item (of total) starts, with its label.
 	started func(index, total int, label string)
 }
@@ -126,13 +168,28 @@ var (
 // operations is the Opération step's list, in display order.
 var operations = []*operation{
 	{id: "sauvegarde", label: opLabelBackup, help: opHelpBackup, input: fromDossiers,
-		verifyAfter: true, destination: true, summary: backupSummary, run: runBackup},
+		verifyAfter: true, destination: true, naming: true, summary: backupSummary, run: runBackup},
 	{id: "restauration", label: opLabelRestore, help: opHelpRestore, input: fromFiles,
 		single: true, numero: true, replace: true, check: restoreCheck, summary: restoreSummary, run: runRestore},
 	{id: "verification", label: opLabelVerify, help: opHelpVerify, input: fromFiles,
 		level: true, summary: verifySummary, run: runVerify},
 	{id: "contenu", label: opLabelContent, help: opHelpContent, input: fromFiles,
 		summary: contentSummary, run: runContent},
+	{id: "export", label: opLabelExport, help: opHelpExport, input: fromDossiers,
+		options: exportOptions, check: exportCheck, summary: exportSummary, run: runExport},
+	{id: "transfert-envoi", label: opLabelPTFSend, help: opHelpPTFSend, input: fromDossiers, needV1: true,
+		destination: true, options: ptfSendOptions, summary: ptfSendSummary, run: runPTFSend},
+	{id: "transfert-reception", label: opLabelPTFReceive, help: opHelpPTFReceive, input: fromFiles, files: ptfFiles,
+		single: true, target: true, summary: ptfReceiveSummary, run: runPTFReceive},
+	{id: "archivage", label: opLabelArchive, help: opHelpArchive, input: fromDossiers, needV1: true, right: employes.Archiver,
+		destination: true, options: archiveOptions, check: archiveCheck, summary: archiveSummary, run: runArchive},
+	{id: "desarchivage", label: opLabelUnarchive, help: opHelpUnarchive, input: fromFiles, files: pafFiles,
+		single: true, target: true, options: unarchiveOptions, check: unarchiveCheck, summary: unarchiveSummary, run: runUnarchive},
+	{id: "administration", label: opLabelAdmin, help: opHelpAdmin, input: fromDossiers, single: true, needV1: true,
+		destination: true, options: adminOptions, check: adminCheck, summary: adminSummary, run: runAdmin},
+	{id: "decoupe", label: opLabelCut, help: opHelpCut, input: fromDossiers, single: true, needV1: true, right: employes.Archiver,
+		listed: cut.Eligible, listedHint: msgCutListed,
+		destination: true, options: cutOptions, check: cutCheck, summary: cutSummary, run: runCut},
 }
 
 func operationByID(id string) *operation {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"coffre/internal/connexion"
 )
 
@@ -33,6 +35,38 @@ type Options struct {
 	Replace      bool
 	OtherDossier bool
 	Complete     bool // full verification level
+
+	// Fiscal-year operations
+	ExportHere    bool                // export into the connexion's own folder
+	NewBase       bool                // transfer: export the complete dossier as a new base
+	Exercices     map[string][]string // codes ticked, per dossier numero (or per .paf path)
+	ShowAll       bool                // Dossiers: every dossier, not only those proposed
+	Simplified    bool                // tax-audit copy: accounting only
+	Annexes       bool                // tax-audit copy: with the annexes
+	FEC           bool                // tax-audit copy: and the FEC of each exercice
+	FirstKept     string              // cut: first exercice the dossier keeps
+	Clean         bool                // cut: remove tiers and comptes left without history
+	DeleteArchive bool                // de-archiving: delete the .paf once all is back
+}
+
+// forRun is a copy of o the work goroutine may read while the screens go
+// on: its maps are its own.
+func (o Options) forRun() Options {
+	ex := make(map[string][]string, len(o.Exercices))
+	for k, v := range o.Exercices {
+		ex[k] = slices.Clone(v)
+	}
+	o.Exercices = ex
+	o.Dossiers, o.Files = slices.Clone(o.Dossiers), slices.Clone(o.Files)
+	return o
+}
+
+// resetChoices forgets what was chosen for the previous operation.
+func (o *Options) resetChoices() {
+	o.Dossiers, o.Files, o.Numero = nil, nil, ""
+	o.Replace, o.OtherDossier = false, false
+	o.Passphrase, o.Passphrase2, o.Name = "", "", ""
+	o.Exercices, o.FirstKept, o.ShowAll = nil, "", false
 }
 
 // Spec is the connexion the options describe; the engine builds the

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	sdialog "github.com/sqweek/dialog"
@@ -28,9 +29,9 @@ func nativeFolder(title, start string, done func(string)) {
 	}()
 }
 
-func nativeFile(title, start string, done func(string)) {
+func nativeFile(title, start string, kind *fileKind, done func(string)) {
 	go func() {
-		f, err := sdialog.File().Title(title).SetStartDir(start).Filter(i18n.T(msgBackupFiles, nil), "pbf").Load()
+		f, err := sdialog.File().Title(title).SetStartDir(start).Filter(i18n.T(kind.filter, nil), strings.TrimPrefix(kind.ext, ".")).Load()
 		deliver(f, err, done)
 	}()
 }

@@ -113,7 +113,7 @@ func startRun(w *wizard) {
 	w.updateButtons()
 	op := w.op()
 	j := &job{
-		o: w.opts, store: w.store, plan: w.plan,
+		o: w.opts.forRun(), store: w.store, plan: w.plan, now: w.now,
 		infos:   map[string]dossier.Info{},
 		entries: map[string]catalogue.Entry{},
 		started: w.run.started,

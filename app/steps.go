@@ -165,6 +165,7 @@ func (w *wizard) loadDossiers() error {
 		return err
 	}
 	w.dossiers = list
+	w.exercices = nil
 	return nil
 }
 
@@ -187,7 +188,7 @@ func operationView(w *wizard) fyne.CanvasObject {
 			}
 			op := operations[i]
 			if o.Operation != op.id {
-				o.Dossiers, o.Files, o.Numero, o.Passphrase, o.Passphrase2 = nil, nil, "", "", ""
+				o.resetChoices()
 			}
 			o.Operation = op.id
 			help.SetText(i18n.T(op.help, nil))
@@ -242,15 +243,11 @@ func optionsView(w *wizard) fyne.CanvasObject {
 	op := w.op()
 	box := container.NewVBox()
 	if op.destination {
-		dest := widget.NewEntry()
-		dest.SetText(o.DestDir)
-		dest.OnChanged = func(s string) { o.DestDir = strings.TrimSpace(s) }
-		browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
-			w.pickFolder(i18n.T(msgPickFolder, nil), o.DestDir, dest.SetText)
-		})
-		box.Add(widget.NewLabelWithStyle(i18n.T(msgDestDir, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		box.Add(container.NewBorder(nil, nil, nil, browse, dest))
-		box.Add(widget.NewLabelWithStyle(i18n.T(msgFileName, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(fieldTitle(i18n.T(msgDestDir, nil)))
+		box.Add(destRow(w))
+	}
+	if op.naming {
+		box.Add(fieldTitle(i18n.T(msgFileName, nil)))
 		if len(o.Dossiers) == 1 {
 			if o.Name == "" {
 				d := w.info(o.Dossiers[0])
@@ -323,10 +320,50 @@ func optionsView(w *wizard) fyne.CanvasObject {
 		box.Add(widget.NewLabelWithStyle(i18n.T(msgLevel, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		box.Add(lv)
 	}
+	if op.options != nil {
+		if len(box.Objects) > 0 {
+			box.Add(widget.NewSeparator())
+		}
+		box.Add(op.options(w))
+	}
 	if len(box.Objects) == 0 {
 		box.Add(wrapLabel(i18n.T(msgNoOptions, nil)))
 	}
 	return container.NewVScroll(box)
+}
+
+// fieldTitle is a field's title on the Options step.
+func fieldTitle(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// destRow is the destination folder's entry and its « Parcourir… ».
+func destRow(w *wizard) fyne.CanvasObject {
+	o := &w.opts
+	dest := widget.NewEntry()
+	dest.SetText(o.DestDir)
+	dest.OnChanged = func(s string) { o.DestDir = strings.TrimSpace(s) }
+	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+		w.pickFolder(i18n.T(msgPickFolder, nil), o.DestDir, dest.SetText)
+	})
+	return container.NewBorder(nil, nil, nil, browse, dest)
+}
+
+// destError says why the destination folder cannot be used; the default
+// folder is created on first use.
+func destError(dir string) error {
+	if dir == "" {
+		return i18n.E(msgNeedDest, nil, nil)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		if dir != paths.Backups() {
+			return i18n.E(msgDestMissing, map[string]any{"Dir": dir}, dossier.ErrNotFound)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lowLabel is a hint: italic, in the normal colour (the theme's low
@@ -376,17 +413,11 @@ func optionsValidate(w *wizard) error {
 	o := &w.opts
 	op := w.op()
 	if op.destination {
-		if o.DestDir == "" {
-			return i18n.E(msgNeedDest, nil, nil)
+		if err := destError(o.DestDir); err != nil {
+			return err
 		}
-		if fi, err := os.Stat(o.DestDir); err != nil || !fi.IsDir() {
-			if o.DestDir != paths.Backups() {
-				return i18n.E(msgDestMissing, map[string]any{"Dir": o.DestDir}, dossier.ErrNotFound)
-			}
-			if err := os.MkdirAll(o.DestDir, 0o755); err != nil {
-				return err
-			}
-		}
+	}
+	if op.naming {
 		if len(o.Dossiers) == 1 && !backup.ValidName(o.Name) {
 			return i18n.E(msgBadName, nil, nil)
 		}

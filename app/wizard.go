@@ -18,6 +18,7 @@ import (
 	"coffre/internal/catalogue"
 	"coffre/internal/connexion"
 	"coffre/internal/dossier"
+	"coffre/internal/employes"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
 	"coffre/internal/prefs"
@@ -83,7 +84,7 @@ func wizardSteps() []step {
 		stepIdxOperation: {title: stepOperation, view: operationView, validate: operationValidate},
 		stepIdxDossiers:  {title: stepDossiers, view: dossiersView, validate: dossiersValidate},
 		stepIdxOptions:   {title: stepOptions, view: optionsView, validate: optionsValidate},
-		stepIdxSummary:   {title: stepSummary, view: summaryView, nextLabel: msgLaunch},
+		stepIdxSummary:   {title: stepSummary, view: summaryView, validate: summaryValidate, nextLabel: msgLaunch},
 		stepIdxRun:       {title: stepRun, view: runView, enter: startRun, noBack: true, noNext: true},
 		stepIdxResult:    {title: stepResult, view: resultView, noBack: true, noNext: true},
 	}
@@ -101,6 +102,11 @@ type wizard struct {
 	dossiers []dossier.Info
 	files    []catalogue.Entry
 	plan     *restore.Plan
+	// exercices caches each dossier's exercices for the Options step.
+	exercices map[string]exercicesOf
+	// employee is who typed a code in this session, for the operations
+	// that need a right.
+	employee *employes.Employee
 
 	// Widgets of the frame.
 	crumbs        *fyne.Container
@@ -124,7 +130,7 @@ type wizard struct {
 	// Hooks replaced by tests and the screenshot mode.
 	goWork     func(func()) // starts the work: a goroutine
 	pickFolder func(title, start string, done func(string))
-	pickFile   func(title, start string, done func(string))
+	pickFile   func(title, start string, kind *fileKind, done func(string))
 	openFolder func(dir string)
 	now        func() time.Time
 	// onEvent, if set, sees every progress event on the work goroutine
@@ -157,6 +163,7 @@ func newWizard(a fyne.App, conn string) *wizard {
 	}
 	w.opts.Operation = operations[0].id
 	w.opts.VerifyAfter = true
+	w.opts.ExportHere = true
 	w.opts.DestDir = p.Destination
 	if w.opts.DestDir == "" {
 		w.opts.DestDir = paths.Backups()
@@ -344,10 +351,9 @@ func (w *wizard) closeRequested() {
 // restart goes back to the Opération step for a new operation on the same
 // connexion, with a fresh listing.
 func (w *wizard) restart() {
-	w.opts.Dossiers, w.opts.Files, w.opts.Numero = nil, nil, ""
-	w.opts.Replace, w.opts.OtherDossier = false, false
-	w.opts.Passphrase, w.opts.Passphrase2, w.opts.Name = "", "", ""
+	w.opts.resetChoices()
 	w.plan = nil
+	w.exercices = nil
 	_ = w.loadDossiers()
 	w.show(stepIdxOperation)
 }

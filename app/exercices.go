@@ -1,0 +1,128 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"coffre/internal/connexion"
+	"coffre/internal/i18n"
+	"coffre/internal/ledger"
+)
+
+var (
+	msgExLine     = &i18n.Message{ID: "UIExerciceLigne", Other: "{{.Code}} — du {{.Debut}} au {{.Fin}} — {{.Etat}}"}
+	msgExOpen     = &i18n.Message{ID: "UIExerciceOuvert", Other: "ouvert"}
+	msgExClosed   = &i18n.Message{ID: "UIExerciceCloture", Other: "clôturé"}
+	msgExArchived = &i18n.Message{ID: "UIExerciceArchive", Other: "archivé"}
+	msgExNone     = &i18n.Message{ID: "UIExerciceAucun", Other: "Ce dossier n'a aucun exercice."}
+	msgNeedEx     = &i18n.Message{ID: "UIExerciceRequis", Other: "Cochez au moins un exercice."}
+	msgNeedExOf   = &i18n.Message{ID: "UIExerciceRequisDossier", Other: "Cochez au moins un exercice du dossier {{.Dossier}}."}
+)
+
+// exercicesOf is one dossier's exercices as read for the Options step.
+type exercicesOf struct {
+	list []ledger.Exercice
+	err  error
+}
+
+// exercicesOf reads dossier numero's exercices once per visit of the
+// connexion (a short snapshot); the listing's refresh forgets them.
+func (w *wizard) exercicesOf(numero string) ([]ledger.Exercice, error) {
+	if x, ok := w.exercices[numero]; ok {
+		return x.list, x.err
+	}
+	list, err := connexion.Exercices(context.Background(), w.store, numero)
+	if w.exercices == nil {
+		w.exercices = map[string]exercicesOf{}
+	}
+	w.exercices[numero] = exercicesOf{list, err}
+	return list, err
+}
+
+// day shows an AAAA-MM-JJ date the French way.
+func day(s string) string {
+	if len(s) < 10 || i18n.Language() != "fr" {
+		return s
+	}
+	return s[8:10] + "/" + s[5:7] + "/" + s[:4]
+}
+
+func exerciceState(e ledger.Exercice) string {
+	switch {
+	case e.Archive:
+		return i18n.T(msgExArchived, nil)
+	case e.Cloture:
+		return i18n.T(msgExClosed, nil)
+	}
+	return i18n.T(msgExOpen, nil)
+}
+
+// exerciceText is one exercice as a choice shows it: code, dates, state.
+func exerciceText(e ledger.Exercice) string {
+	return i18n.T(msgExLine, map[string]any{"Code": e.Code, "Debut": day(e.Debut), "Fin": day(e.Fin), "Etat": exerciceState(e)})
+}
+
+// exerciceChoice is how an exercice list treats one exercice: whether it may
+// be ticked (else why not) and whether it is ticked at first.
+type exerciceChoice func(e ledger.Exercice) (allowed bool, why string, ticked bool)
+
+// exerciceChecks shows list as check boxes that write o.Exercices[key]. The
+// first time key is shown its ticks come from choice.
+func exerciceChecks(w *wizard, key string, list []ledger.Exercice, choice exerciceChoice) fyne.CanvasObject {
+	o := &w.opts
+	if o.Exercices == nil {
+		o.Exercices = map[string][]string{}
+	}
+	_, seen := o.Exercices[key]
+	if !seen {
+		o.Exercices[key] = []string{}
+	}
+	if len(list) == 0 {
+		return lowLabel(i18n.T(msgExNone, nil))
+	}
+	grid := container.NewGridWithColumns(2)
+	for _, e := range list {
+		allowed, why, ticked := choice(e)
+		if !seen && allowed && ticked {
+			o.Exercices[key] = append(o.Exercices[key], e.Code)
+		}
+		text := exerciceText(e)
+		if why != "" {
+			text += " (" + why + ")"
+		}
+		code := e.Code
+		c := widget.NewCheck(text, func(on bool) {
+			cur := slices.DeleteFunc(o.Exercices[key], func(s string) bool { return s == code })
+			if on {
+				cur = append(cur, code)
+				slices.SortFunc(cur, func(a, b string) int { return indexOf(list, a) - indexOf(list, b) })
+			}
+			o.Exercices[key] = cur
+		})
+		c.SetChecked(allowed && slices.Contains(o.Exercices[key], code))
+		if !allowed {
+			c.Disable()
+		}
+		grid.Add(c)
+	}
+	return grid
+}
+
+func indexOf(list []ledger.Exercice, code string) int {
+	return slices.IndexFunc(list, func(e ledger.Exercice) bool { return e.Code == code })
+}
+
+// codesText joins exercice codes for a sentence: « 2014, 2015 et 2016 ».
+func codesText(codes []string) string {
+	if len(codes) <= 1 {
+		return strings.Join(codes, "")
+	}
+	return strings.Join(codes[:len(codes)-1], ", ") + " " + i18n.T(msgAnd, nil) + " " + codes[len(codes)-1]
+}
+
+var msgAnd = &i18n.Message{ID: "UIEt", Other: "et"}

@@ -1,0 +1,194 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"coffre/internal/dossier"
+	"coffre/internal/export"
+	"coffre/internal/i18n"
+)
+
+var (
+	opLabelExport = &i18n.Message{ID: "UIOpExport", Other: "Export"}
+	opHelpExport  = &i18n.Message{ID: "UIOpExportAide", Other: "Copie de chaque dossier choisi dans une nouvelle base E001SOC.db, contrôlée ; le dossier n'est pas modifié."}
+
+	msgExportWhere   = &i18n.Message{ID: "UIExportOu", Other: "Où écrire l'export"}
+	msgExportHere    = &i18n.Message{ID: "UIExportIci", Other: "Dans le dossier de la connexion ({{.Dir}})"}
+	msgExportHereNo  = &i18n.Message{ID: "UIExportIciImpossible", Other: "La connexion est un serveur SQL : l'export s'écrit dans un dossier de fichiers, à choisir."}
+	msgExportElse    = &i18n.Message{ID: "UIExportAilleurs", Other: "Dans un autre dossier :"}
+	msgExportReplace = &i18n.Message{ID: "UIExportRemplacer", Other: "Remplacer un export déjà présent (E001SOC.db) : l'ancien export est écrasé, le dossier lui-même n'est pas touché"}
+	msgExportExists  = &i18n.Message{ID: "UIExportExiste", Other: "L'export « {{.File}} » existe déjà dans « {{.Dir}} » : cochez « Remplacer un export déjà présent » ou choisissez un autre dossier."}
+
+	sumExportInto     = &i18n.Message{ID: "UIResumeExportVers", One: "{{.Count}} dossier sera exporté dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront exportés dans « {{.Dir}} » :"}
+	sumExportItem     = &i18n.Message{ID: "UIResumeExportFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} : {{.File}}"}
+	sumExportReplaces = &i18n.Message{ID: "UIResumeExportRemplace", Other: "L'export « {{.File}} » déjà présent sera REMPLACÉ par le nouveau (c'est une copie : le dossier lui-même n'est pas modifié, et aucune sauvegarde de l'ancien export n'est faite)."}
+	sumExportSafe     = &i18n.Message{ID: "UIResumeExportCopie", Other: "Les dossiers ne sont pas modifiés. Chaque export est relu et comparé au dossier (tables, lignes, totaux) avant de prendre son nom."}
+	sumExportRestore  = &i18n.Message{ID: "UIResumeExportReprendre", Other: "Pour reprendre un export comme dossier : Restauration de ce fichier (il redevient 001SOC, sans le E)."}
+
+	resExportDone    = &i18n.Message{ID: "UIResExportOK", Other: "Export terminé"}
+	outExportFile    = &i18n.Message{ID: "UIResultatExport", Other: "{{.Numero}} : {{.File}} ({{.Size}}, {{.Tables}} tables, {{.Exercices}} exercices, contrôlé), en {{.Duration}}"}
+	outExportReplace = &i18n.Message{ID: "UIResultatExportRemplace", Other: "{{.Numero}} : l'ancien export de même nom a été remplacé."}
+	outItemError     = &i18n.Message{ID: "UIResultatDossierErreur", Other: "{{.Numero}} : {{.Error}}"}
+	outCopySessions  = &i18n.Message{ID: "UIResultatCopieSessions", Other: "Attention : le dossier {{.Numero}} était ouvert pendant la copie ({{.Sessions}}). Elle est cohérente mais ne contient pas ce qui n'était pas encore enregistré."}
+	msgSomeFailed    = &i18n.Message{ID: "UIDossiersEchoues", One: "{{.Count}} dossier sur {{.Total}} n'a pas pu être traité.", Other: "{{.Count}} dossiers sur {{.Total}} n'ont pas pu être traités."}
+)
+
+// exportDir is where the export goes: the connexion's folder or the chosen
+// one.
+func exportDir(w *wizard) string {
+	if w.opts.ExportHere && !w.opts.ODBC {
+		return w.opts.Folder
+	}
+	return w.opts.DestDir
+}
+
+func exportOptions(w *wizard) fyne.CanvasObject {
+	o := &w.opts
+	here := i18n.T(msgExportHere, map[string]any{"Dir": o.Folder})
+	elsewhere := i18n.T(msgExportElse, nil)
+	choices := []string{here, elsewhere}
+	var note fyne.CanvasObject = container.NewVBox()
+	if o.ODBC {
+		// A server connexion has no folder of its own to write into.
+		o.ExportHere = false
+		choices = choices[1:]
+		note = lowLabel(i18n.T(msgExportHereNo, nil))
+	}
+	dest := destRow(w)
+	where := widget.NewRadioGroup(choices, func(s string) {
+		o.ExportHere = s == here
+		if o.ExportHere {
+			dest.Hide()
+		} else {
+			dest.Show()
+		}
+	})
+	where.Required = true
+	if o.ExportHere {
+		where.SetSelected(here)
+	} else {
+		where.SetSelected(elsewhere)
+	}
+	replace := widget.NewCheck(i18n.T(msgExportReplace, nil), func(b bool) { o.Replace = b })
+	replace.SetChecked(o.Replace)
+	return container.NewVBox(fieldTitle(i18n.T(msgExportWhere, nil)), note, where, dest, widget.NewSeparator(), replace)
+}
+
+// exportFile is the export's path for dossier n.
+func exportFile(w *wizard, n string) string {
+	d := w.info(n)
+	return filepath.Join(exportDir(w), dossier.ExportName(d.Numero, d.Nom)+dossier.ExtDB)
+}
+
+func exportCheck(w *wizard) error {
+	o := &w.opts
+	if o.ODBC && o.ExportHere {
+		o.ExportHere = false
+	}
+	if !o.ExportHere {
+		if err := destError(o.DestDir); err != nil {
+			return err
+		}
+	}
+	if o.Replace {
+		return nil
+	}
+	for _, n := range o.Dossiers {
+		if f := exportFile(w, n); exists(f) {
+			return i18n.E(msgExportExists, map[string]any{"File": filepath.Base(f), "Dir": filepath.Dir(f)}, dossier.ErrExists)
+		}
+	}
+	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+func exportSummary(w *wizard) []line {
+	o := &w.opts
+	out := []line{{text: i18n.N(sumExportInto, int64(len(o.Dossiers)), map[string]any{"Dir": exportDir(w)})}}
+	var replaced []line
+	for _, n := range o.Dossiers {
+		d := w.info(n)
+		f := exportFile(w, n)
+		out = append(out, line{text: i18n.T(sumExportItem, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "RaisonSociale": d.RaisonSociale, "File": filepath.Base(f)})})
+		if exists(f) {
+			replaced = append(replaced, line{text: i18n.T(sumExportReplaces, map[string]any{"File": f}), warn: true})
+		}
+	}
+	out = append(out, replaced...)
+	return append(out, line{text: i18n.T(sumExportSafe, nil)}, line{text: i18n.T(sumExportRestore, nil)})
+}
+
+// eachDossier runs do for every chosen dossier, as the backup does: one
+// dossier's failure is a line of the result and the others go on;
+// cancelling stops.
+func eachDossier(ctx context.Context, j *job, out *outcome, do func(numero string) ([]line, error)) {
+	failed := 0
+	total := len(j.o.Dossiers)
+	for i, n := range j.o.Dossiers {
+		d := j.infos[n]
+		j.started(i, total, strings.TrimSpace(d.Numero+" "+d.Nom))
+		lines, err := do(n)
+		out.lines = append(out.lines, lines...)
+		if err == nil {
+			continue
+		}
+		out.err = err
+		if i18n.Canceled(err) {
+			return
+		}
+		failed++
+		if total > 1 {
+			out.lines = append(out.lines, line{text: i18n.T(outItemError, map[string]any{"Numero": n, "Error": i18n.Describe(err)}), warn: true})
+		}
+	}
+	if failed > 0 && total > 1 {
+		out.err = i18n.E(msgSomeFailed, map[string]any{"Count": failed, "Total": total}, out.err)
+	}
+}
+
+func runExport(ctx context.Context, j *job) outcome {
+	dest := j.o.DestDir
+	if j.o.ExportHere && !j.o.ODBC {
+		dest = ""
+	}
+	out := outcome{title: resExportDone, dir: dest}
+	if dest == "" {
+		out.dir = j.o.Folder
+	}
+	eachDossier(ctx, j, &out, func(n string) ([]line, error) {
+		res, err := export.Run(ctx, export.Request{Store: j.store, Numero: n, DestDir: dest, Replace: j.o.Replace, Progress: j.progress})
+		if err != nil {
+			return nil, err
+		}
+		lines := []line{{text: i18n.T(outExportFile, map[string]any{"Numero": n, "File": res.Path, "Size": i18n.Bytes(res.Size),
+			"Tables": len(res.Stats.Tables), "Exercices": len(res.Stats.Exercices), "Duration": i18n.Duration(res.Duration)})}}
+		if res.Replaced {
+			lines = append(lines, line{text: i18n.T(outExportReplace, map[string]any{"Numero": n})})
+		}
+		return append(lines, sessionLines(n, res.Sessions)...), nil
+	})
+	return out
+}
+
+// sessionLines warns that programs were open on the dossier during a copy.
+func sessionLines(numero string, ss []dossier.Session) []line {
+	if len(ss) == 0 {
+		return nil
+	}
+	var names []string
+	for _, s := range ss {
+		names = append(names, i18n.T(outSession, map[string]any{"Programme": s.Programme, "Poste": s.Poste}))
+	}
+	return []line{{text: i18n.T(outCopySessions, map[string]any{"Numero": numero, "Sessions": strings.Join(names, ", ")}), warn: true}}
+}
