@@ -422,4 +422,3 @@ func TestCutWalkAsksForArchiveRight(t *testing.T) {
 		t.Errorf("dossier's exercices %v", codes)
 	}
 }
-
