@@ -51,7 +51,7 @@ var (
 	msgShowAll       = &i18n.Message{ID: "UIAfficherTousDossiers", Other: "Afficher tous les dossiers"}
 	msgOneDossier    = &i18n.Message{ID: "UIUnSeulDossier", Other: "Cette opération se fait dossier par dossier : cochez un seul dossier."}
 	msgNeedV1        = &i18n.Message{ID: "UIDossierSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : cette opération a besoin de ses exercices. Décochez-le."}
-	msgApplyTo       = &i18n.Message{ID: "UIAppliquerAuDossier", Other: "Dossier de la connexion :"}
+	msgApplyTo       = &i18n.Message{ID: "UIAppliquerAuDossier", Other: "Appliquer au dossier :"}
 	msgApplyToHint   = &i18n.Message{ID: "UIAppliquerAuDossierAide", Other: "Proposé d'après le dossier que nomme le fichier."}
 	msgNeedTarget    = &i18n.Message{ID: "UIDossierCibleRequis", Other: "Choisissez le dossier de la connexion auquel appliquer le fichier."}
 )

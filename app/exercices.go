@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -85,15 +86,32 @@ func exerciceChecks(w *wizard, key string, list []ledger.Exercice, choice exerci
 	if len(list) == 0 {
 		return lowLabel(i18n.T(msgExNone, nil))
 	}
-	grid := container.NewGridWithColumns(2)
+	type item struct {
+		e              ledger.Exercice
+		text           string
+		allowed, ticks bool
+	}
+	var items []item
+	widest := 0
 	for _, e := range list {
 		allowed, why, ticked := choice(e)
-		if !seen && allowed && ticked {
-			o.Exercices[key] = append(o.Exercices[key], e.Code)
-		}
 		text := exerciceText(e)
 		if why != "" {
 			text += " (" + why + ")"
+		}
+		items = append(items, item{e, text, allowed, ticked})
+		widest = max(widest, utf8.RuneCountInString(text))
+	}
+	// Two columns while they fit beside each other at 1024 pixels wide.
+	cols := 2
+	if widest > 56 {
+		cols = 1
+	}
+	grid := container.NewGridWithColumns(cols)
+	for _, it := range items {
+		e, allowed, ticked, text := it.e, it.allowed, it.ticks, it.text
+		if !seen && allowed && ticked {
+			o.Exercices[key] = append(o.Exercices[key], e.Code)
 		}
 		code := e.Code
 		c := widget.NewCheck(text, func(on bool) {

@@ -242,7 +242,7 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 	if r.result.err != nil {
 		t.Fatal(r.result.err)
 	}
-	contains(t, "receive result", texts(r.content()), "Transfert n° 1 appliqué au dossier 001SOC", "Sauvegarde de sécurité prise avant")
+	contains(t, "receive result", texts(r.content()), "Transfert n° 1 appliqué au dossier 001 SOC", "Sauvegarde de sécurité prise avant")
 	var libelle string
 	db, err := sqlitestore.OpenRO(filepath.Join(site, "001SOC.db"))
 	if err != nil {

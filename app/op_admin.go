@@ -22,7 +22,7 @@ var (
 	opHelpAdmin  = &i18n.Message{ID: "UIOpAdministrationAide", Other: "Copie des seuls exercices demandés pour l'administration fiscale (Admin001SOC…db), et leur FEC ; le dossier n'est pas modifié."}
 
 	msgAdminExercices = &i18n.Message{ID: "UIAdminExercices", Other: "Exercices à transmettre"}
-	msgAdminArchived  = &i18n.Message{ID: "UIAdminArchive", Other: "archivé : faites d'abord un « Import d'archive »"}
+	msgAdminArchived  = &i18n.Message{ID: "UIAdminArchive", Other: "Un exercice archivé ne peut être transmis qu'après un « Import d'archive » qui le remet dans le dossier."}
 	msgAdminVersion   = &i18n.Message{ID: "UIAdminVersion", Other: "Contenu de la copie"}
 	msgAdminComplete  = &i18n.Message{ID: "UIAdminComplete", Other: "Complète : toutes les tables, réduites aux exercices choisis"}
 	msgAdminSimple    = &i18n.Message{ID: "UIAdminSimplifiee", Other: "Simplifiée : seulement la comptabilité (journaux, comptes, écritures, lignes), tiers sans coordonnées"}
@@ -40,9 +40,9 @@ var (
 
 	resAdminDone   = &i18n.Message{ID: "UIResAdministrationOK", Other: "Copie pour l'administration écrite"}
 	outAdminCopy   = &i18n.Message{ID: "UIResultatAdmin", Other: "Copie : {{.File}} ({{.Size}}) — dossier {{.Dossier}}, exercices {{.Codes}}, version {{.Version}}, {{.Annexes}}. Elle ne peut pas être restaurée comme un dossier."}
-	outAdminTables = &i18n.Message{ID: "UIResultatAdminTables", Other: "    Tables (lignes) : {{.List}}"}
+	outAdminTables = &i18n.Message{ID: "UIResultatAdminTables", Other: "Tables (lignes) : {{.List}}"}
 	outAdminFEC    = &i18n.Message{ID: "UIResultatAdminFEC", Other: "FEC {{.Exercice}} : {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, débit = crédit = {{.Total}}, contrôlé avant écriture."}
-	outAdminClean  = &i18n.Message{ID: "UIResultatAdminFECAdapte", One: "    {{.Count}} champ adapté au jeu de caractères ISO-8859-15.", Other: "    {{.Count}} champs adaptés au jeu de caractères ISO-8859-15."}
+	outAdminClean  = &i18n.Message{ID: "UIResultatAdminFECAdapte", One: "{{.Exercice}} : {{.Count}} champ adapté au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés).", Other: "{{.Exercice}} : {{.Count}} champs adaptés au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés)."}
 	outDuration    = &i18n.Message{ID: "UIResultatDuree", Other: "Durée : {{.Duration}}"}
 )
 
@@ -55,11 +55,9 @@ func adminOptions(w *wizard) fyne.CanvasObject {
 		box.Add(warnLabel(i18n.T(msgDossierError, map[string]any{"Error": i18n.Describe(err)})))
 	} else {
 		box.Add(exerciceChecks(w, n, list, func(e ledger.Exercice) (bool, string, bool) {
-			if e.Archive {
-				return false, i18n.T(msgAdminArchived, nil), false
-			}
-			return true, "", false
+			return !e.Archive, "", false
 		}))
+		box.Add(lowLabel(i18n.T(msgAdminArchived, nil)))
 	}
 	complete, simple := i18n.T(msgAdminComplete, nil), i18n.T(msgAdminSimple, nil)
 	version := widget.NewRadioGroup([]string{complete, simple}, func(s string) { o.Simplified = s == simple })
@@ -106,7 +104,7 @@ func adminSummary(w *wizard) []line {
 	codes := o.Exercices[n]
 	version, ann := adminWords(o.Simplified, o.Annexes)
 	out := []line{{text: i18n.T(sumAdminCopy, map[string]any{"Dossier": w.dossierLabel(n), "Dir": o.DestDir,
-		"File": admin.Name(d.Identity, "…") + dossier.ExtDB, "Codes": codesText(codes), "Version": version, "Annexes": ann})}}
+		"File": admin.Name(d.Identity, admin.Label(allCodes(w, n), codes)) + dossier.ExtDB, "Codes": codesText(codes), "Version": version, "Annexes": ann})}}
 	if o.FEC {
 		list, _ := w.exercicesOf(n)
 		for _, c := range codes {
@@ -120,6 +118,16 @@ func adminSummary(w *wizard) []line {
 		}
 	}
 	return append(out, line{text: i18n.T(sumAdminSafe, nil)}, line{text: i18n.T(sumAdminNotCopy, nil)})
+}
+
+// allCodes lists dossier n's exercice codes, in order.
+func allCodes(w *wizard, n string) []string {
+	list, _ := w.exercicesOf(n)
+	var out []string
+	for _, e := range list {
+		out = append(out, e.Code)
+	}
+	return out
 }
 
 func runAdmin(ctx context.Context, j *job) outcome {
@@ -149,7 +157,7 @@ func runAdmin(ctx context.Context, j *job) outcome {
 		out.lines = append(out.lines, line{text: i18n.T(outAdminFEC, map[string]any{"Exercice": f.Exercice, "File": f.Path, "Size": i18n.Bytes(f.Size),
 			"Ecritures": f.Ecritures, "Lignes": f.Lignes, "Total": i18n.Money(f.Debit)})})
 		if f.Cleaned > 0 {
-			out.lines = append(out.lines, line{text: i18n.N(outAdminClean, int64(f.Cleaned), nil)})
+			out.lines = append(out.lines, line{text: i18n.N(outAdminClean, int64(f.Cleaned), map[string]any{"Exercice": f.Exercice})})
 		}
 	}
 	out.lines = append(out.lines, line{text: i18n.T(outDuration, map[string]any{"Duration": i18n.Duration(res.Duration)})})

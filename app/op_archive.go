@@ -24,8 +24,6 @@ var (
 
 	msgArchExercices = &i18n.Message{ID: "UIArchiveExercices", Other: "Exercices à archiver"}
 	msgArchHint      = &i18n.Message{ID: "UIArchiveExercicesAide", Other: "Cochés d'avance : les exercices clôturés depuis au moins {{.Age}} ans. Seuls les exercices clôturés et pas encore archivés peuvent l'être."}
-	msgArchNotClosed = &i18n.Message{ID: "UIArchiveNonCloture", Other: "pas clôturé"}
-	msgArchAlready   = &i18n.Message{ID: "UIArchiveDeja", Other: "déjà archivé"}
 	msgDossierError  = &i18n.Message{ID: "UIDossierIllisible", Other: "Exercices illisibles : {{.Error}}"}
 
 	msgPAFFolder     = &i18n.Message{ID: "UIDossierArchives", Other: "Dossier des archives :"}
@@ -34,7 +32,7 @@ var (
 	msgPAFFilter     = &i18n.Message{ID: "UIFiltreArchives", Other: "Archives d'exercices Coffre (.paf)"}
 	msgPAFNeed       = &i18n.Message{ID: "UIArchiveRequise", Other: "Choisissez une archive dans la liste."}
 	msgPAFExercices  = &i18n.Message{ID: "UIArchiveARemettre", Other: "Exercices de l'archive à remettre dans le dossier {{.Dossier}}"}
-	msgPAFNotArch    = &i18n.Message{ID: "UIArchiveDejaRemis", Other: "n'est plus archivé dans le dossier"}
+	msgPAFNotArch    = &i18n.Message{ID: "UIArchiveDejaRemis", Other: "déjà remis dans le dossier"}
 	msgPAFUnknown    = &i18n.Message{ID: "UIArchiveExerciceAbsent", Other: "absent du dossier"}
 	msgPAFItem       = &i18n.Message{ID: "UIArchiveContenu", Other: "{{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes"}
 	msgPAFDelete     = &i18n.Message{ID: "UIArchiveSupprimerApres", Other: "Supprimer l'archive après, une fois tous ses exercices remis"}
@@ -53,9 +51,9 @@ var (
 	resArchDone    = &i18n.Message{ID: "UIResArchivageOK", Other: "Archivage terminé"}
 	resUnarchDone  = &i18n.Message{ID: "UIResDesarchivageOK", Other: "Exercices remis en place"}
 	outArchFile    = &i18n.Message{ID: "UIResultatArchive", Other: "{{.Numero}} : archive écrite et vérifiée, {{.File}} ({{.Size}}), en {{.Duration}}."}
-	outArchMoved   = &i18n.Message{ID: "UIResultatArchiveDeplace", Other: "    Exercices {{.Codes}} archivés : {{.Ecritures}} écritures, {{.Lignes}} lignes et {{.Annexes}} annexes retirées du dossier, remplacées par une écriture de solde chacun ({{.Balances}}). Soldes par compte et par tiers inchangés."}
+	outArchMoved   = &i18n.Message{ID: "UIResultatArchiveDeplace", Other: "Exercices {{.Codes}} archivés : {{.Ecritures}} écritures, {{.Lignes}} lignes et {{.Annexes}} annexes retirées du dossier, remplacées par une écriture de solde chacun ({{.Balances}}). Soldes par compte et par tiers inchangés."}
 	outArchBalance = &i18n.Message{ID: "UIResultatArchiveSolde", Other: "{{.Exercice}} : OD n° {{.Numero}}, {{.Lignes}} lignes"}
-	outArchSafety  = &i18n.Message{ID: "UIResultatArchiveSecurite", Other: "    Sauvegarde de sécurité prise avant : {{.File}}"}
+	outArchSafety  = &i18n.Message{ID: "UIResultatArchiveSecurite", Other: "Sauvegarde de sécurité prise avant : {{.File}}"}
 	outUnarchDone  = &i18n.Message{ID: "UIResultatDesarchive", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes, identiques à l'archive ; écritures de solde retirées, soldes inchangés ; en {{.Duration}}."}
 	outUnarchMore  = &i18n.Message{ID: "UIResultatDesarchiveRecrees", Other: "Remis aussi, car supprimés du dossier depuis l'archivage : {{.List}}"}
 	outUnarchDel   = &i18n.Message{ID: "UIResultatDesarchiveSupprimee", Other: "Archive supprimée : {{.File}}"}
@@ -75,13 +73,8 @@ func archiveOptions(w *wizard) fyne.CanvasObject {
 			continue
 		}
 		box.Add(exerciceChecks(w, n, list, func(e ledger.Exercice) (bool, string, bool) {
-			switch {
-			case e.Archive:
-				return false, i18n.T(msgArchAlready, nil), false
-			case !archive.Archivable(e):
-				return false, i18n.T(msgArchNotClosed, nil), false
-			}
-			return true, "", archive.Default(e, now)
+			// The state (ouvert, archivé) says why one cannot be ticked.
+			return archive.Archivable(e), "", archive.Archivable(e) && archive.Default(e, now)
 		}))
 	}
 	return box
@@ -252,7 +245,7 @@ func runUnarchive(ctx context.Context, j *job) outcome {
 	for _, e := range res.Exercices {
 		codes = append(codes, e.Code)
 	}
-	out.lines = append(out.lines, line{text: i18n.T(outUnarchDone, map[string]any{"Dossier": res.Dossier.Base(), "Codes": codesText(codes),
+	out.lines = append(out.lines, line{text: i18n.T(outUnarchDone, map[string]any{"Dossier": strings.TrimSpace(d.Numero + " " + d.Nom), "Codes": codesText(codes),
 		"Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes, "Duration": i18n.Duration(res.Duration)})})
 	if len(res.Recreated) > 0 {
 		out.lines = append(out.lines, line{text: i18n.T(outUnarchMore, map[string]any{"List": strings.Join(res.Recreated, ", ")})})

@@ -35,7 +35,7 @@ var (
 	sumCutRead    = &i18n.Message{ID: "UIResumeDecoupeConsulter", Other: "Le fichier découpé se consulte en le restaurant comme une sauvegarde (« Restauration »)."}
 
 	resCutDone   = &i18n.Message{ID: "UIResDecoupeOK", Other: "Découpe terminée"}
-	outCutDone   = &i18n.Message{ID: "UIResultatDecoupe", Other: "Exercices {{.Moved}} déplacés dans {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes ; le dossier {{.Dossier}} garde {{.Kept}} ({{.Before}} → {{.After}}), en {{.Duration}}."}
+	outCutDone   = &i18n.Message{ID: "UIResultatDecoupe", Other: "Exercices {{.Moved}} déplacés dans {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes ; le dossier {{.Dossier}} garde {{.Kept}} (fichier de {{.Before}} avant, {{.After}} après), en {{.Duration}}."}
 	outCutClean  = &i18n.Message{ID: "UIResultatDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} tiers et {{.CutComptes}} comptes retirés du fichier découpé, {{.Tiers}} tiers et {{.Comptes}} comptes du dossier."}
 	outCutImport = &i18n.Message{ID: "UIResultatDecoupeConsulter", Other: "Pour consulter les anciens exercices : « Restauration » de {{.File}}."}
 )
@@ -103,7 +103,8 @@ func cutOptions(w *wizard) fyne.CanvasObject {
 	showSplit()
 	clean := widget.NewCheck(i18n.T(msgCutClean, nil), func(b bool) { o.Clean = b })
 	clean.SetChecked(o.Clean)
-	box.Add(container.NewBorder(nil, nil, nil, lowLabel(i18n.T(msgCutFirstTip, nil)), sel))
+	box.Add(lowLabel(i18n.T(msgCutFirstTip, nil)))
+	box.Add(sel)
 	box.Add(split)
 	box.Add(widget.NewSeparator())
 	box.Add(clean)
@@ -156,7 +157,7 @@ func runCut(ctx context.Context, j *job) outcome {
 	out.lines = append(out.lines, line{text: i18n.T(outCutDone, map[string]any{
 		"Moved": codesText(res.Moved), "File": res.CutPath, "Size": i18n.Bytes(res.CutSize),
 		"Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes,
-		"Dossier": res.Dossier.Base(), "Kept": codesText(res.Kept),
+		"Dossier": strings.TrimSpace(d.Numero + " " + d.Nom), "Kept": codesText(res.Kept),
 		"Before": i18n.Bytes(res.SizeBefore), "After": i18n.Bytes(res.SizeAfter), "Duration": i18n.Duration(res.Duration),
 	})})
 	if j.o.Clean {

@@ -37,6 +37,7 @@ var (
 	outExportReplace = &i18n.Message{ID: "UIResultatExportRemplace", Other: "{{.Numero}} : l'ancien export de même nom a été remplacé."}
 	outItemError     = &i18n.Message{ID: "UIResultatDossierErreur", Other: "{{.Numero}} : {{.Error}}"}
 	outCopySessions  = &i18n.Message{ID: "UIResultatCopieSessions", Other: "Attention : le dossier {{.Numero}} était ouvert pendant la copie ({{.Sessions}}). Elle est cohérente mais ne contient pas ce qui n'était pas encore enregistré."}
+	outExportRestore = &i18n.Message{ID: "UIResultatExportReprendre", Other: "Pour reprendre {{.File}} comme dossier : « Restauration » de ce fichier (il redevient {{.Base}})."}
 	msgSomeFailed    = &i18n.Message{ID: "UIDossiersEchoues", One: "{{.Count}} dossier sur {{.Total}} n'a pas pu être traité.", Other: "{{.Count}} dossiers sur {{.Total}} n'ont pas pu être traités."}
 )
 
@@ -176,6 +177,7 @@ func runExport(ctx context.Context, j *job) outcome {
 		if res.Replaced {
 			lines = append(lines, line{text: i18n.T(outExportReplace, map[string]any{"Numero": n})})
 		}
+		lines = append(lines, line{text: i18n.T(outExportRestore, map[string]any{"File": filepath.Base(res.Path), "Base": res.Dossier.Base()})})
 		return append(lines, sessionLines(n, res.Sessions)...), nil
 	})
 	return out

@@ -46,7 +46,7 @@ var (
 	outPTFWritten  = &i18n.Message{ID: "UIResultatTransfert", Other: "{{.Numero}} : transfert n° {{.Sequence}} écrit, {{.File}} ({{.Size}}) — {{.Changes}} ligne(s) changée(s) sur {{.Rows}} comparée(s), en {{.Duration}}."}
 	outPTFBase     = &i18n.Message{ID: "UIResultatTransfertBase", Other: "{{.Numero}} : transfert complet n° {{.Sequence}} écrit, {{.File}} ({{.Size}}), en {{.Duration}}. Sur l'autre site : « Restauration » de ce fichier."}
 	outPTFMessage  = &i18n.Message{ID: "UIResultatTransfertMessage", Other: "{{.Numero}} : {{.Text}}"}
-	outPTFTables   = &i18n.Message{ID: "UIResultatTransfertTables", Other: "    Lignes ajoutées (+), modifiées (~), supprimées (−) : {{.List}}"}
+	outPTFTables   = &i18n.Message{ID: "UIResultatTransfertTables", Other: "Lignes ajoutées (+), modifiées (~), supprimées (−) : {{.List}}"}
 	outPTFApplied  = &i18n.Message{ID: "UIResultatTransfertApplique", Other: "Transfert n° {{.Sequence}} appliqué au dossier {{.Dossier}} : {{.Changes}} ligne(s) changée(s), en {{.Duration}}."}
 	outSafetyTaken = &i18n.Message{ID: "UIResultatSecuriteAvant", Other: "Sauvegarde de sécurité prise avant de modifier le dossier : {{.File}}"}
 )
@@ -157,7 +157,7 @@ func runPTFReceive(ctx context.Context, j *job) outcome {
 		out.err = err
 		return out
 	}
-	out.lines = append(out.lines, line{text: i18n.T(outPTFApplied, map[string]any{"Sequence": res.Sequence, "Dossier": res.Dossier.Base(),
+	out.lines = append(out.lines, line{text: i18n.T(outPTFApplied, map[string]any{"Sequence": res.Sequence, "Dossier": strings.TrimSpace(d.Numero + " " + d.Nom),
 		"Changes": res.TotalChanges(), "Duration": i18n.Duration(res.Duration)})})
 	if len(res.Changes) > 0 {
 		out.lines = append(out.lines, line{text: i18n.T(outPTFTables, map[string]any{"List": tableChanges(res.Changes)})})

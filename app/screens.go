@@ -151,6 +151,8 @@ func takeScreenshots(w *wizard, dir string) {
 	take("restauration-5-resume", false)
 	runAndShoot("restauration-")
 
+	takeFiscalScreenshots(w, dir)
+
 	// A refused step, and the wizard at 1024×600.
 	ui(func() {
 		w.restart()

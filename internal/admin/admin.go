@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"coffre/internal/ledger"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/store/workcopy"
 )
 
 // PhaseAdministration is the phase of reducing the copy to the exercices
@@ -82,6 +84,9 @@ func Name(id dossier.Identity, label string) string {
 // and, with FEC, the FEC of each exercice. With FEC every exercice is
 // checked against the FEC rules before anything is written.
 func Run(ctx context.Context, req Request) (res Result, err error) {
+	if s, numero, ok := store.StoreOf(req.Source); ok && workcopy.Needed(s) {
+		return runOnServer(ctx, req, s, numero)
+	}
 	start := time.Now()
 	now := time.Now
 	if req.Now != nil {
@@ -208,9 +213,9 @@ func pick(ctx context.Context, q ledger.Querier, requested []string, label strin
 		want[code] = true
 	}
 	var ids []int64
-	var codes []string
-	var pos []int
-	for i, e := range all {
+	var codes, allCodes []string
+	for _, e := range all {
+		allCodes = append(allCodes, e.code)
 		if !want[e.code] {
 			continue
 		}
@@ -219,7 +224,6 @@ func pick(ctx context.Context, q ledger.Querier, requested []string, label strin
 		}
 		ids = append(ids, e.id)
 		codes = append(codes, e.code)
-		pos = append(pos, i)
 		delete(want, e.code)
 	}
 	if len(want) > 0 {
@@ -230,12 +234,19 @@ func pick(ctx context.Context, q ledger.Querier, requested []string, label strin
 		sort.Strings(missing)
 		return nil, nil, "", i18n.E(msgUnknown, map[string]any{"Exercice": strings.Join(missing, ", "), "Dossier": label}, dossier.ErrNotFound)
 	}
+	return ids, codes, Label(allCodes, codes), nil
+}
+
+// Label is the part of the copy's name that says which exercices, chosen
+// among all (both in the dossier's order): "2023-2024" for a run of
+// consecutive exercices, "2019_2023" otherwise.
+func Label(all, chosen []string) string {
 	consecutive := true
-	for i := 1; i < len(pos); i++ {
-		consecutive = consecutive && pos[i] == pos[i-1]+1
+	for i := 1; i < len(chosen); i++ {
+		consecutive = consecutive && slices.Index(all, chosen[i]) == slices.Index(all, chosen[i-1])+1
 	}
-	clean := make([]string, len(codes))
-	for i, c := range codes {
+	clean := make([]string, len(chosen))
+	for i, c := range chosen {
 		clean[i] = strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' {
 				return r
@@ -247,7 +258,7 @@ func pick(ctx context.Context, q ledger.Querier, requested []string, label strin
 	if len(clean) > 1 && consecutive {
 		name = clean[0] + "-" + clean[len(clean)-1]
 	}
-	return ids, codes, name, nil
+	return name
 }
 
 // simplifiedTables are the tables a simplified copy keeps (the annexes too
