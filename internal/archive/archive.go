@@ -22,6 +22,7 @@ import (
 	"coffre/internal/pack"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/store/workcopy"
 )
 
 // Phases of archiving and de-archiving (reading, compression, verification
@@ -87,6 +88,9 @@ type Result struct {
 // transaction commits the dossier is untouched; if it fails, the .paf is
 // removed.
 func Run(ctx context.Context, req Request) (res Result, err error) {
+	if workcopy.Needed(req.Store) {
+		return runOnServer(ctx, req)
+	}
 	start := time.Now()
 	now := time.Now
 	if req.Now != nil {

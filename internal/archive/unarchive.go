@@ -20,6 +20,7 @@ import (
 	"coffre/internal/pack"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/store/workcopy"
 )
 
 var (
@@ -70,6 +71,9 @@ type RestoreResult struct {
 // unmarks the exercices, checking their totals against the archive and
 // every (compte, tiers) balance of the dossier before committing.
 func Restore(ctx context.Context, req RestoreRequest) (res RestoreResult, err error) {
+	if workcopy.Needed(req.Store) {
+		return restoreOnServer(ctx, req)
+	}
 	start := time.Now()
 	m, info, err := Inspect(ctx, req.File)
 	if err != nil {

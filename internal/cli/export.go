@@ -11,13 +11,14 @@ import (
 )
 
 var (
-	sumExporter          = &i18n.Message{ID: "ResumeExporter", Other: "copie un dossier dans une nouvelle base E001SOC.db"}
+	sumExporter          = &i18n.Message{ID: "ResumeExporter", Other: "copie un dossier dans une nouvelle base E001SOC (fichier E001SOC.db, ou base du serveur SQL)"}
 	msgFlagUnDossier     = &i18n.Message{ID: "FlagUnDossier", Other: "numéro du dossier : 1 ou 001"}
-	msgFlagExportVers    = &i18n.Message{ID: "FlagExportVers", Other: "dossier où écrire l'export (défaut : celui de la connexion)"}
+	msgFlagExportVers    = &i18n.Message{ID: "FlagExportVers", Other: "dossier où écrire l'export E001SOC.db (défaut : la connexion elle-même — son dossier, ou une nouvelle base sur le serveur SQL)"}
 	msgFlagExportReplace = &i18n.Message{ID: "FlagExportRemplacer", Other: "remplacer un export E001SOC.db déjà présent"}
 	msgNeedOneDossier    = &i18n.Message{ID: "CLIUnDossier", Other: "indiquez un seul dossier avec --dossier"}
 	msgExportDone        = &i18n.Message{ID: "CLIExportFait", Other: "Export écrit : {{.File}} ({{.Size}}, {{.Tables}} tables, {{.Exercices}} exercices, vérifié) en {{.Duration}}."}
 	msgExportReplaced    = &i18n.Message{ID: "CLIExportRemplace", Other: "L'ancien export de même nom a été remplacé."}
+	msgExportOnServer    = &i18n.Message{ID: "CLIExportSurServeur", Other: "Export écrit sur le serveur : base {{.Base}} ({{.Size}}, {{.Tables}} tables, {{.Exercices}} exercices, vérifié) en {{.Duration}}."}
 	msgExportRestore     = &i18n.Message{ID: "CLIExportRestaurer", Other: "Pour le reprendre comme dossier : coffre restaurer {{.File}} --connexion …  (il est restauré sous le nom {{.Base}})."}
 )
 
@@ -59,11 +60,18 @@ func runExporter(env *Env, fs *flag.FlagSet, args []string) error {
 	if len(res.Sessions) > 0 {
 		fmt.Fprintln(env.Stderr, i18n.T(msgSessionsWarn, map[string]any{"Dossier": numero, "Sessions": sessionList(res.Sessions)}))
 	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgExportDone, map[string]any{
-		"File": res.Path, "Size": i18n.Bytes(res.Size), "Tables": len(res.Stats.Tables), "Exercices": len(res.Stats.Exercices), "Duration": i18n.Duration(res.Duration),
+	done := msgExportDone
+	if res.OnServer {
+		done = msgExportOnServer
+	}
+	fmt.Fprintln(env.Stdout, i18n.T(done, map[string]any{
+		"File": res.Path, "Base": res.Path, "Size": i18n.Bytes(res.Size), "Tables": len(res.Stats.Tables), "Exercices": len(res.Stats.Exercices), "Duration": i18n.Duration(res.Duration),
 	}))
 	if res.Replaced {
 		fmt.Fprintln(env.Stdout, i18n.T(msgExportReplaced, nil))
+	}
+	if res.OnServer {
+		return nil
 	}
 	fmt.Fprintln(env.Stdout, i18n.T(msgExportRestore, map[string]any{"File": filepath.Base(res.Path), "Base": res.Dossier.Base()}))
 	return nil

@@ -21,6 +21,7 @@ import (
 	"coffre/internal/ledger"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/store/workcopy"
 )
 
 var (
@@ -107,6 +108,9 @@ type balance struct{ debit, credit int64 }
 
 // Run cuts the dossier.
 func Run(ctx context.Context, req Request) (res Result, err error) {
+	if workcopy.Needed(req.Store) {
+		return runOnServer(ctx, req)
+	}
 	start := time.Now()
 	ps, ok := req.Store.(pather)
 	if !ok {

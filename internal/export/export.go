@@ -18,6 +18,7 @@ import (
 	"coffre/internal/ledger"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/store/workcopy"
 )
 
 var (
@@ -43,7 +44,8 @@ type Request struct {
 // Result says what was written, for the wizard and the command line.
 type Result struct {
 	Dossier  dossier.Identity
-	Path     string // the export, E001SOC.db
+	Path     string // the export, E001SOC.db; the database's name when OnServer
+	OnServer bool   // written as a new database on the connexion's server
 	Size     int64
 	Stats    dossier.Stats // what the copy holds, checked against the snapshot
 	Replaced bool          // an older export was overwritten
@@ -55,6 +57,9 @@ type Result struct {
 // before the copy is complete and checked; on error or cancellation nothing
 // is left behind.
 func Run(ctx context.Context, req Request) (Result, error) {
+	if req.DestDir == "" && workcopy.Needed(req.Store) {
+		return runOnServer(ctx, req)
+	}
 	start := time.Now()
 	var res Result
 	dest := req.DestDir

@@ -22,6 +22,7 @@ import (
 	"coffre/internal/paths"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/store/workcopy"
 )
 
 var (
@@ -139,6 +140,9 @@ func (r ExportResult) TotalChanges() int64 {
 // The new state is committed only after the file is written, re-read and
 // checked under its final name.
 func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error) {
+	if workcopy.Needed(req.Store) {
+		return exportOnServer(ctx, req)
+	}
 	start := time.Now()
 	now := time.Now
 	if req.Now != nil {

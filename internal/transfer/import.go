@@ -19,6 +19,7 @@ import (
 	"coffre/internal/pack"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/store/workcopy"
 )
 
 var (
@@ -73,6 +74,9 @@ type pather interface {
 // Import applies the PTF req.File to dossier req.Numero: all of it, in one
 // transaction, or nothing.
 func Import(ctx context.Context, req ImportRequest) (res ImportResult, err error) {
+	if workcopy.Needed(req.Store) {
+		return importOnServer(ctx, req)
+	}
 	start := time.Now()
 	now := time.Now
 	if req.Now != nil {

@@ -44,6 +44,35 @@ func (s *Store) Stage(ctx context.Context, numero, nom string) (store.Staging, e
 	return &staging{s: s, numero: numero, final: final, tmp: tmp}, nil
 }
 
+var msgBaseExists = &i18n.Message{ID: "ODBCBaseExisteDeja", Other: "La base {{.Base}} existe déjà sur le serveur : supprimez-la, choisissez une autre destination ou confirmez son remplacement."}
+
+var msgBadName = &i18n.Message{ID: "ODBCNomBaseInvalide", Other: "« {{.Base}} » ne peut pas servir de nom de base sur le serveur (lettres, chiffres, - et _ seulement, {{.Max}} caractères au plus)."}
+
+// maxNameLen keeps coffre_old_NNN_xxxxxxxx_<name> within PostgreSQL's 63
+// bytes, so the name a crashed switch must go back to is never truncated.
+const maxNameLen = 40
+
+var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+// StageDatabase prepares database name itself, whatever its form: a dossier
+// put back under the name it already had (a working copy, see
+// store/workcopy), or a new database such as an export E001SOC. Commit
+// refuses to replace an existing database of that name unless asked.
+func (s *Store) StageDatabase(ctx context.Context, name string) (store.Staging, error) {
+	if len(name) > maxNameLen || !nameRe.MatchString(name) || isTempName(name) {
+		return nil, i18n.E(msgBadName, map[string]any{"Base": name, "Max": maxNameLen}, nil)
+	}
+	numero := "000"
+	if p, ok := dossier.ParseDBName(name); ok {
+		numero = p.Numero
+	}
+	tmp, err := fsutil.CreateTemp(filepath.Join(os.TempDir(), "restauration-"+name+dossier.ExtDB))
+	if err != nil {
+		return nil, err
+	}
+	return &staging{s: s, numero: numero, final: name, named: true, tmp: tmp}, nil
+}
+
 // staging: the database arrives as a local SQLite file; Commit loads it
 // into a new database under a temp name, checks it, then renames it in.
 type staging struct {
@@ -52,6 +81,7 @@ type staging struct {
 	final      string
 	tmp        *fsutil.TempFile
 	disconnect bool
+	named      bool // StageDatabase: final is the database, not numero's
 }
 
 func (st *staging) Path() string { return st.tmp.Name() }
@@ -62,6 +92,16 @@ func (st *staging) Abort()       { st.tmp.Abort() }
 func (st *staging) AllowDisconnect() { st.disconnect = true }
 
 func (st *staging) existing(ctx context.Context) (string, error) {
+	if st.named {
+		all, err := st.s.cat.list(ctx)
+		if err != nil {
+			return "", st.s.wrap(st.final, err)
+		}
+		if _, ok := all[st.final]; ok {
+			return st.final, nil
+		}
+		return "", nil
+	}
 	name, err := st.s.database(ctx, st.numero)
 	if errors.Is(err, dossier.ErrNotFound) {
 		return "", nil
@@ -86,11 +126,18 @@ func (st *staging) Commit(ctx context.Context, replace bool) error {
 	if err != nil {
 		return err
 	}
+	if old != "" && !replace && st.named {
+		return i18n.E(msgBaseExists, map[string]any{"Base": old}, dossier.ErrExists)
+	}
 	if old != "" && !replace {
 		return i18n.E(msgExists, map[string]any{"Numero": st.numero, "Base": old}, dossier.ErrExists)
 	}
-	// Lower case: PostgreSQL folds, SQL Server does not care.
-	temp := "coffre_tmp_" + st.numero + "_" + randomSuffix()
+	if len(old) > maxNameLen {
+		return i18n.E(msgBadName, map[string]any{"Base": old, "Max": maxNameLen}, nil)
+	}
+	// Lower case: PostgreSQL folds, SQL Server does not care. The dossier's
+	// number in the name is the lock a later sweep takes (see sweep).
+	temp := tmpPrefix + st.numero + "_" + randomSuffix()
 	if err := s.cat.create(ctx, temp); err != nil {
 		return s.wrap(st.final, err)
 	}
@@ -107,7 +154,9 @@ func (st *staging) Commit(ctx context.Context, replace bool) error {
 		if err := st.checkSessions(ctx, old); err != nil {
 			return err
 		}
-		aside := "coffre_old_" + st.numero + "_" + randomSuffix()
+		// The old name rides along, so that a crash between the two
+		// renames is undone by the next Open (see sweep).
+		aside := oldPrefix + st.numero + "_" + randomSuffix() + "_" + old
 		if err := s.cat.rename(ctx, old, aside); err != nil {
 			return st.inUse(ctx, old, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "github.com/alexbrainman/odbc" // the "odbc" database/sql driver
 
@@ -40,6 +41,9 @@ type Store struct {
 	d     Dialect
 	cat   catalog
 	maint *sql.DB // nil for SQLite
+
+	mu     sync.Mutex
+	probes map[string]probe // databases not named like a dossier (see probeDB)
 }
 
 // Open connects to the server cs designates (user and password already in
@@ -56,6 +60,7 @@ func Open(ctx context.Context, cs odbcconn.ConnString) (*Store, error) {
 		if err := s.cat.(*folderCatalog).check(); err != nil {
 			return nil, err
 		}
+		s.sweep(ctx)
 		return s, nil
 	}
 	s.maint, err = sql.Open("odbc", s.cs.String())
@@ -67,6 +72,7 @@ func Open(ctx context.Context, cs odbcconn.ConnString) (*Store, error) {
 		return nil, s.wrap("", err)
 	}
 	s.cat = &serverCatalog{s: s}
+	s.sweep(ctx)
 	return s, nil
 }
 
@@ -154,24 +160,47 @@ func (s *Store) openDB(name string) (*sql.DB, error) {
 	return db, nil
 }
 
-// dossierDBs maps numero → database names following the 001SOC convention.
-func (s *Store) dossierDBs(ctx context.Context) (map[string][]string, map[string]int64, error) {
+// dossierDBs maps numero → database names: those following the 001SOC
+// convention, and the others whose dossier table names a dossier (their
+// numero and nom come from it). Coffre's temp databases and the
+// maintenance database (which cannot be renamed while connected to) are
+// never dossiers. names gives each listed database's numero and nom.
+func (s *Store) dossierDBs(ctx context.Context) (map[string][]string, map[string]int64, map[string]dossier.ParsedName, error) {
 	all, err := s.cat.list(ctx)
 	if err != nil {
-		return nil, nil, s.wrap("", err)
+		return nil, nil, nil, s.wrap("", err)
 	}
+	maint, _ := s.cs.Get("Database")
 	out := map[string][]string{}
+	names := map[string]dossier.ParsedName{}
 	for name := range all {
+		if isTempName(name) {
+			continue
+		}
 		p, ok := dossier.ParseDBName(name)
-		if !ok || p.Kind != dossier.KindDossier {
+		if !ok {
+			if s.maint != nil && strings.EqualFold(name, maint) {
+				continue
+			}
+			pr := s.probeDB(ctx, name)
+			if err := ctx.Err(); err != nil {
+				return nil, nil, nil, err
+			}
+			if !pr.ok {
+				continue
+			}
+			p = dossier.ParsedName{Kind: dossier.KindDossier, Numero: pr.numero, Nom: pr.nom}
+		}
+		if p.Kind != dossier.KindDossier {
 			continue
 		}
 		out[p.Numero] = append(out[p.Numero], name)
+		names[name] = p
 	}
 	for _, v := range out {
 		sort.Strings(v)
 	}
-	return out, all, nil
+	return out, all, names, nil
 }
 
 // database returns the database of dossier numero.
@@ -179,7 +208,7 @@ func (s *Store) database(ctx context.Context, numero string) (string, error) {
 	if !dossier.ValidNumero(numero) {
 		return "", dossier.ErrBadNumero
 	}
-	dbs, _, err := s.dossierDBs(ctx)
+	dbs, _, _, err := s.dossierDBs(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -193,8 +222,21 @@ func (s *Store) database(ctx context.Context, numero string) (string, error) {
 	}
 }
 
+// DatabaseName is the database holding dossier numero (001SOC, or the
+// name of a database whose dossier table says 001).
+func (s *Store) DatabaseName(ctx context.Context, numero string) (string, error) {
+	return s.database(ctx, numero)
+}
+
+// ServerSessions lists the other connections to database name (the
+// programs to close before it can be replaced).
+func (s *Store) ServerSessions(ctx context.Context, name string) ([]dossier.Session, error) {
+	ss, err := s.cat.sessions(ctx, name)
+	return ss, s.wrap(name, err)
+}
+
 func (s *Store) List(ctx context.Context) ([]dossier.Info, error) {
-	dbs, sizes, err := s.dossierDBs(ctx)
+	dbs, sizes, parsed, err := s.dossierDBs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +246,7 @@ func (s *Store) List(ctx context.Context) ([]dossier.Info, error) {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			p, _ := dossier.ParseDBName(name)
+			p := parsed[name]
 			info := dossier.Info{Taille: sizes[name]}
 			info.Numero, info.Nom = p.Numero, p.Nom
 			if err := s.readInfo(ctx, name, &info); err != nil {
