@@ -1,7 +1,10 @@
 #!/bin/sh
 # Screenshots of the real window, under Xvfb, into docs/ecrans/: every step
-# of a backup and of a restore on the demo dossiers, a refused step, the
-# wizard at 1024×600, the dark theme, the exit-time prompt. The window walks
+# of a backup and of a restore on the demo dossiers; the Options, Résumé and
+# Résultat of export, partial transfer (sent twice, then received), archive
+# (with the code asked for the right) and import d'archive, tax-audit copy
+# with FEC, and cut; a refused step, the wizard at 1024×600, the dark theme,
+# the exit-time prompt. The window walks
 # itself (COFFRE_ECRANS, see app/screens.go), so no input is simulated.
 # Needs: xvfb xauth imagemagick. COFFRE_BIN uses an already built binary.
 set -eu
