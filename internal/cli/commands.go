@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"coffre/internal/access"
 	"coffre/internal/backup"
 	"coffre/internal/connexion"
 	"coffre/internal/demo"
@@ -29,7 +30,7 @@ var (
 	msgFlagNom         = &i18n.Message{ID: "FlagNom", Other: "nom du fichier (sans extension) ; défaut 001-SOC_AAAAMMJJ_HHMM"}
 	msgFlagVerifier    = &i18n.Message{ID: "FlagVerifier", Other: "relire et vérifier la sauvegarde après l'avoir écrite"}
 	msgFlagPhrase      = &i18n.Message{ID: "FlagPhrase", Other: "fichier dont la première ligne est la phrase secrète (chiffrement)"}
-	msgFlagFichier     = &i18n.Message{ID: "FlagFichier", Other: "sauvegarder ce fichier SQLite (de n'importe quel schéma) au lieu d'un dossier de la connexion"}
+	msgFlagFichier     = &i18n.Message{ID: "FlagFichier", Other: "sauvegarder ce fichier au lieu d'un dossier de la connexion : une base SQLite (de n'importe quel schéma), ou une base Access .mdb/.accdb (copiée entière, seulement si personne ne l'a ouverte)"}
 	msgFlagComplet     = &i18n.Message{ID: "FlagComplet", Other: "vérification complète (integrity_check et clés étrangères : plus lente)"}
 	msgFlagNumero      = &i18n.Message{ID: "FlagNumero", Other: "numéro sous lequel restaurer (défaut : le sien, ou le premier libre)"}
 	msgFlagRemplacer   = &i18n.Message{ID: "FlagRemplacer", Other: "remplacer le dossier existant (une sauvegarde de sécurité est prise avant)"}
@@ -188,6 +189,9 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	if f := str(fs, "fichier"); f != "" && access.IsAccess(f) {
+		return backupAccess(env, fs, f, dest, pass)
+	}
 	var refs []store.Ref
 	if f := str(fs, "fichier"); f != "" {
 		refs = append(refs, sqlitestore.File(f))
@@ -281,6 +285,9 @@ func runVerifier(env *Env, fs *flag.FlagSet, args []string) error {
 	env.endProgress()
 	if err != nil {
 		return err
+	}
+	if rep.ContainerOnly && printAccessVerified(env, file, rep) {
+		return nil
 	}
 	if rep.ContainerOnly {
 		fmt.Fprintln(env.Stdout, i18n.T(msgVerifyContainer, map[string]any{

@@ -5,6 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"coffre/internal/access"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
 )
@@ -54,6 +55,9 @@ func WriteManifest(w io.Writer, file string, size int64, m *pack.Manifest) error
 	fmt.Fprintln(tw, "  "+i18n.T(msgMfType, map[string]any{"Kind": string(m.Kind), "Format": m.Format}))
 	fmt.Fprintln(tw, "  "+i18n.T(msgMfCreated, map[string]any{"When": i18n.DateTime(m.CreatedAt), "Tool": m.Tool}))
 	fmt.Fprintln(tw, "  "+i18n.T(msgMfSource, map[string]any{"Kind": m.Source.Kind, "Where": m.Source.Description}))
+	if info, ok := access.InfoOf(m); ok {
+		fmt.Fprintln(tw, "  "+i18n.T(msgMfAccess, map[string]any{"Base": info.File, "Size": i18n.Bytes(info.Size)}))
+	}
 	yes := i18n.T(msgNo, nil)
 	if m.Encrypted {
 		yes = i18n.T(msgYes, nil)

@@ -239,6 +239,9 @@ func has(m map[string]dossier.Info, k string) bool { _, ok := m[k]; return ok }
 // replaced dossier is first backed up (verified) into req.SafetyDir.
 func Run(ctx context.Context, req Request) (Result, error) {
 	start := time.Now()
+	if m, info, ok := accessBackup(ctx, req.File, req.Passphrase); ok {
+		return runAccess(ctx, req, m, info)
+	}
 	plan, err := MakePlan(ctx, req)
 	res := Result{Plan: plan}
 	if err != nil {

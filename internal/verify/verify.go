@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"coffre/internal/access"
 	"coffre/internal/backup"
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
@@ -44,7 +45,8 @@ type Report struct {
 	Duration time.Duration
 	// ContainerOnly is set for a transfer (PTF) or an archive (PAF): its
 	// checksums and decompression were checked; its rows are checked by the
-	// operation that applies it.
+	// operation that applies it. Also for the backup of an Access database
+	// (a whole file, no SQLite inside).
 	ContainerOnly bool
 }
 
@@ -82,7 +84,9 @@ func File(ctx context.Context, path string, opt Options) (Report, error) {
 	}
 	rep.Manifest = m
 	if tmp == nil {
-		if m.Kind != pack.KindPBF {
+		// An Access database is packed whole: its checksums and
+		// decompression are all there is to check.
+		if _, ok := access.InfoOf(m); ok || m.Kind != pack.KindPBF {
 			rep.ContainerOnly = true
 			rep.Duration = time.Since(start)
 			return rep, nil
