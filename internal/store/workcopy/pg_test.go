@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"coffre/internal/admin"
 	"coffre/internal/archive"
 	"coffre/internal/cut"
 	"coffre/internal/dossier"
@@ -433,5 +434,37 @@ func TestWriteRefusedWhileConnected(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dest); len(entries) != 0 {
 		t.Fatalf("something was written: %v", entries)
+	}
+}
+
+// TestAdminPostgreSQL: the admin copy and the FEC of 2024 taken from
+// PostgreSQL are those taken from the same dossier in a file.
+func TestAdminPostgreSQL(t *testing.T) {
+	ctx := context.Background()
+	c := pgConn(t)
+	s := openPG(t, c)
+	src := onServer(t, s, "")
+	destPG := t.TempDir()
+	res, err := admin.Run(ctx, admin.Request{Source: store.InStore(s, "001"), Exercices: []string{"2024"}, DestDir: destPG, Annexes: true, FEC: true, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folder, destFile := t.TempDir(), t.TempDir()
+	copyFile(t, src, filepath.Join(folder, "001SOC.db"))
+	fs, _ := sqlitestore.Open(folder)
+	fres, err := admin.Run(ctx, admin.Request{Source: store.InStore(fs, "001"), Exercices: []string{"2024"}, DestDir: destFile, Annexes: true, FEC: true, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(res.Path) != filepath.Base(fres.Path) || len(res.FEC) != 1 || len(fres.FEC) != 1 {
+		t.Fatalf("results %+v / %+v", res, fres)
+	}
+	if d := dossiertest.Diff(dossiertest.Dump(t, fres.Path), dossiertest.Dump(t, res.Path)); d != "" {
+		t.Fatalf("the admin copy from PostgreSQL differs: %s", d)
+	}
+	a, _ := os.ReadFile(res.FEC[0].Path)
+	b, _ := os.ReadFile(fres.FEC[0].Path)
+	if len(a) == 0 || string(a) != string(b) || filepath.Base(res.FEC[0].Path) != filepath.Base(fres.FEC[0].Path) {
+		t.Fatalf("the FEC from PostgreSQL differs (%d / %d bytes)", len(a), len(b))
 	}
 }
