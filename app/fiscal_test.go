@@ -45,7 +45,7 @@ func pick(t *testing.T, w *wizard, id string) {
 	}
 }
 
-// tickRow taps the row of the Dossiers step's table whose text holds s.
+// tickRow ticks dossier numero on the Dossiers step by tapping rows.
 func tickRow(t *testing.T, w *wizard, numero string) {
 	t.Helper()
 	tb := table(t, w.content())
