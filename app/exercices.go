@@ -25,8 +25,8 @@ var (
 	msgNeedExOf   = &i18n.Message{ID: "UIExerciceRequisDossier", Other: "Cochez au moins un exercice du dossier {{.Dossier}}."}
 )
 
-// exercicesOf is one dossier's exercices as read for the Options step.
-type exercicesOf struct {
+// loadedExercices is one dossier's exercices as read for the Options step.
+type loadedExercices struct {
 	list []ledger.Exercice
 	err  error
 }
@@ -39,9 +39,9 @@ func (w *wizard) exercicesOf(numero string) ([]ledger.Exercice, error) {
 	}
 	list, err := connexion.Exercices(context.Background(), w.store, numero)
 	if w.exercices == nil {
-		w.exercices = map[string]exercicesOf{}
+		w.exercices = map[string]loadedExercices{}
 	}
-	w.exercices[numero] = exercicesOf{list, err}
+	w.exercices[numero] = loadedExercices{list, err}
 	return list, err
 }
 

@@ -103,7 +103,7 @@ type wizard struct {
 	files    []catalogue.Entry
 	plan     *restore.Plan
 	// exercices caches each dossier's exercices for the Options step.
-	exercices map[string]exercicesOf
+	exercices map[string]loadedExercices
 	// employee is who typed a code in this session, for the operations
 	// that need a right.
 	employee *employes.Employee
