@@ -154,7 +154,7 @@ func Copy(ctx context.Context, src, dst string, replace bool, progress dossier.P
 	}
 	defer tmp.Abort()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), &reader{ctx: ctx, r: in, total: before.Size(), p: progress, label: filepath.Base(src)})
+	n, err := dossier.Copy(ctx, io.MultiWriter(tmp, h), in, before.Size(), progress, dossier.PhaseLecture, filepath.Base(src))
 	if err != nil {
 		return res, err
 	}
@@ -169,23 +169,4 @@ func Copy(ctx context.Context, src, dst string, replace bool, progress dossier.P
 		return res, err
 	}
 	return Result{Path: dst, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
-}
-
-type reader struct {
-	ctx   context.Context
-	r     io.Reader
-	done  int64
-	total int64
-	p     dossier.Progress
-	label string
-}
-
-func (r *reader) Read(b []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := r.r.Read(b)
-	r.done += int64(n)
-	r.p.Report(dossier.Event{Phase: dossier.PhaseLecture, Dossier: r.label, Done: r.done, Total: r.total})
-	return n, err
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"sort"
@@ -144,7 +143,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	_, err = io.Copy(tmp, &progressReader{ctx: ctx, r: io.LimitReader(image, size), total: size, p: req.Progress, label: label})
+	_, err = dossier.Copy(ctx, tmp, image, size, req.Progress, dossier.PhaseLecture, label)
 	image.Close()
 	if err == nil {
 		err = tmp.Sync()
@@ -456,24 +455,4 @@ func IsCopy(ctx context.Context, q ledger.Querier) (bool, error) {
 		return false, nil
 	}
 	return n > 0, err
-}
-
-// progressReader reports the bytes copied and stops on cancellation.
-type progressReader struct {
-	ctx   context.Context
-	r     io.Reader
-	done  int64
-	total int64
-	p     dossier.Progress
-	label string
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	if err := p.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := p.r.Read(b)
-	p.done += int64(n)
-	p.p.Report(dossier.Event{Phase: dossier.PhaseLecture, Dossier: p.label, Done: p.done, Total: p.total})
-	return n, err
 }

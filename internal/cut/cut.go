@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -502,7 +501,7 @@ func writeCut(ctx context.Context, req Request, p *plan, res *Result) (*fsutil.T
 	if err != nil {
 		return nil, err
 	}
-	if err := copyImage(ctx, tmp, image, size, req.Progress, label); err != nil {
+	if _, err := dossier.Copy(ctx, tmp, image, size, req.Progress, dossier.PhaseLecture, label); err != nil {
 		return nil, err
 	}
 	image.Close()
@@ -650,33 +649,6 @@ func vacuum(ctx context.Context, path string) error {
 	defer db.Close()
 	_, err = db.ExecContext(ctx, "VACUUM")
 	return err
-}
-
-func copyImage(ctx context.Context, w io.Writer, r io.Reader, size int64, p dossier.Progress, label string) error {
-	buf := make([]byte, 1<<20)
-	var done int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		n, err := r.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return werr
-			}
-			done += int64(n)
-			p.Report(dossier.Event{Phase: dossier.PhaseLecture, Dossier: label, Done: done, Total: size})
-		}
-		if errors.Is(err, io.EOF) {
-			if done != size {
-				return fmt.Errorf("cut: image of %d bytes instead of %d: %w", done, size, dossier.ErrTruncated)
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
 }
 
 // newUUID is a random (version 4) UUID.

@@ -1,6 +1,10 @@
 package dossier
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"sync"
 	"time"
 )
@@ -63,6 +67,37 @@ func Throttle(p Progress, interval time.Duration) Progress {
 		mu.Unlock()
 		if send {
 			p(e)
+		}
+	}
+}
+
+// Copy copies exactly size bytes of r to w, reporting them as phase events
+// for label and stopping when ctx is cancelled. A source shorter than size
+// is ErrTruncated; bytes beyond size are not read.
+func Copy(ctx context.Context, w io.Writer, r io.Reader, size int64, p Progress, phase Phase, label string) (int64, error) {
+	buf := make([]byte, 1<<20)
+	lr := io.LimitReader(r, size)
+	var done int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return done, err
+		}
+		n, err := lr.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return done, werr
+			}
+			done += int64(n)
+			p.Report(Event{Phase: phase, Dossier: label, Done: done, Total: size})
+		}
+		if errors.Is(err, io.EOF) {
+			if done != size {
+				return done, fmt.Errorf("%d bytes of %d: %w", done, size, ErrTruncated)
+			}
+			return done, nil
+		}
+		if err != nil {
+			return done, err
 		}
 	}
 }

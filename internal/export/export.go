@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -118,7 +117,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return res, err
 	}
 	defer tmp.Abort()
-	if err := copyImage(ctx, tmp, image, size, req.Progress, id.Numero); err != nil {
+	if _, err := dossier.Copy(ctx, tmp, image, size, req.Progress, dossier.PhaseLecture, id.Numero); err != nil {
 		return res, err
 	}
 	if err := tmp.Sync(); err != nil {
@@ -155,35 +154,6 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	res.Path, res.Size, res.Stats = final, size, got
 	res.Duration = time.Since(start)
 	return res, nil
-}
-
-// copyImage copies the snapshot's image into w, reporting bytes and
-// stopping on cancellation.
-func copyImage(ctx context.Context, w io.Writer, r io.Reader, size int64, p dossier.Progress, label string) error {
-	buf := make([]byte, 1<<20)
-	var done int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		n, err := r.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return werr
-			}
-			done += int64(n)
-			p.Report(dossier.Event{Phase: dossier.PhaseLecture, Dossier: label, Done: done, Total: size})
-		}
-		if errors.Is(err, io.EOF) {
-			if done != size {
-				return fmt.Errorf("export: image of %d bytes instead of %d: %w", done, size, dossier.ErrTruncated)
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
 }
 
 // check runs quick_check on the copy and returns its stats.

@@ -363,7 +363,7 @@ func extract(ctx context.Context, req Request, in Input, dst string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(f, &progressReader{ctx: ctx, r: r, total: size, p: req.Progress, label: in.Identity.Numero}); err != nil {
+		if _, err := dossier.Copy(ctx, f, r, size, req.Progress, dossier.PhaseExtraction, in.Identity.Numero); err != nil {
 			return err
 		}
 		return f.Sync()
@@ -395,24 +395,4 @@ func quickCheckFile(ctx context.Context, path, label string) error {
 		return fmt.Errorf("%w (%w)", err, dossier.ErrCorrupt)
 	}
 	return nil
-}
-
-// progressReader reports bytes copied and stops on cancellation.
-type progressReader struct {
-	ctx   context.Context
-	r     io.Reader
-	done  int64
-	total int64
-	p     dossier.Progress
-	label string
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	if err := p.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := p.r.Read(b)
-	p.done += int64(n)
-	p.p.Report(dossier.Event{Phase: dossier.PhaseExtraction, Dossier: p.label, Done: p.done, Total: p.total})
-	return n, err
 }

@@ -56,11 +56,11 @@ func randHex(t *testing.T) string {
 // with two dossiers, a destination folder.
 type world struct {
 	root, cfgDir, dataDir, conn, dest string
-	cfgPath                         string
-	cfg                             config.Config
-	eng                             *Engine
-	clock                           time.Time
-	rcpt                            []string
+	cfgPath                           string
+	cfg                               config.Config
+	eng                               *Engine
+	clock                             time.Time
+	rcpt                              []string
 }
 
 func newWorld(t *testing.T) *world {

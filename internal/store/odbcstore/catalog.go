@@ -135,7 +135,7 @@ func (c *folderCatalog) conn(name string) odbcconn.ConnString {
 // A file has no server sessions; the dossier's own sessions table says who
 // has it open.
 func (c *folderCatalog) sessions(context.Context, string) ([]dossier.Session, error) { return nil, nil }
-func (c *folderCatalog) disconnect(context.Context, string) error                   { return nil }
+func (c *folderCatalog) disconnect(context.Context, string) error                    { return nil }
 
 func (c *folderCatalog) lock(ctx context.Context, key int64) (func(), bool, error) {
 	unlock, err := fsutil.Lock(filepath.Join(c.dir, ".coffre-verrou"), key)

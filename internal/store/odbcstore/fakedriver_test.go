@@ -38,7 +38,7 @@ func newFake(t *testing.T, answers ...answer) (*fakeServer, *sql.DB) {
 }
 
 func (f *fakeServer) Connect(context.Context) (driver.Conn, error) { return &fakeConn{f}, nil }
-func (f *fakeServer) Driver() driver.Driver                     { return nil }
+func (f *fakeServer) Driver() driver.Driver                        { return nil }
 
 func (f *fakeServer) run(q string, args []driver.NamedValue) (answer, error) {
 	f.mu.Lock()

@@ -14,9 +14,9 @@ import (
 // postgres is PostgreSQL through psqlODBC ({PostgreSQL Unicode}).
 type postgres struct{}
 
-func (postgres) Name() string            { return "postgresql" }
-func (postgres) Quote(s string) string   { return quoteWith(`"`, `"`, s) }
-func (postgres) RowOrder() string        { return "ctid" }
+func (postgres) Name() string          { return "postgresql" }
+func (postgres) Quote(s string) string { return quoteWith(`"`, `"`, s) }
+func (postgres) RowOrder() string      { return "ctid" }
 func (postgres) DropDatabase(n string) []string {
 	return []string{"DROP DATABASE IF EXISTS " + postgres{}.Quote(n)}
 }

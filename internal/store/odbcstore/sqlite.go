@@ -43,7 +43,7 @@ func (sqliteDialect) ServerType(kind string) string {
 }
 
 // Param: CAST(? AS BLOB) turns the empty string sent for a zero-length
-// BLOB into X'' (the driver would store NULL for an empty []byte).
+// BLOB into X” (the driver would store NULL for an empty []byte).
 func (sqliteDialect) Param(kind string) string {
 	if kind == kindBlob || kind == kindMixed {
 		return "CAST(? AS BLOB)"
@@ -90,8 +90,8 @@ func (sqliteDialect) Disconnect(context.Context, ledger.Querier, string) error {
 func (sqliteDialect) Databases(context.Context, ledger.Querier) (map[string]int64, error) {
 	return nil, nil
 }
-func (sqliteDialect) CreateDatabase(string) []string      { return nil }
-func (sqliteDialect) DropDatabase(string) []string        { return nil }
+func (sqliteDialect) CreateDatabase(string) []string         { return nil }
+func (sqliteDialect) DropDatabase(string) []string           { return nil }
 func (sqliteDialect) RenameDatabase(string, string) []string { return nil }
 func (sqliteDialect) TryLock(context.Context, *sql.Conn, int64) (bool, error) {
 	return false, fmt.Errorf("odbcstore: SQLite locks are files")

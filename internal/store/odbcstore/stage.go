@@ -214,7 +214,7 @@ type sourceTable struct {
 	cols    []Column // Type: SQLite declared type; Kind: chosen from the data
 	nulls   []bool
 	layout  tableLayout
-	indexes []string // server CREATE INDEX statements
+	indexes []string        // server CREATE INDEX statements
 	keyed   map[string]bool // columns in a key or an index
 }
 
@@ -418,10 +418,10 @@ func readSourceTable(ctx context.Context, src *sql.DB, d Dialect, name string) (
 		return t, err
 	}
 	type idx struct {
-		name           string
-		unique         bool
-		origin         string
-		partial        bool
+		name    string
+		unique  bool
+		origin  string
+		partial bool
 	}
 	var list []idx
 	for irows.Next() {

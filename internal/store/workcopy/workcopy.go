@@ -275,7 +275,7 @@ func take(ctx context.Context, s store.Store, numero, dir string, p dossier.Prog
 	if err != nil {
 		return "", stats, id, err
 	}
-	n, err := io.Copy(f, &progressReader{ctx: ctx, r: image, total: size, p: p, label: id.Numero})
+	n, err := dossier.Copy(ctx, f, image, size, p, dossier.PhaseLecture, id.Numero)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -410,23 +410,4 @@ func copyFile(from, to string) error {
 		err = cerr
 	}
 	return err
-}
-
-type progressReader struct {
-	ctx   context.Context
-	r     io.Reader
-	done  int64
-	total int64
-	p     dossier.Progress
-	label string
-}
-
-func (r *progressReader) Read(b []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := r.r.Read(b)
-	r.done += int64(n)
-	r.p.Report(dossier.Event{Phase: dossier.PhaseLecture, Dossier: r.label, Done: r.done, Total: r.total})
-	return n, err
 }
