@@ -36,6 +36,8 @@ type template struct {
 var (
 	tmplOnce sync.Once
 	tmpl     template
+	walOnce  sync.Once
+	walDir   string
 )
 
 // annexes makes the fixture big enough for many progress events: each
@@ -59,7 +61,7 @@ func buildTemplate(tb testing.TB, wal bool) string {
 	// The « after » state: the same dossier with one more entry, packed.
 	mod := filepath.Join(dir, "apres", "001SOC.db")
 	copyFile(tb, db, mod)
-	if wal {
+	if _, err := os.Stat(db + "-wal"); err == nil {
 		copyFile(tb, db+"-wal", mod+"-wal")
 	}
 	addEntry(tb, mod, 1)
@@ -130,8 +132,13 @@ func worldFrom(t testing.TB, dir, before, after string) *world {
 	copyDir(t, filepath.Join(dir, "conn"), w.conn)
 	copyDir(t, filepath.Join(dir, "dest"), w.dest)
 	copyDir(t, filepath.Join(dir, "in"), w.in)
-	w.env = []string{"COFFRE_DATA=" + w.data, "COFFRE_CONFIG=" + w.config, "TMPDIR=" + w.tmp, "LANG=fr_FR.UTF-8", "LC_ALL="}
+	w.env = worldEnv(w)
 	return w
+}
+
+// worldEnv keeps the process inside the world's folders.
+func worldEnv(w *world) []string {
+	return []string{"COFFRE_DATA=" + w.data, "COFFRE_CONFIG=" + w.config, "TMPDIR=" + w.tmp, "LANG=C.UTF-8", "LC_ALL="}
 }
 
 // dossier is the path of dossier 001 in the connexion.
@@ -213,7 +220,9 @@ func (w *world) noTemp() {
 // at path and returns its RowHash (every row of every table).
 func checkedHash(tb testing.TB, path string) string {
 	tb.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	// Read-write, as the management software opens it: a garbage -journal
+	// left beside the file is discarded, a real one rolled back.
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=rw")
 	if err != nil {
 		tb.Fatal(err)
 	}

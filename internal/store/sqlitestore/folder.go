@@ -139,7 +139,13 @@ func describeFile(ctx context.Context, path string) dossier.Info {
 			info.Taille += fi.Size()
 		}
 	}
-	if err := readInfo(ctx, path, &info); err != nil {
+	err := readInfo(ctx, path, &info)
+	if hotJournal(err) {
+		if err = recoverHotJournal(ctx, path); err == nil {
+			err = readInfo(ctx, path, &info)
+		}
+	}
+	if err != nil {
 		info.Error = i18n.Describe(mapErr(path, err))
 	}
 	return info

@@ -54,6 +54,10 @@ func SnapshotFile(ctx context.Context, path string, opt store.SnapshotOptions) (
 	} else if !fi.Mode().IsRegular() {
 		return nil, i18n.E(msgNotSQLite, map[string]any{"Path": path}, dossier.ErrNotFound)
 	}
+	return openSnapshot(ctx, path, opt, true)
+}
+
+func openSnapshot(ctx context.Context, path string, opt store.SnapshotOptions, recoverJournal bool) (store.Snapshot, error) {
 	db, err := OpenRO(path)
 	if err != nil {
 		return nil, err
@@ -61,6 +65,12 @@ func SnapshotFile(ctx context.Context, path string, opt store.SnapshotOptions) (
 	s := &snapshot{path: path, db: db, tempDir: opt.TempDir}
 	if err := s.begin(ctx); err != nil {
 		s.Close()
+		if recoverJournal && hotJournal(err) {
+			if err := recoverHotJournal(ctx, path); err != nil {
+				return nil, err
+			}
+			return openSnapshot(ctx, path, opt, false)
+		}
 		return nil, mapErr(path, err)
 	}
 	return s, nil

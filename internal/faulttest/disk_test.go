@@ -1,0 +1,96 @@
+//go:build linux
+
+package faulttest
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"coffre/internal/faults"
+)
+
+// diskFullCase puts one folder of the world on a nearly full disk.
+type diskFullCase struct {
+	op     string
+	folder string // "dest", "tmp", "conn" or "securite"
+	// free is how many bytes are left on that disk once its files are
+	// copied there; b is the size of the dossier file, p of a backup.
+	free func(b, p int64) int64
+}
+
+var diskFullCases = []diskFullCase{
+	{"sauvegarder", "dest", func(b, p int64) int64 { return 16 << 10 }},
+	{"sauvegarder", "dest", func(b, p int64) int64 { return p / 2 }},
+	{"sauvegarder", "dest", func(b, p int64) int64 { return p - 16<<10 }},
+	{"verifier", "tmp", func(b, p int64) int64 { return 16 << 10 }},
+	{"verifier", "tmp", func(b, p int64) int64 { return b / 2 }},
+	{"verifier", "tmp", func(b, p int64) int64 { return b - 16<<10 }},
+	{"restaurer", "conn", func(b, p int64) int64 { return 16 << 10 }},
+	{"restaurer", "conn", func(b, p int64) int64 { return b / 2 }},
+	{"restaurer", "conn", func(b, p int64) int64 { return b - 16<<10 }},
+	{"restaurer", "securite", func(b, p int64) int64 { return 16 << 10 }},
+	{"restaurer", "securite", func(b, p int64) int64 { return p - 16<<10 }},
+	{"restaurer-nouveau-numero", "conn", func(b, p int64) int64 { return b / 2 }},
+}
+
+// TestFaultDiskFull runs each operation with one of its folders on a small
+// tmpfs: it fails with « Espace disque insuffisant », leaves no temp file
+// and no half-written file, and the dossier and earlier backups are intact.
+func TestFaultDiskFull(t *testing.T) {
+	for _, c := range diskFullCases {
+		op := findOp(t, c.op)
+		w := newWorld(t)
+		dbSize, pbfSize := fileSize(t, w.dossier()), fileSize(t, w.earlier())
+		free := c.free(dbSize, pbfSize)
+		t.Run(c.op+"/"+c.folder+"-libre-"+itoa(int(free>>10))+"Kio", func(t *testing.T) {
+			w.t = t
+			field := map[string]*string{"dest": &w.dest, "tmp": &w.tmp, "conn": &w.conn, "securite": &w.safety}[c.folder]
+			used := dirSize(t, *field)
+			disk := faults.SmallDisk(t, used+free)
+			copyDir(t, *field, disk)
+			*field = disk
+			w.env = worldEnv(w)
+			code, out, errOut := w.run(op.args(w)...)
+			if code != 1 || !strings.Contains(errOut, "Espace disque insuffisant") {
+				t.Fatalf("exit %d, want 1 and « Espace disque insuffisant »:\n%s%s", code, out, errOut)
+			}
+			if got := op.checkAfterFault(w); got != op.before(w) {
+				t.Fatalf("a failed %s changed the dossier", op.name)
+			}
+			w.noTemp()
+		})
+	}
+}
+
+func findOp(t *testing.T, name string) operation {
+	t.Helper()
+	for _, op := range operations {
+		if op.name == name {
+			return op
+		}
+	}
+	t.Fatalf("no operation %q", name)
+	return operation{}
+}
+
+func fileSize(t testing.TB, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+func dirSize(t testing.TB, dir string) int64 {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	var n int64
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			n += (fi.Size() + 4095) &^ 4095
+		}
+	}
+	return n
+}

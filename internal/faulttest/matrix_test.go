@@ -1,0 +1,350 @@
+//go:build unix
+
+package faulttest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"coffre/internal/backup"
+	"coffre/internal/dossiertest"
+	"coffre/internal/faults"
+	"coffre/internal/store/sqlitestore"
+)
+
+// TestFaultConcurrent starts a second Coffre on the same dossier while the
+// first is stopped inside its first progress event: the second refuses
+// with « déjà en cours » and changes nothing, the first then completes.
+// Two verifications of one file need no lock and both succeed.
+func TestFaultConcurrent(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"sauvegarder", "sauvegarder"},
+		{"sauvegarder", "restaurer"},
+		{"restaurer", "sauvegarder"},
+		{"restaurer", "restaurer"},
+		{"verifier", "verifier"},
+	} {
+		first, second := findOp(t, pair[0]), findOp(t, pair[1])
+		t.Run(first.name+"+"+second.name, func(t *testing.T) {
+			w := newWorld(t)
+			p := w.start(first.args(w)...)
+			if _, ok := p.Next(); !ok {
+				t.Fatalf("%s ended at once: %s", first.name, p.Stderr.String())
+			}
+			code, out, errOut := w.run(second.args(w)...)
+			if first.locks && second.locks {
+				if code != 1 || !strings.Contains(errOut, "déjà en cours") {
+					t.Fatalf("second %s: exit %d, want 1 and « déjà en cours »:\n%s%s", second.name, code, out, errOut)
+				}
+			} else if code != 0 {
+				t.Fatalf("second %s: exit %d:\n%s", second.name, code, errOut)
+			}
+			p.Ack()
+			if code := p.Wait(); code != 0 {
+				t.Fatalf("first %s: exit %d:\n%s", first.name, code, p.Stderr.String())
+			}
+			if got := first.checkAfterFault(w); got != first.after(w) {
+				t.Fatalf("%s did not reach its after state", first.name)
+			}
+			w.noTemp()
+		})
+	}
+}
+
+// TestFaultStaleSidecars leaves garbage -wal, -shm and -journal files next
+// to the dossier (and next to where a restore will put one) before each
+// operation: they are never replayed, the operation succeeds, and a
+// restore removes them.
+func TestFaultStaleSidecars(t *testing.T) {
+	for _, op := range operations {
+		t.Run(op.name, func(t *testing.T) {
+			w := newWorld(t)
+			garbage := bytes.Repeat([]byte("pas un journal SQLite \xff\x00"), 400)
+			targets := []string{w.dossier(), op.targetPath(w)}
+			for _, db := range targets {
+				for _, s := range []string{"-wal", "-shm", "-journal"} {
+					if err := os.WriteFile(db+s, garbage, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			code, out, errOut := w.run(op.args(w)...)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+			}
+			if got := op.checkAfterFault(w); got != op.after(w) {
+				t.Fatalf("not in its after state")
+			}
+			if op.after(w) != op.before(w) || op.target != "" {
+				for _, s := range []string{"-wal", "-shm", "-journal"} {
+					if _, err := os.Stat(op.targetPath(w) + s); err == nil {
+						t.Errorf("stale %s left next to the restored dossier", s)
+					}
+				}
+			}
+			for _, pbf := range newBackups(t, w.dest) {
+				if got := pbfHash(t, pbf); got != w.before {
+					t.Fatalf("backup %s does not hold the dossier as it was", filepath.Base(pbf))
+				}
+			}
+			w.noTemp()
+		})
+	}
+}
+
+// newBackups lists the backups in dir other than the earlier one.
+func newBackups(t testing.TB, dir string) []string {
+	t.Helper()
+	var out []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".pbf") && !strings.HasPrefix(e.Name(), ".") && e.Name() != "001-SOC_20250101_0900.pbf" {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
+// hashWith is the RowHash dossier 001 of the template has once n entries
+// are added, as the management software adds them.
+func hashWith(t testing.TB, dir string, n int) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "001SOC.db")
+	copyFile(t, filepath.Join(dir, "conn", "001SOC.db"), p)
+	if _, err := os.Stat(filepath.Join(dir, "conn", "001SOC.db-wal")); err == nil {
+		copyFile(t, filepath.Join(dir, "conn", "001SOC.db-wal"), p+"-wal")
+	}
+	addEntry(t, p, n)
+	return checkedHash(t, p)
+}
+
+// TestFaultSourceModified commits entries into the dossier while an
+// operation is stopped at its k-th event, as the management software
+// would: a backup holds the dossier exactly as it was before or after the
+// write (rollback-journal and WAL modes), a restore's safety backup holds
+// what it replaced, and nothing is corrupted.
+func TestFaultSourceModified(t *testing.T) {
+	type row struct {
+		name string
+		op   string
+		wal  bool
+		at   int // event at which the write starts
+	}
+	for _, r := range []row{
+		{"sauvegarder-journal", "sauvegarder", false, 2},
+		{"sauvegarder-journal-fin", "sauvegarder", false, 12},
+		{"sauvegarder-wal", "sauvegarder", true, 2},
+		{"sauvegarder-wal-fin", "sauvegarder", true, 12},
+		{"restaurer", "restaurer", false, 2},
+	} {
+		t.Run(r.name, func(t *testing.T) {
+			op := findOp(t, r.op)
+			var w *world
+			var dir string
+			if r.wal {
+				dir = walTemplate(t)
+				w = worldFrom(t, dir, checkedHash(t, filepath.Join(dir, "conn", "001SOC.db")), "")
+			} else {
+				w, dir = newWorld(t), theTemplate(t).dir
+			}
+			written := hashWith(t, dir, 2)
+			p := w.start(op.args(w)...)
+			for i := 1; i <= r.at; i++ {
+				if _, ok := p.Next(); !ok {
+					t.Fatalf("ended before event %d", r.at)
+				}
+				if i < r.at {
+					p.Ack()
+				}
+			}
+			// The writer may wait for the backup's read lock: it runs
+			// beside the operation, which goes on.
+			done := make(chan error, 1)
+			go func() { done <- writeTo(w.dossier(), 2) }()
+			p.Ack()
+			code := p.Wait()
+			if err := <-done; err != nil {
+				t.Fatalf("management software's write failed: %v", err)
+			}
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s", code, p.Stderr.String())
+			}
+			switch r.op {
+			case "sauvegarder":
+				w.checkDossier(w.dossier(), written)
+				for _, pbf := range newBackups(t, w.dest) {
+					if got := pbfHash(t, pbf); got != w.before && got != written {
+						t.Fatalf("backup holds neither the dossier before nor after the write")
+					}
+				}
+			case "restaurer":
+				w.checkDossier(w.dossier(), w.after)
+				safety := newBackups(t, w.safety)
+				if len(safety) != 1 {
+					t.Fatalf("safety backups: %v", safety)
+				}
+				if got := pbfHash(t, safety[0]); got != w.before && got != written {
+					t.Fatal("safety backup holds neither the replaced dossier before nor after the write")
+				}
+			}
+			w.checkBackups(w.dest, w.safety, w.in)
+			w.noTemp()
+		})
+	}
+}
+
+func writeTo(path string, n int) error {
+	db, err := sqlitestore.OpenRW(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec("PRAGMA busy_timeout = 120000"); err != nil {
+		return err
+	}
+	return writeEntries(db, n)
+}
+
+// walTemplate is the template with the dossier in WAL mode.
+func walTemplate(t testing.TB) string {
+	t.Helper()
+	walOnce.Do(func() { walDir = buildTemplate(t, true) })
+	if walDir == "" {
+		t.Fatal("WAL template failed in an earlier test")
+	}
+	return walDir
+}
+
+// TestFaultModifiedFile flips a bit of the backup being verified or
+// restored while the operation runs: it either completes (the bit was
+// already read and checked) or refuses with a French message, and the
+// dossier is never touched by a refused restore.
+func TestFaultModifiedFile(t *testing.T) {
+	for _, opName := range []string{"verifier", "restaurer"} {
+		for _, at := range []int{1, 3} {
+			t.Run(opName+"/evenement-"+itoa(at), func(t *testing.T) {
+				w := newWorld(t)
+				file := filepath.Join(w.root, "copie.pbf")
+				copyFile(t, filepath.Join(w.in, "apres.pbf"), file)
+				args := []string{"verifier", file, "--complet"}
+				if opName == "restaurer" {
+					args = []string{"restaurer", file, "--connexion", w.conn, "--remplacer", "--securite", w.safety}
+				}
+				p := w.start(args...)
+				for i := 1; i < at; i++ {
+					p.Next()
+					p.Ack()
+				}
+				p.Next()
+				if err := faults.FlipFile(file, fileSize(t, file)/2, 0x10); err != nil {
+					t.Fatal(err)
+				}
+				p.Ack()
+				code := p.Wait()
+				errOut := p.Stderr.String()
+				if code != 0 && (!strings.Contains(errOut, "endommag") || strings.Contains(errOut, "Erreur inattendue")) {
+					t.Fatalf("exit %d without a clear message:\n%s", code, errOut)
+				}
+				state := w.checkDossier(w.dossier(), w.before, w.after)
+				if code != 0 && state != w.before {
+					t.Fatal("a refused restore changed the dossier")
+				}
+				w.checkBackups(w.dest, w.safety, w.in)
+				w.noTemp()
+			})
+		}
+	}
+}
+
+// TestHostileRestore: a backup of another company refused over a dossier
+// unless confirmed, then taken only after a safety backup; a file from a
+// newer Coffre refused by verifier and restaurer with « mettez Coffre à
+// jour ».
+func TestHostileRestore(t *testing.T) {
+	w := newWorld(t)
+	other := filepath.Join(t.TempDir(), "001SOC.db")
+	dossiertest.BuildV1(t, other, dossiertest.WithIdentifiant("0b5e8f3a-1111-4c3e-8a21-000000000000"))
+	otherHash := checkedHash(t, other)
+	res, err := backup.Run(context.Background(), backup.Request{Source: sqlitestore.File(other), DestDir: w.root, Name: "autre"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"restaurer", res.Path, "--connexion", w.conn, "--remplacer", "--securite", w.safety}
+	code, _, errOut := w.run(args...)
+	if code != 1 || !strings.Contains(errOut, "n'est pas le même dossier") || !strings.Contains(errOut, "--autre-dossier") {
+		t.Fatalf("restore over another company: exit %d\n%s", code, errOut)
+	}
+	w.checkDossier(w.dossier(), w.before)
+	if len(newBackups(t, w.safety)) != 0 {
+		t.Fatal("a refused restore left a safety backup")
+	}
+	out := w.mustRun(append(args, "--autre-dossier")...)
+	safety := newBackups(t, w.safety)
+	if len(safety) != 1 || !strings.Contains(out, filepath.Base(safety[0])) || pbfHash(t, safety[0]) != w.before {
+		t.Fatalf("confirmed restore: no safety backup of the replaced dossier named in\n%s", out)
+	}
+	w.checkDossier(w.dossier(), otherHash)
+	w.noTemp()
+
+	newer := filepath.Join(w.root, "futur.pbf")
+	b, err := os.ReadFile(w.earlier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b[:64], []byte(`"format":1`))
+	if i < 0 {
+		t.Fatalf("no format in the marker: %q", b[:64])
+	}
+	b[i+len(`"format":`)] = '2'
+	if err := os.WriteFile(newer, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"verifier", newer},
+		{"contenu", newer},
+		{"restaurer", newer, "--connexion", w.conn, "--remplacer", "--autre-dossier", "--securite", w.safety},
+	} {
+		code, _, errOut := w.run(args...)
+		if code != 1 || !strings.Contains(errOut, "plus récent") || !strings.Contains(errOut, "mettez Coffre à jour") {
+			t.Fatalf("%s of a newer format: exit %d\n%s", args[0], code, errOut)
+		}
+	}
+	w.checkDossier(w.dossier(), otherHash)
+}
+
+// TestFaultHotJournal backs up a dossier whose management software died in
+// the middle of a write: the file and its -journal are copied while a big
+// transaction has already spilled pages into the file. The backup holds
+// the dossier as it was before that transaction (SQLite rolls it back),
+// never half of it.
+func TestFaultHotJournal(t *testing.T) {
+	w := newWorld(t)
+	db, err := sqlitestore.OpenRW(w.dossier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, q := range []string{"PRAGMA cache_size = 10", "BEGIN", "UPDATE annexes SET contenu = zeroblob(length(contenu))", "DELETE FROM lignes WHERE id % 2 = 0"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crash := filepath.Join(w.root, "crash")
+	mkdir(t, crash)
+	copyFile(t, w.dossier(), filepath.Join(crash, "001SOC.db"))
+	copyFile(t, w.dossier()+"-journal", filepath.Join(crash, "001SOC.db-journal"))
+	if _, err := db.Exec("ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	w.mustRun("sauvegarder", "--connexion", crash, "--dossier", "1", "--vers", w.dest, "--nom", "apres-crash")
+	if got := pbfHash(t, filepath.Join(w.dest, "apres-crash.pbf")); got != w.before {
+		t.Fatal("the backup does not hold the dossier as it was before the interrupted write")
+	}
+	w.checkDossier(filepath.Join(crash, "001SOC.db"), w.before)
+}
