@@ -116,7 +116,7 @@ func Check(entries []Entry) []string {
 // Translation is one message of a TOML file.
 type Translation struct {
 	Description string `toml:"description,omitempty" json:"description,omitempty"`
-	Hash        string `toml:"hash,omitempty" json:"-"`
+	Hash        string `toml:"hash,omitempty" json:"hash,omitempty"`
 	One         string `toml:"one,omitempty" json:"one,omitempty"`
 	Other       string `toml:"other" json:"other"`
 }

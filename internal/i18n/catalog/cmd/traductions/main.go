@@ -4,7 +4,11 @@
 //
 //	go run ./internal/i18n/catalog/cmd/traductions               # regenerate, list what is missing
 //	go run ./internal/i18n/catalog/cmd/traductions -a-traduire   # the missing ones as JSON (ID, French one/other)
-//	go run ./internal/i18n/catalog/cmd/traductions -appliquer F  # merge English texts from F (JSON {ID: {one, other}})
+//	go run ./internal/i18n/catalog/cmd/traductions -appliquer F  # merge English texts from F (JSON {ID: {one, other, hash}})
+//
+// Keep each message's "hash" from the -a-traduire output in the file given
+// to -appliquer: it records the French text the English was made from, so a
+// French text changed meanwhile still shows its translation as stale.
 package main
 
 import (
@@ -50,7 +54,9 @@ func main() {
 				fmt.Fprintf(os.Stderr, "unknown ID %s, skipped\n", id)
 				continue
 			}
-			t.Hash = catalog.Hash(e)
+			if t.Hash == "" {
+				t.Hash = catalog.Hash(e)
+			}
 			t.Description = e.Description
 			en[id] = t
 		}
@@ -66,7 +72,7 @@ func main() {
 		out := map[string]catalog.Translation{}
 		for _, id := range missing {
 			e := byID[id]
-			out[id] = catalog.Translation{One: e.One, Other: e.Other, Description: e.Pos}
+			out[id] = catalog.Translation{One: e.One, Other: e.Other, Description: e.Pos, Hash: catalog.Hash(e)}
 		}
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
