@@ -96,6 +96,11 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	defer snap.Close()
 
 	id := snap.Identity()
+	if !dossier.ValidNom(id.Nom) {
+		// A lone database named otherwise: its file name gives the short
+		// name a restore will use.
+		id.Nom = dossier.NomFromName(req.Source.Label())
+	}
 	label := id.Numero
 	if label == "" {
 		label = req.Source.Label()

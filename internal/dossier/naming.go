@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -152,4 +153,22 @@ func ParseNumeros(list string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+var notAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
+
+// NomFromName derives a short name from a file name that does not follow
+// the 001NOM convention ("ma-base.sqlite" gives "MABASE"): its letters and
+// digits, upper-cased, without leading digits, at most 20; "" if none.
+func NomFromName(name string) string {
+	base := strings.TrimSuffix(name, filepath.Ext(name))
+	if p, ok := ParseBackupName(base); ok {
+		return p.Nom
+	}
+	s := strings.ToUpper(notAlnum.ReplaceAllString(base, ""))
+	s = strings.TrimLeft(s, "0123456789")
+	if len(s) > 20 {
+		s = s[:20]
+	}
+	return s
 }

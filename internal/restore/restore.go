@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -113,7 +112,7 @@ func Examine(ctx context.Context, path, passphrase string) (Input, error) {
 		if ok {
 			in.Identity.Numero, in.Identity.Nom = p.Numero, p.Nom
 		} else if !dossier.ValidNom(in.Identity.Nom) {
-			in.Identity.Nom = nomFrom(base)
+			in.Identity.Nom = dossier.NomFromName(base)
 		}
 		return in, nil
 	}
@@ -135,7 +134,7 @@ func Examine(ctx context.Context, path, passphrase string) (Input, error) {
 	}
 	in.Manifest, in.Identity = m, m.Dossier
 	if !dossier.ValidNom(in.Identity.Nom) {
-		in.Identity.Nom = nomFrom(base)
+		in.Identity.Nom = dossier.NomFromName(base)
 	}
 	return in, nil
 }
@@ -156,22 +155,6 @@ func refuseAdminContent(ctx context.Context, path string) error {
 		return i18n.E(msgAdmin, map[string]any{"File": filepath.Base(path)}, dossier.ErrNotRestorable)
 	}
 	return nil
-}
-
-var notAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
-
-// nomFrom derives a short name from a file name that does not follow the
-// 001NOM convention: its letters and digits, upper-cased, at most 20.
-func nomFrom(base string) string {
-	if p, ok := dossier.ParseBackupName(base); ok {
-		return p.Nom
-	}
-	s := strings.ToUpper(notAlnum.ReplaceAllString(base, ""))
-	s = strings.TrimLeft(s, "0123456789")
-	if len(s) > 20 {
-		s = s[:20]
-	}
-	return s
 }
 
 // MakePlan decides the number and what would be replaced.

@@ -248,3 +248,30 @@ func TestRestoreDatabaseFiles(t *testing.T) {
 		t.Fatalf("junk: %v", err)
 	}
 }
+
+// TestPlainDatabaseRoundTrip: a database that is not a management-software
+// dossier is backed up and restored whole, row for row.
+func TestPlainDatabaseRoundTrip(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "ma-base.sqlite")
+	dossiertest.BuildPlain(t, src)
+	ctx := context.Background()
+	res, err := backup.Run(ctx, backup.Request{Source: sqlitestore.File(src), DestDir: t.TempDir(), Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Manifest.Stats.Exercices) != 0 {
+		t.Fatalf("totals for a plain database: %+v", res.Manifest.Stats)
+	}
+	dir := t.TempDir()
+	s, _ := sqlitestore.Open(dir)
+	r, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Numero: "007"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Nom != "MABASE" {
+		t.Fatalf("short name %q", r.Nom)
+	}
+	if d := dossiertest.Diff(dossiertest.Dump(t, src), dossiertest.Dump(t, filepath.Join(dir, "007MABASE.db"))); d != "" {
+		t.Fatal(d)
+	}
+}
