@@ -13,7 +13,7 @@ import (
 // diskFullCase puts one folder of the world on a nearly full disk.
 type diskFullCase struct {
 	op     string
-	folder string // "dest", "tmp", "conn" or "securite"
+	folder string // "dest", "tmp", "conn", "securite" or "sortie"
 	// free is how many bytes are left on that disk once its files are
 	// copied there; b is the size of the dossier file, p of a backup.
 	free func(b, p int64) int64
@@ -32,6 +32,15 @@ var diskFullCases = []diskFullCase{
 	{"restaurer", "securite", func(b, p int64) int64 { return 16 << 10 }},
 	{"restaurer", "securite", func(b, p int64) int64 { return p - 16<<10 }},
 	{"restaurer-nouveau-numero", "conn", func(b, p int64) int64 { return b / 2 }},
+	{"exporter", "sortie", func(b, p int64) int64 { return b / 2 }},
+	{"transfert-export", "sortie", func(b, p int64) int64 { return p / 2 }},
+	{"transfert-import", "conn", func(b, p int64) int64 { return 16 << 10 }},
+	{"archiver", "sortie", func(b, p int64) int64 { return 16 << 10 }},
+	{"archiver", "conn", func(b, p int64) int64 { return 16 << 10 }},
+	{"desarchiver", "conn", func(b, p int64) int64 { return 16 << 10 }},
+	{"administration", "sortie", func(b, p int64) int64 { return b / 2 }},
+	{"decouper", "sortie", func(b, p int64) int64 { return b / 4 }},
+	{"decouper", "conn", func(b, p int64) int64 { return 16 << 10 }},
 }
 
 // TestFaultDiskFull runs each operation with one of its folders on a small
@@ -40,12 +49,13 @@ var diskFullCases = []diskFullCase{
 func TestFaultDiskFull(t *testing.T) {
 	for _, c := range diskFullCases {
 		op := findOp(t, c.op)
-		w := newWorld(t)
+		ref := op.reference(t)
+		w := op.newWorld(t)
 		dbSize, pbfSize := fileSize(t, w.dossier()), fileSize(t, w.earlier())
 		free := c.free(dbSize, pbfSize)
 		t.Run(c.op+"/"+c.folder+"-libre-"+itoa(int(free>>10))+"Kio", func(t *testing.T) {
 			w.t = t
-			field := map[string]*string{"dest": &w.dest, "tmp": &w.tmp, "conn": &w.conn, "securite": &w.safety}[c.folder]
+			field := map[string]*string{"dest": &w.dest, "tmp": &w.tmp, "conn": &w.conn, "securite": &w.safety, "sortie": &w.out}[c.folder]
 			used := dirSize(t, *field)
 			disk := faults.SmallDisk(t, used+free)
 			copyDir(t, *field, disk)
@@ -55,7 +65,7 @@ func TestFaultDiskFull(t *testing.T) {
 			if code != 1 || !strings.Contains(errOut, "Espace disque insuffisant") {
 				t.Fatalf("exit %d, want 1 and « Espace disque insuffisant »:\n%s%s", code, out, errOut)
 			}
-			if got := op.checkAfterFault(w); got != op.before(w) {
+			if got := op.checkAfterFault(w, ref); got != ref.before {
 				t.Fatalf("a failed %s changed the dossier", op.name)
 			}
 			w.noTemp()

@@ -11,17 +11,17 @@ import "testing"
 func TestFaultKill(t *testing.T) {
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
-			total := op.events(t)
-			t.Logf("%s: %d progress events", op.name, total)
-			for _, n := range killPoints(total) {
+			ref := op.reference(t)
+			t.Logf("%s: %d progress events", op.name, ref.events)
+			for _, n := range killPoints(ref.events) {
 				t.Run("evenement-"+itoa(n), func(t *testing.T) {
-					w := newWorld(t)
+					w := op.newWorld(t)
 					p := w.start(op.args(w)...)
 					if killed, code := p.KillAt(n); !killed {
 						t.Fatalf("ended (exit %d) before event %d", code, n)
 					}
-					op.checkAfterFault(w)
-					op.recover(w)
+					state := op.checkAfterFault(w, ref)
+					op.recover(w, ref, state)
 				})
 			}
 		})

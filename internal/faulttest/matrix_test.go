@@ -27,10 +27,17 @@ func TestFaultConcurrent(t *testing.T) {
 		{"restaurer", "sauvegarder"},
 		{"restaurer", "restaurer"},
 		{"verifier", "verifier"},
+		{"archiver", "sauvegarder"},
+		{"decouper", "exporter"},
+		{"transfert-export", "archiver"},
+		{"administration", "decouper"},
+		{"desarchiver", "sauvegarder"},
+		{"transfert-import", "exporter"},
 	} {
 		first, second := findOp(t, pair[0]), findOp(t, pair[1])
+		ref := first.reference(t)
 		t.Run(first.name+"+"+second.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := first.newWorld(t)
 			p := w.start(first.args(w)...)
 			if _, ok := p.Next(); !ok {
 				t.Fatalf("%s ended at once: %s", first.name, p.Stderr.String())
@@ -47,7 +54,7 @@ func TestFaultConcurrent(t *testing.T) {
 			if code := p.Wait(); code != 0 {
 				t.Fatalf("first %s: exit %d:\n%s", first.name, code, p.Stderr.String())
 			}
-			if got := first.checkAfterFault(w); got != first.after(w) {
+			if got := first.checkAfterFault(w, ref); got != ref.after {
 				t.Fatalf("%s did not reach its after state", first.name)
 			}
 			w.noTemp()
@@ -62,7 +69,8 @@ func TestFaultConcurrent(t *testing.T) {
 func TestFaultStaleSidecars(t *testing.T) {
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
-			w := newWorld(t)
+			ref := op.reference(t)
+			w := op.newWorld(t)
 			garbage := bytes.Repeat([]byte("pas un journal SQLite \xff\x00"), 400)
 			targets := []string{w.dossier(), op.targetPath(w)}
 			for _, db := range targets {
@@ -76,10 +84,10 @@ func TestFaultStaleSidecars(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 			}
-			if got := op.checkAfterFault(w); got != op.after(w) {
+			if got := op.checkAfterFault(w, ref); got != ref.after {
 				t.Fatalf("not in its after state")
 			}
-			if op.after(w) != op.before(w) || op.target != "" {
+			if ref.after != ref.before || op.target != nil {
 				for _, s := range []string{"-wal", "-shm", "-journal"} {
 					if _, err := os.Stat(op.targetPath(w) + s); err == nil {
 						t.Errorf("stale %s left next to the restored dossier", s)
@@ -87,7 +95,7 @@ func TestFaultStaleSidecars(t *testing.T) {
 				}
 			}
 			for _, pbf := range newBackups(t, w.dest) {
-				if got := pbfHash(t, pbf); got != w.before {
+				if got := pbfHash(t, pbf); got != ref.before {
 					t.Fatalf("backup %s does not hold the dossier as it was", filepath.Base(pbf))
 				}
 			}

@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strings"
 	"syscall"
 )
+
+// sqliteFull is SQLite's fixed text for SQLITE_FULL: its driver's error
+// does not wrap the ENOSPC behind it.
+const sqliteFull = "database or disk is full"
 
 var (
 	msgCanceled = &Message{ID: "OperationAnnulee", Other: "Opération annulée."}
@@ -33,7 +38,7 @@ func Describe(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && errors.As(err, &pe):
 		return T(msgNotFound, map[string]any{"Path": pe.Path})
-	case errors.Is(err, syscall.ENOSPC):
+	case errors.Is(err, syscall.ENOSPC), strings.Contains(err.Error(), sqliteFull):
 		return T(msgDiskFull, nil)
 	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
 		return T(msgAccess, nil)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	sqlite3 "github.com/mattn/go-sqlite3"
+
 	"coffre/internal/backup"
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
@@ -500,6 +502,12 @@ func (a *applier) insert(t *table, ch *change) error {
 		args = append([]any{ch.rowid}, ch.vals...)
 	}
 	if _, err := ins.ExecContext(a.ctx, args...); err != nil {
+		// Only a constraint says the dossier moved away from the base; a
+		// full disk or an I/O error is reported as what it is.
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.Code != sqlite3.ErrConstraint {
+			return fmt.Errorf("table %s: %w", t.Name, err)
+		}
 		return a.conflict(fmt.Sprintf("table %s, ligne %s : %v", t.Name, ch.describeKey(t), err))
 	}
 	return nil
