@@ -53,6 +53,9 @@ type Result struct {
 	Duration time.Duration
 	// Phases is where the time went, for reports and benchmarks.
 	Phases map[string]time.Duration
+	// Warnings are facts about the source a person should know (a WAL
+	// dossier on a network share…); the backup itself is sound.
+	Warnings []string
 }
 
 var badName = regexp.MustCompile(`[/\\:*?"<>|\x00-\x1f]`)
@@ -107,6 +110,9 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	}
 	if res.Sessions, err = snap.Sessions(ctx); err != nil {
 		return res, err
+	}
+	if w, ok := snap.(warner); ok {
+		res.Warnings = w.Warnings()
 	}
 	name := req.Name
 	if name == "" {

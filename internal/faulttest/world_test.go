@@ -401,3 +401,13 @@ func copyFile(tb testing.TB, from, to string) {
 		tb.Fatal(err)
 	}
 }
+
+func writeFile(tb testing.TB, path string, b []byte) {
+	tb.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// testingLong is make test-long's longer sweep.
+func testingLong() bool { return os.Getenv("COFFRE_LONG") != "" }

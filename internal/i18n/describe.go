@@ -15,6 +15,7 @@ const sqliteFull = "database or disk is full"
 var (
 	msgCanceled = &Message{ID: "OperationAnnulee", Other: "Opération annulée."}
 	msgDiskFull = &Message{ID: "DisquePlein", Other: "Espace disque insuffisant : libérez de la place ou choisissez un autre emplacement. Rien n'a été modifié."}
+	msgDiskIO   = &Message{ID: "ErreurDisque", Other: "Erreur de lecture ou d'écriture sur le disque (entrée/sortie) : le support est peut-être endommagé ou déconnecté. Réessayez, ou choisissez un autre emplacement."}
 	msgAccess   = &Message{ID: "AccesRefuse", Other: "Accès refusé : vous n'avez pas le droit d'écrire ou de lire à cet endroit."}
 	msgInternal = &Message{ID: "ErreurInattendue", Other: "Erreur inattendue : {{.Detail}}"}
 	msgNotFound = &Message{ID: "FichierIntrouvable", Other: "Fichier ou dossier introuvable : {{.Path}}"}
@@ -40,6 +41,8 @@ func Describe(err error) string {
 		return T(msgNotFound, map[string]any{"Path": pe.Path})
 	case errors.Is(err, syscall.ENOSPC), strings.Contains(err.Error(), sqliteFull):
 		return T(msgDiskFull, nil)
+	case errors.Is(err, syscall.EIO):
+		return T(msgDiskIO, nil)
 	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
 		return T(msgAccess, nil)
 	}
