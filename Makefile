@@ -16,7 +16,7 @@ DEPS_TEST := sqlite3 zstd age bc xvfb xauth imagemagick \
 	unixodbc postgresql odbc-postgresql libsqliteodbc openssh-server
 DEPS_WINDOWS := gcc-mingw-w64-x86-64
 
-.PHONY: all deps deps-windows build run test test-race vet bench windows clean screenshots
+.PHONY: all deps deps-windows build run test test-long test-race vet bench windows clean screenshots
 
 all: build
 
@@ -38,6 +38,12 @@ run: build
 ## test: starts the test servers (scripts/services), vets, runs every test with -race
 test: deps
 	./scripts/test.sh
+
+## test-long: the fault matrix swept over every progress event and byte
+## step (docs/FIABILITE.md), then 10 minutes of fuzzing per target
+test-long: deps
+	COFFRE_LONG=1 $(GO) test -count=1 -timeout 60m ./internal/faulttest/
+	./scripts/fuzz.sh 10m
 
 ## bench: backup speed and size against sqlite3 .backup + zstd -3 -T2 + zstd -t
 bench: build
