@@ -128,3 +128,9 @@ func (p *Proc) wait() {
 		p.exit = -1
 	}
 }
+
+// Signal sends sig to the process (SIGABRT, SIGQUIT: Go's crash dump).
+func (p *Proc) Signal(sig os.Signal) { p.cmd.Process.Signal(sig) }
+
+// Pid is the process's id.
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
