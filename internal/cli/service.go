@@ -73,9 +73,7 @@ func init() {
 
 func runService(env *Env, fs *flag.FlagSet, args []string) error {
 	eng := service.New(str(fs, "config"))
-	if env.Progress {
-		eng.Progress = env.progress()
-	}
+	eng.Progress = env.progress() // nil unless on a terminal (or under the test hook)
 	stored := false
 	for _, s := range []struct{ flag, name string }{{"mot-de-passe-smtp-fichier", config.SecretSMTP}, {"mot-de-passe-sftp-fichier", config.SecretSFTP}} {
 		if f := str(fs, s.flag); f != "" {

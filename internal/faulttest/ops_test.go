@@ -41,6 +41,10 @@ type operation struct {
 	// locks says the operation holds the dossier lock, so that a second
 	// Coffre on the same dossier must refuse.
 	locks bool
+	// remoteTemp: an interrupted upload may stay in the offsite folder for
+	// a day — another workstation's copy may be under way there, which no
+	// lock across machines can tell — and the next run removes it then.
+	remoteTemp bool
 }
 
 func (op operation) targetPath(w *world) string {
@@ -193,6 +197,32 @@ var operations = []operation{
 		},
 		locks: true,
 	},
+	{
+		name: "service-copie-distante",
+		args: func(w *world) []string {
+			return args("service", "--une-fois", "--maintenant", "--sans-icone", "--config", serviceConfig(w))
+		},
+		locks: true, remoteTemp: true,
+	},
+}
+
+// serviceConfig writes the automatic service's settings for w: dossier
+// 001 backed up into dest, copied to a network folder (out).
+func serviceConfig(w *world) string {
+	p := filepath.Join(w.config, "coffre.toml")
+	writeFile(w.t, p, []byte(`[sauvegarde_automatique]
+active = true
+connexion = "`+w.conn+`"
+dossiers = ["001"]
+destination = "`+w.dest+`"
+conserver = 3
+
+[copie_distante]
+type = "dossier"
+dossier = "`+w.out+`"
+conserver = 2
+`))
+	return p
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
@@ -299,7 +329,11 @@ func (op operation) recover(w *world, ref reference, state string) {
 		op.consistent(w, ref.after)
 	}
 	w.checkOutputs()
-	w.noTemp()
+	if op.remoteTemp {
+		w.noTemp(w.out)
+	} else {
+		w.noTemp()
+	}
 }
 
 // checkOutputs: every backup (verified, complete level), transfer or

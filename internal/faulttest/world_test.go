@@ -222,10 +222,16 @@ func (w *world) checkBackups(dirs ...string) int {
 	return n
 }
 
-// noTemp fails if a Coffre temp file is left anywhere in the world.
-func (w *world) noTemp() {
+// noTemp fails if a Coffre temp file is left anywhere in the world but in
+// the folders except.
+func (w *world) noTemp(except ...string) {
 	w.t.Helper()
 	filepath.WalkDir(w.root, func(p string, d fs.DirEntry, err error) error {
+		for _, e := range except {
+			if err == nil && d.IsDir() && p == e {
+				return filepath.SkipDir
+			}
+		}
 		if err == nil && strings.Contains(d.Name(), ".coffre-tmp-") {
 			w.t.Errorf("temp file left: %s", p)
 		}
