@@ -379,7 +379,7 @@ func killPoints(total int) []int {
 	}
 	seen := map[int]bool{}
 	var out []int
-	for _, n := range []int{1, total / 3, 2 * total / 3, total} {
+	for _, n := range []int{1, total / 2, total} {
 		if n >= 1 && n <= total && !seen[n] {
 			seen[n] = true
 			out = append(out, n)
