@@ -113,6 +113,8 @@ type world struct {
 	safety, tmp, data, config        string
 	before, after                    string
 	env                              []string
+	// odbc are the user and password flags when conn is a server.
+	odbc []string
 }
 
 // newWorld is a world on the default model: dossier 001 before, a backup

@@ -139,6 +139,7 @@ func (sn *snapshot) Database(ctx context.Context) (io.ReadCloser, int64, error) 
 	if dir == "" {
 		dir = os.TempDir()
 	}
+	fsutil.SweepTemp(dir) // images of killed backups
 	tmp, err := fsutil.CreateTemp(filepath.Join(dir, "image-"+sn.name+dossier.ExtDB))
 	if err != nil {
 		return nil, 0, err

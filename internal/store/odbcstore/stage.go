@@ -37,6 +37,7 @@ func (s *Store) Stage(ctx context.Context, numero, nom string) (store.Staging, e
 		return nil, fmt.Errorf("nom de dossier invalide %q", nom)
 	}
 	final := dossier.DBName(numero, nom)
+	sweepTempDir()
 	tmp, err := fsutil.CreateTemp(filepath.Join(os.TempDir(), "restauration-"+final+dossier.ExtDB))
 	if err != nil {
 		return nil, err
@@ -66,6 +67,7 @@ func (s *Store) StageDatabase(ctx context.Context, name string) (store.Staging, 
 	if p, ok := dossier.ParseDBName(name); ok {
 		numero = p.Numero
 	}
+	sweepTempDir()
 	tmp, err := fsutil.CreateTemp(filepath.Join(os.TempDir(), "restauration-"+name+dossier.ExtDB))
 	if err != nil {
 		return nil, err
@@ -632,3 +634,7 @@ func writeMeta(ctx context.Context, d Dialect, tx *sql.Tx, objects []metaObject,
 	}
 	return nil
 }
+
+// sweepTempDir removes what a restore killed earlier left in the temp
+// folder: nothing else ever looks there.
+func sweepTempDir() { fsutil.SweepTemp(os.TempDir()) }

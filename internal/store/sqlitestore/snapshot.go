@@ -225,6 +225,7 @@ func (s *snapshot) walCopy(ctx context.Context) (io.ReadCloser, int64, error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
+	fsutil.SweepTemp(dir) // copies of killed backups
 	tmp, err := fsutil.CreateTemp(filepath.Join(dir, "copie-"+filepath.Base(s.path)))
 	if err != nil {
 		return nil, 0, err
