@@ -39,11 +39,11 @@ run: build
 test: deps
 	./scripts/test.sh
 
-## test-long: the fault matrix swept over every progress event and byte
-## step (docs/FIABILITE.md), then 10 minutes of fuzzing per target
+## test-long: the fault matrix (with its test servers) swept over every
+## progress event and byte step (docs/FIABILITE.md), then 10 minutes of
+## fuzzing per target
 test-long: deps
-	COFFRE_LONG=1 $(GO) test -count=1 -timeout 60m ./internal/faulttest/
-	./scripts/fuzz.sh 10m
+	COFFRE_LONG=1 COFFRE_FUZZTIME=10m ./scripts/test.sh -run '^(TestFault|TestInject|TestHostile|TestSecrets)' -timeout 150m
 
 ## bench: backup speed and size against sqlite3 .backup + zstd -3 -T2 + zstd -t
 bench: build
