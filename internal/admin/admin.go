@@ -164,6 +164,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	sqlitestore.RemoveOrphanSidecars(final)
 	if err := tmp.Commit(false); err != nil {
 		return res, err
 	}

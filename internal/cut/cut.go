@@ -146,6 +146,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		return res, err
 	}
 	final := cutFile.Final()
+	sqlitestore.RemoveOrphanSidecars(final)
 	if err := cutFile.Commit(false); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return res, fmt.Errorf("%s: %w", final, dossier.ErrExists)

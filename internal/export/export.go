@@ -145,6 +145,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 			os.Remove(final + sfx)
 		}
 	}
+	sqlitestore.RemoveOrphanSidecars(final)
 	if err := tmp.Commit(req.Replace); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return res, i18n.E(msgExists, map[string]any{"File": final}, dossier.ErrExists)

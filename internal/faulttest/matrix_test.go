@@ -359,3 +359,58 @@ func TestFaultHotJournal(t *testing.T) {
 	}
 	w.checkDossier(filepath.Join(crash, "001SOC.db"), w.before)
 }
+
+// TestFaultStaleJournalNextToOutput leaves a real hot journal — taken from
+// another database in the middle of a write — where an operation is about
+// to create a database (E001SOC.db, 001SOC_CUT001.db, a restore under a
+// new number, the admin copy): SQLite would replay it into the new file
+// at its first opening. The new file must open as written.
+func TestFaultStaleJournalNextToOutput(t *testing.T) {
+	for _, c := range []struct {
+		op, file string
+		folder   func(w *world) string
+		want     func(w *world) string
+	}{
+		{"exporter", "E001SOC.db", func(w *world) string { return w.out }, func(w *world) string { return w.before }},
+		{"restaurer-nouveau-numero", "005SOC.db", func(w *world) string { return w.conn }, func(w *world) string { return w.after }},
+		{"decouper", "001SOC_CUT001.db", func(w *world) string { return w.out }, nil},
+		{"administration", "Admin001SOC_2023.db", func(w *world) string { return w.out }, nil},
+	} {
+		t.Run(c.op, func(t *testing.T) {
+			op := findOp(t, c.op)
+			w := op.newWorld(t)
+			hotJournal(t, w, filepath.Join(c.folder(w), c.file+"-journal"))
+			code, out, errOut := w.run(op.args(w)...)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+			}
+			got := checkedHash(t, filepath.Join(c.folder(w), c.file))
+			if c.want != nil && got != c.want(w) {
+				t.Fatalf("%s was changed by a stale journal", c.file)
+			}
+		})
+	}
+}
+
+// hotJournal writes at path the -journal of another database (a copy of
+// the world's dossier) as a crash in the middle of a big write leaves it.
+func hotJournal(t *testing.T, w *world, path string) {
+	t.Helper()
+	other := filepath.Join(t.TempDir(), "autre.db")
+	copyFile(t, w.dossier(), other)
+	db, err := sqlitestore.OpenRW(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, q := range []string{"PRAGMA cache_size = 10", "BEGIN", "UPDATE annexes SET contenu = zeroblob(length(contenu))", "DELETE FROM lignes WHERE id % 3 = 0"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(t, other+"-journal", path)
+	if _, err := db.Exec("ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -3,6 +3,8 @@ package sqlitestore
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -36,4 +38,15 @@ func recoverHotJournal(ctx context.Context, path string) error {
 		return i18n.E(msgHotJournal, map[string]any{"Path": path}, errors.Join(dossier.ErrInUse, err))
 	}
 	return nil
+}
+
+// RemoveOrphanSidecars removes the -wal, -shm and -journal files named
+// after db when db itself does not exist: a database about to be put under
+// that name must never meet another database's journal, which SQLite would
+// replay into it at its first opening. Next to an existing database they
+// are left alone (they may be its own).
+func RemoveOrphanSidecars(db string) {
+	if _, err := os.Lstat(db); errors.Is(err, fs.ErrNotExist) {
+		removeSidecars(db)
+	}
 }
