@@ -414,3 +414,91 @@ func hotJournal(t *testing.T, w *world, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestHostileTransfer imports partial transfers that must be refused before
+// anything is touched: one already applied, one that skips a transfer, one
+// of another company's dossier.
+func TestHostileTransfer(t *testing.T) {
+	f := fiscalModels(t)
+	op := findOp(t, "transfert-import")
+	w := op.newWorld(t)
+	ptf1 := only(w, w.in, ".ptf")
+	w.mustRun(op.args(w)...)
+	applied := checkedHash(t, w.dossier())
+
+	// The source goes on: one more entry, transfer n° 2.
+	src := filepath.Join(w.root, "source")
+	mkdir(t, src)
+	copyDir(t, f.siteA2, src)
+	addEntry(t, filepath.Join(src, "001SOC.db"), 1)
+	state := filepath.Join(w.root, "etat-source")
+	copyTree(t, f.state1, state)
+	ptfs := filepath.Join(w.root, "ptf2")
+	mkdir(t, ptfs)
+	w.mustRun("transfert-export", "--connexion", src, "--dossier", "1", "--vers", ptfs, "--etat", state)
+	ptf2 := only(w, ptfs, ".ptf")
+
+	// A site that never received n° 1.
+	gap := filepath.Join(w.root, "site-sans-1")
+	mkdir(t, gap)
+	copyDir(t, f.siteB, gap)
+	gapBefore := checkedHash(t, filepath.Join(gap, "001SOC.db"))
+
+	// Another company's dossier under the same number.
+	other := filepath.Join(w.root, "autre-societe")
+	mkdir(t, other)
+	dossiertest.BuildV1(t, filepath.Join(other, "001SOC.db"), dossiertest.WithIdentifiant("0b5e8f3a-2222-4c3e-8a21-000000000000"))
+	otherBefore := checkedHash(t, filepath.Join(other, "001SOC.db"))
+
+	for _, c := range []struct {
+		name, file, conn, want string
+	}{
+		{"rejoue", ptf1, w.conn, "a déjà été appliqué"},
+		{"trou", ptf2, gap, "Il manque un transfert"},
+		{"autre-dossier", ptf1, other, "pas du dossier"},
+	} {
+		code, _, errOut := w.run("transfert-import", c.file, "--connexion", c.conn, "--dossier", "1", "--securite", w.safety)
+		if code != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%s: exit %d, want « %s »:\n%s", c.name, code, c.want, errOut)
+		}
+	}
+	w.checkDossier(w.dossier(), applied)
+	w.checkDossier(filepath.Join(gap, "001SOC.db"), gapBefore)
+	w.checkDossier(filepath.Join(other, "001SOC.db"), otherBefore)
+	w.noTemp()
+}
+
+// TestHostileKinds hands each verb a file of the wrong kind or of another
+// company: every one is refused with a French reason, and no dossier is
+// touched.
+func TestHostileKinds(t *testing.T) {
+	f := fiscalModels(t)
+	w := findOp(t, "desarchiver").newWorld(t)
+	paf := only(w, w.in, ".paf")
+	ptf := only(&world{t: t}, f.ptf, ".ptf")
+	other := filepath.Join(w.root, "autre-societe")
+	mkdir(t, other)
+	dossiertest.BuildV1(t, filepath.Join(other, "001SOC.db"), dossiertest.WithIdentifiant("0b5e8f3a-3333-4c3e-8a21-000000000000"))
+	before, otherBefore := checkedHash(t, w.dossier()), checkedHash(t, filepath.Join(other, "001SOC.db"))
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{args("desarchiver", paf, "--connexion", other, "--dossier", "1", "--securite", w.safety), "pas au dossier"},
+		{args("transfert-import", paf, "--connexion", w.conn, "--dossier", "1", "--securite", w.safety), "n'est pas un fichier de transfert partiel"},
+		{args("restaurer", paf, "--connexion", w.conn, "--numero", "9"), "pas une sauvegarde complète"},
+		{args("restaurer", ptf, "--connexion", w.conn, "--numero", "9"), "pas une sauvegarde complète"},
+		{args("desarchiver", w.earlier(), "--connexion", w.conn, "--dossier", "1", "--securite", w.safety), ""},
+	} {
+		code, _, errOut := w.run(c.args...)
+		if code == 0 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "Erreur inattendue") {
+			t.Errorf("%s %s: exit %d, want « %s »:\n%s", c.args[0], filepath.Base(c.args[1]), code, c.want, errOut)
+		}
+	}
+	w.checkDossier(w.dossier(), before)
+	w.checkDossier(filepath.Join(other, "001SOC.db"), otherBefore)
+	if exists(filepath.Join(w.conn, "009SOC.db")) {
+		t.Fatal("a refused restore created a dossier")
+	}
+	w.noTemp()
+}

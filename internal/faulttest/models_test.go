@@ -17,6 +17,7 @@ type fiscal struct {
 	archived, paf  string // conn with 2014 and 2015 archived; in/ with their PAF
 	siteA2, state0 string // transfer source after one more entry; its state as of the base
 	siteB, ptf     string // receiving site restored from the base; in/ with the PTF
+	state1         string // the source's transfer state once that PTF was written
 }
 
 var (
@@ -32,9 +33,9 @@ func fiscalModels(t testing.TB) *fiscal {
 		f := &fiscal{
 			archived: filepath.Join(root, "archive", "conn"), paf: filepath.Join(root, "archive", "in"),
 			siteA2: filepath.Join(root, "siteA2"), state0: filepath.Join(root, "etat0"),
-			siteB: filepath.Join(root, "siteB"), ptf: filepath.Join(root, "ptf"),
+			siteB: filepath.Join(root, "siteB"), ptf: filepath.Join(root, "ptf"), state1: filepath.Join(root, "etat1"),
 		}
-		for _, d := range []string{f.archived, f.paf, f.siteA2, f.state0, f.siteB, f.ptf} {
+		for _, d := range []string{f.archived, f.paf, f.siteA2, f.state0, f.siteB, f.ptf, f.state1} {
 			mkdir(t, d)
 		}
 		w := newWorld(t)
@@ -50,6 +51,7 @@ func fiscalModels(t testing.TB) *fiscal {
 		mkdir(t, a2)
 		copyDir(t, f.siteA2, a2)
 		w.mustRun("transfert-export", "--connexion", a2, "--dossier", "1", "--vers", f.ptf, "--etat", w.state)
+		copyTree(t, w.state, f.state1)
 		w.mustRun("restaurer", only(w, w.out, ".pbf"), "--connexion", f.siteB)
 		fiscalDirs = f
 	})
