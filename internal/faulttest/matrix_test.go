@@ -502,3 +502,73 @@ func TestHostileKinds(t *testing.T) {
 	}
 	w.noTemp()
 }
+
+// TestFaultWriteDuringFiscalOperation: the management software commits two
+// entries while a fiscal-year operation is half-way. The operation either
+// completes or refuses with a French reason; the dossier stays sound and
+// keeps both entries (written in 2025, which no row here moves away).
+func TestFaultWriteDuringFiscalOperation(t *testing.T) {
+	for _, name := range []string{"exporter", "transfert-import", "archiver", "desarchiver", "administration", "decouper"} {
+		op := findOp(t, name)
+		t.Run(name, func(t *testing.T) {
+			at := op.reference(t).events / 2
+			w := op.newWorld(t)
+			p := w.start(op.args(w)...)
+			for i := 1; i <= at; i++ {
+				if _, ok := p.Next(); !ok {
+					t.Fatalf("ended before event %d", at)
+				}
+				if i < at {
+					p.Ack()
+				}
+			}
+			done := make(chan error, 1)
+			go func() { done <- writeTo(w.dossier(), 2) }()
+			p.Ack()
+			code := p.Wait()
+			if err := <-done; err != nil {
+				t.Fatalf("management software's write failed: %v", err)
+			}
+			if code != 0 && (code != 1 || strings.Contains(p.Stderr.String(), "Erreur inattendue")) {
+				t.Fatalf("exit %d:\n%s", code, p.Stderr.String())
+			}
+			checkedHash(t, w.dossier())
+			db, err := sqlitestore.OpenRO(w.dossier())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var n int
+			if err := db.QueryRow(`SELECT count(*) FROM ecritures WHERE libelle = 'Vente ajoutée pendant l''opération'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("exit %d: %s", code, strings.TrimSpace(p.Stderr.String()))
+			want := 2 + baseEntries(t, op)
+			if name == "transfert-import" && code == 0 {
+				want++ // and the one the PTF carries
+			}
+			if n != want {
+				t.Fatalf("%d entries written during the operation are in the dossier, want %d (exit %d)", n, want, code)
+			}
+			w.checkOutputs()
+			w.noTemp()
+		})
+	}
+}
+
+// baseEntries is how many « added » entries the model's dossier starts
+// with (the transfer sites hold the one the PTF carries, or will).
+func baseEntries(t *testing.T, op operation) int {
+	t.Helper()
+	w := op.newWorld(t)
+	db, err := sqlitestore.OpenRO(w.dossier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM ecritures WHERE libelle = 'Vente ajoutée pendant l''opération'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
