@@ -28,36 +28,3 @@ func SmallDisk(tb testing.TB, size int64) string {
 	})
 	return dir
 }
-
-// Fill writes a file into dir until at most free bytes are left on its
-// file system, so that the next write of more than free bytes fails.
-func Fill(tb testing.TB, dir string, free int64) {
-	tb.Helper()
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		tb.Fatal(err)
-	}
-	avail := int64(st.Bavail) * int64(st.Bsize)
-	if avail <= free {
-		return
-	}
-	f, err := os.CreateTemp(dir, "remplissage-")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	if err := f.Truncate(0); err != nil {
-		tb.Fatal(err)
-	}
-	buf := make([]byte, 1<<20)
-	for left := avail - free; left > 0; {
-		n := int64(len(buf))
-		if n > left {
-			n = left
-		}
-		if _, err := f.Write(buf[:n]); err != nil {
-			break
-		}
-		left -= n
-	}
-}

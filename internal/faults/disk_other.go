@@ -10,9 +10,3 @@ func SmallDisk(tb testing.TB, size int64) string {
 	tb.Skip("disque plein simulé : tmpfs n'existe que sous Linux")
 	return ""
 }
-
-// Fill needs SmallDisk.
-func Fill(tb testing.TB, dir string, free int64) {
-	tb.Helper()
-	tb.Skip("disque plein simulé : Linux seulement")
-}

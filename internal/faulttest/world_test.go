@@ -28,10 +28,9 @@ import (
 // template is built once: the dossier before, the same dossier after one
 // more entry (packed, for restores), and a backup taken earlier.
 type template struct {
-	dir         string
-	before      string // RowHash of conn/001SOC.db
-	after       string // RowHash of in/apres.pbf's database
-	beforeBytes int64
+	dir    string
+	before string // RowHash of conn/001SOC.db
+	after  string // RowHash of in/apres.pbf's database
 }
 
 var (
@@ -94,8 +93,6 @@ func theTemplate(tb testing.TB) template {
 		tmpl.dir = buildTemplate(tb, false)
 		tmpl.before = checkedHash(tb, filepath.Join(tmpl.dir, "conn", "001SOC.db"))
 		tmpl.after = checkedHash(tb, filepath.Join(tmpl.dir, "apres", "001SOC.db"))
-		fi, _ := os.Stat(filepath.Join(tmpl.dir, "conn", "001SOC.db"))
-		tmpl.beforeBytes = fi.Size()
 	})
 	if tmpl.before == "" {
 		tb.Fatal("fixture template failed in an earlier test")
