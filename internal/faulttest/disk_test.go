@@ -59,6 +59,7 @@ func TestFaultDiskFull(t *testing.T) {
 		dbSize, pbfSize := fileSize(t, w.dossier()), fileSize(t, w.earlier())
 		free := c.free(dbSize, pbfSize)
 		t.Run(c.op+"/"+c.folder+"-libre-"+itoa(int(free>>10))+"Kio", func(t *testing.T) {
+			t.Parallel()
 			w.t = t
 			field := map[string]*string{"dest": &w.dest, "tmp": &w.tmp, "conn": &w.conn, "securite": &w.safety, "sortie": &w.out}[c.folder]
 			used := dirSize(t, *field)

@@ -11,6 +11,7 @@ import "testing"
 func TestFaultKill(t *testing.T) {
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
+			t.Parallel() // the processes wait on fsync: two at a time keep the cores busy
 			ref := op.reference(t)
 			t.Logf("%s: %d progress events", op.name, ref.events)
 			for _, n := range killPoints(ref.events) {

@@ -37,6 +37,7 @@ func TestFaultConcurrent(t *testing.T) {
 		first, second := findOp(t, pair[0]), findOp(t, pair[1])
 		ref := first.reference(t)
 		t.Run(first.name+"+"+second.name, func(t *testing.T) {
+			t.Parallel()
 			w := first.newWorld(t)
 			p := w.start(first.args(w)...)
 			if _, ok := p.Next(); !ok {
@@ -69,6 +70,7 @@ func TestFaultConcurrent(t *testing.T) {
 func TestFaultStaleSidecars(t *testing.T) {
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
 			ref := op.reference(t)
 			w := op.newWorld(t)
 			garbage := bytes.Repeat([]byte("pas un journal SQLite \xff\x00"), 400)
