@@ -43,6 +43,8 @@ var diskFullCases = []diskFullCase{
 	{"administration", "sortie", func(b, p int64) int64 { return b / 2 }, false},
 	{"decouper", "sortie", func(b, p int64) int64 { return b / 4 }, false},
 	{"decouper", "conn", func(b, p int64) int64 { return 16 << 10 }, false},
+	{"sauvegarder-access", "dest", func(b, p int64) int64 { return 16 << 10 }, false},
+	{"restaurer-access", "conn", func(b, p int64) int64 { return 16 << 10 }, false},
 }
 
 // TestFaultDiskFull runs each operation with one of its folders on a small
@@ -56,7 +58,11 @@ func TestFaultDiskFull(t *testing.T) {
 		op := findOp(t, c.op)
 		ref := op.reference(t)
 		w := op.newWorld(t)
-		dbSize, pbfSize := fileSize(t, w.dossier()), fileSize(t, w.earlier())
+		sized := op.targetPath(w) // the file the operation works on, or the dossier
+		if !exists(sized) {
+			sized = w.dossier()
+		}
+		dbSize, pbfSize := fileSize(t, sized), fileSize(t, w.earlier())
 		free := c.free(dbSize, pbfSize)
 		t.Run(c.op+"/"+c.folder+"-libre-"+itoa(int(free>>10))+"Kio", func(t *testing.T) {
 			t.Parallel()

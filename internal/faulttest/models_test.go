@@ -3,6 +3,9 @@
 package faulttest
 
 import (
+	"crypto/sha256"
+	"fmt"
+	"math/rand"
 	"os"
 
 	"coffre/internal/dossiertest"
@@ -84,4 +87,47 @@ func ptfCarriesTheChange(w *world, _ string) {
 			w.t.Fatalf("the PTF does not carry the source's dossier: %s", diff)
 		}
 	}
+}
+
+var (
+	accessOnce sync.Once
+	accessDir  string
+)
+
+// accessModel is an Access database (Compta.mdb: Coffre packs it whole,
+// so any bytes do) and, in in/, a backup of another version of it.
+func accessModel(t testing.TB) model {
+	t.Helper()
+	accessOnce.Do(func() {
+		dir := filepath.Join(workDir, "access")
+		w := newWorld(t)
+		noise := func(seed int64) []byte {
+			b := make([]byte, 3<<20)
+			rand.New(rand.NewSource(seed)).Read(b)
+			return b
+		}
+		other := filepath.Join(w.root, "autre")
+		mkdir(t, other)
+		writeFile(t, filepath.Join(other, "Compta.mdb"), noise(2))
+		for _, d := range []string{"conn", "in"} {
+			mkdir(t, filepath.Join(dir, d))
+		}
+		w.mustRun("sauvegarder", "--fichier", filepath.Join(other, "Compta.mdb"), "--vers", filepath.Join(dir, "in"), "--nom", "Compta-apres")
+		writeFile(t, filepath.Join(dir, "conn", "Compta.mdb"), noise(1))
+		accessDir = dir
+	})
+	if accessDir == "" {
+		t.Fatal("Access model failed in an earlier test")
+	}
+	return model{conn: filepath.Join(accessDir, "conn"), in: filepath.Join(accessDir, "in")}
+}
+
+// fileHash is the SHA-256 of a file taken whole (an Access database).
+func fileHash(tb testing.TB, path string) string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(b))
 }
