@@ -142,6 +142,7 @@ func hashWith(t testing.TB, dir string, n int) string {
 // write (rollback-journal and WAL modes), a restore's safety backup holds
 // what it replaced, and nothing is corrupted.
 func TestFaultSourceModified(t *testing.T) {
+	t.Parallel()
 	type row struct {
 		name string
 		op   string
@@ -242,6 +243,7 @@ func walTemplate(t testing.TB) string {
 // already read and checked) or refuses with a French message, and the
 // dossier is never touched by a refused restore.
 func TestFaultModifiedFile(t *testing.T) {
+	t.Parallel()
 	for _, opName := range []string{"verifier", "restaurer"} {
 		for _, at := range []int{1, 3} {
 			t.Run(opName+"/evenement-"+itoa(at), func(t *testing.T) {
@@ -283,6 +285,7 @@ func TestFaultModifiedFile(t *testing.T) {
 // newer Coffre refused by verifier and restaurer with « mettez Coffre à
 // jour ».
 func TestHostileRestore(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	other := filepath.Join(t.TempDir(), "001SOC.db")
 	dossiertest.BuildV1(t, other, dossiertest.WithIdentifiant("0b5e8f3a-1111-4c3e-8a21-000000000000"))
@@ -340,6 +343,7 @@ func TestHostileRestore(t *testing.T) {
 // the dossier as it was before that transaction (SQLite rolls it back),
 // never half of it.
 func TestFaultHotJournal(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	db, err := sqlitestore.OpenRW(w.dossier())
 	if err != nil {
@@ -372,6 +376,7 @@ func TestFaultHotJournal(t *testing.T) {
 // new number, the admin copy): SQLite would replay it into the new file
 // at its first opening. The new file must open as written.
 func TestFaultStaleJournalNextToOutput(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		op, file string
 		folder   func(w *world) string
@@ -425,6 +430,7 @@ func hotJournal(t *testing.T, w *world, path string) {
 // anything is touched: one already applied, one that skips a transfer, one
 // of another company's dossier.
 func TestHostileTransfer(t *testing.T) {
+	t.Parallel()
 	f := fiscalModels(t)
 	op := findOp(t, "transfert-import")
 	w := op.newWorld(t)
@@ -478,6 +484,7 @@ func TestHostileTransfer(t *testing.T) {
 // company: every one is refused with a French reason, and no dossier is
 // touched.
 func TestHostileKinds(t *testing.T) {
+	t.Parallel()
 	f := fiscalModels(t)
 	w := findOp(t, "desarchiver").newWorld(t)
 	paf := only(w, w.in, ".paf")
@@ -514,6 +521,7 @@ func TestHostileKinds(t *testing.T) {
 // completes or refuses with a French reason; the dossier stays sound and
 // keeps both entries (written in 2025, which no row here moves away).
 func TestFaultWriteDuringFiscalOperation(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"exporter", "transfert-import", "archiver", "desarchiver", "administration", "decouper"} {
 		op := findOp(t, name)
 		t.Run(name, func(t *testing.T) {

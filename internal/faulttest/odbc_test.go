@@ -91,6 +91,7 @@ var odbcOperations = []operation{
 // before or after state, the next run succeeds, and neither a temp file
 // nor a temp database is left.
 func TestFaultKillODBC(t *testing.T) {
+	t.Parallel()
 	odbcServer(t)
 	for _, op := range odbcOperations {
 		t.Run(op.name, func(t *testing.T) {

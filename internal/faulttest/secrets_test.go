@@ -41,6 +41,7 @@ func forms(s string) [][]byte {
 // destination and temp folders and in every output: they are only in the
 // files the test wrote them into.
 func TestSecretsNeverWritten(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	secrets := filepath.Join(t.TempDir(), "secrets") // the inputs, outside the world
 	mkdir(t, secrets)
