@@ -7,7 +7,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"coffre/internal/store/pgtest"
 )
 
 // The same faults on a dossier kept on a database server (PostgreSQL
@@ -15,6 +18,8 @@ import (
 // in make test). The dossier's state is read by backing it up and hashing
 // the backup's rows; the server's own temp databases (coffre_tmp_…,
 // coffre_old_…) play the temp files.
+
+var serverTurn sync.Once
 
 // odbcServer returns the connexion to the test server, or skips (fails
 // under make test, where the server must be there).
@@ -27,6 +32,9 @@ func odbcServer(t testing.TB) (connexion, user, password string) {
 		}
 		t.Skip("no PostgreSQL test server (make test starts one)")
 	}
+	// Other packages drop and create the same databases on this server:
+	// take turns with them (the lock is held until the process ends).
+	serverTurn.Do(func() { pgtest.Serialize() })
 	return "odbc:Driver={PostgreSQL Unicode};Server=" + host + ";Port=" + os.Getenv("COFFRE_TEST_PG_PORT") + ";Database=postgres",
 		os.Getenv("COFFRE_TEST_PG_USER"), os.Getenv("COFFRE_TEST_PG_PASSWORD")
 }
