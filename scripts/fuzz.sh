@@ -23,8 +23,21 @@ targets=(
 # One worker: the fuzzer shares the machine with the rest of the tests;
 # short minimisation: inputs of several kilobytes (SQLite pages) would
 # otherwise spend a minute each being shrunk instead of fuzzed.
+#
+# Go's fuzzer sometimes ends a timed run with « context deadline exceeded »
+# when the time is up while a worker is busy: the run
+# fuzzed for its whole time and found nothing, so that alone is not a
+# failure. A real failure writes its input under testdata/fuzz.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for t in "${targets[@]}"; do
 	read -r pkg fn <<<"$t"
 	echo "fuzz $pkg $fn ($time)"
-	go test -run '^$' -fuzz "^${fn}\$" -fuzztime "$time" -timeout 0 -fuzzminimizetime 5s -parallel 1 "$pkg"
+	if ! go test -run '^$' -fuzz "^${fn}\$" -fuzztime "$time" -timeout 0 -fuzzminimizetime 5s -parallel 1 "$pkg" 2>&1 | tee "$log"; then
+		if grep -q "context deadline exceeded" "$log" && ! grep -q "Failing input written to" "$log"; then
+			echo "fuzz $pkg $fn: time up while a worker was busy, no failing input: not a failure"
+			continue
+		fi
+		exit 1
+	fi
 done
