@@ -247,6 +247,9 @@ func runBackup(ctx context.Context, j *job) outcome {
 		}
 		out.lines = append(out.lines, line{text: i18n.T(outBackupFile, map[string]any{
 			"Numero": it.Numero, "File": r.Path, "Size": i18n.Bytes(r.Size), "Duration": i18n.Duration(r.Duration), "Verified": v})})
+		for _, wr := range r.Warnings {
+			out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
+		}
 		if len(r.Sessions) > 0 {
 			var names []string
 			for _, s := range r.Sessions {

@@ -235,6 +235,9 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 			}
 			continue
 		}
+		for _, w := range res.Warnings {
+			fmt.Fprintln(env.Stderr, i18n.T(msgWarning, map[string]any{"Text": w}))
+		}
 		if len(res.Sessions) > 0 {
 			fmt.Fprintln(env.Stderr, i18n.T(msgSessionsWarn, map[string]any{"Dossier": ref.Label(), "Sessions": sessionList(res.Sessions)}))
 		}
