@@ -127,7 +127,7 @@ SELECT COALESCE(NULLIF(client_hostname, ''), host(client_addr), 'local'), COALES
        COALESCE(NULLIF(application_name, ''), 'inconnu'),
        COALESCE(to_char(backend_start, 'YYYY-MM-DD"T"HH24:MI:SS'), ''),
        COALESCE(to_char(COALESCE(state_change, backend_start), 'YYYY-MM-DD"T"HH24:MI:SS'), '')
-FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY backend_start`, database)
+FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY backend_start`, database)
 	if err != nil {
 		return nil, fmt.Errorf("pg_stat_activity: %w", err)
 	}
@@ -143,8 +143,10 @@ FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY bac
 	return out, rows.Err()
 }
 
+// Only client backends are sessions: an autovacuum worker busy on a freshly
+// loaded database is no user to warn about, and only a superuser may end it.
 func (postgres) Disconnect(ctx context.Context, q ledger.Querier, database string) error {
-	rows, err := q.QueryContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()`, database)
+	rows, err := q.QueryContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() AND backend_type = 'client backend'`, database)
 	if err != nil {
 		return err
 	}
