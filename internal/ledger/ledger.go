@@ -181,3 +181,26 @@ func Diff(want, got dossier.Stats) []string {
 	}
 	return diffs
 }
+
+// ForeignKeyViolations runs SQLite's foreign_key_check through q and returns
+// how many references are broken and the first one, "table rowid → parent".
+func ForeignKeyViolations(ctx context.Context, q Querier) (n int64, example string, err error) {
+	rows, err := q.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return 0, "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tbl, parent string
+		var rowid sql.NullInt64
+		var fk int64
+		if err := rows.Scan(&tbl, &rowid, &parent, &fk); err != nil {
+			return n, example, err
+		}
+		if n == 0 {
+			example = fmt.Sprintf("%s %d → %s", tbl, rowid.Int64, parent)
+		}
+		n++
+	}
+	return n, example, rows.Err()
+}

@@ -518,26 +518,8 @@ func (a *applier) conflict(detail string) error {
 }
 
 func (a *applier) checkForeignKeys() error {
-	rows, err := a.conn.QueryContext(a.ctx, "PRAGMA foreign_key_check")
+	n, example, err := ledger.ForeignKeyViolations(a.ctx, a.conn)
 	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var n int64
-	example := ""
-	for rows.Next() {
-		var tbl, parent string
-		var rowid sql.NullInt64
-		var fk int64
-		if err := rows.Scan(&tbl, &rowid, &parent, &fk); err != nil {
-			return err
-		}
-		if n == 0 {
-			example = fmt.Sprintf("%s %d → %s", tbl, rowid.Int64, parent)
-		}
-		n++
-	}
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if n > 0 {

@@ -134,15 +134,10 @@ func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete 
 		warnings = append(warnings, i18n.N(msgUnbalanced, st.Unbalanced, nil))
 	}
 	if complete {
-		var n int64
-		rows, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
+		n, _, err := ledger.ForeignKeyViolations(ctx, db)
 		if err != nil {
 			return st, warnings, err
 		}
-		for rows.Next() {
-			n++
-		}
-		rows.Close()
 		if n > 0 {
 			warnings = append(warnings, i18n.N(msgFK, n, nil))
 		}
