@@ -139,29 +139,5 @@ func RunAccess(ctx context.Context, req AccessRequest) (res Result, err error) {
 	if access.CheckFree(req.File) != nil || !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size() {
 		return res, i18n.E(msgAccessChanged, map[string]any{"File": base}, dossier.ErrInUse)
 	}
-	res.Manifest, res.Size, res.SHA256 = wr.Manifest, wr.Size, wr.SHA256
-	if req.Verify {
-		t = time.Now()
-		got, err := pack.Read(ctx, tmp.Name(), pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Phase: dossier.PhaseVerification, Dossier: label}, nil)
-		res.Phases["verification"] = time.Since(t)
-		if err != nil {
-			if errors.Is(err, context.Canceled) {
-				return res, err
-			}
-			return res, i18n.E(msgMismatch, nil, err)
-		}
-		if !samePart(got, wr.Manifest) {
-			return res, i18n.E(msgMismatch, nil, fmt.Errorf("%w: manifest differs after re-read", dossier.ErrCorrupt))
-		}
-		res.Verified = true
-	}
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
-	if err := tmp.Commit(false); err != nil {
-		return res, err
-	}
-	res.Path = final
-	res.Duration = time.Since(start)
-	return res, nil
+	return finish(ctx, req.Verify, pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label}, tmp, final, wr, res, start)
 }

@@ -199,13 +199,23 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	res.Manifest, res.Size, res.SHA256 = wr.Manifest, wr.Size, wr.SHA256
+	return finish(ctx, req.Verify, pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label}, tmp, final, wr, res, start)
+}
 
-	if req.Verify {
-		t = time.Now()
-		got, err := pack.Read(ctx, tmp.Name(), pack.ReadOptions{
-			Passphrase: req.Passphrase, Progress: req.Progress, Phase: dossier.PhaseVerification, Dossier: label,
-		}, nil)
+// imageChecker is a snapshot whose database is not SQLite (an ODBC server):
+// it checks the portable image it built instead.
+type imageChecker interface {
+	QuickCheck(ctx context.Context, label string) error
+}
+
+// finish re-reads the written file from the disk when asked, checks it
+// holds exactly what was written, and only then gives it its final name.
+func finish(ctx context.Context, verify bool, reread pack.ReadOptions, tmp *fsutil.TempFile, final string, wr pack.WriteResult, res Result, start time.Time) (Result, error) {
+	res.Manifest, res.Size, res.SHA256 = wr.Manifest, wr.Size, wr.SHA256
+	if verify {
+		t := time.Now()
+		reread.Phase = dossier.PhaseVerification
+		got, err := pack.Read(ctx, tmp.Name(), reread, nil)
 		res.Phases["verification"] = time.Since(t)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
@@ -227,12 +237,6 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	res.Path = final
 	res.Duration = time.Since(start)
 	return res, nil
-}
-
-// imageChecker is a snapshot whose database is not SQLite (an ODBC server):
-// it checks the portable image it built instead.
-type imageChecker interface {
-	QuickCheck(ctx context.Context, label string) error
 }
 
 // samePart reports whether the re-read manifest records the very parts the
