@@ -1,26 +1,9 @@
 #!/usr/bin/env bash
-# make test: starts the real servers the tests talk to (each one a file in
-# scripts/services/, sourced here: it starts its server on 127.0.0.1, exports
-# the variables its tests read, and registers its stop function), then vets
-# and runs every test with the race detector, then stops the servers.
+# make test: vets, then runs every test with the race detector against the
+# real servers started by scripts/with-services.sh, then fuzzes each target
+# briefly. Extra arguments go to go test (-run, -timeout…).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export COFFRE_TEST_TMP
-COFFRE_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/coffre-test.XXXXXX")
-# Tests that need a server fail instead of skipping when it is missing.
-export COFFRE_SERVICES=1
-stops=()
-cleanup() {
-	local i
-	for ((i = ${#stops[@]} - 1; i >= 0; i--)); do "${stops[i]}" || true; done
-	rm -rf "$COFFRE_TEST_TMP"
-}
-trap cleanup EXIT
-for svc in scripts/services/*.sh; do
-	[ -e "$svc" ] || continue
-	# shellcheck source=/dev/null
-	source "$svc"
-done
 go vet ./...
-go test -race -count=1 -timeout 45m "$@" ./...
+./scripts/with-services.sh go test -race -count=1 -timeout 45m "$@" ./...
 ./scripts/fuzz.sh "${COFFRE_FUZZTIME:-10s}"
