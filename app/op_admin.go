@@ -159,6 +159,9 @@ func runAdmin(ctx context.Context, j *job) outcome {
 		if f.Cleaned > 0 {
 			out.lines = append(out.lines, line{text: i18n.N(outAdminClean, int64(f.Cleaned), map[string]any{"Exercice": f.Exercice})})
 		}
+		for _, n := range f.Notes {
+			out.lines = append(out.lines, line{text: n.String()})
+		}
 	}
 	out.lines = append(out.lines, line{text: i18n.T(outDuration, map[string]any{"Duration": i18n.Duration(res.Duration)})})
 	return out

@@ -102,6 +102,9 @@ func runAdministration(env *Env, fs *flag.FlagSet, args []string) error {
 		if f.Cleaned > 0 {
 			fmt.Fprintln(env.Stdout, i18n.N(msgAdminCleaned, int64(f.Cleaned), nil))
 		}
+		for _, n := range f.Notes {
+			fmt.Fprintln(env.Stdout, "  "+n.String())
+		}
 	}
 	fmt.Fprintln(env.Stdout, i18n.T(msgAdminDuration, map[string]any{"Duration": i18n.Duration(res.Duration)}))
 	return nil

@@ -31,26 +31,44 @@ var (
 	msgArchived    = &i18n.Message{ID: "FECExerciceArchive", Other: "L'exercice {{.Exercice}} est archivé (ses écritures sont dans un fichier .paf) : désarchivez-le avant d'écrire son FEC."}
 	msgBadEnd      = &i18n.Message{ID: "FECFinInvalide", Other: "La date de fin de l'exercice {{.Exercice}} (« {{.Fin}} ») n'est pas une date : elle nomme le FEC."}
 	msgExists      = &i18n.Message{ID: "FECExisteDeja", Other: "Le fichier {{.File}} existe déjà dans {{.Dir}} : déplacez-le ou choisissez un autre dossier de destination."}
+	msgEmpty       = &i18n.Message{ID: "FECExerciceVide", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'a aucune écriture : son FEC n'aurait que la ligne d'en-tête, et l'administration refuse un fichier vide. Aucun fichier n'a été écrit."}
 	msgRules       = &i18n.Message{ID: "FECReglesNonRespectees", Other: "Le FEC de l'exercice {{.Exercice}} n'a pas été écrit (aucun fichier créé) : le dossier ne respecte pas ces règles.\n{{.Detail}}"}
 	msgRuleLine    = &i18n.Message{ID: "FECRegleLigne", Other: "• {{.Rule}} — {{.Count}} cas : {{.Examples}}"}
-	msgMore        = &i18n.Message{ID: "FECEtAutres", Other: "… et {{.Count}} autres"}
+	msgMore        = &i18n.Message{ID: "FECEtAutres", One: "… et {{.Count}} autre", Other: "… et {{.Count}} autres"}
 	ruleBalanced   = &i18n.Message{ID: "FECRegleEquilibre", Other: "chaque écriture est équilibrée (débit = crédit)"}
 	ruleTotals     = &i18n.Message{ID: "FECRegleTotaux", Other: "le total des débits égale le total des crédits"}
-	ruleNumbering  = &i18n.Message{ID: "FECRegleNumerotation", Other: "numérotation continue des écritures de l'exercice (1, 2, 3… sans trou ni doublon)"}
+	ruleNumbering  = &i18n.Message{ID: "FECRegleNumerotationContinue", Other: "numérotation continue des écritures de l'exercice (sans trou ni doublon)"}
 	ruleDates      = &i18n.Message{ID: "FECRegleDates", Other: "dates valides (AAAA-MM-JJ) et date d'écriture dans l'exercice"}
 	ruleMandatory  = &i18n.Message{ID: "FECRegleObligatoires", Other: "champs obligatoires renseignés"}
 	ruleValidated  = &i18n.Message{ID: "FECRegleValidees", Other: "écritures validées (ValidDate obligatoire)"}
 	ruleLines      = &i18n.Message{ID: "FECRegleLignes", Other: "chaque écriture a au moins une ligne"}
+	ruleAccount    = &i18n.Message{ID: "FECRegleCompte", Other: "numéro de compte commençant par trois chiffres du plan comptable (CompteNum)"}
+	ruleAux        = &i18n.Message{ID: "FECRegleAuxiliaire", Other: "compte auxiliaire complet : le tiers d'une ligne existe et a un code et un nom (CompAuxNum, CompAuxLib)"}
+	ruleCurrency   = &i18n.Message{ID: "FECRegleDevise", Other: "montant en devise accompagné du code de sa devise (Montantdevise, Idevise)"}
+	ruleLettrage   = &i18n.Message{ID: "FECRegleLettrage", Other: "lettrage accompagné de sa date (EcritureLet, DateLet)"}
+	ruleAmounts    = &i18n.Message{ID: "FECRegleMontants", Other: "montants en nombre entier de centimes"}
 	exUnbalanced   = &i18n.Message{ID: "FECExDesequilibre", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}}) débit {{.Debit}} crédit {{.Credit}}"}
 	exTotals       = &i18n.Message{ID: "FECExTotaux", Other: "débits {{.Debit}}, crédits {{.Credit}}"}
 	exMissing      = &i18n.Message{ID: "FECExNumeroManquant", Other: "n° {{.Num}} manquant"}
 	exDuplicate    = &i18n.Message{ID: "FECExNumeroDouble", Other: "n° {{.Num}} en double"}
-	exOutOfSeq     = &i18n.Message{ID: "FECExNumeroHorsSequence", Other: "n° {{.Num}} hors de la séquence (elle commence à 1)"}
+	exOutOfSeq     = &i18n.Message{ID: "FECExNumeroNonPositif", Other: "n° {{.Num}} : un numéro d'écriture est un entier positif"}
 	exBadDate      = &i18n.Message{ID: "FECExDateInvalide", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
 	exOutside      = &i18n.Message{ID: "FECExDateHors", Other: "n° {{.Num}} : {{.Date}} hors de l'exercice ({{.Debut}} – {{.Fin}})"}
 	exEmpty        = &i18n.Message{ID: "FECExChampVide", Other: "n° {{.Num}} : {{.Field}} vide"}
 	exNotValidated = &i18n.Message{ID: "FECExNonValidee", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}})"}
 	exNoLine       = &i18n.Message{ID: "FECExSansLigne", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}})"}
+	exAccount      = &i18n.Message{ID: "FECExCompte", Other: "n° {{.Num}} : compte « {{.Compte}} »"}
+	exNoTiers      = &i18n.Message{ID: "FECExTiersAbsent", Other: "n° {{.Num}} : tiers n° {{.Tiers}} introuvable"}
+	exTiersNoCode  = &i18n.Message{ID: "FECExTiersSansCode", Other: "n° {{.Num}} : tiers n° {{.Tiers}} sans code"}
+	exTiersNoName  = &i18n.Message{ID: "FECExTiersSansNom", Other: "n° {{.Num}} : tiers « {{.Code}} » sans nom"}
+	exNoCurrency   = &i18n.Message{ID: "FECExDeviseSansCode", Other: "n° {{.Num}} : montant en devise {{.Montant}} sans code de devise"}
+	exNoLetDate    = &i18n.Message{ID: "FECExLettrageSansDate", Other: "n° {{.Num}} : lettrage « {{.Code}} » sans date de lettrage"}
+	exBadAmount    = &i18n.Message{ID: "FECExMontant", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
+	exNoLetCode    = &i18n.Message{ID: "FECExDateLettrageSeule", Other: "n° {{.Num}} : {{.Date}}"}
+
+	// Notes: facts about a FEC that was written.
+	noteZero    = &i18n.Message{ID: "FECNoteLignesNulles", One: "FEC {{.Exercice}} : {{.Count}} ligne à montant nul (débit = crédit = 0) est reprise telle qu'elle est dans la comptabilité ; l'outil de test de la DGFiP la signale par une alerte, qui n'empêche pas la remise du fichier.", Other: "FEC {{.Exercice}} : {{.Count}} lignes à montant nul (débit = crédit = 0) sont reprises telles qu'elles sont dans la comptabilité ; l'outil de test de la DGFiP les signale par une alerte, qui n'empêche pas la remise du fichier."}
+	noteLetDate = &i18n.Message{ID: "FECNoteDateLettrageSeule", One: "FEC {{.Exercice}} : {{.Count}} ligne a une date de lettrage sans code de lettrage ({{.Examples}}) : sans lettrage, cette date n'est pas reprise dans le FEC.", Other: "FEC {{.Exercice}} : {{.Count}} lignes ont une date de lettrage sans code de lettrage ({{.Examples}}) : sans lettrage, ces dates ne sont pas reprises dans le FEC."}
 )
 
 // RuleError is a FEC that was not written because the dossier breaks some
@@ -81,7 +99,7 @@ func (e *RuleError) detail() string {
 	for _, r := range e.Rules {
 		ex := strings.Join(r.Examples, " ; ")
 		if r.Count > len(r.Examples) {
-			ex += " " + i18n.T(msgMore, map[string]any{"Count": r.Count - len(r.Examples)})
+			ex += " " + i18n.N(msgMore, int64(r.Count-len(r.Examples)), nil)
 		}
 		lines = append(lines, i18n.T(msgRuleLine, map[string]any{"Rule": r.Rule, "Count": r.Count, "Examples": ex}))
 	}
@@ -110,7 +128,11 @@ type Result struct {
 	Credit    int64
 	// Cleaned counts the fields whose text was changed to fit the format
 	// (characters outside ISO-8859-15, tabs or line breaks).
-	Cleaned  int
+	Cleaned int
+	// Notes are facts about the file for the person who hands it over:
+	// lines at zero written as booked, lettering dates without a code left
+	// out.
+	Notes    []i18n.Note
 	Duration time.Duration
 }
 
@@ -197,6 +219,9 @@ func check(ctx context.Context, req Request, ex exercice) (*checker, error) {
 	if err != nil {
 		return nil, err
 	}
+	if chk.entries == 0 {
+		return nil, i18n.E(msgEmpty, map[string]any{"Exercice": ex.code, "Dossier": req.Identity.Base()}, dossier.ErrNotFound)
+	}
 	if rerr := chk.finish(); rerr != nil {
 		return nil, i18n.E(msgRules, map[string]any{"Exercice": rerr.Exercice, "Detail": rerr.detail()}, rerr)
 	}
@@ -240,8 +265,8 @@ func Write(ctx context.Context, req Request) (Result, error) {
 		rec, _ := r.record()
 		buf = encode(buf[:0], &rec)
 		lines++
-		debit += r.debit.Int64
-		credit += r.credit.Int64
+		debit += r.debit.v
+		credit += r.credit.v
 		if lines%1024 == 0 {
 			req.Progress.Report(dossier.Event{Phase: PhaseFEC, Dossier: label, Done: lines, Total: total})
 		}
@@ -271,6 +296,7 @@ func Write(ctx context.Context, req Request) (Result, error) {
 	req.Progress.Report(dossier.Event{Phase: PhaseFEC, Dossier: label, Done: total, Total: total})
 	res.Path, res.Size = final, cw.n
 	res.Ecritures, res.Lignes, res.Debit, res.Credit, res.Cleaned = chk.entries, lines, debit, credit, chk.cleaned
+	res.Notes = chk.notes()
 	res.Duration = time.Since(start)
 	return res, nil
 }
@@ -301,10 +327,11 @@ type row struct {
 	origine                      sql.NullString
 	lineID                       sql.NullInt64
 	compte, compteLib            sql.NullString
+	tiersID                      sql.NullInt64
 	tiersCode, tiersNom, lineLib sql.NullString
-	debit, credit                sql.NullInt64
+	debit, credit                amount
 	lettrage, dateLet            sql.NullString
-	montantDevise                sql.NullInt64
+	montantDevise                amount
 	devise                       sql.NullString
 	anouveau                     int64
 }
@@ -313,7 +340,7 @@ type row struct {
 // journal), then by validation date, then by entry number; lines by id.
 const fileOrder = `
 SELECT e.id, e.journal, j.libelle, j.type, e.numero, e.date_ecriture, e.piece_ref, e.piece_date, e.libelle,
-       e.date_validation, e.origine, l.id, l.compte, c.libelle, t.code, t.nom, l.libelle, l.debit, l.credit,
+       e.date_validation, e.origine, l.id, l.compte, c.libelle, l.tiers_id, t.code, t.nom, l.libelle, l.debit, l.credit,
        l.lettrage, l.date_lettrage, l.montant_devise, l.devise,
        CASE WHEN e.origine = 'ANOUVEAU' OR j.type = 'AN' THEN 0 ELSE 1 END AS an
 FROM ecritures e
@@ -335,7 +362,7 @@ func scan(ctx context.Context, q ledger.Querier, exID int64, fn func(*row) error
 	for rows.Next() {
 		r = row{}
 		if err := rows.Scan(&r.entryID, &r.journal, &r.journalLib, &r.journalType, &r.numero, &r.date, &r.pieceRef, &r.pieceDate, &r.entryLib,
-			&r.validation, &r.origine, &r.lineID, &r.compte, &r.compteLib, &r.tiersCode, &r.tiersNom, &r.lineLib, &r.debit, &r.credit,
+			&r.validation, &r.origine, &r.lineID, &r.compte, &r.compteLib, &r.tiersID, &r.tiersCode, &r.tiersNom, &r.lineLib, &r.debit, &r.credit,
 			&r.lettrage, &r.dateLet, &r.montantDevise, &r.devise, &r.anouveau); err != nil {
 			return fmt.Errorf("fec: read: %w", err)
 		}
@@ -393,15 +420,15 @@ func (r *row) record() (Record, int) {
 	if rec[10] == "" {
 		set(10, r.entryLib)
 	}
-	rec[11] = Amount(r.debit.Int64)
-	rec[12] = Amount(r.credit.Int64)
+	rec[11] = Amount(r.debit.v)
+	rec[12] = Amount(r.credit.v)
 	set(13, r.lettrage.String)
 	if rec[13] != "" {
 		rec[14], _ = Date(r.dateLet.String)
 	}
 	rec[15], _ = Date(r.validation.String)
-	if r.montantDevise.Valid {
-		rec[16] = Amount(r.montantDevise.Int64)
+	if r.montantDevise.valid {
+		rec[16] = Amount(r.montantDevise.v)
 		set(17, r.devise.String)
 	}
 	return rec, changed
@@ -422,11 +449,15 @@ type checker struct {
 	entries, lines, debit, credit int64
 	cleaned                       int
 	total                         int64 // lines announced, for progress
+	zero                          int64 // lines with debit = credit = 0
+	letDates                      int64 // lettering dates without a code
+	letExamples                   []string
 }
 
 func newChecker(ex exercice) *checker {
 	return &checker{ex: ex, failed: map[*i18n.Message]*RuleFailure{},
-		order: []*i18n.Message{ruleBalanced, ruleTotals, ruleNumbering, ruleDates, ruleMandatory, ruleValidated, ruleLines}}
+		order: []*i18n.Message{ruleBalanced, ruleTotals, ruleNumbering, ruleDates, ruleMandatory, ruleValidated, ruleLines,
+			ruleAccount, ruleAux, ruleCurrency, ruleLettrage, ruleAmounts}}
 }
 
 const maxExamples = 5
@@ -453,10 +484,10 @@ func (c *checker) add(r *row) {
 		return
 	}
 	c.lines++
-	c.curD += r.debit.Int64
-	c.curC += r.credit.Int64
-	c.debit += r.debit.Int64
-	c.credit += r.credit.Int64
+	c.curD += r.debit.v
+	c.curC += r.credit.v
+	c.debit += r.debit.v
+	c.credit += r.credit.v
 	rec, changed := r.record()
 	c.cleaned += changed
 	num := r.numero
@@ -467,14 +498,65 @@ func (c *checker) add(r *row) {
 			c.fail(ruleMandatory, exEmpty, map[string]any{"Num": num, "Field": Columns[i]})
 		}
 	}
-	if rec[13] != "" && rec[14] == "" {
+	for _, a := range []struct {
+		field string
+		v     amount
+	}{{"Debit", r.debit}, {"Credit", r.credit}, {"Montantdevise", r.montantDevise}} {
+		if a.v.bad != "" {
+			c.fail(ruleAmounts, exBadAmount, map[string]any{"Num": num, "Field": a.field, "Value": a.v.bad})
+		}
+	}
+	if r.debit.v == 0 && r.credit.v == 0 && r.debit.bad == "" && r.credit.bad == "" {
+		c.zero++
+	}
+	// Article A47 A-1: the account number starts with three digits of the
+	// French chart of accounts.
+	if rec[4] != "" && !pcgDigits(rec[4]) {
+		c.fail(ruleAccount, exAccount, map[string]any{"Num": num, "Compte": rec[4]})
+	}
+	// The auxiliary account, the lettering and the currency are optional,
+	// but once given they are given whole.
+	switch {
+	case r.tiersID.Valid && !r.tiersCode.Valid:
+		c.fail(ruleAux, exNoTiers, map[string]any{"Num": num, "Tiers": r.tiersID.Int64})
+	case r.tiersCode.Valid && rec[6] == "":
+		c.fail(ruleAux, exTiersNoCode, map[string]any{"Num": num, "Tiers": r.tiersID.Int64})
+	case r.tiersCode.Valid && rec[7] == "":
+		c.fail(ruleAux, exTiersNoName, map[string]any{"Num": num, "Code": rec[6]})
+	}
+	if r.montantDevise.valid && rec[17] == "" {
+		c.fail(ruleCurrency, exNoCurrency, map[string]any{"Num": num, "Montant": rec[16]})
+	}
+	dateLet := strings.TrimSpace(r.dateLet.String)
+	switch {
+	case rec[13] != "" && dateLet == "":
+		c.fail(ruleLettrage, exNoLetDate, map[string]any{"Num": num, "Code": rec[13]})
+	case rec[13] != "" && rec[14] == "":
 		c.fail(ruleDates, exBadDate, map[string]any{"Num": num, "Field": "DateLet", "Value": r.dateLet.String})
+	case rec[13] == "" && dateLet != "":
+		c.letDates++
+		if len(c.letExamples) < maxExamples {
+			c.letExamples = append(c.letExamples, i18n.T(exNoLetCode, map[string]any{"Num": num, "Date": dateLet}))
+		}
 	}
 	if r.pieceDate.Valid && strings.TrimSpace(r.pieceDate.String) != "" {
 		if _, ok := Date(r.pieceDate.String); !ok {
 			c.fail(ruleDates, exBadDate, map[string]any{"Num": num, "Field": "PieceDate", "Value": r.pieceDate.String})
 		}
 	}
+}
+
+// pcgDigits reports whether an account number starts with three digits.
+func pcgDigits(compte string) bool {
+	if len(compte) < 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if compte[i] < '0' || compte[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *checker) entryData() map[string]any {
@@ -514,18 +596,23 @@ func (c *checker) endEntry() {
 func (c *checker) finish() *RuleError {
 	c.endEntry()
 	sort.Slice(c.numeros, func(i, j int) bool { return c.numeros[i] < c.numeros[j] })
-	want := int64(1)
+	// The law asks for a continuous sequence, not one that starts at 1: a
+	// dossier may number from 1001, or go on from the year before.
+	var want int64
 	for i, n := range c.numeros {
 		if i > 0 && n == c.numeros[i-1] {
 			c.fail(ruleNumbering, exDuplicate, map[string]any{"Num": n})
 			continue
 		}
-		if n < want { // zero or negative: before the sequence starts
+		if n < 1 {
 			c.fail(ruleNumbering, exOutOfSeq, map[string]any{"Num": n})
 			continue
 		}
+		if want == 0 {
+			want = n
+		}
 		// A gap is counted whole but only its first numbers are named, so
-		// a numbering that starts at 1 000 000 costs nothing.
+		// a gap of a million numbers costs nothing.
 		for k := want; k < n && k < want+maxExamples; k++ {
 			c.fail(ruleNumbering, exMissing, map[string]any{"Num": k})
 		}
@@ -547,4 +634,20 @@ func (c *checker) finish() *RuleError {
 		}
 	}
 	return e
+}
+
+// notes are the facts a written FEC carries for the reader.
+func (c *checker) notes() []i18n.Note {
+	var out []i18n.Note
+	if c.zero > 0 {
+		out = append(out, i18n.NewNote(noteZero, map[string]any{"Exercice": c.ex.code, "Count": c.zero}))
+	}
+	if c.letDates > 0 {
+		ex := strings.Join(c.letExamples, " ; ")
+		if int(c.letDates) > len(c.letExamples) {
+			ex += " " + i18n.N(msgMore, c.letDates-int64(len(c.letExamples)), nil)
+		}
+		out = append(out, i18n.NewNote(noteLetDate, map[string]any{"Exercice": c.ex.code, "Count": c.letDates, "Examples": ex}))
+	}
+	return out
 }

@@ -22,8 +22,8 @@ func FuzzRecord(f *testing.F) {
 			pieceRef: ns(pieceRef), pieceDate: ns(lineLib), entryLib: entryLib, validation: ns("2024-03-31"),
 			lineID: sql.NullInt64{Int64: 1, Valid: true}, compte: ns(compte), compteLib: ns(lineLib),
 			tiersCode: ns(pieceRef), tiersNom: ns(entryLib), lineLib: ns(lineLib),
-			debit: sql.NullInt64{Int64: debit, Valid: true}, credit: sql.NullInt64{Int64: credit, Valid: true},
-			lettrage: ns(devise), dateLet: ns(entryLib), montantDevise: sql.NullInt64{Int64: debit, Valid: true}, devise: ns(devise),
+			debit: amount{v: debit, valid: true}, credit: amount{v: credit, valid: true},
+			lettrage: ns(devise), dateLet: ns(entryLib), montantDevise: amount{v: debit, valid: true}, devise: ns(devise),
 		}
 		rec, _ := r.record()
 		b := encode(nil, &rec)

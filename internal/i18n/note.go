@@ -22,10 +22,14 @@ func (n Note) Code() string {
 	return n.Msg.ID
 }
 
-// String renders the note in the current language.
+// String renders the note in the current language; a note whose data has a
+// Count takes its plural form from it.
 func (n Note) String() string {
 	if n.Msg == nil {
 		return ""
+	}
+	if c, ok := n.Data["Count"]; ok {
+		return render(n.Msg, n.Data, c)
 	}
 	return T(n.Msg, n.Data)
 }
