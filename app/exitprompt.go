@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"coffre/internal/backup"
 	"coffre/internal/batch"
 	"coffre/internal/connexion"
 	"coffre/internal/dossier"
@@ -198,9 +199,9 @@ func (p *exitPrompt) save() {
 		p.setReason(err)
 		return
 	}
-	var numeros []string
+	var items []batch.Item
 	for _, d := range p.list {
-		numeros = append(numeros, d.Numero)
+		items = append(items, batch.Item{Key: d.Numero, Label: strings.TrimSpace(d.Numero + " " + d.Nom)})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.running = cancel, true
@@ -212,23 +213,22 @@ func (p *exitPrompt) save() {
 		widget.NewLabelWithData(rs.phase), container.NewHBox(widget.NewLabelWithData(rs.bytes), layout.NewSpacer(), widget.NewLabelWithData(rs.remaining))), stop)
 	dest := p.dest
 	p.goWork(func() {
-		items, err := batch.Backup(ctx, batch.Request{
-			Store: p.store, Numeros: numeros, DestDir: dir, Name: fileName, Verify: true,
-			Progress: dossier.Throttle(rs.report, 100*time.Millisecond),
-			Started:  func(i int, n string) { rs.started(i, len(numeros), n) },
+		report := dossier.Throttle(rs.report, 100*time.Millisecond)
+		res := backupAll(ctx, p.store, items, backup.Request{DestDir: dir, Name: fileName, Verify: true}, batch.Options[backup.Result]{
+			Started:  func(i, total int, it batch.Item) { rs.started(i, total, it.Label) },
+			Progress: func(s batch.Step) { report(s.Event) },
 		})
 		cancel()
-		fyne.Do(func() { p.finished(items, err, dest, dir) })
+		fyne.Do(func() { p.finished(res, dest, dir) })
 	})
 }
 
-func (p *exitPrompt) finished(items []batch.Item, err error, dest, dir string) {
+func (p *exitPrompt) finished(res batch.Result[backup.Result], dest, dir string) {
 	p.running = false
-	for _, it := range items {
-		if it.Err == nil {
-			p.written = append(p.written, it.Result.Path)
-		}
+	for _, r := range res.Done() {
+		p.written = append(p.written, r.Path)
 	}
+	err := res.Err()
 	if err != nil {
 		p.err = err
 		if i18n.Canceled(err) {

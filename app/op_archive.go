@@ -124,12 +124,10 @@ func archiveSummary(w *wizard) []line {
 
 func runArchive(ctx context.Context, j *job) outcome {
 	out := outcome{title: resArchDone, dir: j.o.DestDir}
-	eachDossier(ctx, j, &out, func(n string) ([]line, error) {
-		res, err := archive.Run(ctx, archive.Request{Store: j.store, Numero: n, Exercices: j.o.Exercices[n],
-			DestDir: j.o.DestDir, SafetyDir: paths.Safety(), Now: j.now, Progress: j.progress})
-		if err != nil {
-			return nil, err
-		}
+	eachDossier(ctx, j, &out, func(n string, p dossier.Progress) (archive.Result, error) {
+		return archive.Run(ctx, archive.Request{Store: j.store, Numero: n, Exercices: j.o.Exercices[n],
+			DestDir: j.o.DestDir, SafetyDir: paths.Safety(), Now: j.now, Progress: p})
+	}, func(n string, res archive.Result) []line {
 		var codes, balances []string
 		for _, e := range res.Exercices {
 			codes = append(codes, e.Code)
@@ -139,7 +137,7 @@ func runArchive(ctx context.Context, j *job) outcome {
 			{text: i18n.T(outArchFile, map[string]any{"Numero": n, "File": res.Path, "Size": i18n.Bytes(res.Size), "Duration": i18n.Duration(res.Duration)})},
 			{text: i18n.T(outArchMoved, map[string]any{"Codes": codesText(codes), "Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes, "Balances": strings.Join(balances, " ; ")})},
 			{text: i18n.T(outArchSafety, map[string]any{"File": res.SafetyBackup})},
-		}, nil
+		}
 	})
 	return out
 }

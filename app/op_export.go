@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/export"
 	"coffre/internal/i18n"
@@ -38,7 +39,6 @@ var (
 	outItemError     = &i18n.Message{ID: "UIResultatDossierErreur", Other: "{{.Numero}} : {{.Error}}"}
 	outCopySessions  = &i18n.Message{ID: "UIResultatCopieSessions", Other: "Attention : le dossier {{.Numero}} était ouvert pendant la copie ({{.Sessions}}). Elle est cohérente mais ne contient pas ce qui n'était pas encore enregistré."}
 	outExportRestore = &i18n.Message{ID: "UIResultatExportReprendre", Other: "Pour reprendre {{.File}} comme dossier : « Restauration » de ce fichier (il redevient {{.Base}})."}
-	msgSomeFailed    = &i18n.Message{ID: "UIDossiersEchoues", One: "{{.Count}} dossier sur {{.Total}} n'a pas pu être traité.", Other: "{{.Count}} dossiers sur {{.Total}} n'ont pas pu être traités."}
 )
 
 // exportDir is where the export goes: the connexion's folder or the chosen
@@ -130,31 +130,21 @@ func exportSummary(w *wizard) []line {
 	return append(out, line{text: i18n.T(sumExportSafe, nil)}, line{text: i18n.T(sumExportRestore, nil)})
 }
 
-// eachDossier runs do for every chosen dossier, as the backup does: one
-// dossier's failure is a line of the result and the others go on;
-// cancelling stops.
-func eachDossier(ctx context.Context, j *job, out *outcome, do func(numero string) ([]line, error)) {
-	failed := 0
-	total := len(j.o.Dossiers)
-	for i, n := range j.o.Dossiers {
-		d := j.infos[n]
-		j.started(i, total, strings.TrimSpace(d.Numero+" "+d.Nom))
-		lines, err := do(n)
-		out.lines = append(out.lines, lines...)
-		if err == nil {
-			continue
+// eachDossier runs do for every chosen dossier through the batch runner:
+// one dossier's failure is a line of the result and the others go on;
+// cancelling stops. lines turns a dossier's result into the result's lines.
+func eachDossier[R any](ctx context.Context, j *job, out *outcome, do func(numero string, p dossier.Progress) (R, error), lines func(numero string, r R) []line) {
+	res := batch.Run(ctx, j.dossierItems(), func(ctx context.Context, it batch.Item, p dossier.Progress) (R, error) {
+		return do(it.Key, p)
+	}, runOptions[R](j))
+	out.err = res.Err()
+	for _, o := range res.Outcomes {
+		if o.Status == batch.Done || o.Status == batch.Skipped {
+			out.lines = append(out.lines, lines(o.Item.Key, o.Result)...)
 		}
-		out.err = err
-		if i18n.Canceled(err) {
-			return
+		if o.Err != nil && res.Total > 1 {
+			out.lines = append(out.lines, line{text: i18n.T(outItemError, map[string]any{"Numero": o.Item.Key, "Error": i18n.Describe(o.Err)}), warn: o.Status != batch.Skipped})
 		}
-		failed++
-		if total > 1 {
-			out.lines = append(out.lines, line{text: i18n.T(outItemError, map[string]any{"Numero": n, "Error": i18n.Describe(err)}), warn: true})
-		}
-	}
-	if failed > 0 && total > 1 {
-		out.err = i18n.E(msgSomeFailed, map[string]any{"Count": failed, "Total": total}, out.err)
 	}
 }
 
@@ -167,18 +157,16 @@ func runExport(ctx context.Context, j *job) outcome {
 	if dest == "" {
 		out.dir = j.o.Folder
 	}
-	eachDossier(ctx, j, &out, func(n string) ([]line, error) {
-		res, err := export.Run(ctx, export.Request{Store: j.store, Numero: n, DestDir: dest, Replace: j.o.Replace, Progress: j.progress})
-		if err != nil {
-			return nil, err
-		}
+	eachDossier(ctx, j, &out, func(n string, p dossier.Progress) (export.Result, error) {
+		return export.Run(ctx, export.Request{Store: j.store, Numero: n, DestDir: dest, Replace: j.o.Replace, Progress: p})
+	}, func(n string, res export.Result) []line {
 		lines := []line{{text: i18n.T(outExportFile, map[string]any{"Numero": n, "File": res.Path, "Size": i18n.Bytes(res.Size),
 			"Tables": len(res.Stats.Tables), "Exercices": len(res.Stats.Exercices), "Duration": i18n.Duration(res.Duration)})}}
 		if res.Replaced {
 			lines = append(lines, line{text: i18n.T(outExportReplace, map[string]any{"Numero": n})})
 		}
 		lines = append(lines, line{text: i18n.T(outExportRestore, map[string]any{"File": filepath.Base(res.Path), "Base": res.Dossier.Base()})})
-		return append(lines, sessionLines(n, res.Sessions)...), nil
+		return append(lines, sessionLines(n, res.Sessions)...)
 	})
 	return out
 }

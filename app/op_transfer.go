@@ -93,11 +93,9 @@ func tableChanges(cs []transfer.TableChanges) string {
 
 func runPTFSend(ctx context.Context, j *job) outcome {
 	out := outcome{title: resPTFSent, dir: j.o.DestDir}
-	eachDossier(ctx, j, &out, func(n string) ([]line, error) {
-		res, err := transfer.Export(ctx, transfer.ExportRequest{Store: j.store, Numero: n, DestDir: j.o.DestDir, NewBase: j.o.NewBase, Progress: j.progress, Now: j.now})
-		if err != nil {
-			return nil, err
-		}
+	eachDossier(ctx, j, &out, func(n string, p dossier.Progress) (transfer.ExportResult, error) {
+		return transfer.Export(ctx, transfer.ExportRequest{Store: j.store, Numero: n, DestDir: j.o.DestDir, NewBase: j.o.NewBase, Progress: p, Now: j.now})
+	}, func(n string, res transfer.ExportResult) []line {
 		var lines []line
 		if res.Message != "" {
 			lines = append(lines, line{text: i18n.T(outPTFMessage, map[string]any{"Numero": n, "Text": res.Message})})
@@ -114,7 +112,7 @@ func runPTFSend(ctx context.Context, j *job) outcome {
 				lines = append(lines, line{text: i18n.T(outPTFTables, map[string]any{"List": tableChanges(res.Changes)})})
 			}
 		}
-		return lines, nil
+		return lines
 	})
 	return out
 }

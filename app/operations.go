@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"coffre/internal/backup"
 	"coffre/internal/batch"
 	"coffre/internal/catalogue"
 	"coffre/internal/cli"
@@ -226,18 +227,12 @@ func backupSummary(w *wizard) []line {
 
 func runBackup(ctx context.Context, j *job) outcome {
 	o := j.o
-	items, err := batch.Backup(ctx, batch.Request{
-		Store: j.store, Numeros: o.Dossiers, DestDir: o.DestDir, Name: o.Name,
-		Verify: o.VerifyAfter, Passphrase: o.Passphrase, Progress: j.progress,
-		Started: func(i int, n string) {
-			d := j.infos[n]
-			j.started(i, len(o.Dossiers), strings.TrimSpace(d.Numero+" "+d.Nom))
-		},
-	})
-	out := outcome{title: resBackupDone, dir: o.DestDir, err: err}
-	for _, it := range items {
-		if it.Err != nil {
-			out.lines = append(out.lines, line{text: i18n.T(outBackupError, map[string]any{"Numero": it.Numero, "Error": i18n.Describe(it.Err)}), warn: true})
+	res := backupAll(ctx, j.store, j.dossierItems(), backup.Request{DestDir: o.DestDir, Name: o.Name,
+		Verify: o.VerifyAfter, Passphrase: o.Passphrase}, runOptions[backup.Result](j))
+	out := outcome{title: resBackupDone, dir: o.DestDir, err: res.Err()}
+	for _, it := range res.Outcomes {
+		if it.Status != batch.Done {
+			out.lines = append(out.lines, line{text: i18n.T(outBackupError, map[string]any{"Numero": it.Item.Key, "Error": i18n.Describe(it.Err)}), warn: true})
 			continue
 		}
 		r := it.Result
@@ -246,7 +241,7 @@ func runBackup(ctx context.Context, j *job) outcome {
 			v = i18n.T(outVerified, nil)
 		}
 		out.lines = append(out.lines, line{text: i18n.T(outBackupFile, map[string]any{
-			"Numero": it.Numero, "File": r.Path, "Size": i18n.Bytes(r.Size), "Duration": i18n.Duration(r.Duration), "Verified": v})})
+			"Numero": it.Item.Key, "File": r.Path, "Size": i18n.Bytes(r.Size), "Duration": i18n.Duration(r.Duration), "Verified": v})})
 		for _, wr := range r.Warnings {
 			out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
 		}
@@ -255,8 +250,49 @@ func runBackup(ctx context.Context, j *job) outcome {
 			for _, s := range r.Sessions {
 				names = append(names, i18n.T(outSession, map[string]any{"Programme": s.Programme, "Poste": s.Poste}))
 			}
-			out.lines = append(out.lines, line{text: i18n.T(outSessions, map[string]any{"Numero": it.Numero, "Sessions": strings.Join(names, ", ")}), warn: true})
+			out.lines = append(out.lines, line{text: i18n.T(outSessions, map[string]any{"Numero": it.Item.Key, "Sessions": strings.Join(names, ", ")}), warn: true})
 		}
+	}
+	return out
+}
+
+// backupAll backs up the items (dossiers of s, by numero) through the batch
+// runner, each with req; the file name req.Name only applies to a single
+// dossier. The wizard and the exit-time prompt both back up this way.
+func backupAll(ctx context.Context, s store.Store, items []batch.Item, req backup.Request, opt batch.Options[backup.Result]) batch.Result[backup.Result] {
+	if len(items) > 1 {
+		req.Name = ""
+	}
+	return batch.Run(ctx, items, func(ctx context.Context, it batch.Item, p dossier.Progress) (backup.Result, error) {
+		r := req
+		r.Source, r.Progress = store.InStore(s, it.Key), p
+		return backup.Run(ctx, r)
+	}, opt)
+}
+
+// runOptions connects the batch runner to the Exécution step's display.
+func runOptions[R any](j *job) batch.Options[R] {
+	return batch.Options[R]{
+		Started:  func(i, total int, it batch.Item) { j.started(i, total, it.Label) },
+		Progress: func(s batch.Step) { j.progress.Report(s.Event) },
+	}
+}
+
+// dossierItems are the chosen dossiers, as the runner's items.
+func (j *job) dossierItems() []batch.Item {
+	var out []batch.Item
+	for _, n := range j.o.Dossiers {
+		d := j.infos[n]
+		out = append(out, batch.Item{Key: n, Label: strings.TrimSpace(d.Numero + " " + d.Nom)})
+	}
+	return out
+}
+
+// fileItems are the chosen files, as the runner's items.
+func (j *job) fileItems() []batch.Item {
+	var out []batch.Item
+	for _, f := range j.o.Files {
+		out = append(out, batch.Item{Key: f, Label: filepath.Base(f)})
 	}
 	return out
 }
@@ -363,37 +399,25 @@ func verifySummary(w *wizard) []line {
 
 func runVerify(ctx context.Context, j *job) outcome {
 	out := outcome{title: resVerifyDone, dir: filepath.Dir(firstFile(&j.o))}
-	failed := 0
-	for i, f := range j.o.Files {
-		j.started(i, len(j.o.Files), filepath.Base(f))
-		rep, err := verify.File(ctx, f, verify.Options{Passphrase: j.o.Passphrase, Complete: j.o.Complete, Progress: j.progress})
-		if i18n.Canceled(err) {
-			out.err = err
-			return out
-		}
-		if err != nil {
-			failed++
-			out.err = err
-			out.lines = append(out.lines, line{text: i18n.T(outVerifyBad, map[string]any{"File": filepath.Base(f), "Error": i18n.Describe(err)}), warn: true})
+	res := batch.Run(ctx, j.fileItems(), func(ctx context.Context, it batch.Item, p dossier.Progress) (verify.Report, error) {
+		return verify.File(ctx, it.Key, verify.Options{Passphrase: j.o.Passphrase, Complete: j.o.Complete, Progress: p})
+	}, runOptions[verify.Report](j))
+	out.err = res.Err()
+	for _, o := range res.Outcomes {
+		f := o.Item.Label
+		if o.Status != batch.Done {
+			out.lines = append(out.lines, line{text: i18n.T(outVerifyBad, map[string]any{"File": f, "Error": i18n.Describe(o.Err)}), warn: true})
 			continue
 		}
+		rep := o.Result
 		out.lines = append(out.lines, line{text: i18n.T(outVerifyOK, map[string]any{
-			"File": filepath.Base(f), "Level": level(j.o.Complete), "Dossier": rep.Manifest.Dossier.Base(),
+			"File": f, "Level": level(j.o.Complete), "Dossier": rep.Manifest.Dossier.Base(),
 			"Tables": len(rep.Stats.Tables), "Exercices": len(rep.Stats.Exercices), "Duration": i18n.Duration(rep.Duration)})})
 		for _, wr := range rep.Warnings {
 			out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
 		}
 	}
-	if failed > 0 && len(j.o.Files) > 1 {
-		out.err = errSomeChecksFailed(failed, out.err)
-	}
 	return out
-}
-
-var msgChecksFailed = &i18n.Message{ID: "UIVerificationsEchouees", One: "{{.Count}} fichier n'a pas passé la vérification.", Other: "{{.Count}} fichiers n'ont pas passé la vérification."}
-
-func errSomeChecksFailed(n int, cause error) error {
-	return i18n.E(msgChecksFailed, map[string]any{"Count": n}, cause)
 }
 
 func contentSummary(w *wizard) []line {
@@ -405,26 +429,28 @@ func contentSummary(w *wizard) []line {
 
 func runContent(ctx context.Context, j *job) outcome {
 	out := outcome{title: resContentDone, dir: filepath.Dir(firstFile(&j.o))}
-	var buf bytes.Buffer
-	for i, f := range j.o.Files {
-		j.started(i, len(j.o.Files), filepath.Base(f))
-		m, err := pack.Inspect(ctx, f, pack.ReadOptions{Passphrase: j.o.Passphrase, Progress: j.progress, Dossier: filepath.Base(f)})
+	res := batch.Run(ctx, j.fileItems(), func(ctx context.Context, it batch.Item, p dossier.Progress) (string, error) {
+		m, err := pack.Inspect(ctx, it.Key, pack.ReadOptions{Passphrase: j.o.Passphrase, Progress: p, Dossier: it.Label})
 		if err != nil {
-			out.err = err
-			return out
-		}
-		if i > 0 {
-			buf.WriteString("\n\n")
+			return "", err
 		}
 		var size int64
-		if fi, err := os.Stat(f); err == nil {
+		if fi, err := os.Stat(it.Key); err == nil {
 			size = fi.Size()
 		}
-		if err := cli.WriteManifest(&buf, filepath.Base(f), size, m); err != nil {
-			out.err = err
-			return out
+		var buf bytes.Buffer
+		err = cli.WriteManifest(&buf, it.Label, size, m)
+		return buf.String(), err
+	}, runOptions[string](j))
+	out.err = res.Err()
+	var texts []string
+	for _, o := range res.Outcomes {
+		if o.Status != batch.Done {
+			out.lines = append(out.lines, line{text: i18n.T(outVerifyBad, map[string]any{"File": o.Item.Label, "Error": i18n.Describe(o.Err)}), warn: true})
+			continue
 		}
+		texts = append(texts, o.Result)
 	}
-	out.text = buf.String()
+	out.text = strings.Join(texts, "\n\n")
 	return out
 }

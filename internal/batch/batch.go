@@ -4,117 +4,239 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
-	"coffre/internal/backup"
+	"coffre/internal/crash"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
-	"coffre/internal/store"
 )
 
-var (
-	msgSomeFailed = &i18n.Message{ID: "LotEchecs", One: "{{.Count}} sauvegarde sur {{.Total}} a échoué : {{.First}}", Other: "{{.Count}} sauvegardes sur {{.Total}} ont échoué ; la première : {{.First}}"}
-	msgNothing    = &i18n.Message{ID: "LotRien", Other: "Aucun dossier à sauvegarder."}
-	msgNoDest     = &i18n.Message{ID: "LotDestinationAbsente", Other: "L'emplacement « {{.Dir}} » n'existe pas."}
-	msgBadName    = &i18n.Message{ID: "LotNomInvalide", Other: "Nom invalide « {{.Name}} » : pas de / \\ : * ? \" < > |, ni de nom vide."}
+// Status is what happened to one item.
+type Status string
+
+// The statuses of an item, as they appear in --json output.
+const (
+	Done    Status = "fait"
+	Refused Status = "refuse"
+	Failed  Status = "echec"
+	Skipped Status = "rien_a_faire"
 )
 
-// Request is a backup of several dossiers of one connexion.
-type Request struct {
-	Store   store.Store
-	Numeros []string
-	DestDir string
-	// Name is the file's base name; only used when there is one dossier
-	// ("" = the default « 001-SOC_AAAAMMJJ_HHMM »).
-	Name       string
-	Verify     bool
-	Passphrase string
-	Progress   dossier.Progress
-	// Started is told, from the working goroutine, which dossier starts
-	// (index from 0).
-	Started func(index int, numero string)
-}
+// ErrNothingToDo, wrapped by an operation's error, means the item needed no
+// work: its outcome is Skipped, not Failed.
+var ErrNothingToDo = errors.New("batch: nothing to do")
 
-// Item is what happened to one dossier.
-type Item struct {
-	Numero string
-	Result backup.Result
-	Err    error
-}
+// ErrRefused marks a refusal that no dossier sentinel names (see Refuse).
+var ErrRefused = errors.New("batch: refused")
 
-// Backup backs up each dossier in turn, going on after a failure so one
-// damaged dossier does not cost the others their backup. It stops at once on
-// cancellation (returning ctx's error, with nothing of the current dossier
-// left). The error, when some failed, is a user-facing summary.
-func Backup(ctx context.Context, req Request) ([]Item, error) {
-	if len(req.Numeros) == 0 {
-		return nil, i18n.E(msgNothing, nil, nil)
+// ErrPartial is wrapped by Result.Err when some items were done and others
+// refused or failed: the command line exits with its « partial » code.
+var ErrPartial = errors.New("batch: partial failure")
+
+// Refuse marks err as a refusal: the operation did not touch the item.
+func Refuse(err error) error {
+	if err == nil {
+		return nil
 	}
-	var items []Item
-	var failed []Item
-	for i, n := range req.Numeros {
-		if err := ctx.Err(); err != nil {
-			return items, err
+	return &refusal{err}
+}
+
+type refusal struct{ err error }
+
+func (r *refusal) Error() string   { return r.err.Error() }
+func (r *refusal) Unwrap() []error { return []error{r.err, ErrRefused} }
+
+// refusals are the sentinels whose errors are decisions, taken before
+// anything was changed, that a person can act on.
+var refusals = []error{
+	ErrRefused, dossier.ErrInUse, dossier.ErrNotFound, dossier.ErrExists, dossier.ErrSchema,
+	dossier.ErrBadNumero, dossier.ErrSequence, dossier.ErrNotRestorable, dossier.ErrNewerFormat,
+	dossier.ErrWrongPassphrase, dossier.ErrNeedPassphrase,
+}
+
+// Classify says which status an operation's error gives its item; a
+// cancellation is not classified (Run stops on it).
+func Classify(err error) Status {
+	switch {
+	case err == nil:
+		return Done
+	case errors.Is(err, ErrNothingToDo):
+		return Skipped
+	}
+	for _, r := range refusals {
+		if errors.Is(err, r) {
+			return Refused
 		}
-		if req.Started != nil {
-			req.Started(i, n)
+	}
+	return Failed
+}
+
+// Item is one thing the operation runs on.
+type Item struct {
+	// Key identifies the item for the operation: a dossier's numero, a
+	// file's path.
+	Key string `json:"cle"`
+	// Label names it for people: « 001 SOC », « 001-SOC_20261121_2130.pbf ».
+	Label string `json:"libelle"`
+}
+
+// Outcome is what happened to one item.
+type Outcome[R any] struct {
+	Item   Item   `json:"element"`
+	Status Status `json:"statut"`
+	// Result holds the operation's facts. Set when Done; an operation may
+	// also return facts with an error (a safety backup already taken).
+	Result R `json:"resultat"`
+	// Err is the reason (Refused), the cause (Failed) or the fact (Skipped).
+	Err      error         `json:"-"`
+	Duration time.Duration `json:"duree_ns"`
+}
+
+// Result is the whole run.
+type Result[R any] struct {
+	Outcomes []Outcome[R]
+	// Total is the number of items asked for; fewer outcomes when Canceled.
+	Total int
+	// Canceled: the context ended; the last item's work was undone and the
+	// following ones did not start.
+	Canceled bool
+	// Cause is the cancellation's error (context.Canceled).
+	Cause error
+}
+
+// Count is the number of outcomes with status s.
+func (r Result[R]) Count(s Status) int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Status == s {
+			n++
 		}
-		name := ""
-		if len(req.Numeros) == 1 {
-			name = req.Name
+	}
+	return n
+}
+
+// Done lists the results of the items done.
+func (r Result[R]) Done() []R {
+	var out []R
+	for _, o := range r.Outcomes {
+		if o.Status == Done {
+			out = append(out, o.Result)
 		}
-		res, err := backup.Run(ctx, backup.Request{
-			Source: store.InStore(req.Store, n), DestDir: req.DestDir, Name: name,
-			Verify: req.Verify, Passphrase: req.Passphrase, Progress: req.Progress,
-		})
-		if errors.Is(err, context.Canceled) {
-			return items, err
-		}
-		it := Item{Numero: n, Result: res, Err: err}
-		items = append(items, it)
-		if err != nil {
-			failed = append(failed, it)
+	}
+	return out
+}
+
+var msgSomeFailed = &i18n.Message{ID: "LotNonTraites",
+	One:   "{{.Count}} sur {{.Total}} n'a pas pu être traité ; {{.First}}",
+	Other: "{{.Count}} sur {{.Total}} n'ont pas pu être traités ; le premier : {{.First}}"}
+var msgFirst = &i18n.Message{ID: "LotPremierEchec", Other: "{{.Label}} : {{.Error}}"}
+
+// Err is the run as one error, for a caller that needs one (the command
+// line's exit code and last line): nil when nothing was refused or failed;
+// the cancellation; the item's own error when there was one item;
+// otherwise a summary naming the first problem, which wraps ErrPartial when
+// some items were done.
+func (r Result[R]) Err() error {
+	if r.Canceled {
+		return r.Cause
+	}
+	var bad []Outcome[R]
+	for _, o := range r.Outcomes {
+		if o.Status == Refused || o.Status == Failed {
+			bad = append(bad, o)
 		}
 	}
 	switch {
-	case len(failed) == 1 && len(items) == 1:
-		return items, failed[0].Err
-	case len(failed) > 0:
-		first := fmt.Sprintf("%s : %s", failed[0].Numero, i18n.Describe(failed[0].Err))
-		return items, i18n.E(msgSomeFailed, map[string]any{"Count": len(failed), "Total": len(items), "First": first}, failed[0].Err)
+	case len(bad) == 0:
+		return nil
+	case r.Total == 1:
+		return bad[0].Err
 	}
-	return items, nil
+	first := i18n.T(msgFirst, map[string]any{"Label": bad[0].Item.Label, "Error": i18n.Describe(bad[0].Err)})
+	cause := bad[0].Err
+	if r.Count(Done)+r.Count(Skipped) > 0 {
+		cause = fmt.Errorf("%w: %w", ErrPartial, cause)
+	}
+	return i18n.E(msgSomeFailed, map[string]any{"Count": len(bad), "Total": r.Total, "First": first}, cause)
 }
 
-// ExitName is the name the exit-time prompt proposes: the dossier's backup
-// name when there is one dossier, otherwise the name of a folder that will
-// hold one file per dossier: « Sauvegarde_AAAAMMJJ_HHMM ».
-func ExitName(list []dossier.Info, now time.Time) string {
-	if len(list) == 1 && dossier.ValidNumero(list[0].Numero) && dossier.ValidNom(list[0].Nom) {
-		return dossier.BackupName(list[0].Numero, list[0].Nom, now)
-	}
-	return "Sauvegarde_" + now.Format("20060102_1504")
+// Step is one progress event of a run: the engine's event for the item
+// index (from 0) of total.
+type Step struct {
+	Index, Total int
+	Item         Item
+	Event        dossier.Event
 }
 
-// ExitTarget says where the exit-time backup of count dossiers goes, given
-// the chosen folder and name: one dossier is the file dest/name.pbf; several
-// go into the new folder dest/name, each under its default name. It creates
-// that folder.
-func ExitTarget(dest, name string, count int) (dir, fileName string, err error) {
-	if !backup.ValidName(name) {
-		return "", "", i18n.E(msgBadName, map[string]any{"Name": name}, nil)
+// Fraction is the whole run's progress, from 0 to 1: the items done plus
+// the current one's share.
+func (s Step) Fraction() float64 {
+	if s.Total <= 0 {
+		return 0
 	}
-	if fi, err := os.Stat(dest); err != nil || !fi.IsDir() {
-		return "", "", i18n.E(msgNoDest, map[string]any{"Dir": dest}, dossier.ErrNotFound)
+	f := 0.0
+	if s.Event.Total > 0 {
+		f = min(1, float64(s.Event.Done)/float64(s.Event.Total))
 	}
-	if count == 1 {
-		return dest, name, nil
+	return (float64(s.Index) + f) / float64(s.Total)
+}
+
+// Options are the runner's hooks, all called on the working goroutine and
+// all optional.
+type Options[R any] struct {
+	// Started is told that an item starts, before its first event.
+	Started func(index, total int, it Item)
+	// Progress receives every engine event of the operation.
+	Progress func(Step)
+	// Finished is told each outcome as soon as it is known (the command
+	// line prints it, the log writes it).
+	Finished func(index, total int, o Outcome[R])
+	// Now is the clock (tests); nil is time.Now.
+	Now func() time.Time
+}
+
+// Do runs the operation on one item; p forwards its engine events to
+// Options.Progress.
+type Do[R any] func(ctx context.Context, it Item, p dossier.Progress) (R, error)
+
+// Run runs do for each item in turn. See the package comment for what it
+// guarantees.
+func Run[R any](ctx context.Context, items []Item, do Do[R], opt Options[R]) Result[R] {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
 	}
-	dir = filepath.Join(dest, name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", "", err
+	res := Result[R]{Total: len(items)}
+	for i, it := range items {
+		if err := ctx.Err(); err != nil {
+			res.Canceled, res.Cause = true, err
+			return res
+		}
+		if opt.Started != nil {
+			opt.Started(i, len(items), it)
+		}
+		var p dossier.Progress
+		if opt.Progress != nil {
+			p = func(e dossier.Event) { opt.Progress(Step{Index: i, Total: len(items), Item: it, Event: e}) }
+		}
+		start := now()
+		r, err := guard(ctx, it, p, do)
+		o := Outcome[R]{Item: it, Result: r, Err: err, Duration: now().Sub(start)}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || (err != nil && ctx.Err() != nil) {
+			res.Canceled, res.Cause = true, err
+			return res
+		}
+		o.Status = Classify(err)
+		res.Outcomes = append(res.Outcomes, o)
+		if opt.Finished != nil {
+			opt.Finished(i, len(items), o)
+		}
 	}
-	return dir, "", nil
+	return res
+}
+
+// guard runs do, turning a panic into an internal error with its report.
+func guard[R any](ctx context.Context, it Item, p dossier.Progress, do Do[R]) (r R, err error) {
+	defer crash.Recover(&err)
+	return do(ctx, it, p)
 }

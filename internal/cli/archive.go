@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"coffre/internal/archive"
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
@@ -28,7 +30,6 @@ var (
 	msgArchNeedDossier = &i18n.Message{ID: "CLIArchiveDossierManquant", Other: "indiquez le ou les dossiers avec --dossier"}
 	msgArchOneDossier  = &i18n.Message{ID: "CLIArchiveUnSeulDossier", Other: "indiquez un seul dossier avec --dossier"}
 	msgArchFailed      = &i18n.Message{ID: "CLIArchiveEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
-	msgArchSomeFailed  = &i18n.Message{ID: "CLIArchivesEchouees", One: "{{.Count}} archivage a échoué.", Other: "{{.Count}} archivages ont échoué."}
 	msgArchDone        = &i18n.Message{ID: "CLIArchiveFaite", Other: "Dossier {{.Dossier}} : archive écrite et vérifiée, {{.File}} ({{.Size}})."}
 	msgArchMoved       = &i18n.Message{ID: "CLIArchiveDeplace", Other: "  Exercices archivés : {{.Codes}} — {{.Ecritures}} écritures, {{.Lignes}} lignes et {{.Annexes}} annexes retirées du dossier."}
 	msgArchBalance     = &i18n.Message{ID: "CLIArchiveSoldes", Other: "  Remplacés par une écriture de solde chacun (journal OD, origine ARCHIVE) : {{.List}}. Soldes par compte et par tiers inchangés."}
@@ -106,32 +107,26 @@ func runArchiver(env *Env, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer s.Close()
-	failed := 0
-	var lastErr error
+	var items []batch.Item
 	for _, n := range numeros {
-		res, err := archive.Run(env.Ctx, archive.Request{Store: s, Numero: n, Exercices: codeList(str(fs, "exercices")),
-			DestDir: str(fs, "vers"), SafetyDir: safetyDir(fs), Progress: env.progress()})
-		env.endProgress()
-		if err != nil {
-			if i18n.Canceled(err) {
-				return err
-			}
-			failed++
-			lastErr = err
-			if len(numeros) > 1 {
-				fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgArchFailed, map[string]any{"Dossier": n, "Error": i18n.Describe(err)})))
-			}
-			continue
-		}
-		writeArchiveResult(env.Stdout, res)
+		items = append(items, batch.Item{Key: n, Label: n})
 	}
-	switch {
-	case failed == 1 && len(numeros) == 1:
-		return lastErr
-	case failed > 0:
-		return i18n.E(msgArchSomeFailed, map[string]any{"Count": failed}, lastErr)
-	}
-	return nil
+	res := batch.Run(env.Ctx, items, func(ctx context.Context, it batch.Item, p dossier.Progress) (archive.Result, error) {
+		defer env.endProgress()
+		return archive.Run(ctx, archive.Request{Store: s, Numero: it.Key, Exercices: codeList(str(fs, "exercices")),
+			DestDir: str(fs, "vers"), SafetyDir: safetyDir(fs), Progress: p})
+	}, batch.Options[archive.Result]{
+		Progress: env.stepProgress(),
+		Finished: func(i, total int, o batch.Outcome[archive.Result]) {
+			switch {
+			case o.Status == batch.Done:
+				writeArchiveResult(env.Stdout, o.Result)
+			case total > 1 || o.Status == batch.Skipped:
+				fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgArchFailed, map[string]any{"Dossier": o.Item.Key, "Error": i18n.Describe(o.Err)})))
+			}
+		},
+	})
+	return res.Err()
 }
 
 func writeArchiveResult(w io.Writer, res archive.Result) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"coffre/internal/access"
 	"coffre/internal/backup"
+	"coffre/internal/batch"
 	"coffre/internal/connexion"
 	"coffre/internal/demo"
 	"coffre/internal/dossier"
@@ -50,7 +52,6 @@ var (
 	msgNameMany        = &i18n.Message{ID: "CLINomPlusieurs", Other: "--nom ne peut servir qu'avec un seul dossier"}
 	msgSessionsWarn    = &i18n.Message{ID: "CLISessionsOuvertes", Other: "Attention : le dossier {{.Dossier}} était ouvert pendant la sauvegarde ({{.Sessions}}). La sauvegarde est cohérente, mais ne contient pas ce qui n'était pas encore enregistré."}
 	msgBackupFailed    = &i18n.Message{ID: "CLISauvegardeEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
-	msgSomeFailed      = &i18n.Message{ID: "CLICertainesEchouees", One: "{{.Count}} sauvegarde a échoué.", Other: "{{.Count}} sauvegardes ont échoué."}
 	msgVerifyOK        = &i18n.Message{ID: "CLIVerificationOK", Other: "Vérification réussie : {{.File}} ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}} tables, {{.Exercices}} exercices, en {{.Duration}}."}
 	msgVerifyContainer = &i18n.Message{ID: "CLIVerificationConteneur", Other: "Vérification réussie : {{.File}} (fichier {{.Kind}} du dossier {{.Dossier}}) — sommes de contrôle et décompression correctes, en {{.Duration}}. Son contenu est contrôlé ligne à ligne quand il est appliqué."}
 	msgLevelQuick      = &i18n.Message{ID: "NiveauRapide", Other: "niveau rapide"}
@@ -192,9 +193,11 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 	if f := str(fs, "fichier"); f != "" && access.IsAccess(f) {
 		return backupAccess(env, fs, f, dest, pass)
 	}
-	var refs []store.Ref
+	refs := map[string]store.Ref{}
+	var items []batch.Item
 	if f := str(fs, "fichier"); f != "" {
-		refs = append(refs, sqlitestore.File(f))
+		refs[f] = sqlitestore.File(f)
+		items = append(items, batch.Item{Key: f, Label: filepath.Base(f)})
 	}
 	if list := str(fs, "dossier"); list != "" {
 		numeros, err := dossier.ParseNumeros(list)
@@ -207,56 +210,49 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 		}
 		defer s.Close()
 		for _, n := range numeros {
-			refs = append(refs, store.InStore(s, n))
+			refs[n] = store.InStore(s, n)
+			items = append(items, batch.Item{Key: n, Label: n})
 		}
 	}
-	if len(refs) == 0 {
+	if len(items) == 0 {
 		return usagef(msgNeedDossier, nil)
 	}
-	if str(fs, "nom") != "" && len(refs) > 1 {
+	if str(fs, "nom") != "" && len(items) > 1 {
 		return usagef(msgNameMany, nil)
 	}
-	failed := 0
-	var lastErr error
-	for _, ref := range refs {
-		res, err := backup.Run(env.Ctx, backup.Request{
-			Source: ref, DestDir: dest, Name: str(fs, "nom"), Verify: boolean(fs, "verifier"),
-			Passphrase: pass, Progress: env.progress(),
+	res := batch.Run(env.Ctx, items, func(ctx context.Context, it batch.Item, p dossier.Progress) (backup.Result, error) {
+		defer env.endProgress()
+		return backup.Run(ctx, backup.Request{
+			Source: refs[it.Key], DestDir: dest, Name: str(fs, "nom"), Verify: boolean(fs, "verifier"),
+			Passphrase: pass, Progress: p,
 		})
-		env.endProgress()
-		if err != nil {
-			if i18n.Canceled(err) {
-				return err
+	}, batch.Options[backup.Result]{
+		Progress: env.stepProgress(),
+		Finished: func(i, total int, o batch.Outcome[backup.Result]) {
+			if o.Status != batch.Done {
+				if total > 1 {
+					fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgBackupFailed, map[string]any{"Dossier": refs[o.Item.Key].Label(), "Error": i18n.Describe(o.Err)})))
+				}
+				return
 			}
-			failed++
-			lastErr = err
-			if len(refs) > 1 {
-				fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgBackupFailed, map[string]any{"Dossier": ref.Label(), "Error": i18n.Describe(err)})))
+			res := o.Result
+			for _, w := range res.Warnings {
+				fmt.Fprintln(env.Stderr, i18n.T(msgWarning, map[string]any{"Text": w}))
 			}
-			continue
-		}
-		for _, w := range res.Warnings {
-			fmt.Fprintln(env.Stderr, i18n.T(msgWarning, map[string]any{"Text": w}))
-		}
-		if len(res.Sessions) > 0 {
-			fmt.Fprintln(env.Stderr, i18n.T(msgSessionsWarn, map[string]any{"Dossier": ref.Label(), "Sessions": sessionList(res.Sessions)}))
-		}
-		fmt.Fprintln(env.Stdout, res.Path)
-		if boolean(fs, "details") {
-			fmt.Fprintln(env.Stderr, i18n.T(msgDetails, map[string]any{
-				"File": filepath.Base(res.Path), "Size": i18n.Bytes(res.Size), "Total": i18n.Duration(res.Duration),
-				"Read": i18n.Duration(res.Phases["lecture"]), "Compress": i18n.Duration(res.Phases["compression"]),
-				"Check": i18n.Duration(res.Phases["controle"]), "Verify": i18n.Duration(res.Phases["verification"]),
-			}))
-		}
-	}
-	switch {
-	case failed == 1 && len(refs) == 1:
-		return lastErr
-	case failed > 0:
-		return i18n.E(msgSomeFailed, map[string]any{"Count": failed}, lastErr)
-	}
-	return nil
+			if len(res.Sessions) > 0 {
+				fmt.Fprintln(env.Stderr, i18n.T(msgSessionsWarn, map[string]any{"Dossier": refs[o.Item.Key].Label(), "Sessions": sessionList(res.Sessions)}))
+			}
+			fmt.Fprintln(env.Stdout, res.Path)
+			if boolean(fs, "details") {
+				fmt.Fprintln(env.Stderr, i18n.T(msgDetails, map[string]any{
+					"File": filepath.Base(res.Path), "Size": i18n.Bytes(res.Size), "Total": i18n.Duration(res.Duration),
+					"Read": i18n.Duration(res.Phases["lecture"]), "Compress": i18n.Duration(res.Phases["compression"]),
+					"Check": i18n.Duration(res.Phases["controle"]), "Verify": i18n.Duration(res.Phases["verification"]),
+				}))
+			}
+		},
+	})
+	return res.Err()
 }
 
 func sessionList(ss []dossier.Session) string {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 )
@@ -41,6 +42,16 @@ func drawProgress(w io.Writer, e dossier.Event) {
 		line += fmt.Sprintf(" %3d %% (%s / %s)", e.Done*100/e.Total, i18n.Bytes(e.Done), i18n.Bytes(e.Total))
 	}
 	fmt.Fprintf(w, "\r\033[K%s", line)
+}
+
+// stepProgress is progress for the batch runner: the engine's events of
+// each item, drawn like progress().
+func (env *Env) stepProgress() func(batch.Step) {
+	p := env.progress()
+	if p == nil {
+		return nil
+	}
+	return func(s batch.Step) { p(s.Event) }
 }
 
 // endProgress clears the progress line before a result is printed.
