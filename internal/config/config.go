@@ -79,6 +79,10 @@ type Distant struct {
 	Chemin         string `toml:"chemin"`           // remote folder (SFTP)
 	Dossier        string `toml:"dossier"`          // network folder
 	Conserver      int    `toml:"conserver"`
+	// BlocageSecondes is the stall timeout: an offsite operation that
+	// moves no byte for that long is abandoned (0: 60 s). Not a limit on
+	// the length of a copy.
+	BlocageSecondes int `toml:"blocage_secondes"`
 }
 
 // SMTP security modes.
@@ -187,6 +191,7 @@ const header = `# Coffre — configuration de la sauvegarde automatique, de la c
 #   known_hosts        clés des serveurs acceptés ; vide = known_hosts du dossier de configuration
 #   chemin             dossier sur le serveur SFTP ; dossier : chemin du dossier réseau
 #   conserver          nombre de copies gardées par dossier sur le serveur (7)
+#   blocage_secondes   abandonner une opération qui n'avance plus depuis N secondes (60)
 # [email]
 #   active, hote, port, securite (« starttls », « tls » ou « aucune » : serveur local seulement),
 #   utilisateur, expediteur

@@ -22,24 +22,38 @@ func (f Folder) Describe() string { return f.Dir }
 func (f Folder) Create(name string) (io.WriteCloser, error) {
 	file, err := os.OpenFile(filepath.Join(f.Dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return nil, err
+		return nil, fail(OpCreate, f.Dir, name, err)
 	}
-	return syncCloser{file}, nil
+	return syncCloser{file: file, dir: f.Dir, name: name}, nil
 }
 
 // syncCloser makes Close durable: the data is on the share's disk before
-// it is read back.
-type syncCloser struct{ *os.File }
-
-func (s syncCloser) Close() error {
-	if err := s.File.Sync(); err != nil {
-		s.File.Close()
-		return err
-	}
-	return s.File.Close()
+// it is read back. Its errors carry their Cause (a full share, a quota).
+type syncCloser struct {
+	file      *os.File
+	dir, name string
 }
 
-func (f Folder) Open(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(f.Dir, name)) }
+func (s syncCloser) Write(p []byte) (int, error) {
+	n, err := s.file.Write(p)
+	return n, fail(OpWrite, s.dir, s.name, err)
+}
+
+func (s syncCloser) Close() error {
+	if err := s.file.Sync(); err != nil {
+		s.file.Close()
+		return fail(OpWrite, s.dir, s.name, err)
+	}
+	return fail(OpWrite, s.dir, s.name, s.file.Close())
+}
+
+func (f Folder) Open(name string) (io.ReadCloser, error) {
+	file, err := os.Open(filepath.Join(f.Dir, name))
+	if err != nil {
+		return nil, fail(OpRead, f.Dir, name, err)
+	}
+	return file, nil
+}
 
 // Rename moves from to to unless to exists.
 func (f Folder) Rename(from, to string) error {
@@ -54,17 +68,19 @@ func (f Folder) Rename(from, to string) error {
 		return fmt.Errorf("%s: %w", to, fs.ErrExist)
 	}
 	if err := os.Rename(src, dst); err != nil {
-		return err
+		return fail(OpRename, f.Dir, to, err)
 	}
-	return fsutil.SyncDir(f.Dir)
+	return fail(OpRename, f.Dir, to, fsutil.SyncDir(f.Dir))
 }
 
-func (f Folder) Remove(name string) error { return os.Remove(filepath.Join(f.Dir, name)) }
+func (f Folder) Remove(name string) error {
+	return fail(OpRemove, f.Dir, name, os.Remove(filepath.Join(f.Dir, name)))
+}
 
 func (f Folder) List() ([]File, error) {
 	entries, err := os.ReadDir(f.Dir)
 	if err != nil {
-		return nil, err
+		return nil, fail(OpList, f.Dir, "", err)
 	}
 	var out []File
 	for _, e := range entries {

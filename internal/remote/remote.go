@@ -58,6 +58,8 @@ type CopyResult struct {
 	Status   Status
 	Attempts int
 	Duration time.Duration
+	// Cause sorts a failed or damaged copy (CauseOf(Err)); "" when validated.
+	Cause Cause
 	// Detail explains a damaged or failed copy, in French.
 	Detail string
 	Err    error
@@ -113,14 +115,29 @@ func Copy(ctx context.Context, b Backend, local string, opt CopyOptions) CopyRes
 			res.Duration = time.Since(start)
 			return res
 		case damaged:
-			res.Status = Damaged
+			res.Status, res.Cause = Damaged, CauseDamaged
 		default:
-			res.Status = Failed
+			res.Err = fail(OpWrite, b.Describe(), name, res.Err)
+			res.Status, res.Cause = Failed, CauseOf(res.Err)
 			res.Detail = i18n.Describe(res.Err)
+			if !retryable(res.Cause) {
+				res.Duration = time.Since(start)
+				return res
+			}
 		}
 	}
 	res.Duration = time.Since(start)
 	return res
+}
+
+// retryable says whether sending once more may help: a second try at a
+// full disk, a refused login or a stalled server only doubles the wait.
+func retryable(c Cause) bool {
+	switch c {
+	case CauseDamaged, CauseOther:
+		return true
+	}
+	return false
 }
 
 // ErrDamaged is wrapped by the error of a copy that arrived different.
@@ -177,12 +194,21 @@ func upload(ctx context.Context, b Backend, local, tmp string, p dossier.Progres
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(w, &ctxReader{ctx: ctx, r: f, p: p, total: fi.Size(), label: label, phase: PhaseUpload})
+	// 1 MiB a call: SFTP sends it as concurrent packets, and the stall
+	// guard sees each call.
+	buf := make([]byte, 1<<20)
+	_, err = io.CopyBuffer(onlyWriter{w}, &ctxReader{ctx: ctx, r: f, p: p, total: fi.Size(), label: label, phase: PhaseUpload}, buf)
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
+
+// onlyWriter hides a destination's ReadFrom, so that io.CopyBuffer writes
+// buffer by buffer (each write under the stall guard).
+type onlyWriter struct{ w io.Writer }
+
+func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
 
 func readBack(ctx context.Context, b Backend, name string, p dossier.Progress, label string) (int64, string, error) {
 	r, err := b.Open(name)
@@ -191,7 +217,7 @@ func readBack(ctx context.Context, b Backend, name string, p dossier.Progress, l
 	}
 	defer r.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, &ctxReader{ctx: ctx, r: r, p: p, label: label, phase: dossier.PhaseVerification})
+	n, err := io.CopyBuffer(h, &ctxReader{ctx: ctx, r: r, p: p, label: label, phase: dossier.PhaseVerification}, make([]byte, 1<<20))
 	if err != nil {
 		return 0, "", err
 	}
@@ -267,6 +293,23 @@ func Backups(b Backend) (map[string][]Backup, error) {
 		})
 	}
 	return out, nil
+}
+
+// RemoveCopy removes one backup file Coffre wrote offsite (or an interrupted
+// temporary upload of one). It refuses any other name, so that the service's
+// « disk full: remove the oldest copy » cannot touch a foreign file.
+func RemoveCopy(b Backend, name string) error {
+	base := strings.TrimSuffix(name, dossier.ExtPBF)
+	if IsTemp(name) {
+		base = strings.TrimSuffix(strings.TrimPrefix(name[:strings.Index(name, tempMarker)], "."), dossier.ExtPBF)
+	}
+	if path.Base(name) != name || !strings.Contains(name, dossier.ExtPBF) {
+		return fmt.Errorf("remote: %q is not a backup name", name)
+	}
+	if _, ok := dossier.ParseBackupName(base); !ok {
+		return fmt.Errorf("remote: %q is not a backup name", name)
+	}
+	return fail(OpRemove, b.Describe(), name, b.Remove(name))
 }
 
 // Rotate keeps the newest keep backups of dossier key in b and removes

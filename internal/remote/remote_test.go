@@ -41,7 +41,7 @@ func sftpOptions(t *testing.T) (SFTPOptions, string) {
 func TestHostKeyTrust(t *testing.T) {
 	o, hostKey := sftpOptions(t)
 	ctx := context.Background()
-	if _, err := DialSFTP(ctx, o); !errors.Is(err, ErrUnknownHost) {
+	if _, err := DialSFTP(ctx, o); !errors.Is(err, ErrUnknownHost) || CauseOf(err) != CauseUnknownHost {
 		t.Fatalf("unknown host: %v", err)
 	}
 	b, _ := os.ReadFile(hostKey)
@@ -70,7 +70,7 @@ func TestHostKeyTrust(t *testing.T) {
 	other, _, _ := ed25519Key(t)
 	line := strings.Fields(string(mustRead(t, o.KnownHosts)))[0] + " " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(other)))
 	os.WriteFile(o.KnownHosts, []byte(line+"\n"), 0o600)
-	if _, err := DialSFTP(ctx, o); !errors.Is(err, ErrHostKeyChanged) {
+	if _, err := DialSFTP(ctx, o); !errors.Is(err, ErrHostKeyChanged) || CauseOf(err) != CauseHostKeyChanged {
 		t.Errorf("changed key: %v", err)
 	}
 	if _, err := Trust(ctx, o, ""); !errors.Is(err, ErrHostKeyChanged) {

@@ -1,7 +1,6 @@
 package remote
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -33,7 +33,9 @@ type SFTPOptions struct {
 	Password   string
 	KnownHosts string // the known_hosts file the host key is checked against
 	Dir        string // remote folder
-	Timeout    time.Duration
+	// Timeout bounds the connection and the handshake, and is the stall
+	// timeout of Open's guard; 0 is DefaultStall.
+	Timeout time.Duration
 }
 
 func (o SFTPOptions) addr() string {
@@ -54,7 +56,6 @@ var (
 
 	msgUnknownHost = &i18n.Message{ID: "SFTPServeurInconnu", Other: "Le serveur {{.Host}} n'est pas encore reconnu (empreinte de sa clé : {{.Fingerprint}}). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service --faire-confiance »)."}
 	msgKeyChanged  = &i18n.Message{ID: "SFTPCleChangee", Other: "ATTENTION : la clé du serveur {{.Host}} a changé (empreinte reçue : {{.Fingerprint}}). Cela peut être une attaque : aucune copie n'a été envoyée. Si le serveur a vraiment été réinstallé, retirez l'ancienne clé de {{.File}} puis faites de nouveau confiance au serveur."}
-	msgConnect     = &i18n.Message{ID: "SFTPConnexion", Other: "Connexion impossible au serveur SFTP {{.Host}} : {{.Detail}}"}
 	msgAuth        = &i18n.Message{ID: "SFTPAuthentification", Other: "Le serveur SFTP {{.Host}} refuse l'utilisateur « {{.User}} » : vérifiez la clé ou le mot de passe."}
 	msgNoKey       = &i18n.Message{ID: "SFTPCleIllisible", Other: "Impossible de lire la clé privée « {{.File}} » (clé OpenSSH sans phrase de passe attendue)."}
 	msgFingerprint = &i18n.Message{ID: "SFTPEmpreinteDifferente", Other: "Le serveur {{.Host}} présente maintenant l'empreinte {{.Got}}, pas {{.Want}} : rien n'a été enregistré."}
@@ -111,19 +112,31 @@ func authMethods(o SFTPOptions) ([]ssh.AuthMethod, error) {
 	}, nil
 }
 
-func dial(ctx context.Context, o SFTPOptions, cb ssh.HostKeyCallback) (*ssh.Client, error) {
+// dial connects and logs in. The handshake is under a deadline of
+// o.Timeout (the stall timeout): a server that accepts the connection and
+// then says nothing is abandoned; keepDeadline leaves it set for the
+// caller's own first requests.
+func dial(ctx context.Context, o SFTPOptions, cb ssh.HostKeyCallback, act *activity) (*ssh.Client, net.Conn, error) {
 	auth, err := authMethods(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	timeout := o.Timeout
 	if timeout == 0 {
-		timeout = 30 * time.Second
+		timeout = DefaultStall
 	}
+	dest := o.describe()
 	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", o.addr())
+	raw, err := d.DialContext(ctx, "tcp", o.addr())
 	if err != nil {
-		return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, fail(OpConnect, dest, "", err)
+	}
+	var conn net.Conn = raw
+	if act != nil {
+		conn = activityConn{Conn: raw, act: act}
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
@@ -136,18 +149,23 @@ func dial(ctx context.Context, o SFTPOptions, cb ssh.HostKeyCallback) (*ssh.Clie
 		var he *hostKeyError
 		switch {
 		case errors.As(err, &he) && he.changed:
-			return nil, i18n.E(msgKeyChanged, map[string]any{"Host": o.addr(), "Fingerprint": ssh.FingerprintSHA256(he.key), "File": o.KnownHosts}, ErrHostKeyChanged)
+			return nil, nil, i18n.E(msgKeyChanged, map[string]any{"Host": o.addr(), "Fingerprint": ssh.FingerprintSHA256(he.key), "File": o.KnownHosts},
+				&Error{Cause: CauseHostKeyChanged, Op: OpConnect, Dest: dest, Err: ErrHostKeyChanged})
 		case errors.As(err, &he):
-			return nil, i18n.E(msgUnknownHost, map[string]any{"Host": o.addr(), "Fingerprint": ssh.FingerprintSHA256(he.key)}, ErrUnknownHost)
+			return nil, nil, i18n.E(msgUnknownHost, map[string]any{"Host": o.addr(), "Fingerprint": ssh.FingerprintSHA256(he.key)},
+				&Error{Cause: CauseUnknownHost, Op: OpConnect, Dest: dest, Err: ErrUnknownHost})
 		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		case bytes.Contains([]byte(err.Error()), []byte("unable to authenticate")):
-			return nil, i18n.E(msgAuth, map[string]any{"Host": o.addr(), "User": o.User}, err)
+			return nil, nil, ctx.Err()
+		case strings.Contains(err.Error(), "unable to authenticate"):
+			return nil, nil, i18n.E(msgAuth, map[string]any{"Host": o.addr(), "User": o.User}, &Error{Cause: CauseAuth, Op: OpConnect, Dest: dest, Err: err})
+		case errors.Is(err, io.EOF):
+			// Closed during the handshake: not an SSH server, or one
+			// refusing this client before it logs in.
+			return nil, nil, newError(CauseRefused, OpConnect, dest, "", err)
 		}
-		return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+		return nil, nil, fail(OpConnect, dest, "", err)
 	}
-	conn.SetDeadline(time.Time{})
-	return ssh.NewClient(c, chans, reqs), nil
+	return ssh.NewClient(c, chans, reqs), conn, nil
 }
 
 // SFTP is an offsite folder on an SFTP server.
@@ -155,29 +173,35 @@ type SFTP struct {
 	opt    SFTPOptions
 	ssh    *ssh.Client
 	client *sftp.Client
+	act    *activity
 }
 
 // DialSFTP connects, checking the server's key against o.KnownHosts:
 // ErrUnknownHost (wrapped) until the user trusted it, ErrHostKeyChanged when
-// it differs from the recorded one.
+// it differs from the recorded one. Every failure carries its Cause.
 func DialSFTP(ctx context.Context, o SFTPOptions) (*SFTP, error) {
-	c, err := dial(ctx, o, hostKeyCallback(o.KnownHosts))
+	act := &activity{}
+	c, conn, err := dial(ctx, o, hostKeyCallback(o.KnownHosts), act)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := sftp.NewClient(c)
+	dest := o.describe()
+	// Concurrent writes keep a slow, distant line full; the read-back and
+	// the SHA-256 comparison catch any hole they could leave.
+	sc, err := sftp.NewClient(c, sftp.UseConcurrentWrites(true))
 	if err != nil {
 		c.Close()
-		return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+		return nil, fail(OpConnect, dest, "", err)
 	}
 	if o.Dir != "" {
 		if err := sc.MkdirAll(o.Dir); err != nil {
 			sc.Close()
 			c.Close()
-			return nil, i18n.E(msgConnect, map[string]any{"Host": o.addr(), "Detail": err.Error()}, err)
+			return nil, fail(OpConnect, dest, o.Dir, err)
 		}
 	}
-	return &SFTP{opt: o, ssh: c, client: sc}, nil
+	conn.SetDeadline(time.Time{}) // from now on the stall guard watches
+	return &SFTP{opt: o, ssh: c, client: sc, act: act}, nil
 }
 
 // HostKey fetches the server's key without logging in, for the trust step:
@@ -193,7 +217,7 @@ func HostKey(ctx context.Context, o SFTPOptions) (fingerprint string, known bool
 		return errors.New("coffre: host key fetched")
 	}
 	o.KeyFile, o.Password = "", ""
-	_, err = dial(ctx, o, cb)
+	_, _, err = dial(ctx, o, cb, nil)
 	if seen == nil {
 		return "", false, err
 	}
@@ -215,7 +239,7 @@ func Trust(ctx context.Context, o SFTPOptions, want string) (string, error) {
 		return errors.New("coffre: host key fetched")
 	}
 	o.KeyFile, o.Password = "", ""
-	_, err := dial(ctx, o, cb)
+	_, _, err := dial(ctx, o, cb, nil)
 	if seen == nil {
 		return "", err
 	}
@@ -252,26 +276,111 @@ func Trust(ctx context.Context, o SFTPOptions, want string) (string, error) {
 
 func (s *SFTP) p(name string) string { return path.Join(s.opt.Dir, name) }
 
-// Describe is sftp://user@host:port/dir — no password.
-func (s *SFTP) Describe() string {
-	return fmt.Sprintf("sftp://%s@%s/%s", s.opt.User, s.opt.addr(), s.opt.Dir)
+func (o SFTPOptions) describe() string {
+	return fmt.Sprintf("sftp://%s@%s/%s", o.User, o.addr(), strings.TrimPrefix(o.Dir, "/"))
 }
+
+// Describe is sftp://user@host:port/dir — no password.
+func (s *SFTP) Describe() string { return s.opt.describe() }
+
+func (s *SFTP) activity() *activity { return s.act }
 
 func (s *SFTP) Create(name string) (io.WriteCloser, error) {
-	return s.client.OpenFile(s.p(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+	f, err := s.client.OpenFile(s.p(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+	if err != nil {
+		return nil, s.fail(OpCreate, name, err, 0)
+	}
+	return &sftpWriter{s: s, f: f, name: name}, nil
 }
 
-func (s *SFTP) Open(name string) (io.ReadCloser, error) { return s.client.Open(s.p(name)) }
+// sftpWriter sorts write errors: OpenSSH answers a full disk or quota with
+// the generic SSH_FX_FAILURE, which the server's free space tells apart.
+type sftpWriter struct {
+	s    *SFTP
+	f    *sftp.File
+	name string
+}
+
+func (w *sftpWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		err = w.s.fail(OpWrite, w.name, err, len(p))
+	}
+	return n, err
+}
+
+func (w *sftpWriter) Close() error {
+	if err := w.f.Close(); err != nil {
+		return w.s.fail(OpWrite, w.name, err, 0)
+	}
+	return nil
+}
+
+// fail sorts an SFTP error; need is how many bytes the failed call wanted
+// to write, for the free-space check.
+func (s *SFTP) fail(op Op, name string, err error, need int) error {
+	var se *sftp.StatusError
+	if errors.As(err, &se) && se.FxCode() == sftp.ErrSSHFxFailure && (op == OpWrite || op == OpCreate || op == OpRename) && s.full(need) {
+		return newError(CauseNoSpace, op, s.Describe(), name, err)
+	}
+	return fail(op, s.Describe(), name, err)
+}
+
+// full asks the server for its free space (the statvfs@openssh.com
+// extension): under need plus a margin, a failure was a full disk or quota.
+func (s *SFTP) full(need int) bool {
+	dir := s.opt.Dir
+	if dir == "" {
+		dir = "."
+	}
+	st, err := s.client.StatVFS(dir)
+	if err != nil {
+		return false
+	}
+	return st.Bavail*st.Frsize < uint64(need)+1<<20
+}
+
+func (s *SFTP) Open(name string) (io.ReadCloser, error) {
+	f, err := s.client.Open(s.p(name))
+	if err != nil {
+		return nil, s.fail(OpRead, name, err, 0)
+	}
+	return sftpReader{s: s, f: f, name: name}, nil
+}
+
+type sftpReader struct {
+	s    *SFTP
+	f    *sftp.File
+	name string
+}
+
+func (r sftpReader) Read(p []byte) (int, error) {
+	n, err := r.f.Read(p)
+	if err != nil && err != io.EOF {
+		err = r.s.fail(OpRead, r.name, err, 0)
+	}
+	return n, err
+}
+
+func (r sftpReader) Close() error { return r.f.Close() }
 
 // Rename uses the SFTP rename, which refuses to replace an existing file.
 func (s *SFTP) Rename(from, to string) error {
 	if _, err := s.client.Lstat(s.p(to)); err == nil {
 		return fmt.Errorf("%s: %w", to, fs.ErrExist)
 	}
-	return s.client.Rename(s.p(from), s.p(to))
+	if err := s.client.Rename(s.p(from), s.p(to)); err != nil {
+		return s.fail(OpRename, to, err, 0)
+	}
+	return nil
 }
 
-func (s *SFTP) Remove(name string) error { return s.client.Remove(s.p(name)) }
+func (s *SFTP) Remove(name string) error {
+	if err := s.client.Remove(s.p(name)); err != nil {
+		return s.fail(OpRemove, name, err, 0)
+	}
+	return nil
+}
 
 func (s *SFTP) List() ([]File, error) {
 	dir := s.opt.Dir
@@ -280,7 +389,7 @@ func (s *SFTP) List() ([]File, error) {
 	}
 	infos, err := s.client.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, s.fail(OpList, dir, err, 0)
 	}
 	var out []File
 	for _, fi := range infos {

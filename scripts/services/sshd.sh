@@ -3,7 +3,9 @@
 # « coffretest » (created once, when run as root) logs in with a user key or
 # with a password that changes at every start; its SFTP folder is
 # $COFFRE_TEST_TMP/sftp. Exports COFFRE_TEST_SFTP_{HOST,PORT,USER,KEY,
-# PASSWORD,DIR,HOSTKEY} and registers coffre_sshd_stop.
+# PASSWORD,DIR,HOSTKEY,PID} and registers coffre_sshd_stop. As root it also
+# mounts a 2 MiB tmpfs, $COFFRE_TEST_SFTP_FULLDIR, for the disk-full tests
+# (the test user writes there, over SFTP or as a folder).
 
 coffre_sshd_start() {
 	local d="$COFFRE_TEST_TMP/sshd" user port pw i
@@ -24,6 +26,11 @@ coffre_sshd_start() {
 	fi
 	mkdir -p "$COFFRE_TEST_TMP/sftp"
 	chown "$user" "$COFFRE_TEST_TMP/sftp"
+	if [ "$(id -u)" -eq 0 ] && mkdir -p "$COFFRE_TEST_TMP/sftp/plein" &&
+		mount -t tmpfs -o size=2m,mode=0777 coffre-plein "$COFFRE_TEST_TMP/sftp/plein" 2>/dev/null; then
+		COFFRE_SSHD_MOUNT="$COFFRE_TEST_TMP/sftp/plein"
+		export COFFRE_TEST_SFTP_FULLDIR="$COFFRE_SSHD_MOUNT"
+	fi
 	rm -f "$d/host_ed25519" "$d/host_ed25519.pub" "$d/user_key" "$d/user_key.pub"
 	ssh-keygen -q -t ed25519 -N "" -f "$d/host_ed25519"
 	ssh-keygen -q -t ed25519 -N "" -f "$d/user_key"
@@ -62,7 +69,7 @@ CONF
 		if [ "$up" = 1 ]; then
 			export COFFRE_TEST_SFTP_HOST=127.0.0.1 COFFRE_TEST_SFTP_PORT=$port COFFRE_TEST_SFTP_USER=$user
 			export COFFRE_TEST_SFTP_KEY="$d/user_key" COFFRE_TEST_SFTP_DIR="$COFFRE_TEST_TMP/sftp"
-			export COFFRE_TEST_SFTP_HOSTKEY="$d/host_ed25519.pub"
+			export COFFRE_TEST_SFTP_HOSTKEY="$d/host_ed25519.pub" COFFRE_TEST_SFTP_PID="$COFFRE_SSHD_PID"
 			[ -n "$pw" ] && export COFFRE_TEST_SFTP_PASSWORD="$pw"
 			return 0
 		fi
@@ -77,6 +84,9 @@ coffre_sshd_stop() {
 	if [ -n "${COFFRE_SSHD_PID:-}" ]; then
 		kill "$COFFRE_SSHD_PID" 2>/dev/null || true
 		wait "$COFFRE_SSHD_PID" 2>/dev/null || true
+	fi
+	if [ -n "${COFFRE_SSHD_MOUNT:-}" ]; then
+		umount "$COFFRE_SSHD_MOUNT" 2>/dev/null || umount -l "$COFFRE_SSHD_MOUNT" 2>/dev/null || true
 	fi
 }
 
