@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -17,8 +16,8 @@ import (
 	"coffre/internal/config"
 	"coffre/internal/employes"
 	"coffre/internal/i18n"
-	"coffre/internal/notify"
 	"coffre/internal/remote"
+	"coffre/internal/service"
 )
 
 var (
@@ -343,7 +342,9 @@ func (ac *autoConfig) testMail() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		to, err := autoSendTest(ctx, c, ac.secrets)
+		eng := service.New(ac.path)
+		eng.Secrets = ac.secrets
+		to, err := eng.TestEmail(ctx, c)
 		fyne.Do(func() {
 			if err != nil {
 				dialog.ShowError(errors.New(i18n.Describe(err)), ac.win)
@@ -352,16 +353,6 @@ func (ac *autoConfig) testMail() {
 			ac.status.SetText(i18n.T(msgMailTestDone, map[string]any{"To": strings.Join(to, ", ")}))
 		})
 	}()
-}
-
-func autoSendTest(ctx context.Context, c config.Config, secrets config.Secrets) ([]string, error) {
-	s, err := notify.FromConfig(c.Email, secrets)
-	if err != nil {
-		return nil, err
-	}
-	to := notify.Recipients(c.Destinataire, autoEmployees())
-	host, _ := os.Hostname()
-	return to, notify.SendTest(ctx, s, to, host)
 }
 
 func autoEmployees() []employes.Employee {

@@ -11,9 +11,7 @@ import (
 	"strings"
 
 	"coffre/internal/config"
-	"coffre/internal/employes"
 	"coffre/internal/i18n"
-	"coffre/internal/notify"
 	"coffre/internal/remote"
 	"coffre/internal/service"
 )
@@ -40,6 +38,7 @@ var (
 	msgFlagSFTPPass    = &i18n.Message{ID: "FlagMotDePasseSFTP", Other: "enregistrer le mot de passe SFTP lu dans ce fichier (première ligne), hors de coffre.toml"}
 	msgFlagSansIcone   = &i18n.Message{ID: "FlagSansIcone", Other: "ne pas afficher d'icône près de l'horloge"}
 	msgNothingDue      = &i18n.Message{ID: "CLIServiceRienDu", Other: "Rien à sauvegarder maintenant."}
+	msgDisabled        = &i18n.Message{ID: "CLIServiceDesactive", Other: "La sauvegarde automatique est désactivée (« active = false » dans {{.File}}) : rien n'a été fait. « --maintenant » sauvegarde quand même."}
 	msgInstalled       = &i18n.Message{ID: "CLIServiceInstalle", Other: "Service écrit dans {{.File}}. Pour l'activer :"}
 	msgTrusted         = &i18n.Message{ID: "CLIServeurConfiance", Other: "Serveur {{.Host}} enregistré comme sûr (empreinte {{.Fingerprint}})."}
 	msgTestSent        = &i18n.Message{ID: "CLIEmailTestEnvoye", Other: "E-mail de test envoyé à {{.To}}."}
@@ -123,7 +122,11 @@ func runService(env *Env, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintln(env.Stdout, i18n.T(msgTrusted, map[string]any{"Host": cfg.Distant.Hote, "Fingerprint": fp}))
 		return nil
 	case boolean(fs, "tester-email"):
-		to, err := TestEmail(env.Ctx, eng)
+		cfg, err := config.Require(eng.ConfigPath)
+		if err != nil {
+			return err
+		}
+		to, err := eng.TestEmail(env.Ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -139,6 +142,8 @@ func runService(env *Env, fs *flag.FlagSet, args []string) error {
 			for _, l := range rep.Entry.Lines() {
 				fmt.Fprintln(env.Stdout, "  "+l)
 			}
+		} else if rep.Disabled {
+			fmt.Fprintln(env.Stdout, i18n.T(msgDisabled, map[string]any{"File": eng.ConfigPath}))
 		} else if err == nil {
 			fmt.Fprintln(env.Stdout, i18n.T(msgNothingDue, nil))
 		}
@@ -199,27 +204,6 @@ func hasDesktop() bool {
 		return true
 	}
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
-}
-
-// TestEmail sends the test e-mail with the engine's configuration and
-// returns the recipients.
-func TestEmail(ctx context.Context, eng *service.Engine) ([]string, error) {
-	cfg, err := config.Load(eng.ConfigPath)
-	if err != nil {
-		return nil, err
-	}
-	s, err := notify.FromConfig(cfg.Email, eng.Secrets)
-	if err != nil {
-		return nil, err
-	}
-	var emp []employes.Employee
-	if eng.Employees != nil {
-		emp, _ = eng.Employees()
-	} else if st, err := employes.OpenDefault(); err == nil {
-		emp, _ = st.List()
-	}
-	to := notify.Recipients(cfg.Destinataire, emp)
-	return to, notify.SendTest(ctx, s, to, eng.Poste)
 }
 
 func runSurveiller(env *Env, fs *flag.FlagSet, args []string) error {

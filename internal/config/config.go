@@ -100,6 +100,18 @@ type Email struct {
 	Securite    string `toml:"securite"`
 	Utilisateur string `toml:"utilisateur"`
 	Expediteur  string `toml:"expediteur"`
+	// EchecsSeulement sends only the alerts that say something went wrong
+	// (and the weekly digest, whose absence says the service stopped).
+	EchecsSeulement bool `toml:"echecs_seulement"`
+	// ResumeHebdomadaire is the weekday of the weekly digest (« lundi »…);
+	// "" for none.
+	ResumeHebdomadaire string `toml:"resume_hebdomadaire"`
+}
+
+// DigestDay is the weekday of the weekly digest, ok false when none is set.
+func (e Email) DigestDay() (time.Weekday, bool) {
+	d, ok := weekdays[strings.ToLower(strings.TrimSpace(e.ResumeHebdomadaire))]
+	return d, ok
 }
 
 // Destinataire says who receives the alerts.
@@ -139,7 +151,22 @@ var (
 	msgBadSecu   = &i18n.Message{ID: "ConfigSecurite", Other: "Sécurité SMTP inconnue « {{.Value}} » : starttls, tls ou aucune."}
 	msgNoSMTP    = &i18n.Message{ID: "ConfigSMTPManquant", Other: "Indiquez le serveur SMTP et l'adresse d'expédition."}
 	msgBadAddr   = &i18n.Message{ID: "ConfigAdresse", Other: "Adresse e-mail invalide « {{.Value}} »."}
+	msgNoConfig  = &i18n.Message{ID: "ConfigAbsente", Other: "Aucune configuration de sauvegarde automatique : le fichier « {{.File}} » n'existe pas. Réglez la sauvegarde automatique dans l'écran Configuration de Coffre (ou écrivez ce fichier : voir le README), puis relancez."}
+	msgBadDigest = &i18n.Message{ID: "ConfigJourResume", Other: "Jour du résumé hebdomadaire inconnu « {{.Value}} » : lundi, mardi, mercredi, jeudi, vendredi, samedi ou dimanche (vide pour aucun)."}
 )
+
+// ErrMissing is wrapped by Require's error when there is no configuration
+// file.
+var ErrMissing = errors.New("config: no configuration file")
+
+// Require reads path like Load, but a missing file is an error: the
+// automatic backup and the watch must not run on defaults nobody chose.
+func Require(path string) (Config, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return Default(), i18n.E(msgNoConfig, map[string]any{"File": path}, ErrMissing)
+	}
+	return Load(path)
+}
 
 // ErrInvalid is wrapped by every validation error.
 var ErrInvalid = errors.New("config: invalid")
@@ -159,11 +186,15 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Default(), i18n.E(msgBadFile, map[string]any{"File": path, "Detail": err.Error()}, fmt.Errorf("%w: %v", ErrInvalid, err))
 	}
-	for _, k := range md.Undecoded() {
+	undecoded := md.Undecoded()
+	for _, k := range undecoded {
 		last := strings.ToLower(k[len(k)-1])
 		if strings.Contains(last, "passe") || strings.Contains(last, "password") {
 			return Default(), i18n.E(msgPassword, map[string]any{"File": path, "Key": k.String()}, ErrInvalid)
 		}
+	}
+	if len(undecoded) > 0 {
+		return Default(), unknownKey(path, string(b), undecoded)
 	}
 	return c, nil
 }
@@ -195,6 +226,8 @@ const header = `# Coffre — configuration de la sauvegarde automatique, de la c
 # [email]
 #   active, hote, port, securite (« starttls », « tls » ou « aucune » : serveur local seulement),
 #   utilisateur, expediteur
+#   echecs_seulement   n'envoyer que les e-mails qui signalent un problème (false)
+#   resume_hebdomadaire jour du résumé de la semaine (« lundi »…) ; vide = aucun
 # [destinataires]
 #   employes           envoyer aux employés qui ont coché « Alerte e-mail »
 #   adresses           autres adresses (le prestataire informatique)
@@ -308,6 +341,9 @@ func (c Config) Validate() error {
 	}
 	if c.Distant.Type != DistantAucun && c.Distant.Conserver < 1 {
 		return i18n.E(msgConserver, nil, ErrInvalid)
+	}
+	if _, ok := c.Email.DigestDay(); !ok && strings.TrimSpace(c.Email.ResumeHebdomadaire) != "" {
+		return i18n.E(msgBadDigest, map[string]any{"Value": c.Email.ResumeHebdomadaire}, ErrInvalid)
 	}
 	switch c.Email.Securite {
 	case SecuriteSTARTTLS, SecuriteTLS, SecuriteAucune:

@@ -20,10 +20,16 @@ type Status string
 
 // The statuses of a run.
 const (
-	StatusOK      Status = "reussie"   // every dossier backed up and verified
+	StatusOK      Status = "reussie"   // every dossier backed up, verified and copied
 	StatusPartial Status = "partielle" // some dossiers failed
 	StatusFailed  Status = "echouee"   // nothing was backed up
 	StatusNothing Status = "rien"      // nothing was due
+	// StatusSuspicious: backed up, but a dossier changed suspiciously (an
+	// emptied file…); the earlier backups are kept.
+	StatusSuspicious Status = "suspecte"
+	// StatusRemoteFailed: backed up here, but the offsite copy (or the
+	// re-reading of an older one) failed.
+	StatusRemoteFailed Status = "distante_echouee"
 )
 
 // Dossier is what happened to one dossier in a run.
@@ -40,7 +46,14 @@ type Dossier struct {
 	Sessions         []string      `json:"sessions,omitempty"`
 	Erreur           string        `json:"erreur,omitempty"`
 	Distant          string        `json:"distant,omitempty"` // « validée », « endommagée », or an error
+	DistantValidee   bool          `json:"distant_validee,omitempty"`
+	DureeDistant     time.Duration `json:"duree_distant_ns,omitempty"`
 	Supprimes        []string      `json:"supprimes,omitempty"`
+	// Changements say what makes the backup suspicious compared with the
+	// previous healthy one.
+	Changements []string `json:"changements,omitempty"`
+	// Controle is the outcome of the weekly complete verification.
+	Controle string `json:"controle,omitempty"`
 }
 
 // Entry is one run of the service.
@@ -168,10 +181,12 @@ func readFile(path string) ([]Entry, error) {
 
 var (
 	msgStatus = map[Status]*i18n.Message{
-		StatusOK:      {ID: "JournalReussie", Other: "Sauvegarde réussie"},
-		StatusPartial: {ID: "JournalPartielle", Other: "Sauvegarde partielle"},
-		StatusFailed:  {ID: "JournalEchouee", Other: "Sauvegarde échouée"},
-		StatusNothing: {ID: "JournalRien", Other: "Rien à sauvegarder"},
+		StatusOK:           {ID: "JournalReussie", Other: "Sauvegarde réussie"},
+		StatusPartial:      {ID: "JournalPartielle", Other: "Sauvegarde partielle"},
+		StatusFailed:       {ID: "JournalEchouee", Other: "Sauvegarde échouée"},
+		StatusNothing:      {ID: "JournalRien", Other: "Rien à sauvegarder"},
+		StatusSuspicious:   {ID: "JournalSuspecte", Other: "Sauvegarde faite, changement inquiétant"},
+		StatusRemoteFailed: {ID: "JournalDistanteEchouee", Other: "Sauvegarde faite, copie distante non validée"},
 	}
 	msgLineOK    = &i18n.Message{ID: "JournalLigneOK", Other: "{{.Numero}} {{.Nom}} : {{.File}}, {{.Size}}, en {{.Duration}}{{.Verified}}"}
 	msgLineErr   = &i18n.Message{ID: "JournalLigneErreur", Other: "{{.Numero}} {{.Nom}} : ÉCHEC — {{.Error}}"}
@@ -180,6 +195,8 @@ var (
 	msgDistant   = &i18n.Message{ID: "JournalDistant", Other: "copie distante : {{.Status}}"}
 	msgDeleted   = &i18n.Message{ID: "JournalSupprimes", Other: "anciennes sauvegardes supprimées : {{.List}}"}
 	msgLastEntry = &i18n.Message{ID: "JournalDerniereEcriture", Other: "dernière écriture : {{.Date}}"}
+	msgChanged   = &i18n.Message{ID: "JournalChangement", Other: "ATTENTION : {{.Change}} — sauvegarde gardée, les précédentes aussi"}
+	msgRemoteIn  = &i18n.Message{ID: "JournalDistantDuree", Other: "copie distante : {{.Status}}, en {{.Duration}}"}
 )
 
 // Title is the entry's one-line heading: « 21/11/2026 21:30 — Sauvegarde
@@ -212,7 +229,16 @@ func (e Entry) Lines() []string {
 		if len(d.Sessions) > 0 {
 			out = append(out, "    "+i18n.T(msgSessions, map[string]any{"List": strings.Join(d.Sessions, " ; ")}))
 		}
-		if d.Distant != "" {
+		for _, c := range d.Changements {
+			out = append(out, "    "+i18n.T(msgChanged, map[string]any{"Change": c}))
+		}
+		if d.Controle != "" {
+			out = append(out, "    "+d.Controle)
+		}
+		switch {
+		case d.Distant != "" && d.DureeDistant > 0:
+			out = append(out, "    "+i18n.T(msgRemoteIn, map[string]any{"Status": d.Distant, "Duration": i18n.Duration(d.DureeDistant)}))
+		case d.Distant != "":
 			out = append(out, "    "+i18n.T(msgDistant, map[string]any{"Status": d.Distant}))
 		}
 		if len(d.Supprimes) > 0 {

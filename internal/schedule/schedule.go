@@ -78,12 +78,13 @@ type Reason string
 
 // The reasons, as written in the run log.
 const (
-	ReasonForced   Reason = "maintenant" // --maintenant, « Sauvegarder maintenant »
-	ReasonDaily    Reason = "heure"      // the daily time
-	ReasonMissed   Reason = "rattrapage" // a daily run missed while the computer was off
-	ReasonEveryN   Reason = "jours"      // « tous les N jours »
-	ReasonEntries  Reason = "ecritures"  // « après N nouvelles écritures »
-	ReasonNeverRun Reason = "premiere"   // no backup recorded yet for a periodic trigger
+	ReasonForced   Reason = "maintenant"   // --maintenant, « Sauvegarder maintenant »
+	ReasonDaily    Reason = "heure"        // the daily time
+	ReasonMissed   Reason = "rattrapage"   // a daily run missed while the computer was off
+	ReasonEveryN   Reason = "jours"        // « tous les N jours »
+	ReasonEntries  Reason = "ecritures"    // « après N nouvelles écritures »
+	ReasonNeverRun Reason = "premiere"     // no backup recorded yet for a periodic trigger
+	ReasonRetry    Reason = "nouvel_essai" // a dossier that failed earlier, tried again
 )
 
 // missedAfter is how late a daily run may start and still be « à l'heure ».
@@ -96,6 +97,41 @@ type DossierState struct {
 	// entries above it are new. Ids only grow, so archiving (which deletes
 	// old entries) does not hide new ones.
 	MaxEntryID int64 `json:"ecriture_max"`
+	// Failures counts the failed attempts since the last trigger; RetryAt
+	// is when the next one is due (zero: none).
+	Failures int       `json:"echecs,omitempty"`
+	RetryAt  time.Time `json:"nouvel_essai,omitzero"`
+	// LastFullCheck is when the newest backup last passed the complete
+	// verification.
+	LastFullCheck time.Time `json:"controle_complet,omitzero"`
+}
+
+// RetryDelays are the waits before each new attempt at a dossier whose
+// backup failed (a file locked for a while, a disk unplugged, the network
+// down): bounded, so that a lasting fault is tried three more times, not all
+// day. The next trigger starts over.
+var RetryDelays = []time.Duration{15 * time.Minute, time.Hour, 4 * time.Hour}
+
+// Failed records a failed attempt at now and schedules the next one, if any
+// is left.
+func (d *DossierState) Failed(now time.Time) {
+	d.Failures++
+	d.RetryAt = time.Time{}
+	if d.Failures <= len(RetryDelays) {
+		d.RetryAt = now.Add(RetryDelays[d.Failures-1])
+	}
+}
+
+// Succeeded forgets the failures.
+func (d *DossierState) Succeeded() { d.Failures, d.RetryAt = 0, time.Time{} }
+
+// retryDue reports whether a new attempt is due at now. A retry time
+// further ahead than any delay means the clock went back: it is due.
+func (d DossierState) retryDue(now time.Time) bool {
+	if d.RetryAt.IsZero() {
+		return false
+	}
+	return !now.Before(d.RetryAt) || d.RetryAt.Sub(now) > RetryDelays[len(RetryDelays)-1]
 }
 
 // State is what the service remembers between runs, in the data folder.
@@ -104,6 +140,8 @@ type State struct {
 	SlotDone time.Time               `json:"creneau_traite"`
 	LastRun  time.Time               `json:"derniere_execution"`
 	Dossiers map[string]DossierState `json:"dossiers"`
+	// LastDigest is when the weekly digest was last sent.
+	LastDigest time.Time `json:"dernier_resume,omitzero"`
 }
 
 // StateFile is the state's file name in the service folder.
@@ -164,9 +202,18 @@ type Counter func(ctx context.Context, numero string, since int64) (count, maxID
 // Due decides which of numeros are due at now. slot is the daily slot it
 // handles (to record in State.SlotDone once run), zero if none. A counting
 // error leaves that dossier to its other triggers.
+//
+// Times remembered later than now mean the clock went back (a flat
+// battery, a wrong time server): they are treated as if they had not
+// happened, so that the backups go on rather than wait for the clock to
+// catch up.
 func Due(ctx context.Context, p Plan, st State, now time.Time, numeros []string, count Counter) (out []Decision, slot time.Time) {
 	var daily Reason
-	if s := p.LastSlot(now); !s.IsZero() && s.After(st.SlotDone) {
+	done := st.SlotDone
+	if done.After(now) {
+		done = time.Time{}
+	}
+	if s := p.LastSlot(now); !s.IsZero() && s.After(done) {
 		slot, daily = s, ReasonDaily
 		if now.Sub(s) > missedAfter {
 			daily = ReasonMissed
@@ -175,6 +222,9 @@ func Due(ctx context.Context, p Plan, st State, now time.Time, numeros []string,
 	for _, n := range numeros {
 		d := Decision{Numero: n, MaxEntryID: -1}
 		ds := st.Dossiers[n]
+		if ds.LastBackup.After(now) {
+			ds.LastBackup = time.Time{}
+		}
 		if p.AfterNEntries > 0 && count != nil {
 			if c, max, ok, err := count(ctx, n, ds.MaxEntryID); err == nil && ok {
 				d.MaxEntryID = max
@@ -187,6 +237,8 @@ func Due(ctx context.Context, p Plan, st State, now time.Time, numeros []string,
 		case daily != "":
 			d.Reason = daily
 		case d.Reason != "":
+		case ds.retryDue(now):
+			d.Reason = ReasonRetry
 		case p.EveryNDays > 0 && ds.LastBackup.IsZero():
 			d.Reason = ReasonNeverRun
 		case p.EveryNDays > 0 && !now.Before(ds.LastBackup.AddDate(0, 0, p.EveryNDays)):

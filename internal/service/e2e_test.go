@@ -45,7 +45,7 @@ func TestBinaryServiceAndWatch(t *testing.T) {
 		return out.String(), code
 	}
 	out, code := coffre("service", "--une-fois", "--maintenant", "--config", w.cfgPath)
-	if code != 0 || !strings.Contains(out, "Sauvegarde réussie") || !strings.Contains(out, "copie distante validée") {
+	if code != 0 || !strings.Contains(out, "Sauvegarde réussie") || !strings.Contains(out, "copie distante reçue et validée") {
 		t.Fatalf("service exit %d:\n%s", code, out)
 	}
 	if strings.Contains(out, sftpPW) {

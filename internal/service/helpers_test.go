@@ -119,6 +119,12 @@ func (w *world) withSFTP(t *testing.T) (remoteDir string, pw string) {
 	if _, err := remote.Trust(context.Background(), o, ""); err != nil {
 		t.Fatal(err)
 	}
+	// Connecting once creates the folder, owned by the SFTP user.
+	be, err := remote.Open(context.Background(), w.cfg.Distant, w.eng.Secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	be.Close()
 	return remoteDir, pw
 }
 

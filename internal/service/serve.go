@@ -2,12 +2,14 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
 	"time"
 
 	"coffre/internal/config"
+	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
-	"coffre/internal/notify"
-	"coffre/internal/remote"
 	"coffre/internal/schedule"
 )
 
@@ -15,136 +17,134 @@ import (
 // of day (« tous les N jours », « après N nouvelles écritures »).
 const Poll = 5 * time.Minute
 
+// Tick is how often the foreground service looks at the wall clock and at
+// the settings file. One long timer would not do: it counts the time the
+// computer is awake, not the time of day, and wakes hours late after a
+// suspend.
+const Tick = time.Minute
+
+// MaxMailWait is the longest wait between two attempts at the alerts that
+// could not be sent (the wait doubles from one minute up to it).
+const MaxMailWait = time.Hour
+
 // Serve runs the service until ctx ends: a run at start (which catches up a
-// run missed while the computer was off), then at each due time; a value on
-// now forces a run (« Sauvegarder maintenant »). done, if not nil, receives
-// each run's report.
+// run missed while the computer was off), then at each due time, looking
+// at the clock every Tick; a value on now forces a run (« Sauvegarder
+// maintenant »). A change to the settings file applies at once. done, if
+// not nil, receives each run's report and each new error.
 func (e *Engine) Serve(ctx context.Context, now <-chan struct{}, done func(Report, error)) error {
-	force := false
+	t := time.NewTicker(Tick)
+	defer t.Stop()
+	return e.serve(ctx, t.C, now, done)
+}
+
+func (e *Engine) serve(ctx context.Context, ticks <-chan time.Time, now <-chan struct{}, done func(Report, error)) error {
+	var l loop
+	e.step(ctx, &l, false, done)
 	for {
-		rep, err := e.RunOnce(ctx, Options{Force: force})
-		force = false
-		if done != nil && (rep.Ran || err != nil) {
-			done(rep, err)
-		}
-		wait := Poll
-		if cfg, err := config.Load(e.ConfigPath); err == nil {
-			if plan, err := schedule.FromConfig(cfg.Auto); err == nil {
-				n := e.now()
-				wait = schedule.Next(plan, n, Poll).Sub(n)
-			}
-		}
-		t := time.NewTimer(max(wait, time.Second))
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return ctx.Err()
 		case <-now:
-			force = true
-		case <-t.C:
-		}
-		t.Stop()
-	}
-}
-
-// Stale is a dossier whose newest offsite backup is too old (or missing).
-type Stale struct {
-	Key    string    // « 001-SOC », or « 001 » when none ever arrived
-	Newest time.Time // zero when none
-}
-
-// WatchReport is what `coffre surveiller` found.
-type WatchReport struct {
-	Where  string
-	Newest map[string]time.Time
-	Stale  []Stale
-	Mail   *notify.Mail
-	Note   string // what happened to the e-mail
-}
-
-var (
-	msgNotReceived = &i18n.Message{ID: "SurveillerNonRecue", Other: "sauvegarde non reçue : {{.Key}} (la plus récente : {{.Newest}})"}
-	msgWatchOK     = &i18n.Message{ID: "SurveillerOK", Other: "{{.Key}} : dernière sauvegarde reçue le {{.Newest}}"}
-	msgNoneYet     = &i18n.Message{ID: "SurveillerAucune", Other: "aucune"}
-)
-
-// Lines are the watch's findings in French, one per dossier.
-func (w WatchReport) Lines() []string {
-	var out []string
-	stale := map[string]bool{}
-	for _, s := range w.Stale {
-		stale[s.Key] = true
-		n := i18n.T(msgNoneYet, nil)
-		if !s.Newest.IsZero() {
-			n = i18n.DateTime(s.Newest)
-		}
-		out = append(out, i18n.T(msgNotReceived, map[string]any{"Key": s.Key, "Newest": n}))
-	}
-	for k, t := range w.Newest {
-		if !stale[k] {
-			out = append(out, i18n.T(msgWatchOK, map[string]any{"Key": k, "Newest": i18n.DateTime(t)}))
+			e.step(ctx, &l, true, done)
+		case <-ticks:
+			e.step(ctx, &l, false, done)
 		}
 	}
-	return out
 }
 
-// Watch looks at the offsite destination of the configuration at path and
-// reports every dossier whose newest backup there is older than the set age
-// (and every chosen dossier with none); it e-mails « sauvegarde non reçue »
-// when e-mail is set up. It runs on any machine (a cron job at the IT
-// provider's).
-func (e *Engine) Watch(ctx context.Context) (WatchReport, error) {
-	var w WatchReport
-	cfg, err := config.Load(e.ConfigPath)
+// loop is what the foreground service remembers between two looks at the
+// clock.
+type loop struct {
+	stamp   [32]byte // the settings file as last read (hash; zero: never read)
+	read    bool
+	plan    schedule.Plan
+	cfg     config.Config
+	next    time.Time     // when a run is due to look again (zero: now)
+	mailAt  time.Time     // when to try the waiting alerts again
+	mailGap time.Duration // the current wait between two attempts
+	lastErr string        // the last error reported, not repeated every minute
+}
+
+// reload re-reads the settings when the file changed, and says so.
+func (l *loop) reload(path string) bool {
+	b, err := os.ReadFile(path)
+	sum := sha256.Sum256(b)
 	if err != nil {
-		return w, err
+		sum = [32]byte{}
 	}
-	w.Where = DescribeRemote(cfg.Distant)
-	be, err := remote.Open(ctx, cfg.Distant, e.Secrets)
-	if err != nil {
-		return w, err
+	if l.read && sum == l.stamp {
+		return false
 	}
-	defer be.Close()
-	all, err := remote.Backups(be)
-	if err != nil {
-		return w, err
+	l.read, l.stamp = true, sum
+	if cfg, err := config.Load(path); err == nil {
+		if plan, err := schedule.FromConfig(cfg.Auto); err == nil {
+			l.cfg, l.plan = cfg, plan
+		}
 	}
+	return true
+}
+
+// step is one look at the clock: a run when one is due (or forced, or the
+// settings changed), otherwise another attempt at the waiting alerts when
+// their back-off has passed.
+func (e *Engine) step(ctx context.Context, l *loop, force bool, done func(Report, error)) {
 	now := e.now()
-	age := time.Duration(cfg.Surveiller.AgeMaxHeures) * time.Hour
-	if age <= 0 {
-		age = 36 * time.Hour
+	changed := l.reload(e.ConfigPath)
+	if force || changed || !now.Before(l.next) {
+		rep, err := e.RunOnce(ctx, Options{Force: force})
+		msg := i18n.Describe(err)
+		if done != nil && (rep.Ran || (err != nil && msg != l.lastErr)) {
+			done(rep, err)
+		}
+		l.lastErr = msg
+		l.next = e.nextLook(l.plan, e.now())
+		l.mailAt, l.mailGap = time.Time{}, 0
+		if e.queue().Len() > 0 {
+			l.backOff(e.now())
+		}
+		return
 	}
-	w.Newest = map[string]time.Time{}
-	seen := map[string]bool{}
-	for k, l := range all {
-		t := l[0].Taken
-		if l[0].ModTime.After(t) {
-			t = l[0].ModTime
-		}
-		w.Newest[k] = t
-		seen[k[:3]] = true
-		if now.Sub(t) > age {
-			w.Stale = append(w.Stale, Stale{Key: k, Newest: t})
+	if l.mailAt.IsZero() || now.Before(l.mailAt) || !l.cfg.Email.Active || e.queue().Len() == 0 {
+		return
+	}
+	if e.retryMail(ctx, l.cfg) == 0 {
+		l.mailAt, l.mailGap = time.Time{}, 0
+		return
+	}
+	l.backOff(now)
+}
+
+// backOff schedules the next attempt at the alerts, waiting twice as long
+// as last time.
+func (l *loop) backOff(now time.Time) {
+	l.mailGap = min(max(2*l.mailGap, Tick), MaxMailWait)
+	l.mailAt = now.Add(l.mailGap)
+}
+
+// nextLook is when a run should look again: the next daily slot, the next
+// poll of the other triggers, or a dossier's retry, whichever comes first.
+func (e *Engine) nextLook(p schedule.Plan, now time.Time) time.Time {
+	next := schedule.Next(p, now, Poll)
+	if st, err := schedule.LoadState(e.Dir); err == nil {
+		for _, d := range st.Dossiers {
+			if !d.RetryAt.IsZero() && d.RetryAt.Before(next) {
+				next = d.RetryAt
+			}
 		}
 	}
-	for _, n := range cfg.Auto.Dossiers {
-		if len(n) == 3 && !seen[n] {
-			w.Stale = append(w.Stale, Stale{Key: n})
-		}
+	return next
+}
+
+// retryMail sends the waiting alerts, unless a run holds the service (it
+// sends them itself), and returns how many still wait.
+func (e *Engine) retryMail(ctx context.Context, cfg config.Config) int {
+	unlock, err := fsutil.Lock(filepath.Join(e.Dir, ".service.lock"), 0)
+	if err != nil {
+		return e.queue().Len()
 	}
-	if len(w.Stale) > 0 && cfg.Email.Active {
-		r := notify.Report{Kind: notify.NotReceived, Poste: e.Poste, Debut: now, Distant: w.Where, AgeMax: age}
-		for _, s := range w.Stale {
-			r.Dossiers = append(r.Dossiers, notify.Dossier{Numero: s.Key, DerniereRecue: s.Newest})
-		}
-		var rep Report
-		e.send(ctx, cfg, &rep, r)
-		if len(rep.Mails) > 0 {
-			w.Mail = &rep.Mails[0]
-		}
-		if len(rep.Entry.Emails) > 0 {
-			w.Note = rep.Entry.Emails[0]
-		}
-	}
-	return w, nil
+	defer unlock()
+	var rep Report
+	e.flushQueue(ctx, cfg, &rep)
+	return e.queue().Len()
 }

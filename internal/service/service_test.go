@@ -158,7 +158,7 @@ func TestRunsRotateLocallyAndOffsite(t *testing.T) {
 				if !strings.Contains(m.HTML, "<table") || !strings.Contains(m.HTML, "Dernière écriture") {
 					t.Errorf("HTML part missing or incomplete:\n%s", m.HTML)
 				}
-			case strings.HasPrefix(m.Subject, "[Coffre] Copie distante validée — 2 dossiers"):
+			case strings.HasPrefix(m.Subject, "[Coffre] Copie distante reçue et validée — 2 dossiers"):
 				copies++
 			default:
 				t.Errorf("unexpected message %q", m.Subject)
@@ -177,7 +177,7 @@ func TestRunsRotateLocallyAndOffsite(t *testing.T) {
 	if err != nil || len(entries) != 9 {
 		t.Fatalf("journal: %d entries, %v", len(entries), err)
 	}
-	if !strings.Contains(strings.Join(entries[0].Lines(), "\n"), "copie distante validée") {
+	if !strings.Contains(strings.Join(entries[0].Lines(), "\n"), "copie distante reçue et validée") {
 		t.Errorf("journal entry: %v", entries[0].Lines())
 	}
 }
@@ -219,12 +219,12 @@ func TestTamperedRemoteCopyIsDamaged(t *testing.T) {
 	if got := pbfs(t, remoteDir, ""); len(got) != 0 {
 		t.Errorf("damaged copy left on the server under a final name: %v", got)
 	}
-	if !strings.Contains(strings.Join(rep.Entry.Lines(), "\n"), "copie distante endommagée") {
+	if !strings.Contains(strings.Join(rep.Entry.Lines(), "\n"), "copie distante reçue endommagée") {
 		t.Errorf("log: %v", rep.Entry.Lines())
 	}
 	var damaged int
 	for _, m := range mails(t, w.rcpt[0]) {
-		if strings.HasPrefix(m.Subject, "[Coffre] Copie distante endommagée — 1 dossier") {
+		if strings.HasPrefix(m.Subject, "[Coffre] Copie distante reçue endommagée — 1 copie") {
 			damaged++
 			if !strings.Contains(m.Text, "Que faire") || !strings.Contains(m.Text, "endommagée") {
 				t.Errorf("damaged alert text:\n%s", m.Text)

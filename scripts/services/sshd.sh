@@ -1,7 +1,9 @@
 # Sourced by scripts/test.sh: starts OpenSSH's sshd on a spare 127.0.0.1 port
 # with a throwaway host key, for the offsite-copy (SFTP) tests. A local user
-# « coffretest » (created once, when run as root) logs in with a user key or
-# with a password that changes at every start; its SFTP folder is
+# « coffresftp » (created once, when run as root) logs in with a user key or
+# with a random password chosen once per machine (kept root-only in
+# /var/lib/coffre-test, so that test runs started side by side — several
+# trees on one machine — never change it under each other); its SFTP folder is
 # $COFFRE_TEST_TMP/sftp. Exports COFFRE_TEST_SFTP_{HOST,PORT,USER,KEY,
 # PASSWORD,DIR,HOSTKEY,PID} and registers coffre_sshd_stop. As root it also
 # mounts a 2 MiB tmpfs, $COFFRE_TEST_SFTP_FULLDIR, for the disk-full tests
@@ -11,11 +13,17 @@ coffre_sshd_start() {
 	local d="$COFFRE_TEST_TMP/sshd" user port pw i
 	mkdir -p "$d"
 	if [ "$(id -u)" -eq 0 ]; then
-		user=coffretest
-		id "$user" >/dev/null 2>&1 ||
-			useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user"
-		pw="SENTINELLE-sftp-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
-		echo "$user:$pw" | chpasswd
+		user=coffresftp
+		mkdir -p /var/lib/coffre-test && chmod 0700 /var/lib/coffre-test
+		pw=$({
+			flock 9
+			id "$user" >/dev/null 2>&1 ||
+				useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user"
+			f=/var/lib/coffre-test/sftp-password
+			[ -s "$f" ] || (umask 077 && echo "SENTINELLE-sftp-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')" >"$f")
+			echo "$user:$(cat "$f")" | chpasswd
+			cat "$f"
+		} 9>/var/lib/coffre-test/.lock)
 		mkdir -p /run/sshd && chmod 0755 /run/sshd
 		# The test user must be able to walk down to its folder.
 		chmod 0711 "$COFFRE_TEST_TMP"

@@ -1,0 +1,157 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"coffre/internal/backup"
+	"coffre/internal/dossier"
+	"coffre/internal/i18n"
+	"coffre/internal/pack"
+	"coffre/internal/schedule"
+	"coffre/internal/store"
+	"coffre/internal/verify"
+)
+
+// FullCheckEvery is how often the newest backup of each dossier gets the
+// complete verification (integrity_check, foreign keys): slow on a big
+// dossier, so weekly rather than at every run.
+const FullCheckEvery = 7 * 24 * time.Hour
+
+var msgClockBehind = &i18n.Message{ID: "ServiceHorlogeEnRetard", Other: "Attention : l'horloge de ce poste indique {{.Now}}, plus tôt que la sauvegarde la plus récente ({{.Newest}}). Vérifiez la date et l'heure de l'ordinateur (pile de la carte mère, serveur de temps) : la sauvegarde de ce passage est bien gardée comme la plus récente."}
+
+// act takes the backups the plan decided, one dossier after the other (a
+// failure never costs the others their backup), and checks each one.
+func (e *Engine) act(ctx context.Context, p *runPlan, rep *Report) {
+	start := time.Now()
+	if newest := p.reg.newest(); p.now.Before(newest) {
+		rep.ClockBehind = newest
+		rep.note(i18n.T(msgClockBehind, map[string]any{"Now": i18n.DateTime(p.now), "Newest": i18n.DateTime(newest)}))
+	}
+	for _, n := range p.missing {
+		rep.Backups = append(rep.Backups, Backup{Info: dossier.Info{Identity: dossier.Identity{Numero: n}}, Missing: true,
+			Err: i18n.E(msgMissing, map[string]any{"Numero": n, "Conn": p.store.Describe().Location}, dossier.ErrNotFound)})
+	}
+	for _, d := range p.decisions {
+		if ctx.Err() != nil {
+			break
+		}
+		rep.Backups = append(rep.Backups, e.backupOne(ctx, p, d))
+	}
+	if err := p.reg.save(); err != nil {
+		rep.note(i18n.Describe(err))
+	}
+	rep.LocalTime = time.Since(start)
+}
+
+// backupOne backs one dossier up, records the file, compares it with the
+// previous healthy backup and runs the weekly complete check on it.
+func (e *Engine) backupOne(ctx context.Context, p *runPlan, d schedule.Decision) Backup {
+	b := Backup{Info: p.infos[d.Numero], Reason: d.Reason}
+	ds := p.st.Dossiers[d.Numero]
+	if d.Reason != schedule.ReasonRetry {
+		ds.Failures = 0
+	}
+	b.Result, b.Err = backup.Run(ctx, backup.Request{Source: store.InStore(p.store, d.Numero), DestDir: p.dest,
+		Name: p.reg.freeName(p.dest, b.Info, p.now), Verify: true, Progress: e.Progress, Now: e.Now})
+	if b.Err != nil {
+		if ctx.Err() == nil {
+			ds.Failed(p.now)
+		}
+		p.st.Dossiers[d.Numero] = ds
+		return b
+	}
+	key := keyOf(b.Info, b.Result.Manifest)
+	c := contentOf(b.Result.Manifest)
+	b.Changes = compare(p.reg.lastHealthy(key), c)
+	w := Written{Key: key, Seq: p.reg.next(), Size: b.Result.Size, SHA256: b.Result.SHA256, Created: p.now,
+		Verified: b.Result.Verified, Content: c, Flagged: len(b.Changes) > 0}
+	if ds.LastFullCheck.IsZero() || p.now.Sub(ds.LastFullCheck) >= FullCheckEvery || ds.LastFullCheck.After(p.now) {
+		b.FullCheck = e.fullCheck(ctx, b.Result.Path)
+		if b.FullCheck.Err == nil {
+			ds.LastFullCheck = p.now
+		} else {
+			w.Flagged = true
+		}
+	}
+	p.reg.Local[b.Result.Path] = w
+	ds.LastBackup = p.now
+	if d.MaxEntryID >= 0 {
+		ds.MaxEntryID = d.MaxEntryID
+	}
+	if b.OK() {
+		ds.Succeeded()
+	} else {
+		ds.Failed(p.now)
+	}
+	p.st.Dossiers[d.Numero] = ds
+	return b
+}
+
+// keyOf names the dossier a backup belongs to, « 001-SOC », from its
+// manifest when it has one.
+func keyOf(info dossier.Info, m *pack.Manifest) string {
+	if m != nil && m.Dossier.Numero != "" && m.Dossier.Nom != "" {
+		return m.Dossier.Numero + "-" + m.Dossier.Nom
+	}
+	return info.Numero + "-" + info.Nom
+}
+
+func contentOf(m *pack.Manifest) *Content {
+	if m == nil {
+		return nil
+	}
+	return &Content{Identity: m.Dossier, Stats: m.Stats}
+}
+
+// freeName is the base name of the next backup of info: the usual
+// « 001-SOC_AAAAMMJJ_HHMM », then « _2 », « _3 »… within the same minute,
+// each above every suffix of that minute the service still has on record
+// here or offsite (so that a newer backup never takes a name that sorts
+// before an older one), and free in dir. "" lets the backup choose (a
+// dossier whose number or name is not a dossier's).
+func (r *register) freeName(dir string, info dossier.Info, now time.Time) string {
+	if !dossier.ValidNumero(info.Numero) || !dossier.ValidNom(info.Nom) {
+		return ""
+	}
+	base := dossier.BackupName(info.Numero, info.Nom, now)
+	first := r.lastSuffix(base) + 1
+	for i := first; i < first+100000; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s_%d", base, i)
+		}
+		if _, err := os.Lstat(filepath.Join(dir, name+dossier.ExtPBF)); os.IsNotExist(err) {
+			return name
+		}
+	}
+	return ""
+}
+
+// lastHealthy is the content of the newest backup of key that was not
+// flagged: what the next backup is compared with.
+func (r *register) lastHealthy(key string) *Content {
+	var list []copyRef
+	for p, w := range r.Local {
+		if w.Key == key && !w.Flagged && w.Content != nil {
+			list = append(list, copyRef{p, w})
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return slices.MinFunc(list, newer).w.Content
+}
+
+// fullCheck runs the complete verification of the backup at path.
+func (e *Engine) fullCheck(ctx context.Context, path string) *Check {
+	start := time.Now()
+	dir := filepath.Join(e.Dir, "verification")
+	os.MkdirAll(dir, 0o700)
+	_, err := verify.File(ctx, path, verify.Options{Complete: true, Progress: e.Progress, TempDir: dir})
+	return &Check{Name: filepath.Base(path), Err: err, Took: time.Since(start)}
+}

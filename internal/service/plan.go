@@ -1,0 +1,124 @@
+package service
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"coffre/internal/config"
+	"coffre/internal/connexion"
+	"coffre/internal/dossier"
+	"coffre/internal/i18n"
+	"coffre/internal/schedule"
+	"coffre/internal/store"
+)
+
+// runPlan is what a run works from: the settings, the remembered state and
+// what is due now. The run's later steps only read and update it.
+type runPlan struct {
+	cfg      config.Config
+	st       schedule.State
+	reg      *register
+	store    store.Store
+	infos    map[string]dossier.Info
+	now      time.Time
+	disabled bool
+	// decisions are the dossiers to back up now; missing the chosen ones
+	// the connexion does not have.
+	decisions []schedule.Decision
+	missing   []string
+	slot      time.Time // the daily slot this run handles (zero: none)
+	dest      string    // absolute folder of the local backups
+}
+
+// plan reads the settings and the state and decides what is due. It
+// returns a nil plan with an error that stops the run before anything can
+// be reported (configuration), a plan with an error for one that can be
+// mailed (connexion).
+func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
+	cfg, err := config.Require(e.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	sched, err := schedule.FromConfig(cfg.Auto)
+	if err != nil {
+		return nil, err
+	}
+	st, err := schedule.LoadState(e.Dir)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := loadRegister(e.Dir)
+	if err != nil {
+		return nil, err
+	}
+	p := &runPlan{cfg: cfg, st: st, reg: reg, now: e.now()}
+	if !cfg.Auto.Active && !opt.Force {
+		p.disabled = true
+		return p, nil
+	}
+	p.dest = cfg.Auto.DestinationDir()
+	if cfg.Auto.Destination == "" {
+		os.MkdirAll(p.dest, 0o755)
+	}
+	if abs, err := filepath.Abs(p.dest); err == nil {
+		p.dest = abs
+	}
+
+	s, err := connexion.Open(cfg.Auto.Connexion)
+	if err != nil {
+		return p, err
+	}
+	p.store = s
+	list, err := s.List(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.infos = map[string]dossier.Info{}
+	var all []string
+	for _, d := range list {
+		p.infos[d.Numero] = d
+		all = append(all, d.Numero)
+	}
+	chosen := all
+	if len(cfg.Auto.Dossiers) > 0 {
+		nums, err := dossier.ParseNumeros(strings.Join(cfg.Auto.Dossiers, ","))
+		if err != nil {
+			return p, err
+		}
+		chosen = nil
+		for _, n := range nums {
+			if _, ok := p.infos[n]; ok {
+				chosen = append(chosen, n)
+			} else {
+				p.missing = append(p.missing, n)
+			}
+		}
+	}
+	if len(chosen) == 0 && len(p.missing) == 0 {
+		return p, i18n.E(msgNoDossier, map[string]any{"Conn": s.Describe().Location}, dossier.ErrNotFound)
+	}
+	counter := schedule.CountEntries(s)
+	if !opt.Force {
+		p.decisions, p.slot = schedule.Due(ctx, sched, st, p.now, chosen, counter)
+		if len(p.decisions) == 0 && p.slot.IsZero() {
+			// A missing dossier is reported when a run is due, not at every
+			// look at the clock.
+			p.missing = nil
+		}
+		return p, nil
+	}
+	for _, n := range chosen {
+		d := schedule.Decision{Numero: n, Reason: schedule.ReasonForced, MaxEntryID: -1}
+		if _, max, ok, err := counter(ctx, n, 0); err == nil && ok {
+			d.MaxEntryID = max
+		}
+		p.decisions = append(p.decisions, d)
+	}
+	return p, nil
+}
