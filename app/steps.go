@@ -17,6 +17,7 @@ import (
 	"coffre/internal/paths"
 	"coffre/internal/prefs"
 	"coffre/internal/restore"
+	"coffre/internal/secret"
 )
 
 var (
@@ -427,6 +428,9 @@ func optionsValidate(w *wizard) error {
 			}
 			if o.Passphrase != o.Passphrase2 {
 				return i18n.E(msgPassMismatch, nil, nil)
+			}
+			if err := secret.CheckNew(o.Passphrase); err != nil {
+				return err
 			}
 		} else {
 			o.Passphrase, o.Passphrase2 = "", ""

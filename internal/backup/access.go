@@ -18,6 +18,7 @@ import (
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
+	"coffre/internal/secret"
 )
 
 var (
@@ -63,6 +64,12 @@ func RunAccess(ctx context.Context, req AccessRequest) (res Result, err error) {
 	base := filepath.Base(req.File)
 	if !access.IsAccess(req.File) {
 		return res, fmt.Errorf("%s: not an Access database", base)
+	}
+	if req.Passphrase != "" {
+		// A phrase chosen for new backups, whichever way it came.
+		if err := secret.CheckNew(req.Passphrase); err != nil {
+			return res, err
+		}
 	}
 	if req.Name != "" && !ValidName(req.Name) {
 		return res, i18n.E(msgBadName, map[string]any{"Name": req.Name}, nil)

@@ -15,6 +15,7 @@ import (
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
+	"coffre/internal/secret"
 	"coffre/internal/store"
 )
 
@@ -77,6 +78,12 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		now = req.Now
 	}
 	res.Phases = map[string]time.Duration{}
+	if req.Passphrase != "" {
+		// A phrase chosen for new backups, whichever way it came.
+		if err := secret.CheckNew(req.Passphrase); err != nil {
+			return res, err
+		}
+	}
 	if req.Name != "" && !ValidName(req.Name) {
 		return res, i18n.E(msgBadName, map[string]any{"Name": req.Name}, nil)
 	}

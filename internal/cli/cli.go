@@ -6,13 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
 	"coffre/internal/buildinfo"
 	"coffre/internal/connexion"
 	"coffre/internal/i18n"
+	"coffre/internal/secret"
 )
 
 // GUI opens Coffre's windows; main wires it to the Fyne app so that this
@@ -259,24 +259,12 @@ func commandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// readPassphrase reads the first line of file; "" when file is "".
+// readPassphrase reads a passphrase or password file with the one secret
+// reader (Windows encodings and line endings, ambiguity refused); "" when
+// file is "".
 func readPassphrase(file string) (string, error) {
 	if file == "" {
 		return "", nil
 	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return "", i18n.E(msgPassFile, map[string]any{"File": file}, err)
-	}
-	s := strings.SplitN(string(b), "\n", 2)[0]
-	s = strings.TrimRight(s, "\r")
-	if s == "" {
-		return "", i18n.E(msgPassEmpty, map[string]any{"File": file}, nil)
-	}
-	return s, nil
+	return secret.ReadFile(file)
 }
-
-var (
-	msgPassFile  = &i18n.Message{ID: "CLIPhraseFichier", Other: "Impossible de lire la phrase secrète dans « {{.File}} »."}
-	msgPassEmpty = &i18n.Message{ID: "CLIPhraseVide", Other: "Le fichier de phrase secrète « {{.File}} » est vide."}
-)

@@ -18,6 +18,7 @@ import (
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
+	"coffre/internal/secret"
 )
 
 // The secrets Coffre keeps.
@@ -91,6 +92,7 @@ func keyringWorks() bool {
 type keyringSecrets struct{ fallback *fileSecrets }
 
 func (k *keyringSecrets) Get(name string) (string, error) {
+	secret.Protect()
 	v, err := keyring.Get(keyringService, name)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return k.fallback.Get(name)
@@ -166,6 +168,7 @@ func (f *fileSecrets) write(m map[string]string) error {
 }
 
 func (f *fileSecrets) Get(name string) (string, error) {
+	secret.Protect()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	m, err := f.read()

@@ -23,6 +23,7 @@ import (
 
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
+	"coffre/internal/secret"
 )
 
 // ageMagic starts every binary age file.
@@ -301,6 +302,7 @@ func decrypt(src io.Reader, passphrase string) (io.Reader, error) {
 	if passphrase == "" {
 		return nil, dossier.ErrNeedPassphrase
 	}
+	secret.Protect()
 	id, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("pack: passphrase: %w", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"coffre/internal/dossier"
+	"coffre/internal/secret"
 )
 
 // DefaultLevel is the zstd level Write uses when WriteOptions.Level is 0. It
@@ -78,6 +79,7 @@ func Write(ctx context.Context, w io.Writer, m *Manifest, parts []PartSource, op
 	var plain io.Writer = out
 	var enc io.WriteCloser
 	if opt.Passphrase != "" {
+		secret.Protect()
 		rcpt, err := age.NewScryptRecipient(opt.Passphrase)
 		if err != nil {
 			return WriteResult{}, fmt.Errorf("pack: passphrase: %w", err)
