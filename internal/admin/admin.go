@@ -117,6 +117,9 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if snap.Schema() != "v1" {
 		return res, i18n.E(msgNotV1, map[string]any{"Dossier": label}, dossier.ErrSchema)
 	}
+	if err := dossier.CheckSchemaVersion(id, label); err != nil {
+		return res, err
+	}
 	ids, codes, runLabel, err := pick(ctx, snap.Querier(), req.Exercices, label)
 	if err != nil {
 		return res, err

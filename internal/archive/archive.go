@@ -496,11 +496,12 @@ func writePAF(ctx context.Context, final, part string, o *opened, info *Info, re
 	return verified, wr.Size, nil
 }
 
-// moveOut is the one transaction of archiving. It first proves that the
-// rows it deletes are exactly those of the verified archive (same counts,
-// and no row of the dossier missing from the archive), then replaces each
-// exercice's entries by its balance entry, marks it archived, and checks
-// every (compte, tiers) balance of the dossier before committing.
+// moveOut is the one transaction of archiving. It sets the dossier's
+// triggers aside, proves that the rows it deletes are exactly those of the
+// verified archive (same counts, and no row of the dossier missing from the
+// archive), then replaces each exercice's entries by its balance entry,
+// marks it archived, and checks before committing every (compte, tiers)
+// balance of the dossier and that no row outside the exercices changed.
 func moveOut(ctx context.Context, o *opened, paf string, info *Info, od string, progress dossier.Progress) error {
 	c := o.conn
 	if _, err := c.ExecContext(ctx, `ATTACH DATABASE ? AS paf`, sqlitestore.DSN(paf, "mode=ro")); err != nil {
@@ -519,6 +520,19 @@ func moveOut(ctx context.Context, o *opened, paf string, info *Info, od string, 
 	numero := o.id.Numero
 	changed := func(detail string) error {
 		return i18n.E(msgChanged, map[string]any{"Dossier": numero, "Detail": detail}, nil)
+	}
+	var ids []int64
+	for _, e := range info.Exercices {
+		ids = append(ids, e.ID)
+	}
+	scope := moving(ids)
+	content, err := ledger.ContentOf(ctx, c, "main", scope)
+	if err != nil {
+		return err
+	}
+	restoreTriggers, err := ledger.SetTriggersAside(ctx, c)
+	if err != nil {
+		return err
 	}
 	before, err := balances(ctx, c)
 	if err != nil {
@@ -578,6 +592,12 @@ func moveOut(ctx context.Context, o *opened, paf string, info *Info, od string, 
 	}
 	if d := diffBalances(before, after); d != "" {
 		return i18n.E(msgBalances, map[string]any{"Dossier": numero, "Detail": d}, nil)
+	}
+	if err := restoreTriggers(); err != nil {
+		return err
+	}
+	if err := unchangedOutside(ctx, c, content, scope, numero, info.Codes()); err != nil {
+		return err
 	}
 	progress.Report(dossier.Event{Phase: PhaseArchivage, Dossier: numero, Done: total, Total: total})
 	if err := exec(ctx, c, "COMMIT"); err != nil {

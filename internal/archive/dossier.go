@@ -21,6 +21,7 @@ var (
 	msgNotV1     = &i18n.Message{ID: "ArchiveSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : il ne peut pas être archivé ni désarchivé."}
 	msgChanged   = &i18n.Message{ID: "ArchiveDossierModifie", Other: "Le dossier {{.Dossier}} a été modifié pendant l'opération ({{.Detail}}) : rien n'a été changé. Fermez le logiciel de gestion et recommencez."}
 	msgBalances  = &i18n.Message{ID: "ArchiveSoldesDifferents", Other: "Les soldes du dossier {{.Dossier}} par compte et par tiers auraient changé ({{.Detail}}) : l'opération a été annulée, rien n'a été modifié."}
+	msgOutside   = &i18n.Message{ID: "ArchiveHorsExercices", Other: "L'opération aurait modifié dans le dossier {{.Dossier}} des lignes qui n'appartiennent pas aux exercices {{.Exercices}} (tables : {{.Tables}}) : elle a été annulée, rien n'a été modifié."}
 )
 
 // Files is what archiving needs of a connexion besides store.Store: the
@@ -84,13 +85,18 @@ func open(ctx context.Context, s store.Store, numero string) (*opened, error) {
 		return nil, i18n.E(msgNotV1, map[string]any{"Dossier": numero}, dossier.ErrSchema)
 	}
 	var siren sql.NullString
-	err = o.conn.QueryRowContext(ctx, `SELECT numero, nom, raison_sociale, siren, identifiant FROM dossier LIMIT 1`).
-		Scan(&o.id.Numero, &o.id.Nom, &o.id.RaisonSociale, &siren, &o.id.Identifiant)
+	var version sql.NullInt64
+	err = o.conn.QueryRowContext(ctx, `SELECT numero, nom, raison_sociale, siren, identifiant, version_schema FROM dossier LIMIT 1`).
+		Scan(&o.id.Numero, &o.id.Nom, &o.id.RaisonSociale, &siren, &o.id.Identifiant, &version)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		o.close()
 		return nil, err
 	}
-	o.id.SIREN = siren.String
+	o.id.SIREN, o.id.VersionSchema = siren.String, int(version.Int64)
+	if err := dossier.CheckSchemaVersion(o.id, numero); err != nil {
+		o.close()
+		return nil, err
+	}
 	if o.exercices, err = readExercices(ctx, o.conn); err != nil {
 		o.close()
 		return nil, err
@@ -175,6 +181,32 @@ func diffBalances(before, after map[string]int64) string {
 		diffs = append(diffs[:3], fmt.Sprintf("… %d autres", len(diffs)-3))
 	}
 	return strings.Join(diffs, " ; ")
+}
+
+// moving is what archiving and de-archiving change in the dossier: the
+// rows of the exercices ids, in the four tables that hold them. Everything
+// else must come out of the transaction as it went in (ledger.ContentOf).
+func moving(ids []int64) map[string]string {
+	var list []string
+	for _, id := range ids {
+		list = append(list, strconv.FormatInt(id, 10))
+	}
+	in := "(" + strings.Join(list, ", ") + ")"
+	entries := "ecriture_id IN (SELECT id FROM main.ecritures WHERE exercice_id IN " + in + ")"
+	return map[string]string{"exercices": "id IN " + in, "ecritures": "exercice_id IN " + in, "lignes": entries, "annexes": entries}
+}
+
+// unchangedOutside compares the content taken at the start of the
+// transaction with the content now.
+func unchangedOutside(ctx context.Context, c *sql.Conn, before ledger.Content, changing map[string]string, numero string, codes []string) error {
+	after, err := ledger.ContentOf(ctx, c, "main", changing)
+	if err != nil {
+		return err
+	}
+	if d := ledger.Changed(before, after); len(d) > 0 {
+		return i18n.E(msgOutside, map[string]any{"Dossier": numero, "Exercices": strings.Join(codes, ", "), "Tables": strings.Join(d, ", ")}, dossier.ErrCorrupt)
+	}
+	return nil
 }
 
 // totals are the counts and sums of one exercice's rows.

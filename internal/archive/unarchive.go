@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
+	"coffre/internal/ledger"
 	"coffre/internal/pack"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
@@ -220,7 +222,9 @@ func chooseBack(ctx context.Context, o *opened, info *Info, requested []string) 
 	return out, nil
 }
 
-// moveBack is the one transaction of de-archiving. It returns the reference
+// moveBack is the one transaction of de-archiving, the dossier's triggers
+// set aside and every row outside the exercices checked unchanged before
+// COMMIT. It returns the reference
 // rows (journaux, comptes, tiers) it had to put back because they had been
 // deleted since archiving.
 func moveBack(ctx context.Context, o *opened, part string, chosen []Exercice, progress dossier.Progress) ([]string, error) {
@@ -239,6 +243,20 @@ func moveBack(ctx context.Context, o *opened, part string, chosen []Exercice, pr
 		}
 	}()
 	numero := o.id.Numero
+	var ids []int64
+	var codes []string
+	for _, e := range chosen {
+		ids, codes = append(ids, e.ID), append(codes, e.Code)
+	}
+	scope := moving(ids)
+	content, err := ledger.ContentOf(ctx, c, "main", scope)
+	if err != nil {
+		return nil, err
+	}
+	restoreTriggers, err := ledger.SetTriggersAside(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	before, err := balances(ctx, c)
 	if err != nil {
 		return nil, err
@@ -257,6 +275,7 @@ func moveBack(ctx context.Context, o *opened, part string, chosen []Exercice, pr
 		}
 	}
 	var recreated []string
+	added := map[string][]string{} // table → SQL literals of the keys put back
 	total := int64(len(chosen))
 	for i, e := range chosen {
 		progress.Report(dossier.Event{Phase: PhaseDesarchivage, Dossier: numero, Done: int64(i), Total: total})
@@ -266,7 +285,7 @@ func moveBack(ctx context.Context, o *opened, part string, chosen []Exercice, pr
 		if _, err := c.ExecContext(ctx, `DELETE FROM main.ecritures WHERE id = ? AND origine = 'ARCHIVE'`, e.BalanceID); err != nil {
 			return nil, err
 		}
-		r, err := recreateReferences(ctx, c, e.ID, cols)
+		r, err := recreateReferences(ctx, c, e.ID, cols, added)
 		if err != nil {
 			return nil, conflict(numero, err)
 		}
@@ -297,6 +316,17 @@ func moveBack(ctx context.Context, o *opened, part string, chosen []Exercice, pr
 	if d := diffBalances(before, after); d != "" {
 		return nil, i18n.E(msgBalances, map[string]any{"Dossier": numero, "Detail": d}, nil)
 	}
+	if err := restoreTriggers(); err != nil {
+		return nil, err
+	}
+	// The journaux, comptes and tiers put back did not exist before: they
+	// are the only other rows allowed to differ.
+	for t, keys := range added {
+		scope[t] = referenceKey[t] + " IN (" + strings.Join(keys, ", ") + ")"
+	}
+	if err := unchangedOutside(ctx, c, content, scope, numero, codes); err != nil {
+		return nil, err
+	}
 	progress.Report(dossier.Event{Phase: PhaseDesarchivage, Dossier: numero, Done: total, Total: total})
 	if err := exec(ctx, c, "COMMIT"); err != nil {
 		return nil, err
@@ -315,10 +345,14 @@ func conflict(numero string, err error) error {
 	return err
 }
 
+// referenceKey is the key column of each reference table.
+var referenceKey = map[string]string{"comptes": "numero", "journaux": "code", "tiers": "id"}
+
 // recreateReferences puts back, from the archive, the journaux, comptes and
 // tiers the exercice's rows use that were deleted from the dossier since
-// (a cut with cleaning, say), so the rows go back whole.
-func recreateReferences(ctx context.Context, c *sql.Conn, id int64, cols map[string]string) ([]string, error) {
+// (a cut with cleaning, say), so the rows go back whole. It adds the keys
+// it put back to added, as SQL literals.
+func recreateReferences(ctx context.Context, c *sql.Conn, id int64, cols map[string]string, added map[string][]string) ([]string, error) {
 	lines := `SELECT l.compte, l.tiers_id FROM paf.lignes l JOIN paf.ecritures x ON x.id = l.ecriture_id WHERE x.exercice_id = ?1`
 	steps := []struct{ table, key, used string }{
 		{"comptes", "numero", `SELECT compte FROM (` + lines + `) UNION SELECT compte FROM paf.tiers WHERE id IN (SELECT tiers_id FROM (` + lines + `))`},
@@ -333,12 +367,14 @@ func recreateReferences(ctx context.Context, c *sql.Conn, id int64, cols map[str
 			return nil, err
 		}
 		for rows.Next() {
-			var k string
+			var k any
 			if err := rows.Scan(&k); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out = append(out, s.table+" "+k)
+			lit, text := literal(k)
+			out = append(out, s.table+" "+text)
+			added[s.table] = append(added[s.table], lit)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -350,6 +386,22 @@ func recreateReferences(ctx context.Context, c *sql.Conn, id int64, cols map[str
 		}
 	}
 	return out, nil
+}
+
+// literal writes a key read from the archive as a SQL literal of its own
+// type, and as text for a person.
+func literal(v any) (lit, text string) {
+	switch x := v.(type) {
+	case int64:
+		s := strconv.FormatInt(x, 10)
+		return s, s
+	case []byte:
+		return "'" + strings.ReplaceAll(string(x), "'", "''") + "'", string(x)
+	case nil:
+		return "NULL", "NULL"
+	}
+	s := fmt.Sprint(v)
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'", s
 }
 
 func prefixed(prefix, cols string) string {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +37,8 @@ var (
 	msgNoAN        = &i18n.Message{ID: "DecoupeSansANouveaux", Other: "L'exercice {{.Code}} n'a pas d'écriture d'à-nouveaux : ses soldes de bilan ne reprennent pas ceux des exercices découpés."}
 	msgChanged     = &i18n.Message{ID: "DecoupeDossierModifie", Other: "Les exercices à découper ont été modifiés pendant la découpe ({{.Detail}}) : le dossier n'a pas été modifié ; supprimez « {{.File}} » et recommencez, logiciel de gestion fermé."}
 	msgVacuumError = &i18n.Message{ID: "DecoupeCompactage", Other: "La découpe est faite, mais le fichier du dossier n'a pas pu être compacté ({{.Detail}}) : il garde sa taille jusqu'au prochain compactage."}
+	msgOutsideCut  = &i18n.Message{ID: "DecoupeFichierLignesModifiees", Other: "Le fichier découpé n'aurait pas gardé à l'identique les lignes des exercices {{.Exercices}} (tables : {{.Tables}}) : la découpe a été annulée, le dossier n'a pas été modifié."}
+	msgOutsideKept = &i18n.Message{ID: "DecoupeDossierLignesModifiees", Other: "La découpe aurait modifié des lignes des exercices conservés {{.Exercices}} dans le dossier {{.Dossier}} (tables : {{.Tables}}) : elle a été annulée, le dossier n'a pas été modifié."}
 )
 
 // PhaseDecoupe is the phase that trims the cut file and the original;
@@ -209,6 +212,9 @@ func makePlan(ctx context.Context, ref store.Ref, req Request, res *Result) (*pl
 	res.Dossier = p.id
 	if snap.Schema() != "v1" {
 		return nil, i18n.E(msgNeedV1, map[string]any{"Dossier": req.Numero}, dossier.ErrSchema)
+	}
+	if err := dossier.CheckSchemaVersion(p.id, req.Numero); err != nil {
+		return nil, err
 	}
 	if !req.IgnoreSessions {
 		ss, err := snap.Sessions(ctx)
@@ -398,6 +404,45 @@ func deleteYears(ctx context.Context, x execer, op, date string) (e, l, a int64,
 	return e, l, a, nil
 }
 
+func ids(ex []exercice) []int64 {
+	var out []int64
+	for _, e := range ex {
+		out = append(out, e.id)
+	}
+	return out
+}
+
+// trimmed is what a cut changes in one of its two files: the rows of the
+// exercices gone, and with clean the tiers and comptes that no remaining
+// line (or, for a compte, no remaining tiers) uses. Every other row must
+// come out of the transaction as it went in (ledger.ContentOf).
+func trimmed(gone []int64, clean bool) map[string]string {
+	var list []string
+	for _, id := range gone {
+		list = append(list, strconv.FormatInt(id, 10))
+	}
+	in := "(" + strings.Join(list, ", ") + ")"
+	entries := "ecriture_id IN (SELECT id FROM main.ecritures WHERE exercice_id IN " + in + ")"
+	m := map[string]string{"exercices": "id IN " + in, "ecritures": "exercice_id IN " + in, "lignes": entries, "annexes": entries}
+	if clean {
+		kept := "SELECT %s FROM main.lignes WHERE COALESCE(" + entries + ", 0) = 0"
+		tiers := fmt.Sprintf(kept, "tiers_id") + " AND tiers_id IS NOT NULL"
+		m["tiers"] = "id NOT IN (" + tiers + ")"
+		m["comptes"] = "numero NOT IN (" + fmt.Sprintf(kept, "compte") + ") AND numero NOT IN (SELECT compte FROM main.tiers WHERE id IN (" + tiers + "))"
+	}
+	return m
+}
+
+// changedOutside lists the tables whose rows outside scope differ from
+// the content taken at the start of the transaction.
+func changedOutside(ctx context.Context, conn *sql.Conn, before ledger.Content, scope map[string]string) ([]string, error) {
+	after, err := ledger.ContentOf(ctx, conn, "main", scope)
+	if err != nil {
+		return nil, err
+	}
+	return ledger.Changed(before, after), nil
+}
+
 // clean removes the tiers and comptes no line uses any more.
 func clean(ctx context.Context, conn *sql.Conn) (Cleaned, error) {
 	var c Cleaned
@@ -501,27 +546,41 @@ func writeCut(ctx context.Context, req Request, p *plan, res *Result) (*fsutil.T
 	}
 	defer db.Close()
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	// The cut file is a dossier of its own from now on: its own identity,
+	// no open session, no transfer chain. Everything else of the old years
+	// must stay exactly as the dossier had it.
+	scope := trimmed(ids(p.kept), req.Clean)
+	for _, t := range []string{"dossier", "sessions", "transferts"} {
+		scope[t] = "1"
+	}
+	content, err := ledger.ContentOf(ctx, conn, "main", scope)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	if res.Ecritures, res.Lignes, res.Annexes, err = deleteYears(ctx, tx, ">=", p.firstDate); err != nil {
+	restoreTriggers, err := ledger.SetTriggersAside(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	if res.Ecritures, res.Lignes, res.Annexes, err = deleteYears(ctx, conn, ">=", p.firstDate); err != nil {
 		return nil, err
 	}
 	step(2)
-	// The cut file is a dossier of its own from now on: its own identity,
-	// no open session, no transfer chain.
-	if _, err := tx.ExecContext(ctx, `UPDATE dossier SET identifiant = ?`, newUUID()); err != nil {
+	if _, err := conn.ExecContext(ctx, `UPDATE dossier SET identifiant = ?`, newUUID()); err != nil {
 		return nil, err
 	}
 	for _, q := range []string{`DELETE FROM sessions`, `DELETE FROM transferts`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return nil, err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
 	}
 	// Rows the cut file has are everything but the kept years: what moved
 	// is the difference.
@@ -531,6 +590,19 @@ func writeCut(ctx context.Context, req Request, p *plan, res *Result) (*fsutil.T
 			return nil, err
 		}
 	}
+	if err := restoreTriggers(); err != nil {
+		return nil, err
+	}
+	if d, err := changedOutside(ctx, conn, content, scope); err != nil || len(d) > 0 {
+		if err != nil {
+			return nil, err
+		}
+		return nil, i18n.E(msgOutsideCut, map[string]any{"Exercices": strings.Join(res.Moved, ", "), "Tables": strings.Join(d, ", ")}, dossier.ErrCorrupt)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return nil, err
+	}
+	committed = true
 	step(3)
 	if _, err := conn.ExecContext(ctx, "VACUUM"); err != nil {
 		return nil, err
@@ -594,6 +666,18 @@ func trimOriginal(ctx context.Context, req Request, p *plan, path string, res *R
 	if diffs := checkFile(ctx, conn, p.stats, res.Moved, p.oldBal, "<", p.firstDate); len(diffs) > 0 {
 		return i18n.E(msgChanged, map[string]any{"Detail": strings.Join(diffs, " ; "), "File": filepath.Base(res.CutPath)}, dossier.ErrInUse)
 	}
+	// The dossier's own triggers must not act on the deletions (« clear
+	// the partner's lettering when a line is deleted » would change the
+	// years kept), and nothing outside the old years may change.
+	scope := trimmed(ids(p.old), req.Clean)
+	content, err := ledger.ContentOf(ctx, conn, "main", scope)
+	if err != nil {
+		return err
+	}
+	restoreTriggers, err := ledger.SetTriggersAside(ctx, conn)
+	if err != nil {
+		return err
+	}
 	if _, _, _, err := deleteYears(ctx, conn, "<", p.firstDate); err != nil {
 		return err
 	}
@@ -602,6 +686,15 @@ func trimOriginal(ctx context.Context, req Request, p *plan, path string, res *R
 		if res.CleanedKept, err = clean(ctx, conn); err != nil {
 			return err
 		}
+	}
+	if err := restoreTriggers(); err != nil {
+		return err
+	}
+	if d, err := changedOutside(ctx, conn, content, scope); err != nil || len(d) > 0 {
+		if err != nil {
+			return err
+		}
+		return i18n.E(msgOutsideKept, map[string]any{"Exercices": strings.Join(res.Kept, ", "), "Dossier": p.id.Base(), "Tables": strings.Join(d, ", ")}, dossier.ErrCorrupt)
 	}
 	req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: label})
 	if err := foreignKeys(ctx, conn, filepath.Base(path)); err != nil {

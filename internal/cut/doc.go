@@ -11,5 +11,8 @@
 // before COMMIT, that the balances of the years kept are unchanged. The
 // à-nouveaux entry of the first exercice kept already carries the opening
 // balances, so nothing is added; a warning says when that exercice has
-// none. Eligible is the wizard's default filter.
+// none. In both files the dossier's triggers are set aside for the
+// deletions, and every row outside the exercices removed must come out of
+// the transaction unchanged (ledger.ContentOf). Eligible is the wizard's
+// default filter.
 package cut

@@ -20,3 +20,16 @@ var (
 	ErrSchema          = i18n.E(&i18n.Message{ID: "ErrSchema", Other: "Cette base n'est pas un dossier de gestion (schéma version 1) : cette opération en a besoin."}, nil, nil)
 	ErrBadNumero       = i18n.E(&i18n.Message{ID: "ErrNumero", Other: "Numéro de dossier invalide : il faut trois chiffres, de 001 à 999."}, nil, nil)
 )
+
+var msgSchemaVersion = &i18n.Message{ID: "SchemaVersionInconnue", Other: "Le dossier {{.Dossier}} est au schéma version {{.Version}} du logiciel de gestion ; cette version de Coffre ne connaît que la version 1, dont l'archivage, la découpe, la copie pour l'administration, le FEC et les transferts partiels ont besoin : mettez Coffre à jour. La sauvegarde, la vérification et la restauration complètes restent possibles."}
+
+// CheckSchemaVersion refuses a dossier whose tables are those of schema v1
+// but whose `dossier.version_schema` says another version: its columns may
+// mean other things, and the fiscal-year operations only know version 1.
+// Zero (no value) is version 1, the column's default.
+func CheckSchemaVersion(id Identity, label string) error {
+	if id.VersionSchema == 0 || id.VersionSchema == 1 {
+		return nil
+	}
+	return i18n.E(msgSchemaVersion, map[string]any{"Dossier": label, "Version": id.VersionSchema}, ErrSchema)
+}

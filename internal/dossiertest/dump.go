@@ -254,3 +254,48 @@ func HashDump(d map[string][][]any) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// WithoutExercices returns a copy of the Dump d of a schema-v1 dossier
+// without the rows of the exercices ids — their exercices row, entries,
+// lines and annexes — and without the tables named in drop: what an
+// operation that moves those exercices must leave exactly as it was.
+func WithoutExercices(d map[string][][]any, ids []int64, drop ...string) map[string][][]any {
+	moved := map[int64]bool{}
+	for _, id := range ids {
+		moved[id] = true
+	}
+	entries := map[int64]bool{}
+	for _, r := range d["ecritures"] {
+		if id, ok := r[1].(int64); ok && moved[id] {
+			entries[r[0].(int64)] = true
+		}
+	}
+	keep := func(table string, r []any) bool {
+		switch table {
+		case "exercices":
+			id, _ := r[0].(int64)
+			return !moved[id]
+		case "ecritures":
+			id, _ := r[1].(int64)
+			return !moved[id]
+		case "lignes", "annexes":
+			id, _ := r[1].(int64)
+			return !entries[id]
+		}
+		return true
+	}
+	out := map[string][][]any{}
+	for table, rows := range d {
+		if slices.Contains(drop, table) {
+			continue
+		}
+		kept := [][]any{}
+		for _, r := range rows {
+			if keep(table, r) {
+				kept = append(kept, r)
+			}
+		}
+		out[table] = kept
+	}
+	return out
+}

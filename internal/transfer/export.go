@@ -173,6 +173,9 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 	if snap.Schema() != "v1" {
 		return res, i18n.E(msgNeedV1, map[string]any{"Dossier": req.Numero}, dossier.ErrSchema)
 	}
+	if err := dossier.CheckSchemaVersion(id, req.Numero); err != nil {
+		return res, err
+	}
 	if id.Identifiant == "" {
 		return res, i18n.E(msgNoIdentifiant, map[string]any{"Dossier": req.Numero}, dossier.ErrSchema)
 	}

@@ -202,8 +202,14 @@ func receiving(ctx context.Context, conn *sql.Conn, numero, source string) (doss
 	if !ledger.IsV1(names) {
 		return id, 0, "", i18n.E(msgNeedV1, map[string]any{"Dossier": numero}, dossier.ErrSchema)
 	}
-	err = conn.QueryRowContext(ctx, `SELECT numero, nom, raison_sociale, identifiant FROM dossier LIMIT 1`).Scan(&id.Numero, &id.Nom, &id.RaisonSociale, &id.Identifiant)
+	var version sql.NullInt64
+	err = conn.QueryRowContext(ctx, `SELECT numero, nom, raison_sociale, identifiant, version_schema FROM dossier LIMIT 1`).
+		Scan(&id.Numero, &id.Nom, &id.RaisonSociale, &id.Identifiant, &version)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return id, 0, "", err
+	}
+	id.VersionSchema = int(version.Int64)
+	if err := dossier.CheckSchemaVersion(id, numero); err != nil {
 		return id, 0, "", err
 	}
 	var current int64
@@ -285,7 +291,9 @@ func (a *applier) run(x Extra, want dossier.Stats, now time.Time) (err error) {
 	for i := range tabs {
 		a.dest[tabs[i].Name] = &tabs[i]
 	}
-	triggers, err := a.dropTriggers()
+	// The rows carried already hold what the source's triggers did:
+	// firing them again here would change them.
+	restoreTriggers, err := ledger.SetTriggersAside(a.ctx, a.conn)
 	if err != nil {
 		return err
 	}
@@ -294,10 +302,8 @@ func (a *applier) run(x Extra, want dossier.Stats, now time.Time) (err error) {
 			return err
 		}
 	}
-	for _, t := range triggers {
-		if err := a.exec(t); err != nil {
-			return err
-		}
+	if err := restoreTriggers(); err != nil {
+		return err
 	}
 	if err := a.exec(`INSERT INTO transferts (sequence, identifiant_source, applique_le) VALUES (?, ?, ?)`,
 		x.Sequence, x.IdentifiantSource, now.UTC().Format(time.RFC3339)); err != nil {
@@ -320,35 +326,6 @@ func (a *applier) run(x Extra, want dossier.Stats, now time.Time) (err error) {
 	a.exec("PRAGMA foreign_keys = ON")
 	a.progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: a.label, Done: 1, Total: 1})
 	return nil
-}
-
-// dropTriggers removes the triggers for the time of the transaction and
-// returns their statements: the rows carried already hold what the
-// source's triggers did, and firing them again here would change them.
-func (a *applier) dropTriggers() ([]string, error) {
-	rows, err := a.conn.QueryContext(a.ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	var names, stmts []string
-	for rows.Next() {
-		var n, s string
-		if err := rows.Scan(&n, &s); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names, stmts = append(names, n), append(stmts, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		if err := a.exec("DROP TRIGGER " + ledger.Quote(n)); err != nil {
-			return nil, err
-		}
-	}
-	return stmts, nil
 }
 
 func (a *applier) stmt(q string) (*sql.Stmt, error) {
