@@ -19,41 +19,43 @@ import (
 )
 
 var (
-	colNumero        = &i18n.Message{ID: "UIColNumero", Other: "N°"}
-	colNom           = &i18n.Message{ID: "UIColNom", Other: "Nom"}
-	colRaison        = &i18n.Message{ID: "UIColRaisonSociale", Other: "Raison sociale"}
-	colExercices     = &i18n.Message{ID: "UIColExercices", Other: "Exercices"}
-	colTaille        = &i18n.Message{ID: "UIColTaille", Other: "Taille"}
-	colDerniere      = &i18n.Message{ID: "UIColDerniereSauvegarde", Other: "Dernière sauvegarde"}
-	colFichier       = &i18n.Message{ID: "UIColFichier", Other: "Fichier"}
-	colDossier       = &i18n.Message{ID: "UIColDossier", Other: "Dossier"}
-	colCreee         = &i18n.Message{ID: "UIColCreeeLe", Other: "Créée le"}
-	colEtat          = &i18n.Message{ID: "UIColEtat", Other: "État"}
-	msgFilter        = &i18n.Message{ID: "UIFiltre", Other: "Filtrer : numéro, nom ou raison sociale"}
-	msgSelectAll     = &i18n.Message{ID: "UIToutSelectionner", Other: "Tout sélectionner"}
-	msgSelectedCount = &i18n.Message{ID: "UIDossiersSelectionnes", One: "{{.Count}} dossier sélectionné sur {{.Total}}", Other: "{{.Count}} dossiers sélectionnés sur {{.Total}}"}
-	msgNoDossier     = &i18n.Message{ID: "UIAucunDossier", Other: "Aucun dossier dans cette connexion."}
-	msgUnreadable    = &i18n.Message{ID: "UIIllisible", Other: "illisible"}
-	msgNeedDossier   = &i18n.Message{ID: "UIDossierRequisSelection", Other: "Cochez au moins un dossier."}
-	msgBackupsFolder = &i18n.Message{ID: "UIDossierSauvegardes", Other: "Dossier des sauvegardes :"}
-	msgAddFile       = &i18n.Message{ID: "UIAjouterFichier", Other: "Ajouter un fichier…"}
-	msgNoBackup      = &i18n.Message{ID: "UIAucuneSauvegarde", Other: "Aucune sauvegarde (.pbf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
-	msgFilesCount    = &i18n.Message{ID: "UIFichiersSelectionnes", One: "{{.Count}} fichier sélectionné sur {{.Total}}", Other: "{{.Count}} fichiers sélectionnés sur {{.Total}}"}
-	msgEncrypted     = &i18n.Message{ID: "UIChiffree", Other: "chiffrée"}
-	msgOK            = &i18n.Message{ID: "UILisible", Other: "lisible"}
-	msgNeedFile      = &i18n.Message{ID: "UIFichierRequis", Other: "Choisissez une sauvegarde dans la liste."}
-	msgOneFile       = &i18n.Message{ID: "UIUnSeulFichier", Other: "Choisissez une seule sauvegarde à restaurer."}
-	msgFileBad       = &i18n.Message{ID: "UIFichierIllisible", Other: "« {{.File}} » ne peut pas être lu : {{.Error}}"}
-	msgRestoreAs     = &i18n.Message{ID: "UIRestaurerSous", Other: "Restaurer sous le numéro :"}
-	msgPickNumero    = &i18n.Message{ID: "UISelectionner", Other: "Sélectionner"}
-	msgPickNumeroTip = &i18n.Message{ID: "UISelectionnerAide", Other: "« Sélectionner » propose le premier numéro libre."}
-	msgNumeroFree    = &i18n.Message{ID: "UINumeroLibre", Other: "Le n° {{.Numero}} est libre."}
-	msgShowAll       = &i18n.Message{ID: "UIAfficherTousDossiers", Other: "Afficher tous les dossiers"}
-	msgOneDossier    = &i18n.Message{ID: "UIUnSeulDossier", Other: "Cette opération se fait dossier par dossier : cochez un seul dossier."}
-	msgNeedV1        = &i18n.Message{ID: "UIDossierSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : cette opération a besoin de ses exercices. Décochez-le."}
-	msgApplyTo       = &i18n.Message{ID: "UIAppliquerAuDossier", Other: "Appliquer au dossier :"}
-	msgApplyToHint   = &i18n.Message{ID: "UIAppliquerAuDossierAide", Other: "Proposé d'après le dossier que nomme le fichier."}
-	msgNeedTarget    = &i18n.Message{ID: "UIDossierCibleRequis", Other: "Choisissez le dossier de la connexion auquel appliquer le fichier."}
+	colNumero          = &i18n.Message{ID: "UIColNumero", Other: "N°"}
+	colNom             = &i18n.Message{ID: "UIColNom", Other: "Nom"}
+	colRaison          = &i18n.Message{ID: "UIColRaisonSociale", Other: "Raison sociale"}
+	colExercices       = &i18n.Message{ID: "UIColExercices", Other: "Exercices"}
+	colTaille          = &i18n.Message{ID: "UIColTaille", Other: "Taille"}
+	colDerniere        = &i18n.Message{ID: "UIColDerniereSauvegarde", Other: "Dernière sauvegarde"}
+	colFichier         = &i18n.Message{ID: "UIColFichier", Other: "Fichier"}
+	colDossier         = &i18n.Message{ID: "UIColDossier", Other: "Dossier"}
+	colCreee           = &i18n.Message{ID: "UIColCreeeLe", Other: "Créée le"}
+	colEtat            = &i18n.Message{ID: "UIColEtat", Other: "État"}
+	msgFilter          = &i18n.Message{ID: "UIFiltre", Other: "Filtrer : numéro, nom ou raison sociale"}
+	msgSelectAll       = &i18n.Message{ID: "UIToutSelectionner", Other: "Tout sélectionner"}
+	msgSelectedCount   = &i18n.Message{ID: "UIDossiersSelectionnes", One: "{{.Count}} dossier sélectionné sur {{.Total}}", Other: "{{.Count}} dossiers sélectionnés sur {{.Total}}"}
+	msgNoDossier       = &i18n.Message{ID: "UIAucunDossier", Other: "Aucun dossier dans cette connexion."}
+	msgUnreadable      = &i18n.Message{ID: "UIIllisible", Other: "illisible"}
+	msgNeedDossier     = &i18n.Message{ID: "UIDossierRequisSelection", Other: "Cochez au moins un dossier."}
+	msgBackupsFolder   = &i18n.Message{ID: "UIDossierSauvegardes", Other: "Dossier des sauvegardes :"}
+	msgAddFile         = &i18n.Message{ID: "UIAjouterFichier", Other: "Ajouter un fichier…"}
+	msgNoBackup        = &i18n.Message{ID: "UIAucuneSauvegarde", Other: "Aucune sauvegarde (.pbf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
+	msgFilesCount      = &i18n.Message{ID: "UIFichiersSelectionnes", One: "{{.Count}} fichier sélectionné sur {{.Total}}", Other: "{{.Count}} fichiers sélectionnés sur {{.Total}}"}
+	msgEncrypted       = &i18n.Message{ID: "UIChiffree", Other: "chiffrée"}
+	msgOK              = &i18n.Message{ID: "UILisible", Other: "lisible"}
+	msgNeedFile        = &i18n.Message{ID: "UIFichierRequis", Other: "Choisissez une sauvegarde dans la liste."}
+	msgOneFile         = &i18n.Message{ID: "UIUnSeulFichier", Other: "Choisissez une seule sauvegarde à restaurer."}
+	msgFileBad         = &i18n.Message{ID: "UIFichierIllisible", Other: "« {{.File}} » ne peut pas être lu : {{.Error}}"}
+	msgRestoreAs       = &i18n.Message{ID: "UIRestaurerSous", Other: "Restaurer sous le numéro :"}
+	msgPickNumero      = &i18n.Message{ID: "UISelectionner", Other: "Sélectionner"}
+	msgPickNumeroTip   = &i18n.Message{ID: "UISelectionnerAide", Other: "« Sélectionner » propose le premier numéro libre."}
+	msgNumeroFree      = &i18n.Message{ID: "UINumeroLibre", Other: "Le n° {{.Numero}} est libre."}
+	msgShowAll         = &i18n.Message{ID: "UIAfficherTousDossiers", Other: "Afficher tous les dossiers"}
+	msgOneDossier      = &i18n.Message{ID: "UIUnSeulDossier", Other: "Cette opération se fait dossier par dossier : cochez un seul dossier."}
+	msgNeedV1          = &i18n.Message{ID: "UIDossierSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : cette opération a besoin de ses exercices. Décochez-le."}
+	msgApplyTo         = &i18n.Message{ID: "UIAppliquerAuDossier", Other: "Appliquer au dossier :"}
+	msgApplyToHint     = &i18n.Message{ID: "UIAppliquerAuDossierAide", Other: "Proposé d'après le dossier que nomme le fichier."}
+	msgNeedTarget      = &i18n.Message{ID: "UIDossierCibleRequis", Other: "Choisissez le dossier de la connexion auquel appliquer le fichier."}
+	msgUnrecognisedRow = &i18n.Message{ID: "UIDossierNonReconnu", Other: "Non reconnu — {{.File}} : {{.Reason}}"}
+	msgConflictRow     = &i18n.Message{ID: "UIDossierConflit", Other: "{{.File}} : même numéro que {{.Others}} — renommez ou renumérotez l'un d'eux"}
 )
 
 // column is one column of a selection table.
@@ -66,6 +68,13 @@ type column struct {
 // selectionTable is a table whose first column shows whether the row is
 // selected; tapping a row toggles it.
 func selectionTable(cols []column, rows func() int, selected func(row int) bool, toggle func(row int)) *widget.Table {
+	return greyableTable(cols, rows, selected, toggle, nil)
+}
+
+// greyableTable is a selectionTable whose rows for which enabled is false
+// are greyed and cannot be ticked (nil: every row can).
+func greyableTable(cols []column, rows func() int, selected func(row int) bool, toggle func(row int), enabled func(row int) bool) *widget.Table {
+	on := func(row int) bool { return enabled == nil || enabled(row) }
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return rows(), len(cols) + 1 },
 		func() fyne.CanvasObject {
@@ -79,15 +88,23 @@ func selectionTable(cols []column, rows func() int, selected func(row int) bool,
 			if id.Col == 0 {
 				l.Hide()
 				icon.Show()
-				if selected(id.Row) {
+				switch {
+				case !on(id.Row):
+					icon.SetResource(theme.NewDisabledResource(theme.CheckButtonIcon()))
+				case selected(id.Row):
 					icon.SetResource(theme.CheckButtonCheckedIcon())
-				} else {
+				default:
 					icon.SetResource(theme.CheckButtonIcon())
 				}
 				return
 			}
 			icon.Hide()
 			l.Show()
+			// Cells are reused: every row sets its importance.
+			l.Importance = widget.MediumImportance
+			if !on(id.Row) {
+				l.Importance = widget.LowImportance
+			}
 			l.SetText(cols[id.Col-1].value(id.Row))
 		})
 	t.ShowHeaderColumn = false
@@ -107,7 +124,7 @@ func selectionTable(cols []column, rows func() int, selected func(row int) bool,
 		t.SetColumnWidth(i+1, c.width)
 	}
 	t.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < rows() {
+		if id.Row >= 0 && id.Row < rows() && on(id.Row) {
 			toggle(id.Row)
 		}
 		t.UnselectAll()
@@ -136,9 +153,14 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 	syncing := false // the box follows the rows without selecting them
 	updateCount := func() {
 		count.SetText(i18n.N(msgSelectedCount, int64(len(o.Dossiers)), map[string]any{"Total": len(w.dossiers)}))
-		every := len(visible) > 0
+		every := false
 		for _, d := range visible {
-			every = every && isSel(d.Numero)
+			if d.Usable() {
+				every = isSel(d.Numero)
+				if !every {
+					break
+				}
+			}
 		}
 		syncing = true
 		all.SetChecked(every)
@@ -157,19 +179,15 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 	cols := []column{
 		{colNumero, 60, func(r int) string { return visible[r].Numero }},
 		{colNom, 110, func(r int) string { return visible[r].Nom }},
-		{colRaison, 250, func(r int) string {
-			if visible[r].Error != "" {
-				return visible[r].Error
-			}
-			return visible[r].RaisonSociale
-		}},
+		{colRaison, 250, func(r int) string { return listedState(visible[r]) }},
 		{colExercices, 90, func(r int) string { return strconv.Itoa(visible[r].Exercices) }},
 		{colTaille, 90, func(r int) string { return i18n.Bytes(visible[r].Taille) }},
 		{colDerniere, 160, func(r int) string { return i18n.DateTime(visible[r].DerniereSauvegarde) }},
 	}
-	table := selectionTable(cols, func() int { return len(visible) },
+	table := greyableTable(cols, func() int { return len(visible) },
 		func(r int) bool { return isSel(visible[r].Numero) },
-		func(r int) { setSel(visible[r].Numero, !isSel(visible[r].Numero)); updateCount() })
+		func(r int) { setSel(visible[r].Numero, !isSel(visible[r].Numero)); updateCount() },
+		func(r int) bool { return visible[r].Usable() })
 	filter := widget.NewEntry()
 	filter.SetPlaceHolder(i18n.T(msgFilter, nil))
 	applyFilter := func(q string) {
@@ -190,7 +208,9 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 			return
 		}
 		for _, d := range visible {
-			setSel(d.Numero, b)
+			if d.Usable() {
+				setSel(d.Numero, b)
+			}
 		}
 		table.Refresh()
 		updateCount()
@@ -420,6 +440,20 @@ func filesView(w *wizard) fyne.CanvasObject {
 	return container.NewBorder(top, bottom, nil, nil, table)
 }
 
+// listedState is the Raison sociale column of a listed dossier: its name,
+// or why it cannot be chosen (« non reconnu », another file with its number).
+func listedState(d dossier.Info) string {
+	switch {
+	case d.Unrecognised:
+		return i18n.T(msgUnrecognisedRow, map[string]any{"File": d.Fichier, "Reason": d.Error})
+	case len(d.Conflict) > 0:
+		return i18n.T(msgConflictRow, map[string]any{"File": d.Fichier, "Others": strings.Join(d.Conflict, ", ")})
+	case d.Error != "":
+		return d.Error
+	}
+	return d.RaisonSociale
+}
+
 // dossierLabel is how a dossier of the connexion is named in a choice:
 // « 001 SOC — Raison sociale ».
 func (w *wizard) dossierLabel(n string) string {
@@ -452,6 +486,9 @@ func targetSelect(w *wizard) *widget.Select {
 	var labels []string
 	byLabel := map[string]string{}
 	for _, d := range w.dossiers {
+		if !d.Usable() {
+			continue
+		}
 		l := w.dossierLabel(d.Numero)
 		labels = append(labels, l)
 		byLabel[l] = d.Numero

@@ -37,6 +37,8 @@ var (
 	msgExitNoDossier = &i18n.Message{ID: "UIQuitterAucunDossier", Other: "Aucun dossier à sauvegarder dans cette connexion."}
 	msgExitDone      = &i18n.Message{ID: "UIQuitterTermine", One: "Sauvegarde terminée : {{.Count}} fichier vérifié dans « {{.Dir}} ».", Other: "Sauvegarde terminée : {{.Count}} fichiers vérifiés dans « {{.Dir}} »."}
 	msgExitFailed    = &i18n.Message{ID: "UIQuitterEchec", Other: "La sauvegarde a échoué"}
+	msgExitSkipped   = &i18n.Message{ID: "UIQuitterNonSauvegardes", One: "{{.Count}} fichier de la connexion ressemble à un dossier mais ne peut pas être sauvegardé :", Other: "{{.Count}} fichiers de la connexion ressemblent à des dossiers mais ne peuvent pas être sauvegardés :"}
+	msgExitSkipItem  = &i18n.Message{ID: "UIQuitterNonSauvegarde", Other: "• {{.Line}}"}
 )
 
 // exitPrompt is the small window the management software opens when its
@@ -47,8 +49,12 @@ type exitPrompt struct {
 	conn string
 	emp  *employes.Store
 
-	store   store.Store
+	store store.Store
+	// list: the dossiers the backup takes; skipped: the files that look
+	// like dossiers but cannot be backed up (unrecognised, or two with one
+	// number), shown before and after so that none is silently left out.
 	list    []dossier.Info
+	skipped []dossier.Info
 	who     employes.Employee
 	dest    string
 	name    string
@@ -135,17 +141,29 @@ func (p *exitPrompt) askCode(err error) {
 // two buttons.
 func (p *exitPrompt) offer() {
 	s, err := connexion.Open(p.conn)
+	var all []dossier.Info
 	if err == nil {
 		p.store = s
-		p.list, err = s.List(context.Background())
+		all, err = connexion.List(context.Background(), s, nil)
 	}
 	if err != nil {
 		p.err = err
 		p.showMessage(msgExitFailed, i18n.Describe(err))
 		return
 	}
+	for _, d := range all {
+		if d.Usable() {
+			p.list = append(p.list, d)
+		} else {
+			p.skipped = append(p.skipped, d)
+		}
+	}
 	if len(p.list) == 0 {
-		p.showMessage(msgExitQuestion, i18n.T(msgExitNoDossier, nil))
+		text := i18n.T(msgExitNoDossier, nil)
+		if len(p.skipped) > 0 {
+			text += "\n\n" + p.skippedText()
+		}
+		p.showMessage(msgExitQuestion, text)
 		return
 	}
 	p.dest = prefs.Load().Destination
@@ -175,11 +193,26 @@ func (p *exitPrompt) offer() {
 		widget.NewFormItem(i18n.T(msgExitPlace, nil), container.NewBorder(nil, nil, nil, browse, dest)),
 		widget.NewFormItem(i18n.T(msgExitName, nil), name),
 	)
-	p.setPage(container.NewVBox(
+	page := container.NewVBox(
 		heading(i18n.T(msgExitQuestion, nil)),
 		wrapLabel(i18n.N(msgExitWhat, int64(len(p.list)), map[string]any{"Name": p.who.Name})),
-		form, lowLabel(i18n.T(hint, nil)), p.reason,
-	), dont, save)
+	)
+	if len(p.skipped) > 0 {
+		page.Add(warnLabel(p.skippedText()))
+	}
+	page.Add(form)
+	page.Add(lowLabel(i18n.T(hint, nil)))
+	page.Add(p.reason)
+	p.setPage(page, dont, save)
+}
+
+// skippedText lists the files that are not backed up, each with why.
+func (p *exitPrompt) skippedText() string {
+	lines := []string{i18n.N(msgExitSkipped, int64(len(p.skipped)), nil)}
+	for _, d := range p.skipped {
+		lines = append(lines, i18n.T(msgExitSkipItem, map[string]any{"Line": listedState(d)}))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // save backs up every dossier of the connexion, verified.
@@ -239,7 +272,11 @@ func (p *exitPrompt) finished(res batch.Result[backup.Result], dest, dir string)
 		return
 	}
 	_ = prefs.Update(func(pr *prefs.Prefs) { pr.Destination = dest })
-	p.showMessage(resBackupDone, i18n.N(msgExitDone, int64(len(p.written)), map[string]any{"Dir": dir}))
+	text := i18n.N(msgExitDone, int64(len(p.written)), map[string]any{"Dir": dir})
+	if len(p.skipped) > 0 {
+		text += "\n\n" + p.skippedText()
+	}
+	p.showMessage(resBackupDone, text)
 }
 
 // showMessage shows a title, a text and « Fermer ».

@@ -30,11 +30,11 @@ const PhaseAdministration dossier.Phase = "administration"
 // ApplicationID is the SQLite application_id (PRAGMA application_id) of an
 // admin copy: "CFAD" in ASCII, for « Coffre, copie pour l'ADministration ».
 // With MarkerTable it lets a restore refuse the copy whatever its name.
-const ApplicationID = 0x43464144
+const ApplicationID = dossier.AdminApplicationID
 
 // MarkerTable is the table every admin copy holds: what it is, which
 // exercices, which version, when.
-const MarkerTable = "coffre_copie_administration"
+const MarkerTable = dossier.AdminMarkerTable
 
 var (
 	msgNeedExercices = &i18n.Message{ID: "AdminExercicesManquants", Other: "Indiquez le ou les exercices à transmettre à l'administration (--exercices 2023,2024)."}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -162,23 +163,31 @@ func runListe(env *Env, fs *flag.FlagSet, args []string) error {
 			ex = fmt.Sprintf("%d (%s–%s)", d.Exercices, d.PremierExercice, d.DernierExercice)
 		}
 		rs := d.RaisonSociale
-		if d.Error != "" {
+		switch {
+		case d.Unrecognised:
+			rs = "⚠ " + i18n.T(msgUnrecognised, map[string]any{"Reason": d.Error})
+		case d.Error != "":
 			rs = "⚠ " + d.Error
-		} else if d.Schema == "" {
+		case d.Schema == "":
 			rs = i18n.T(msgNotV1, nil)
+		}
+		if len(d.Conflict) > 0 {
+			rs = "⚠ " + i18n.T(msgConflict, map[string]any{"Files": strings.Join(d.Conflict, ", ")}) + " " + rs
 		}
 		last := "—"
 		if !d.DerniereSauvegarde.IsZero() {
 			last = i18n.DateTime(d.DerniereSauvegarde)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Numero, d.Nom, rs, ex, i18n.Bytes(d.Taille), last)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cmp.Or(d.Numero, "—"), cmp.Or(d.Nom, "—"), d.Fichier, rs, ex, i18n.Bytes(d.Taille), last)
 	}
 	return tw.Flush()
 }
 
 var (
-	msgListHeader = &i18n.Message{ID: "CLIEnteteListe", Other: "N°\tNom\tRaison sociale\tExercices\tTaille\tDernière sauvegarde"}
-	msgNotV1      = &i18n.Message{ID: "CLIPasV1", Other: "(base SQLite hors schéma de gestion)"}
+	msgListHeader   = &i18n.Message{ID: "CLIEnteteListe", Other: "N°\tNom\tFichier\tRaison sociale\tExercices\tTaille\tDernière sauvegarde"}
+	msgNotV1        = &i18n.Message{ID: "CLIPasV1", Other: "(base SQLite hors schéma de gestion)"}
+	msgUnrecognised = &i18n.Message{ID: "DossierNonReconnu", Other: "non reconnu : {{.Reason}}"}
+	msgConflict     = &i18n.Message{ID: "DossierNumeroConflit", Other: "même numéro que {{.Files}} (renommez ou renumérotez l'un d'eux) —"}
 )
 
 func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {

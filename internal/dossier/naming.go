@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // File name extensions of what Coffre reads and writes.
@@ -16,6 +19,48 @@ const (
 	ExtPBF = ".pbf" // full backup
 	ExtPTF = ".ptf" // partial transfer
 	ExtPAF = ".paf" // archive of fiscal years
+)
+
+// DBExtensions are the extensions of the SQLite files a folder connexion
+// looks at. They are compared without regard to case: Windows shows and
+// keeps « 001SOC.DB » as the same file as « 001SOC.db ».
+var DBExtensions = []string{".db", ".sqlite", ".sqlite3", ".db3"}
+
+// SplitDBFile splits a file name into its base and its SQLite extension
+// (one of DBExtensions, in any case); ok is false for any other name.
+func SplitDBFile(name string) (base, ext string, ok bool) {
+	ext = filepath.Ext(name)
+	for _, e := range DBExtensions {
+		if strings.EqualFold(ext, e) && len(name) > len(ext) {
+			return name[:len(name)-len(ext)], ext, true
+		}
+	}
+	return name, "", false
+}
+
+// ParseDBFile reads a database file name, extension included: "001SOC.db",
+// "001SOC.DB", "E001SOC.sqlite"… (see ParseDBName).
+func ParseDBFile(name string) (ParsedName, bool) {
+	base, _, ok := SplitDBFile(name)
+	if !ok {
+		return ParsedName{}, false
+	}
+	return ParseDBName(base)
+}
+
+// Label names a dossier in every message and listing: « 001 SOC », or the
+// number alone when the short name is unknown.
+func Label(numero, nom string) string {
+	return strings.TrimSpace(numero + " " + nom)
+}
+
+// A tax-audit copy (Admin001SOC…) is marked inside, so that it is never
+// taken for a dossier or restored whatever its file name: SQLite's
+// application_id "CFAD" (« Coffre, copie pour l'ADministration ») and a
+// table listing what it holds.
+const (
+	AdminApplicationID = 0x43464144
+	AdminMarkerTable   = "coffre_copie_administration"
 )
 
 // Kind tells what a database file of a connexion folder is.
@@ -158,14 +203,26 @@ func ParseNumeros(list string) ([]string, error) {
 var notAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
 
 // NomFromName derives a short name from a file name that does not follow
-// the 001NOM convention ("ma-base.sqlite" gives "MABASE"): its letters and
-// digits, upper-cased, without leading digits, at most 20; "" if none.
+// the 001NOM convention ("ma-base.sqlite" gives "MABASE"): see ShortNom.
 func NomFromName(name string) string {
 	base := strings.TrimSuffix(name, filepath.Ext(name))
 	if p, ok := ParseBackupName(base); ok {
 		return p.Nom
 	}
-	s := strings.ToUpper(notAlnum.ReplaceAllString(base, ""))
+	return ShortNom(strings.TrimLeft(base, "0123456789"))
+}
+
+// ShortNom makes a valid short name of s ("Café Noël" gives "CAFENOEL"):
+// accents folded to their letter, then its letters and digits, upper-cased,
+// without leading digits, at most 20; "" if none.
+func ShortNom(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	s = strings.ToUpper(notAlnum.ReplaceAllString(b.String(), ""))
 	s = strings.TrimLeft(s, "0123456789")
 	if len(s) > 20 {
 		s = s[:20]

@@ -21,17 +21,22 @@ type Querier interface {
 var v1Tables = []string{"dossier", "exercices", "journaux", "comptes", "tiers", "ecritures", "lignes", "annexes", "sessions", "transferts"}
 
 // IsV1 reports whether the table names are those of a schema-v1 dossier.
-func IsV1(tables []string) bool {
+func IsV1(tables []string) bool { return len(MissingV1(tables)) == 0 }
+
+// MissingV1 lists the schema-v1 tables absent from tables (compared without
+// regard to case), in the schema's order.
+func MissingV1(tables []string) []string {
 	have := map[string]bool{}
 	for _, t := range tables {
 		have[strings.ToLower(t)] = true
 	}
+	var missing []string
 	for _, t := range v1Tables {
 		if !have[t] {
-			return false
+			missing = append(missing, t)
 		}
 	}
-	return true
+	return missing
 }
 
 // Quote quotes an identifier for SQLite, PostgreSQL and SQL Server alike.

@@ -36,6 +36,9 @@ func (e *Engine) act(ctx context.Context, p *runPlan, rep *Report) {
 		rep.Backups = append(rep.Backups, Backup{Info: dossier.Info{Identity: dossier.Identity{Numero: n}}, Missing: true,
 			Err: i18n.E(msgMissing, map[string]any{"Numero": n, "Conn": p.store.Describe().Location}, dossier.ErrNotFound)})
 	}
+	for _, d := range p.unusable {
+		rep.Backups = append(rep.Backups, unusableBackup(d))
+	}
 	for _, d := range p.decisions {
 		if ctx.Err() != nil {
 			break

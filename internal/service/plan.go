@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,8 +30,13 @@ type runPlan struct {
 	// the connexion does not have.
 	decisions []schedule.Decision
 	missing   []string
-	slot      time.Time // the daily slot this run handles (zero: none)
-	dest      string    // absolute folder of the local backups
+	// unusable are the files that look like dossiers but cannot be backed
+	// up (« non reconnu », two files of one number): reported as failed
+	// dossiers of every run that backs up, never silently left out.
+	unusable []dossier.Info
+
+	slot time.Time // the daily slot this run handles (zero: none)
+	dest string    // absolute folder of the local backups
 }
 
 // plan reads the settings and the state and decides what is due. It
@@ -82,6 +88,10 @@ func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
 	p.infos = map[string]dossier.Info{}
 	var all []string
 	for _, d := range list {
+		if !d.Usable() {
+			p.unusable = append(p.unusable, d)
+			continue
+		}
 		p.infos[d.Numero] = d
 		all = append(all, d.Numero)
 	}
@@ -92,15 +102,19 @@ func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
 			return p, err
 		}
 		chosen = nil
+		var named []dossier.Info
 		for _, n := range nums {
 			if _, ok := p.infos[n]; ok {
 				chosen = append(chosen, n)
+			} else if i := slices.IndexFunc(p.unusable, func(d dossier.Info) bool { return d.Numero == n }); i >= 0 {
+				named = append(named, p.unusable[i])
 			} else {
 				p.missing = append(p.missing, n)
 			}
 		}
+		p.unusable = named
 	}
-	if len(chosen) == 0 && len(p.missing) == 0 {
+	if len(chosen) == 0 && len(p.missing) == 0 && len(p.unusable) == 0 {
 		return p, i18n.E(msgNoDossier, map[string]any{"Conn": s.Describe().Location}, dossier.ErrNotFound)
 	}
 	counter := schedule.CountEntries(s)
@@ -109,7 +123,7 @@ func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
 		if len(p.decisions) == 0 && p.slot.IsZero() {
 			// A missing dossier is reported when a run is due, not at every
 			// look at the clock.
-			p.missing = nil
+			p.missing, p.unusable = nil, nil
 		}
 		return p, nil
 	}
@@ -121,4 +135,24 @@ func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
 		p.decisions = append(p.decisions, d)
 	}
 	return p, nil
+}
+
+var (
+	msgUnrecognised = &i18n.Message{ID: "ServiceNonReconnu", Other: "« {{.File}} » ressemble à un dossier mais n'est pas reconnu, il n'est pas sauvegardé : {{.Reason}}"}
+	msgConflict     = &i18n.Message{ID: "ServiceNumeroConflit", Other: "« {{.File}} » porte le numéro {{.Numero}} comme {{.Others}} : aucun des deux n'est sauvegardé tant que l'un n'est pas renommé ou renuméroté."}
+)
+
+// unusableBackup is the failed backup that reports a listed file that
+// cannot be backed up, and why.
+func unusableBackup(d dossier.Info) Backup {
+	b := Backup{Info: d}
+	if len(d.Conflict) > 0 {
+		b.Err = i18n.E(msgConflict, map[string]any{"Numero": d.Numero, "File": d.Fichier, "Others": strings.Join(d.Conflict, ", ")}, dossier.ErrExists)
+	} else {
+		b.Err = i18n.E(msgUnrecognised, map[string]any{"File": d.Fichier, "Reason": d.Error}, dossier.ErrNotFound)
+	}
+	if b.Info.Numero == "" {
+		b.Info.Numero = "—"
+	}
+	return b
 }

@@ -249,7 +249,7 @@ func (e *Engine) RunOnce(ctx context.Context, opt Options) (Report, error) {
 	case p.disabled:
 		rep.Disabled = true
 		return rep, nil
-	case len(p.decisions) == 0 && len(p.missing) == 0:
+	case len(p.decisions) == 0 && len(p.missing) == 0 && len(p.unusable) == 0:
 		e.idle(ctx, p, &rep)
 		return rep, nil
 	}

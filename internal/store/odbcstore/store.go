@@ -247,20 +247,17 @@ func (s *Store) List(ctx context.Context) ([]dossier.Info, error) {
 				return nil, err
 			}
 			p := parsed[name]
-			info := dossier.Info{Taille: sizes[name]}
+			info := dossier.Info{Taille: sizes[name], Fichier: name}
 			info.Numero, info.Nom = p.Numero, p.Nom
 			if err := s.readInfo(ctx, name, &info); err != nil {
 				info.Error = i18n.Describe(s.wrap(name, err))
+				info.Unrecognised = true
 			}
 			out = append(out, info)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Numero != out[j].Numero {
-			return out[i].Numero < out[j].Numero
-		}
-		return out[i].Nom < out[j].Nom
-	})
+	dossier.MarkConflicts(out)
+	dossier.SortInfos(out)
 	return out, nil
 }
 

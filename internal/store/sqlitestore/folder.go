@@ -2,20 +2,17 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
-	"coffre/internal/ledger"
 	"coffre/internal/store"
 )
 
@@ -63,33 +60,28 @@ func (f *Folder) Describe() store.Description {
 
 func (f *Folder) Close() error { return nil }
 
-// files maps each numero to the dossier files that carry it.
-func (f *Folder) files() (map[string][]string, error) {
-	entries, err := os.ReadDir(f.dir)
+// files maps each numero to the dossier files that carry it (see discover).
+func (f *Folder) files(ctx context.Context) (map[string][]string, error) {
+	all, err := discover(ctx, f.dir, false)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]string{}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.Type().IsRegular() || !strings.HasSuffix(name, dossier.ExtDB) {
-			continue
+	for _, x := range all {
+		if x.problem == nil {
+			out[x.numero] = append(out[x.numero], x.name)
 		}
-		p, ok := dossier.ParseDBName(strings.TrimSuffix(name, dossier.ExtDB))
-		if !ok || p.Kind != dossier.KindDossier {
-			continue
-		}
-		out[p.Numero] = append(out[p.Numero], name)
 	}
 	return out, nil
 }
 
-// Path returns the file of dossier numero.
+// Path returns the file of dossier numero: the file that discovery finds
+// for it (a symbolic link is returned as such, SQLite follows it).
 func (f *Folder) Path(numero string) (string, error) {
 	if !dossier.ValidNumero(numero) {
 		return "", dossier.ErrBadNumero
 	}
-	all, err := f.files()
+	all, err := f.files(context.Background())
 	if err != nil {
 		return "", err
 	}
@@ -103,81 +95,20 @@ func (f *Folder) Path(numero string) (string, error) {
 	return "", i18n.E(msgTwoNumeros, map[string]any{"Numero": numero, "Path": f.dir, "Files": strings.Join(names, ", ")}, dossier.ErrExists)
 }
 
+// List lists every dossier discovery finds, and every file that looks like
+// one but cannot be read (Info.Unrecognised). It only reads.
 func (f *Folder) List(ctx context.Context) ([]dossier.Info, error) {
-	all, err := f.files()
+	all, err := discover(ctx, f.dir, true)
 	if err != nil {
 		return nil, err
 	}
-	var out []dossier.Info
-	for _, names := range all {
-		for _, name := range names {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			out = append(out, describeFile(ctx, filepath.Join(f.dir, name)))
-		}
+	out := make([]dossier.Info, 0, len(all))
+	for _, x := range all {
+		out = append(out, x.info)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Numero != out[j].Numero {
-			return out[i].Numero < out[j].Numero
-		}
-		return out[i].Nom < out[j].Nom
-	})
+	dossier.MarkConflicts(out)
+	dossier.SortInfos(out)
 	return out, nil
-}
-
-// describeFile reads the listing line of one dossier file. Errors are
-// reported in Info.Error so that one bad file does not hide the others.
-func describeFile(ctx context.Context, path string) dossier.Info {
-	var info dossier.Info
-	base := strings.TrimSuffix(filepath.Base(path), dossier.ExtDB)
-	if p, ok := dossier.ParseDBName(base); ok {
-		info.Numero, info.Nom = p.Numero, p.Nom
-	}
-	for _, suffix := range []string{"", "-wal"} {
-		if fi, err := os.Stat(path + suffix); err == nil {
-			info.Taille += fi.Size()
-		}
-	}
-	err := readInfo(ctx, path, &info)
-	if hotJournal(err) {
-		if err = recoverHotJournal(ctx, path); err == nil {
-			err = readInfo(ctx, path, &info)
-		}
-	}
-	if err != nil {
-		info.Error = i18n.Describe(mapErr(path, err))
-	}
-	return info
-}
-
-func readInfo(ctx context.Context, path string, info *dossier.Info) error {
-	db, err := OpenRO(path)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	tables, err := Tables(ctx, db)
-	if err != nil {
-		return err
-	}
-	if !ledger.IsV1(tables) {
-		return nil
-	}
-	info.Schema = "v1"
-	var siren sql.NullString
-	err = db.QueryRowContext(ctx, "SELECT raison_sociale, siren, identifiant FROM dossier LIMIT 1").
-		Scan(&info.RaisonSociale, &siren, &info.Identifiant)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	info.SIREN = siren.String
-	var first, last sql.NullString
-	if err := db.QueryRowContext(ctx, "SELECT COUNT(*), MIN(code), MAX(code) FROM exercices").Scan(&info.Exercices, &first, &last); err != nil {
-		return err
-	}
-	info.PremierExercice, info.DernierExercice = first.String, last.String
-	return nil
 }
 
 func (f *Folder) Snapshot(ctx context.Context, numero string, opt store.SnapshotOptions) (store.Snapshot, error) {
@@ -203,6 +134,11 @@ func (f *Folder) Lock(ctx context.Context, numero string) (func(), error) {
 	return unlock, err
 }
 
+// Stage prepares a restore of dossier numero. Replacing a dossier keeps its
+// file name when that name was chosen by someone (009SOC-2023.db, or
+// 001SOC.DB) or already carries nom; a symbolic link keeps pointing where it
+// did and the file it points to is replaced — the restored dossier is found
+// where the management software looks for it.
 func (f *Folder) Stage(ctx context.Context, numero, nom string) (store.Staging, error) {
 	if !dossier.ValidNumero(numero) {
 		return nil, dossier.ErrBadNumero
@@ -210,20 +146,41 @@ func (f *Folder) Stage(ctx context.Context, numero, nom string) (store.Staging, 
 	if !dossier.ValidNom(nom) {
 		return nil, fmt.Errorf("nom de dossier invalide %q", nom)
 	}
-	final := filepath.Join(f.dir, dossier.DBName(numero, nom)+dossier.ExtDB)
-	tmp, err := fsutil.CreateTemp(final)
+	s := &staging{folder: f, numero: numero, final: filepath.Join(f.dir, dossier.DBName(numero, nom)+dossier.ExtDB)}
+	old, err := s.existing()
 	if err != nil {
 		return nil, err
 	}
-	return &staging{folder: f, numero: numero, final: final, tmp: tmp}, nil
+	if old != "" && keepsName(filepath.Base(old), nom) {
+		s.final = old
+		if fi, err := os.Lstat(old); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			if s.final, err = filepath.EvalSymlinks(old); err != nil {
+				return nil, err
+			}
+			s.link = old
+		}
+	}
+	if s.tmp, err = fsutil.CreateTemp(s.final); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// staging writes the new database under a temp name in the connexion folder
-// (same file system, so the switch is one atomic rename).
+// keepsName reports whether restoring a dossier named nom over the file
+// name keeps that file's name: unless the name follows the convention with
+// another short name (001ABC.db replaced by 001SOC.db).
+func keepsName(name, nom string) bool {
+	p, ok := dossier.ParseDBFile(name)
+	return !ok || strings.EqualFold(p.Nom, nom)
+}
+
+// staging writes the new database under a temp name beside the file it will
+// become (same file system, so the switch is one atomic rename).
 type staging struct {
 	folder *Folder
 	numero string
-	final  string
+	final  string // the file the staged database becomes
+	link   string // the symbolic link that points to final, if any
 	tmp    *fsutil.TempFile
 }
 
@@ -245,7 +202,9 @@ func (s *staging) Exists(ctx context.Context) (bool, error) {
 
 // Commit renames the staged file over the dossier. The target's -wal, -shm
 // and -journal files are removed before and after the switch so that SQLite
-// never replays a stale journal onto the restored database.
+// never replays a stale journal onto the restored database. The file the
+// dossier had before is removed only when it is not the one just written
+// (os.SameFile: on Windows and macOS 001Soc.db and 001SOC.db are one file).
 func (s *staging) Commit(ctx context.Context, replace bool) error {
 	old, err := s.existing()
 	if err != nil {
@@ -263,13 +222,24 @@ func (s *staging) Commit(ctx context.Context, replace bool) error {
 	}
 	removeSidecars(s.final)
 	// Same number under another name (001ABC.db replaced by 001SOC.db).
-	if old != "" && old != s.final {
+	if old != "" && old != s.link && !sameFile(old, s.final) {
 		removeSidecars(old)
 		if err := os.Remove(old); err != nil {
 			return err
 		}
 	}
 	return fsutil.SyncDir(s.folder.dir)
+}
+
+// sameFile reports whether the names a and b (not following a last link)
+// are one file.
+func sameFile(a, b string) bool {
+	fa, err := os.Lstat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Lstat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 func (s *staging) Abort() { s.tmp.Abort() }

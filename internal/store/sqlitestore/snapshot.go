@@ -106,10 +106,7 @@ func (s *snapshot) begin(ctx context.Context) error {
 		}
 		s.id.SIREN, s.id.Devise, s.id.VersionSchema = siren.String, devise.String, int(version.Int64)
 	}
-	// The file name is the dossier's number in a folder connexion.
-	if p, ok := dossier.ParseDBName(strings.TrimSuffix(filepath.Base(s.path), dossier.ExtDB)); ok {
-		s.id.Numero, s.id.Nom = p.Numero, p.Nom
-	}
+	s.id = s.id.InFile(filepath.Base(s.path))
 	return nil
 }
 
