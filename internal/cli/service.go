@@ -36,6 +36,8 @@ var (
 	msgFlagTestEmail   = &i18n.Message{ID: "FlagTesterEmail", Other: "envoyer un e-mail de test aux destinataires"}
 	msgFlagSMTPPass    = &i18n.Message{ID: "FlagMotDePasseSMTP", Other: "enregistrer le mot de passe SMTP lu dans ce fichier (première ligne), hors de coffre.toml"}
 	msgFlagSFTPPass    = &i18n.Message{ID: "FlagMotDePasseSFTP", Other: "enregistrer le mot de passe SFTP lu dans ce fichier (première ligne), hors de coffre.toml"}
+	msgFlagS3Secret    = &i18n.Message{ID: "FlagCleSecreteS3", Other: "enregistrer la clé secrète S3 lue dans ce fichier, hors de coffre.toml"}
+	msgFlagWebDAVPass  = &i18n.Message{ID: "FlagMotDePasseWebDAV", Other: "enregistrer le mot de passe WebDAV lu dans ce fichier, hors de coffre.toml"}
 	msgFlagSansIcone   = &i18n.Message{ID: "FlagSansIcone", Other: "ne pas afficher d'icône près de l'horloge"}
 	msgNothingDue      = &i18n.Message{ID: "CLIServiceRienDu", Other: "Rien à sauvegarder maintenant."}
 	msgDisabled        = &i18n.Message{ID: "CLIServiceDesactive", Other: "La sauvegarde automatique est désactivée (« active = false » dans {{.File}}) : rien n'a été fait. « --maintenant » sauvegarde quand même."}
@@ -62,6 +64,8 @@ func init() {
 			fs.Bool("tester-email", false, i18n.T(msgFlagTestEmail, nil))
 			fs.String("mot-de-passe-smtp-fichier", "", i18n.T(msgFlagSMTPPass, nil))
 			fs.String("mot-de-passe-sftp-fichier", "", i18n.T(msgFlagSFTPPass, nil))
+			fs.String("cle-secrete-s3-fichier", "", i18n.T(msgFlagS3Secret, nil))
+			fs.String("mot-de-passe-webdav-fichier", "", i18n.T(msgFlagWebDAVPass, nil))
 			fs.Bool("sans-icone", false, i18n.T(msgFlagSansIcone, nil))
 		}, run: runService})
 	register(&command{name: "surveiller", aliases: []string{"watch"}, summary: sumSurveiller, usage: "[--config F]",
@@ -74,7 +78,8 @@ func runService(env *Env, fs *flag.FlagSet, args []string) error {
 	eng := service.New(str(fs, "config"))
 	eng.Progress = env.progress() // nil unless on a terminal (or under the test hook)
 	stored := false
-	for _, s := range []struct{ flag, name string }{{"mot-de-passe-smtp-fichier", config.SecretSMTP}, {"mot-de-passe-sftp-fichier", config.SecretSFTP}} {
+	for _, s := range []struct{ flag, name string }{{"mot-de-passe-smtp-fichier", config.SecretSMTP}, {"mot-de-passe-sftp-fichier", config.SecretSFTP},
+		{"cle-secrete-s3-fichier", config.SecretS3}, {"mot-de-passe-webdav-fichier", config.SecretWebDAV}} {
 		if f := str(fs, s.flag); f != "" {
 			pw, err := readPassphrase(f)
 			if err != nil {

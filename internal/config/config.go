@@ -59,6 +59,15 @@ const (
 	DistantAucun   = ""
 	DistantSFTP    = "sftp"
 	DistantDossier = "dossier" // a network folder (mounted share, UNC path)
+	DistantS3      = "s3"      // S3-compatible object storage
+	DistantWebDAV  = "webdav"  // a WebDAV folder (Nextcloud, NAS)
+)
+
+// S3 bucket addressing styles (copie_distante.style).
+const (
+	StyleAuto   = ""
+	StyleChemin = "chemin" // endpoint/bucket/key
+	StyleHote   = "hote"   // bucket.endpoint/key
 )
 
 // SFTP authentication methods.
@@ -79,6 +88,14 @@ type Distant struct {
 	Chemin         string `toml:"chemin"`           // remote folder (SFTP)
 	Dossier        string `toml:"dossier"`          // network folder
 	Conserver      int    `toml:"conserver"`
+	// Adresse is the S3 endpoint (https://s3.exemple.fr) or the WebDAV
+	// folder's URL.
+	Adresse      string `toml:"adresse"`
+	Region       string `toml:"region"`
+	Compartiment string `toml:"compartiment"` // S3 bucket
+	Prefixe      string `toml:"prefixe"`      // folder inside the bucket
+	CleAcces     string `toml:"cle_acces"`    // S3 access key id (its secret is in Secrets)
+	Style        string `toml:"style"`        // "" (automatic), chemin, hote
 	// BlocageSecondes is the stall timeout: an offsite operation that
 	// moves no byte for that long is abandoned (0: 60 s). Not a limit on
 	// the length of a copy.
@@ -145,7 +162,10 @@ var (
 	msgBadJour   = &i18n.Message{ID: "ConfigJour", Other: "Jour inconnu « {{.Value}} » : lundi, mardi, mercredi, jeudi, vendredi, samedi ou dimanche."}
 	msgConserver = &i18n.Message{ID: "ConfigConserver", Other: "Le nombre de sauvegardes à conserver doit être au moins 1."}
 	msgNoTrigger = &i18n.Message{ID: "ConfigSansDeclencheur", Other: "La sauvegarde automatique est active mais rien ne la déclenche : indiquez une heure, « tous les N jours » ou « après N nouvelles écritures »."}
-	msgBadType   = &i18n.Message{ID: "ConfigTypeDistant", Other: "Type de copie distante inconnu « {{.Value}} » : sftp ou dossier."}
+	msgBadType   = &i18n.Message{ID: "ConfigTypeDistant", Other: "Type de copie distante inconnu « {{.Value}} » : sftp, dossier, s3 ou webdav."}
+	msgNoS3      = &i18n.Message{ID: "ConfigS3Manquant", Other: "Indiquez l'adresse du service S3, le compartiment et la clé d'accès de la copie distante."}
+	msgNoWebDAV  = &i18n.Message{ID: "ConfigWebDAVManquant", Other: "Indiquez l'adresse WebDAV et l'utilisateur de la copie distante."}
+	msgBadStyle  = &i18n.Message{ID: "ConfigStyleS3", Other: "Style d'adresse S3 inconnu « {{.Value}} » : chemin, hote ou vide (automatique)."}
 	msgNoHost    = &i18n.Message{ID: "ConfigHoteManquant", Other: "Indiquez le serveur et l'utilisateur de la copie distante."}
 	msgNoFolder  = &i18n.Message{ID: "ConfigDossierDistant", Other: "Indiquez le dossier réseau de la copie distante."}
 	msgBadSecu   = &i18n.Message{ID: "ConfigSecurite", Other: "Sécurité SMTP inconnue « {{.Value}} » : starttls, tls ou aucune."}
@@ -217,10 +237,13 @@ const header = `# Coffre — configuration de la sauvegarde automatique, de la c
 #   apres_n_ecritures  sauvegarder un dossier après N nouvelles écritures (0 = non)
 #   Une sauvegarde manquée (ordinateur éteint) est faite au démarrage suivant.
 # [copie_distante]
-#   type               « sftp », « dossier » (dossier réseau) ou vide (pas de copie)
+#   type               « sftp », « dossier » (dossier réseau), « s3 », « webdav » ou vide (pas de copie)
 #   hote, port, utilisateur, authentification (« cle » ou « mot_de_passe »), cle (fichier de clé privée)
 #   known_hosts        clés des serveurs acceptés ; vide = known_hosts du dossier de configuration
 #   chemin             dossier sur le serveur SFTP ; dossier : chemin du dossier réseau
+#   adresse            s3 : adresse du service (https://s3.exemple.fr) ; webdav : adresse du dossier
+#   region, compartiment, prefixe, cle_acces, style (« chemin », « hote » ou vide) : s3
+#   (la clé secrète S3 et le mot de passe WebDAV sont dans le trousseau, comme ceux de SFTP)
 #   conserver          nombre de copies gardées par dossier sur le serveur (7)
 #   blocage_secondes   abandonner une opération qui n'avance plus depuis N secondes (60)
 # [email]
@@ -335,6 +358,19 @@ func (c Config) Validate() error {
 	case DistantDossier:
 		if c.Distant.Dossier == "" {
 			return i18n.E(msgNoFolder, nil, ErrInvalid)
+		}
+	case DistantS3:
+		if c.Distant.Adresse == "" || c.Distant.Compartiment == "" || c.Distant.CleAcces == "" {
+			return i18n.E(msgNoS3, nil, ErrInvalid)
+		}
+		switch c.Distant.Style {
+		case StyleAuto, StyleChemin, StyleHote:
+		default:
+			return i18n.E(msgBadStyle, map[string]any{"Value": c.Distant.Style}, ErrInvalid)
+		}
+	case DistantWebDAV:
+		if c.Distant.Adresse == "" || c.Distant.Utilisateur == "" {
+			return i18n.E(msgNoWebDAV, nil, ErrInvalid)
 		}
 	default:
 		return i18n.E(msgBadType, map[string]any{"Value": c.Distant.Type}, ErrInvalid)

@@ -23,8 +23,10 @@ import (
 
 // The secrets Coffre keeps.
 const (
-	SecretSMTP = "smtp" // the SMTP user's password
-	SecretSFTP = "sftp" // the SFTP user's password
+	SecretSMTP   = "smtp"   // the SMTP user's password
+	SecretSFTP   = "sftp"   // the SFTP user's password
+	SecretS3     = "s3"     // the S3 secret access key
+	SecretWebDAV = "webdav" // the WebDAV user's password
 )
 
 // ErrNoSecret is returned by Get when nothing was recorded under the name.

@@ -13,6 +13,8 @@ import (
 var (
 	msgNoPassword = &i18n.Message{ID: "SFTPMotDePasseAbsent", Other: "Aucun mot de passe SFTP n'est enregistré : saisissez-le dans l'écran Configuration (copie distante)."}
 	msgNoFolder   = &i18n.Message{ID: "DistantDossierAbsent", Other: "Le dossier réseau « {{.Dir}} » est inaccessible : vérifiez qu'il est branché et partagé."}
+	msgNoS3Secret = &i18n.Message{ID: "S3SecretAbsent", Other: "Aucune clé secrète S3 n'est enregistrée : saisissez-la dans l'écran Configuration (copie distante) ou avec « coffre service --cle-secrete-s3-fichier »."}
+	msgNoWebDAVPw = &i18n.Message{ID: "WebDAVMotDePasseAbsent", Other: "Aucun mot de passe WebDAV n'est enregistré : saisissez-le dans l'écran Configuration (copie distante) ou avec « coffre service --mot-de-passe-webdav-fichier »."}
 	msgNoRemote   = &i18n.Message{ID: "DistantNonConfiguree", Other: "Aucune copie distante n'est configurée : choisissez-en une dans l'écran Configuration (copie distante)."}
 )
 
@@ -62,6 +64,34 @@ func Open(ctx context.Context, d config.Distant, secrets config.Secrets) (Backen
 			return nil, err
 		}
 		return Guard(s, stall), nil
+	case config.DistantS3:
+		key, err := storedSecret(secrets, config.SecretS3, msgNoS3Secret)
+		if err != nil {
+			return nil, err
+		}
+		style := StyleAuto
+		switch d.Style {
+		case config.StyleChemin:
+			style = StylePath
+		case config.StyleHote:
+			style = StyleVirtualHost
+		}
+		s, err := DialS3(ctx, S3Options{Endpoint: d.Adresse, Region: d.Region, Bucket: d.Compartiment, Prefix: d.Prefixe,
+			AccessKey: d.CleAcces, SecretKey: key, Style: style, Timeout: stall})
+		if err != nil {
+			return nil, err
+		}
+		return Guard(s, stall), nil
+	case config.DistantWebDAV:
+		pw, err := storedSecret(secrets, config.SecretWebDAV, msgNoWebDAVPw)
+		if err != nil {
+			return nil, err
+		}
+		w, err := DialWebDAV(ctx, WebDAVOptions{URL: d.Adresse, User: d.Utilisateur, Password: pw, Timeout: stall})
+		if err != nil {
+			return nil, err
+		}
+		return Guard(w, stall), nil
 	case config.DistantDossier:
 		g := Guard(Folder{Dir: d.Dossier}, stall).(*guarded)
 		// A share that stopped answering blocks even a stat.
@@ -77,4 +107,13 @@ func Open(ctx context.Context, d config.Distant, secrets config.Secrets) (Backen
 		return g, nil
 	}
 	return nil, i18n.E(msgNoRemote, nil, ErrNotConfigured)
+}
+
+// storedSecret reads a password from the secret store, missing saying so.
+func storedSecret(secrets config.Secrets, name string, missing *i18n.Message) (string, error) {
+	v, err := secrets.Get(name)
+	if errors.Is(err, config.ErrNoSecret) {
+		return "", i18n.E(missing, nil, err)
+	}
+	return v, err
 }

@@ -33,6 +33,18 @@ type Backend interface {
 	Close() error
 }
 
+// sizedCreator is a backend that wants a file's size before its first byte
+// (an S3 multipart upload, a WebDAV PUT with its Content-Length).
+type sizedCreator interface {
+	CreateSized(name string, size int64) (io.WriteCloser, error)
+}
+
+// incompleteSweeper is a backend that keeps interrupted uploads out of
+// List (S3's incomplete multipart uploads).
+type incompleteSweeper interface {
+	sweepIncomplete(age time.Duration, now time.Time)
+}
+
 // File is one file in the offsite folder.
 type File struct {
 	Name    string
@@ -190,7 +202,12 @@ func upload(ctx context.Context, b Backend, local, tmp string, p dossier.Progres
 	if err != nil {
 		return err
 	}
-	w, err := b.Create(tmp)
+	var w io.WriteCloser
+	if sc, ok := b.(sizedCreator); ok {
+		w, err = sc.CreateSized(tmp, fi.Size())
+	} else {
+		w, err = b.Create(tmp)
+	}
 	if err != nil {
 		return err
 	}
@@ -340,6 +357,9 @@ func Rotate(b Backend, key string, keep int, owned func(name string) bool) ([]st
 // SweepTemp removes temporary uploads older than age (left by a copy that
 // was interrupted).
 func SweepTemp(b Backend, age time.Duration, now time.Time) {
+	if s, ok := b.(incompleteSweeper); ok {
+		s.sweepIncomplete(age, now)
+	}
 	files, err := b.List()
 	if err != nil {
 		return

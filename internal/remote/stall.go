@@ -135,6 +135,25 @@ func (g *guarded) Create(name string) (io.WriteCloser, error) {
 	return &guardedWriter{g: g, w: w, name: name}, nil
 }
 
+func (g *guarded) CreateSized(name string, size int64) (io.WriteCloser, error) {
+	sc, ok := g.b.(sizedCreator)
+	if !ok {
+		return g.Create(name)
+	}
+	var w io.WriteCloser
+	err := g.call(OpCreate, name, func() (err error) { w, err = sc.CreateSized(name, size); return })
+	if err != nil {
+		return nil, err
+	}
+	return &guardedWriter{g: g, w: w, name: name}, nil
+}
+
+func (g *guarded) sweepIncomplete(age time.Duration, now time.Time) {
+	if s, ok := g.b.(incompleteSweeper); ok {
+		g.call(OpRemove, "", func() error { s.sweepIncomplete(age, now); return nil })
+	}
+}
+
 func (g *guarded) Open(name string) (io.ReadCloser, error) {
 	var r io.ReadCloser
 	err := g.call(OpRead, name, func() (err error) { r, err = g.b.Open(name); return })
