@@ -172,6 +172,18 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		return res, err
 	}
 	res.Path, res.Size = final, fi.Size()
+	// The copy and its FECs go together: a FEC that fails (a full disk, a
+	// file of that name appearing meanwhile) takes back what this run wrote.
+	defer func() {
+		if err != nil {
+			files := []string{res.Path}
+			for _, f := range res.FEC {
+				files = append(files, f.Path)
+			}
+			err = dossier.Undo(err, files...)
+			res.Path, res.Size, res.FEC = "", 0, nil
+		}
+	}()
 	if req.FEC {
 		for _, code := range codes {
 			r, err := fec.Write(ctx, fecReq(code))

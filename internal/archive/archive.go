@@ -44,7 +44,12 @@ var (
 	msgUnbal   = &i18n.Message{ID: "ArchiveExerciceDesequilibre", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'est pas équilibré (débit {{.Debit}}, crédit {{.Credit}}) : son écriture de solde ne le serait pas non plus. Corrigez-le avant de l'archiver."}
 	msgNoOD    = &i18n.Message{ID: "ArchiveSansJournalOD", Other: "Le dossier {{.Dossier}} n'a pas de journal d'opérations diverses (OD) pour y passer les écritures de solde."}
 	msgNoDest  = &i18n.Message{ID: "ArchiveDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
-	msgVerify  = &i18n.Message{ID: "ArchiveRelectureDifferente", Other: "La relecture de l'archive ne correspond pas à ce qui a été écrit ({{.Detail}}) : elle a été supprimée et le dossier n'a pas été modifié. Vérifiez le disque de destination."}
+	// Details of msgChanged: what moved in the dossier meanwhile.
+	detExercice = &i18n.Message{ID: "ArchiveDetailExercice", Other: "exercice {{.Exercice}}"}
+	detRows     = &i18n.Message{ID: "ArchiveDetailLignes", One: "exercice {{.Exercice}}, {{.Count}} ligne modifiée", Other: "exercice {{.Exercice}}, {{.Count}} lignes modifiées"}
+	detAdded    = &i18n.Message{ID: "ArchiveDetailEcritureAjoutee", Other: "une écriture a été ajoutée à l'exercice {{.Exercice}}"}
+	detBalances = &i18n.Message{ID: "ArchiveDetailSoldes", Other: "soldes de l'exercice {{.Exercice}}"}
+	msgVerify   = &i18n.Message{ID: "ArchiveRelectureDifferente", Other: "La relecture de l'archive ne correspond pas à ce qui a été écrit ({{.Detail}}) : elle a été supprimée et le dossier n'a pas été modifié. Vérifiez le disque de destination."}
 )
 
 // What the balance entries say. They are data of the dossier, read by the
@@ -156,11 +161,12 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	}
 	defer verified.Abort()
 	part.Abort()
+	// Until the transaction commits, the dossier still holds the
+	// exercices: a failure removes the .paf (or says it is still there).
 	committed := false
 	defer func() {
 		if !committed {
-			os.Remove(final)
-			fsutil.SyncDir(req.DestDir)
+			err = dossier.Undo(err, final)
 		}
 	}()
 
@@ -552,20 +558,20 @@ func moveOut(ctx context.Context, o *opened, paf string, info *Info, od string, 
 			}
 		}
 		if !still {
-			return changed("exercice " + e.Code)
+			return changed(i18n.T(detExercice, map[string]any{"Exercice": e.Code}))
 		}
 		t, err := exerciceTotals(ctx, c, "main", e.ID)
 		if err != nil {
 			return err
 		}
 		if t != e.totals() {
-			return changed("exercice " + e.Code)
+			return changed(i18n.T(detExercice, map[string]any{"Exercice": e.Code}))
 		}
 		if n, err := missingFromArchive(ctx, c, e.ID); err != nil || n > 0 {
 			if err != nil {
 				return err
 			}
-			return changed(fmt.Sprintf("exercice %s, %d lignes modifiées", e.Code, n))
+			return changed(i18n.N(detRows, n, map[string]any{"Exercice": e.Code}))
 		}
 		var num int64
 		if err := c.QueryRowContext(ctx, `SELECT COALESCE(MAX(numero), 0) + 1 FROM ecritures WHERE exercice_id = ?`, e.ID).Scan(&num); err != nil {
@@ -575,15 +581,25 @@ func moveOut(ctx context.Context, o *opened, paf string, info *Info, od string, 
 		if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM ecritures WHERE id = ?`, e.BalanceID).Scan(&taken); err != nil {
 			return err
 		}
-		if num != e.BalanceNumero || taken != 0 {
-			return changed("numérotation de l'exercice " + e.Code)
+		// The balance entry's id and number were fixed before the .paf
+		// was written: an entry added meanwhile, to whichever exercice,
+		// has taken one of them.
+		if taken != 0 {
+			var code string
+			if err := c.QueryRowContext(ctx, `SELECT COALESCE((SELECT x.code FROM exercices x WHERE x.id = e.exercice_id), '?') FROM ecritures e WHERE e.id = ?`, e.BalanceID).Scan(&code); err != nil {
+				return err
+			}
+			return changed(i18n.T(detAdded, map[string]any{"Exercice": code}))
+		}
+		if num != e.BalanceNumero {
+			return changed(i18n.T(detAdded, map[string]any{"Exercice": e.Code}))
 		}
 		n, err := replaceByBalance(ctx, c, e, od)
 		if err != nil {
 			return err
 		}
 		if n != e.BalanceLignes {
-			return changed("soldes de l'exercice " + e.Code)
+			return changed(i18n.T(detBalances, map[string]any{"Exercice": e.Code}))
 		}
 	}
 	after, err := balances(ctx, c)

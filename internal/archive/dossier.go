@@ -168,12 +168,12 @@ func diffBalances(before, after map[string]int64) string {
 	var diffs []string
 	for k, v := range before {
 		if after[k] != v {
-			diffs = append(diffs, fmt.Sprintf("%s : %d → %d", k, v, after[k]))
+			diffs = append(diffs, fmt.Sprintf("%s : %s → %s", k, i18n.Money(v), i18n.Money(after[k])))
 		}
 	}
 	for k, v := range after {
 		if _, ok := before[k]; !ok {
-			diffs = append(diffs, fmt.Sprintf("%s : 0 → %d", k, v))
+			diffs = append(diffs, fmt.Sprintf("%s : %s → %s", k, i18n.Money(0), i18n.Money(v)))
 		}
 	}
 	sort.Strings(diffs)

@@ -1,11 +1,14 @@
 package archive_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"coffre/internal/archive"
 	"coffre/internal/dossier"
 	"coffre/internal/dossiertest"
 )
@@ -35,5 +38,31 @@ func TestSchemaVersion2Refused(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(e.safety); len(entries) != 1 {
 		t.Fatalf("%d safety backups, want only the first", len(entries))
+	}
+}
+
+// TestWrittenMeanwhileNamed: the management software adds an entry to 2025
+// while 2014 is being archived. The refusal says what happened and where
+// (« une écriture a été ajoutée à l'exercice 2025 »), not « numérotation de
+// l'exercice 2014 », and the .paf is gone.
+func TestWrittenMeanwhileNamed(t *testing.T) {
+	e := newEnv(t, buildV1)
+	written := false
+	_, err := archive.Run(context.Background(), archive.Request{Store: e.store, Numero: "001", Exercices: []string{"2014"}, DestDir: e.dest, SafetyDir: e.safety,
+		Now: func() time.Time { return today },
+		Progress: func(ev dossier.Event) {
+			if ev.Phase == dossier.PhaseSecurite && !written {
+				written = true
+				execSQL(t, e.path, `INSERT INTO ecritures (exercice_id, journal, numero, date_ecriture, libelle) VALUES (12, 'OD', 7, '2025-10-01', 'Saisie pendant l''archivage')`)
+			}
+		}})
+	if !written {
+		t.Fatal("no safety backup phase: the test wrote nothing")
+	}
+	if err == nil || !strings.Contains(err.Error(), "une écriture a été ajoutée à l'exercice 2025") || strings.Contains(err.Error(), "2014 ") {
+		t.Fatalf("got %v", err)
+	}
+	if got := names(t, e.dest); len(got) != 0 {
+		t.Fatalf("left in the destination: %v", got)
 	}
 }

@@ -35,7 +35,7 @@ var (
 	msgCheckKept   = &i18n.Message{ID: "DecoupeSoldesModifies", Other: "La découpe changerait les exercices conservés ({{.Detail}}) : elle a été annulée, le dossier n'a pas été modifié."}
 	msgFK          = &i18n.Message{ID: "DecoupeReferences", Other: "{{.Count}} référence(s) vers les exercices découpés resteraient dans « {{.File}} » (par exemple {{.Example}}) : la découpe a été annulée, le dossier n'a pas été modifié."}
 	msgNoAN        = &i18n.Message{ID: "DecoupeSansANouveaux", Other: "L'exercice {{.Code}} n'a pas d'écriture d'à-nouveaux : ses soldes de bilan ne reprennent pas ceux des exercices découpés."}
-	msgChanged     = &i18n.Message{ID: "DecoupeDossierModifie", Other: "Les exercices à découper ont été modifiés pendant la découpe ({{.Detail}}) : le dossier n'a pas été modifié ; supprimez « {{.File}} » et recommencez, logiciel de gestion fermé."}
+	msgChanged     = &i18n.Message{ID: "DecoupeExercicesModifies", Other: "Les exercices à découper ont été modifiés pendant la découpe ({{.Detail}}) : le dossier n'a pas été modifié et le fichier découpé a été supprimé ; recommencez, logiciel de gestion fermé."}
 	msgVacuumError = &i18n.Message{ID: "DecoupeCompactage", Other: "La découpe est faite, mais le fichier du dossier n'a pas pu être compacté ({{.Detail}}) : il garde sa taille jusqu'au prochain compactage."}
 	msgOutsideCut  = &i18n.Message{ID: "DecoupeFichierLignesModifiees", Other: "Le fichier découpé n'aurait pas gardé à l'identique les lignes des exercices {{.Exercices}} (tables : {{.Tables}}) : la découpe a été annulée, le dossier n'a pas été modifié."}
 	msgOutsideKept = &i18n.Message{ID: "DecoupeDossierLignesModifiees", Other: "La découpe aurait modifié des lignes des exercices conservés {{.Exercices}} dans le dossier {{.Dossier}} (tables : {{.Tables}}) : elle a été annulée, le dossier n'a pas été modifié."}
@@ -145,6 +145,16 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		return res, err
 	}
 	defer cutFile.Abort()
+	// Until the dossier's own transaction commits, a failure removes the
+	// cut file: « nothing was changed » must be true, and the next cut
+	// takes the same number.
+	trimmedOriginal := false
+	defer func() {
+		if err != nil && !trimmedOriginal && res.CutPath != "" {
+			err = dossier.Undo(err, res.CutPath)
+			res.CutPath, res.CutSize = "", 0
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -174,6 +184,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if err := trimOriginal(ctx, req, plan, path, &res); err != nil {
 		return res, err
 	}
+	trimmedOriginal = true
 	if err := vacuum(ctx, path); err != nil {
 		res.Warnings = append(res.Warnings, i18n.T(msgVacuumError, map[string]any{"Detail": err.Error()}))
 	}
@@ -319,12 +330,12 @@ func diffBalances(want, got map[[2]string]balance) []string {
 	var out []string
 	for k, w := range want {
 		if g := got[k]; g != w {
-			out = append(out, fmt.Sprintf("compte %s tiers %s : débit %d crédit %d au lieu de %d et %d", k[0], k[1], g.debit, g.credit, w.debit, w.credit))
+			out = append(out, fmt.Sprintf("compte %s%s : débit %s crédit %s au lieu de %s et %s", k[0], tiersLabel(k[1]), i18n.Money(g.debit), i18n.Money(g.credit), i18n.Money(w.debit), i18n.Money(w.credit)))
 		}
 	}
 	for k, g := range got {
 		if _, ok := want[k]; !ok {
-			out = append(out, fmt.Sprintf("compte %s tiers %s en trop (débit %d crédit %d)", k[0], k[1], g.debit, g.credit))
+			out = append(out, fmt.Sprintf("compte %s%s en trop (débit %s crédit %s)", k[0], tiersLabel(k[1]), i18n.Money(g.debit), i18n.Money(g.credit)))
 		}
 	}
 	sort.Strings(out)
@@ -332,6 +343,14 @@ func diffBalances(want, got map[[2]string]balance) []string {
 		out = append(out[:5], fmt.Sprintf("… (%d autres)", len(out)-5))
 	}
 	return out
+}
+
+// tiersLabel names the tiers part of a balance key, "" for none.
+func tiersLabel(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " tiers n° " + id
 }
 
 // nextSequence is one more than the highest cut of this dossier found in
@@ -664,7 +683,7 @@ func trimOriginal(ctx context.Context, req Request, p *plan, path string, res *R
 	// The management software may have written since the snapshot the cut
 	// file came from: the old years must still be exactly what it holds.
 	if diffs := checkFile(ctx, conn, p.stats, res.Moved, p.oldBal, "<", p.firstDate); len(diffs) > 0 {
-		return i18n.E(msgChanged, map[string]any{"Detail": strings.Join(diffs, " ; "), "File": filepath.Base(res.CutPath)}, dossier.ErrInUse)
+		return i18n.E(msgChanged, map[string]any{"Detail": strings.Join(diffs, " ; ")}, dossier.ErrInUse)
 	}
 	// The dossier's own triggers must not act on the deletions (« clear
 	// the partner's lettering when a line is deleted » would change the

@@ -115,3 +115,31 @@ func TestSchemaVersion2Refused(t *testing.T) {
 		t.Fatalf("written %v, or the dossier changed", entries)
 	}
 }
+
+// TestFailedCutLeavesNothing: the cut file is written, then the cut fails
+// (here its safety backup cannot be written): the cut file is removed, the
+// dossier is as before, and the next cut is number 1 again.
+func TestFailedCutLeavesNothing(t *testing.T) {
+	s, dir := folder(t)
+	orig := filepath.Join(dir, "001SOC.db")
+	before := dossiertest.RowHash(t, orig)
+	dest := t.TempDir()
+	notADir := filepath.Join(t.TempDir(), "securite")
+	if err := os.WriteFile(notADir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := cut.Run(context.Background(), cut.Request{Store: s, Numero: "001", FirstKept: "2020", DestDir: dest, SafetyDir: notADir})
+	if err == nil || res.CutPath != "" {
+		t.Fatalf("cut %+v, %v: want a failure without a cut file", res, err)
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 0 {
+		t.Fatalf("left in the destination: %v", entries)
+	}
+	if dossiertest.RowHash(t, orig) != before {
+		t.Fatal("the dossier changed")
+	}
+	res, err = cut.Run(context.Background(), cut.Request{Store: s, Numero: "001", FirstKept: "2020", DestDir: dest, SafetyDir: t.TempDir()})
+	if err != nil || filepath.Base(res.CutPath) != "001SOC_CUT001.db" {
+		t.Fatalf("next cut %+v, %v", res, err)
+	}
+}

@@ -1,6 +1,14 @@
 package dossier
 
-import "coffre/internal/i18n"
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"coffre/internal/i18n"
+)
 
 // Sentinel errors. Stores and readers map their own errors to these at their
 // boundary; callers test them with errors.Is. Each is also a user-facing
@@ -32,4 +40,36 @@ func CheckSchemaVersion(id Identity, label string) error {
 		return nil
 	}
 	return i18n.E(msgSchemaVersion, map[string]any{"Dossier": label, "Version": id.VersionSchema}, ErrSchema)
+}
+
+var msgLeftover = &i18n.Message{ID: "FichiersLaisses", One: "{{.Error}} Le fichier {{.Files}}, écrit avant l'échec, n'a pas pu être supprimé : supprimez-le vous-même.", Other: "{{.Error}} Les fichiers {{.Files}}, écrits avant l'échec, n'ont pas pu être supprimés : supprimez-les vous-même."}
+
+// Undo removes the files a failed operation had already written under
+// their final names (a cut file, an archive, a tax-audit copy and its FEC),
+// so that a failure leaves nothing behind. When one cannot be removed, the
+// error says it is still there; err is kept as the cause either way.
+func Undo(err error, files ...string) error {
+	var left []string
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		if rmErr := os.Remove(f); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+			left = append(left, "« "+f+" »")
+			continue
+		}
+		syncDir(filepath.Dir(f))
+	}
+	if len(left) == 0 {
+		return err
+	}
+	return i18n.E(msgLeftover, map[string]any{"Error": i18n.Describe(err), "Files": strings.Join(left, ", "), "Count": len(left)}, err)
+}
+
+// syncDir makes a removal durable where the OS can sync a folder.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }

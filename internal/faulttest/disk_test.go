@@ -4,10 +4,12 @@ package faulttest
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"coffre/internal/faults"
+	"coffre/internal/fsutil"
 )
 
 // diskFullCase puts one folder of the world on a nearly full disk.
@@ -73,12 +75,20 @@ func TestFaultDiskFull(t *testing.T) {
 			copyDir(t, *field, disk)
 			*field = disk
 			w.env = worldEnv(w)
+			outputs := map[string][]string{w.out: listNames(w.out), w.dest: listNames(w.dest)}
 			code, out, errOut := w.run(op.args(w)...)
 			if code != 1 || !strings.Contains(errOut, "Espace disque insuffisant") {
 				t.Fatalf("exit %d, want 1 and « Espace disque insuffisant »:\n%s%s", code, out, errOut)
 			}
 			if got := op.checkAfterFault(w, ref); got != ref.before {
 				t.Fatalf("a failed %s changed the dossier", op.name)
+			}
+			// What the failed operation wrote is gone: « nothing was
+			// changed » is true, and the next run is numbered as this one.
+			for dir, before := range outputs {
+				if now := listNames(dir); !slices.Equal(now, before) {
+					t.Fatalf("a failed %s left files behind in %s: %v, before %v", op.name, dir, now, before)
+				}
 			}
 			w.noTemp()
 		})
@@ -94,6 +104,19 @@ func findOp(t *testing.T, name string) operation {
 	}
 	t.Fatalf("no operation %q", name)
 	return operation{}
+}
+
+// listNames lists the files of dir, sorted, Coffre's temp files left out
+// (w.noTemp checks those).
+func listNames(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if !fsutil.IsTemp(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 func fileSize(t testing.TB, path string) int64 {

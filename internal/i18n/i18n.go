@@ -113,6 +113,18 @@ func E(m *Message, data map[string]any, cause error) *Error {
 	return &Error{Msg: m, Data: data, Err: cause}
 }
 
-func (e *Error) Error() string { return T(e.Msg, e.Data) }
+// Error renders the message; data holding a whole-number Count chooses its
+// plural form.
+func (e *Error) Error() string { return byCount(e.Msg, e.Data) }
+
+// byCount renders m with data, in the plural form data's Count calls for
+// when it is a whole number (anything else would make go-i18n fail).
+func byCount(m *Message, data map[string]any) string {
+	switch c := data["Count"].(type) {
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return render(m, data, c)
+	}
+	return T(m, data)
+}
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -23,15 +23,12 @@ func (n Note) Code() string {
 }
 
 // String renders the note in the current language; a note whose data has a
-// Count takes its plural form from it.
+// whole-number Count takes its plural form from it.
 func (n Note) String() string {
 	if n.Msg == nil {
 		return ""
 	}
-	if c, ok := n.Data["Count"]; ok {
-		return render(n.Msg, n.Data, c)
-	}
-	return T(n.Msg, n.Data)
+	return byCount(n.Msg, n.Data)
 }
 
 // MarshalJSON gives scripts the code, the arguments and the rendered text.

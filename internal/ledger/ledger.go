@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"coffre/internal/dossier"
+	"coffre/internal/i18n"
 )
 
 // Querier is what the ledger needs of a connection or transaction; the
@@ -174,8 +175,8 @@ func Diff(want, got dossier.Stats) []string {
 			continue
 		}
 		if g.Ecritures != w.Ecritures || g.Lignes != w.Lignes || g.Debit != w.Debit || g.Credit != w.Credit {
-			diffs = append(diffs, fmt.Sprintf("exercice %s : %d écritures, %d lignes, débit %d, crédit %d au lieu de %d, %d, %d, %d",
-				w.Code, g.Ecritures, g.Lignes, g.Debit, g.Credit, w.Ecritures, w.Lignes, w.Debit, w.Credit))
+			diffs = append(diffs, fmt.Sprintf("exercice %s : %d écritures, %d lignes, débit %s, crédit %s au lieu de %d, %d, %s, %s",
+				w.Code, g.Ecritures, g.Lignes, i18n.Money(g.Debit), i18n.Money(g.Credit), w.Ecritures, w.Lignes, i18n.Money(w.Debit), i18n.Money(w.Credit)))
 		}
 	}
 	if len(got.Exercices) != len(want.Exercices) {
