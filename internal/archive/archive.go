@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"coffre/internal/backup"
+	"coffre/internal/batch"
 	"coffre/internal/buildinfo"
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
@@ -69,8 +70,13 @@ type Request struct {
 	Exercices []string
 	DestDir   string // where the .paf goes
 	SafetyDir string // where the safety backup goes
-	Now       func() time.Time
-	Progress  dossier.Progress
+	// IgnoreSessions confirms archiving a dossier its sessions table says
+	// is open; SessionIdle is when a listed session counts as closed (0:
+	// dossier.DefaultSessionIdle).
+	IgnoreSessions bool
+	SessionIdle    time.Duration
+	Now            func() time.Time
+	Progress       dossier.Progress
 }
 
 // Result says what was done.
@@ -83,7 +89,9 @@ type Result struct {
 	Lignes       int64
 	Annexes      int64
 	SafetyBackup string
-	Duration     time.Duration
+	// Notes: sessions set aside as probably closed, or confirmed.
+	Notes    []i18n.Note
+	Duration time.Duration
 }
 
 // Run archives: it writes the .paf, re-reads and checks it, takes a
@@ -119,6 +127,9 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 
 	chosen, err := choose(o, req.Exercices, now())
 	if err != nil {
+		return res, err
+	}
+	if res.Notes, err = checkSessions(ctx, o, req.IgnoreSessions, req.SessionIdle, now); err != nil {
 		return res, err
 	}
 	od, err := odJournal(ctx, o)
@@ -217,7 +228,9 @@ func choose(o *opened, requested []string, now time.Time) ([]exercice, error) {
 			}
 		}
 		if len(out) == 0 {
-			return nil, i18n.E(msgNone, map[string]any{"Dossier": numero, "Age": MinAge, "Cutoff": limit}, nil)
+			// A fact, not a failure: over several dossiers, this one is
+			// « nothing to do » and the run goes on.
+			return nil, i18n.E(msgNone, map[string]any{"Dossier": numero, "Age": MinAge, "Cutoff": limit}, batch.ErrNothingToDo)
 		}
 		return out, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"coffre/internal/archive"
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/dossiertest"
 	"coffre/internal/pack"
@@ -213,8 +214,8 @@ func TestDefaultExercices(t *testing.T) {
 	e := newEnv(t, buildV1)
 	_, err := archive.Run(context.Background(), archive.Request{Store: e.store, Numero: "001", DestDir: e.dest, SafetyDir: e.safety,
 		Now: func() time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.Local) }})
-	if err == nil || !strings.Contains(err.Error(), "Aucun exercice à archiver") {
-		t.Fatalf("nothing old enough: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "Aucun exercice à archiver") || !errors.Is(err, batch.ErrNothingToDo) {
+		t.Fatalf("nothing old enough: %v (want a « nothing to do » fact)", err)
 	}
 }
 
@@ -272,9 +273,13 @@ func TestRefusals(t *testing.T) {
 	if _, err := e.restore(t, res.Path, false); err != nil {
 		t.Fatal(err)
 	}
-	// Twice: nothing archived any more.
-	if _, err := e.restore(t, res.Path, false); err == nil || !strings.Contains(err.Error(), "n'est pas archivé") {
+	// Twice: nothing archived any more — « nothing to do » for all of the
+	// archive, a refusal for an exercice named.
+	if _, err := e.restore(t, res.Path, false); !errors.Is(err, batch.ErrNothingToDo) || !strings.Contains(err.Error(), "déjà tous remis") {
 		t.Errorf("second restore: %v", err)
+	}
+	if _, err := e.restore(t, res.Path, false, "2014"); err == nil || !strings.Contains(err.Error(), "n'est pas archivé") {
+		t.Errorf("second restore of 2014: %v", err)
 	}
 	if dossiertest.RowHash(t, e.path) != hash {
 		t.Fatal("archive then restore changed the dossier")

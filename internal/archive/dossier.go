@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
@@ -181,6 +182,17 @@ func diffBalances(before, after map[string]int64) string {
 		diffs = append(diffs[:3], fmt.Sprintf("… %d autres", len(diffs)-3))
 	}
 	return strings.Join(diffs, " ; ")
+}
+
+// checkSessions applies the sessions policy to the open dossier: refused
+// while the management software is listed as working on it, unless
+// confirmed.
+func checkSessions(ctx context.Context, o *opened, confirm bool, idle time.Duration, now func() time.Time) ([]i18n.Note, error) {
+	ss, err := ledger.Sessions(ctx, o.conn)
+	if err != nil {
+		return nil, err
+	}
+	return dossier.SessionPolicy{Confirm: confirm, Idle: idle, Now: now}.Check(o.id.Numero, ss)
 }
 
 // moving is what archiving and de-archiving change in the dossier: the

@@ -13,7 +13,7 @@ import (
 // working copy switched back in afterwards. If the switch fails the server
 // still holds the exercices, so their .paf is removed.
 func runOnServer(ctx context.Context, req Request) (Result, error) {
-	res, _, err := workcopy.Run(ctx, req.Store, req.Numero, workcopy.Options{Write: true, Progress: req.Progress},
+	res, _, err := workcopy.Run(ctx, req.Store, req.Numero, workcopy.Options{Write: true, Disconnect: req.IgnoreSessions, Progress: req.Progress},
 		func(ctx context.Context, local *workcopy.Local) (Result, error) {
 			r := req
 			r.Store = local
@@ -31,7 +31,7 @@ func runOnServer(ctx context.Context, req Request) (Result, error) {
 func restoreOnServer(ctx context.Context, req RestoreRequest) (RestoreResult, error) {
 	inner := req
 	inner.DeleteArchive = false
-	res, _, err := workcopy.Run(ctx, req.Store, req.Numero, workcopy.Options{Write: true, Progress: req.Progress},
+	res, _, err := workcopy.Run(ctx, req.Store, req.Numero, workcopy.Options{Write: true, Disconnect: req.IgnoreSessions, Progress: req.Progress},
 		func(ctx context.Context, local *workcopy.Local) (RestoreResult, error) {
 			r := inner
 			r.Store = local

@@ -15,6 +15,7 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"coffre/internal/backup"
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
@@ -32,6 +33,7 @@ var (
 	msgNoBalance    = &i18n.Message{ID: "ArchiveSoldeIntrouvable", Other: "L'écriture de solde de l'exercice {{.Exercice}} (journal OD, n° {{.Numero}}) a disparu ou a été modifiée dans le dossier {{.Dossier}}, ou l'exercice a reçu d'autres écritures : cette archive ne peut pas être remise sans risque."}
 	msgConflict     = &i18n.Message{ID: "ArchiveConflit", Other: "Les écritures archivées ne peuvent pas être remises dans le dossier {{.Dossier}} : {{.Detail}}. Rien n'a été modifié."}
 	msgTotals       = &i18n.Message{ID: "ArchiveTotauxDifferents", Other: "Après remise en place, l'exercice {{.Exercice}} ne correspond pas à l'archive ({{.Detail}}) : l'opération a été annulée, rien n'a été modifié."}
+	msgAllBack      = &i18n.Message{ID: "ArchiveDejaRemise", Other: "Les exercices de cette archive ({{.Codes}}) sont déjà tous remis dans le dossier {{.Dossier}} : il n'y a rien à remettre."}
 	msgBadPart      = &i18n.Message{ID: "ArchivePAFEndommage", Other: "Le contenu de l'archive ne correspond pas à son manifeste ({{.Detail}}) : elle est endommagée, le dossier n'a pas été modifié."}
 )
 
@@ -47,9 +49,12 @@ type RestoreRequest struct {
 	SafetyDir     string
 	// TempDir is where the archive's database is unpacked; "" means the
 	// dossier's own folder (its temp files are swept when it is opened).
-	TempDir  string
-	Now      func() time.Time
-	Progress dossier.Progress
+	TempDir string
+	// IgnoreSessions and SessionIdle: as for Request.
+	IgnoreSessions bool
+	SessionIdle    time.Duration
+	Now            func() time.Time
+	Progress       dossier.Progress
 }
 
 // RestoreResult says what was done.
@@ -57,12 +62,16 @@ type RestoreResult struct {
 	Dossier      dossier.Identity
 	Archive      *Info      // everything the .paf holds
 	Exercices    []Exercice // those put back
+	// AlreadyBack are the archive's exercices already put back by an
+	// earlier run, left alone when no exercice was named.
+	AlreadyBack []string
 	Ecritures    int64
 	Lignes       int64
 	Annexes      int64
 	Recreated    []string // journaux, comptes or tiers deleted since and put back
 	SafetyBackup string
 	Deleted      bool // the .paf was removed
+	Notes        []i18n.Note
 	Duration     time.Duration
 }
 
@@ -99,8 +108,16 @@ func Restore(ctx context.Context, req RestoreRequest) (res RestoreResult, err er
 			"Dossier": strings.TrimSpace(o.id.Base() + " « " + o.id.RaisonSociale + " » " + o.id.Identifiant),
 		}, dossier.ErrNotRestorable)
 	}
-	chosen, err := chooseBack(ctx, o, info, req.Exercices)
+	chosen, back, err := chooseBack(ctx, o, info, req.Exercices)
+	res.AlreadyBack = back
 	if err != nil {
+		return res, err
+	}
+	now := time.Now
+	if req.Now != nil {
+		now = req.Now
+	}
+	if res.Notes, err = checkSessions(ctx, o, req.IgnoreSessions, req.SessionIdle, now); err != nil {
 		return res, err
 	}
 	only := map[string]bool{}
@@ -186,8 +203,10 @@ func Restore(ctx context.Context, req RestoreRequest) (res RestoreResult, err er
 
 // chooseBack returns the archive's exercices to put back, after checking
 // that each is archived in the dossier under the same id with its balance
-// entry and nothing else.
-func chooseBack(ctx context.Context, o *opened, info *Info, requested []string) ([]Exercice, error) {
+// entry and nothing else. With no exercice named (« all »), those an
+// earlier run already put back are left out and returned as back: the
+// rest is restored; none left is « nothing to do ».
+func chooseBack(ctx context.Context, o *opened, info *Info, requested []string) (chosen []Exercice, back []string, err error) {
 	want := map[string]bool{}
 	for _, code := range requested {
 		found := false
@@ -195,31 +214,37 @@ func chooseBack(ctx context.Context, o *opened, info *Info, requested []string) 
 			found = found || e.Code == code
 		}
 		if !found {
-			return nil, i18n.E(msgNotInPAF, map[string]any{"Exercice": code, "Codes": strings.Join(info.Codes(), ", ")}, dossier.ErrNotFound)
+			return nil, nil, i18n.E(msgNotInPAF, map[string]any{"Exercice": code, "Codes": strings.Join(info.Codes(), ", ")}, dossier.ErrNotFound)
 		}
 		want[code] = true
 	}
-	var out []Exercice
 	for _, e := range info.Exercices {
 		if len(want) > 0 && !want[e.Code] {
 			continue
 		}
 		x, ok := o.exercice(e.Code)
+		if ok && x.ID == e.ID && !x.Archived && len(want) == 0 {
+			back = append(back, e.Code)
+			continue
+		}
 		if !ok || x.ID != e.ID || !x.Archived {
-			return nil, i18n.E(msgNotArchived, map[string]any{"Exercice": e.Code, "Dossier": o.id.Numero}, nil)
+			return nil, back, i18n.E(msgNotArchived, map[string]any{"Exercice": e.Code, "Dossier": o.id.Numero}, nil)
 		}
 		var n, od int64
 		err := o.conn.QueryRowContext(ctx, `SELECT COUNT(*), SUM(id = ?2 AND origine = 'ARCHIVE' AND numero = ?3) FROM ecritures WHERE exercice_id = ?1`,
 			e.ID, e.BalanceID, e.BalanceNumero).Scan(&n, &od)
 		if err != nil {
-			return nil, err
+			return nil, back, err
 		}
 		if n != 1 || od != 1 {
-			return nil, i18n.E(msgNoBalance, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Dossier": o.id.Numero}, nil)
+			return nil, back, i18n.E(msgNoBalance, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Dossier": o.id.Numero}, nil)
 		}
-		out = append(out, e)
+		chosen = append(chosen, e)
 	}
-	return out, nil
+	if len(chosen) == 0 {
+		return nil, back, i18n.E(msgAllBack, map[string]any{"Codes": strings.Join(back, ", "), "Dossier": o.id.Numero}, batch.ErrNothingToDo)
+	}
+	return chosen, back, nil
 }
 
 // moveBack is the one transaction of de-archiving, the dossier's triggers

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"coffre/internal/archive"
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/dossiertest"
 )
@@ -64,5 +65,42 @@ func TestWrittenMeanwhileNamed(t *testing.T) {
 	}
 	if got := names(t, e.dest); len(got) != 0 {
 		t.Fatalf("left in the destination: %v", got)
+	}
+}
+
+// TestRestoreAllAfterOne: 2016 was put back alone; de-archiving the same
+// .paf with the default « all » puts back the rest instead of failing on
+// 2016, and says 2016 was already back; once everything is back, it is
+// « nothing to do ».
+func TestRestoreAllAfterOne(t *testing.T) {
+	e := newEnv(t, buildV1)
+	before := dossiertest.Dump(t, e.path)
+	res, err := e.archive(t, "2016", "2017", "2018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.restore(t, res.Path, false, "2016"); err != nil {
+		t.Fatal(err)
+	}
+	back, err := e.restore(t, res.Path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(back.AlreadyBack, ",") != "2016" || len(back.Exercices) != 2 || back.Exercices[0].Code != "2017" || !back.Deleted {
+		t.Fatalf("result %+v", back)
+	}
+	if d := dossiertest.Diff(before, dossiertest.Dump(t, e.path)); d != "" {
+		t.Fatal(d)
+	}
+	res, err = e.archive(t, "2016")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.restore(t, res.Path, false); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.restore(t, res.Path, false)
+	if !errors.Is(err, batch.ErrNothingToDo) || !strings.Contains(err.Error(), "déjà tous remis") {
+		t.Fatalf("all back already: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,6 +40,7 @@ var (
 	msgUnarchShow      = &i18n.Message{ID: "CLIDesarchiveContenu", Other: "Archive {{.File}} : dossier {{.Dossier}}, exercices {{.Codes}}."}
 	msgUnarchDone      = &i18n.Message{ID: "CLIDesarchiveFaite", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes, identiques à l'archive ; écritures de solde retirées, soldes inchangés."}
 	msgUnarchRecreated = &i18n.Message{ID: "CLIDesarchiveRecrees", Other: "  Remis aussi, car supprimés du dossier depuis l'archivage : {{.List}}"}
+	msgUnarchAlready   = &i18n.Message{ID: "CLIDesarchiveDejaRemis", Other: "Déjà remis dans le dossier auparavant, laissés tels quels : {{.Codes}}."}
 	msgUnarchDeleted   = &i18n.Message{ID: "CLIDesarchiveSupprimee", Other: "  Archive supprimée : {{.File}}"}
 	msgUnarchKept      = &i18n.Message{ID: "CLIDesarchiveGardee", Other: "  Archive conservée : elle contient encore des exercices archivés ({{.Codes}})."}
 
@@ -54,22 +56,24 @@ func init() {
 	phaseLabels[archive.PhaseArchivage] = msgPhaseArchivage
 	phaseLabels[archive.PhaseDesarchivage] = msgPhaseDesarchivage
 	register(&command{name: "archiver", aliases: []string{"archive"}, summary: sumArchiver,
-		usage: "--connexion C --dossier N[,N…] [--exercices 2015,2016] --vers DOSSIER",
+		usage: "--connexion C --dossier N[,N…] [--exercices 2015,2016] --vers DOSSIER [--ignorer-sessions]",
 		flags: func(fs *flag.FlagSet) {
 			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagDossier, nil))
 			fs.String("exercices", "", i18n.T(msgFlagArchExercices, nil))
 			fs.String("vers", "", i18n.T(msgFlagArchVers, nil))
 			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
+			sessionsFlag(fs)
 		}, run: runArchiver})
 	register(&command{name: "desarchiver", aliases: []string{"unarchive"}, summary: sumDesarchiver,
-		usage: "FICHIER.paf --connexion C --dossier N [--exercices 2015] [--supprimer-archive]",
+		usage: "FICHIER.paf --connexion C --dossier N [--exercices 2015] [--supprimer-archive] [--ignorer-sessions]",
 		flags: func(fs *flag.FlagSet) {
 			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagArchUnDossier, nil))
 			fs.String("exercices", "", i18n.T(msgFlagUnarchExercices, nil))
 			fs.Bool("supprimer-archive", false, i18n.T(msgFlagSupprimer, nil))
 			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
+			sessionsFlag(fs)
 		}, run: runDesarchiver})
 }
 
@@ -107,6 +111,7 @@ func runArchiver(env *Env, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer s.Close()
+	idle := sessionIdle()
 	var items []batch.Item
 	for _, n := range numeros {
 		items = append(items, batch.Item{Key: n, Label: n})
@@ -114,7 +119,7 @@ func runArchiver(env *Env, fs *flag.FlagSet, args []string) error {
 	res := batch.Run(env.Ctx, items, func(ctx context.Context, it batch.Item, p dossier.Progress) (archive.Result, error) {
 		defer env.endProgress()
 		return archive.Run(ctx, archive.Request{Store: s, Numero: it.Key, Exercices: codeList(str(fs, "exercices")),
-			DestDir: str(fs, "vers"), SafetyDir: safetyDir(fs), Progress: p})
+			DestDir: str(fs, "vers"), SafetyDir: safetyDir(fs), IgnoreSessions: boolean(fs, "ignorer-sessions"), SessionIdle: idle, Progress: p})
 	}, batch.Options[archive.Result]{
 		Progress: env.stepProgress(),
 		Finished: func(i, total int, o batch.Outcome[archive.Result]) {
@@ -139,6 +144,7 @@ func writeArchiveResult(w io.Writer, res archive.Result) {
 	fmt.Fprintln(w, i18n.T(msgArchMoved, map[string]any{"Codes": strings.Join(codes, ", "), "Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes}))
 	fmt.Fprintln(w, i18n.T(msgArchBalance, map[string]any{"List": strings.Join(balances, ", ")}))
 	fmt.Fprintln(w, i18n.T(msgArchSafety, map[string]any{"File": res.SafetyBackup}))
+	printNotes(w, res.Notes)
 	fmt.Fprintln(w, i18n.T(msgArchDuration, map[string]any{"Duration": i18n.Duration(res.Duration)}))
 }
 
@@ -165,10 +171,19 @@ func runDesarchiver(env *Env, fs *flag.FlagSet, args []string) error {
 	}
 	defer s.Close()
 	res, err := archive.Restore(env.Ctx, archive.RestoreRequest{File: file, Store: s, Numero: numeros[0], Exercices: codeList(str(fs, "exercices")),
-		DeleteArchive: boolean(fs, "supprimer-archive"), SafetyDir: safetyDir(fs), Progress: env.progress()})
+		DeleteArchive: boolean(fs, "supprimer-archive"), SafetyDir: safetyDir(fs), IgnoreSessions: boolean(fs, "ignorer-sessions"),
+		SessionIdle: sessionIdle(), Progress: env.progress()})
 	env.endProgress()
+	if errors.Is(err, batch.ErrNothingToDo) {
+		// Everything is back already: a fact, not a failure.
+		fmt.Fprintln(env.Stdout, i18n.Describe(err))
+		return nil
+	}
 	if err != nil {
 		return err
+	}
+	if len(res.AlreadyBack) > 0 {
+		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchAlready, map[string]any{"Codes": strings.Join(res.AlreadyBack, ", ")}))
 	}
 	var codes []string
 	for _, e := range res.Exercices {
@@ -180,6 +195,7 @@ func runDesarchiver(env *Env, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchRecreated, map[string]any{"List": strings.Join(res.Recreated, ", ")}))
 	}
 	fmt.Fprintln(env.Stdout, i18n.T(msgArchSafety, map[string]any{"File": res.SafetyBackup}))
+	printNotes(env.Stdout, res.Notes)
 	switch {
 	case res.Deleted:
 		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchDeleted, map[string]any{"File": file}))

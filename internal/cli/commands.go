@@ -38,7 +38,6 @@ var (
 	msgFlagNumero      = &i18n.Message{ID: "FlagNumero", Other: "numéro sous lequel restaurer (défaut : le sien, ou le premier libre)"}
 	msgFlagRemplacer   = &i18n.Message{ID: "FlagRemplacer", Other: "remplacer le dossier existant (une sauvegarde de sécurité est prise avant)"}
 	msgFlagAutre       = &i18n.Message{ID: "FlagAutreDossier", Other: "confirmer le remplacement par un dossier d'une autre identité"}
-	msgFlagSessions    = &i18n.Message{ID: "FlagIgnorerSessions", Other: "remplacer même si des programmes sont ouverts sur le dossier"}
 	msgFlagSecurite    = &i18n.Message{ID: "FlagSecurite", Other: "dossier des sauvegardes de sécurité"}
 	msgFlagJSON        = &i18n.Message{ID: "FlagJSON", Other: "afficher au format JSON"}
 	msgFlagTaille      = &i18n.Message{ID: "FlagTaille", Other: "taille approximative du premier dossier, en Mo (pour les essais de performance)"}
@@ -51,7 +50,6 @@ var (
 	msgNeedDest        = &i18n.Message{ID: "CLIVersManquant", Other: "indiquez le dossier de destination avec --vers"}
 	msgNeedDossier     = &i18n.Message{ID: "CLIDossierManquant", Other: "indiquez le ou les dossiers avec --dossier, ou un fichier avec --fichier"}
 	msgNameMany        = &i18n.Message{ID: "CLINomPlusieurs", Other: "--nom ne peut servir qu'avec un seul dossier"}
-	msgSessionsWarn    = &i18n.Message{ID: "CLISessionsOuvertes", Other: "Attention : le dossier {{.Dossier}} était ouvert pendant la sauvegarde ({{.Sessions}}). La sauvegarde est cohérente, mais ne contient pas ce qui n'était pas encore enregistré."}
 	msgBackupFailed    = &i18n.Message{ID: "CLISauvegardeEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
 	msgVerifyOK        = &i18n.Message{ID: "CLIVerificationOK", Other: "Vérification réussie : {{.File}} ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}} tables, {{.Exercices}} exercices, en {{.Duration}}."}
 	msgVerifyContainer = &i18n.Message{ID: "CLIVerificationConteneur", Other: "Vérification réussie : {{.File}} (fichier {{.Kind}} du dossier {{.Dossier}}) — sommes de contrôle et décompression correctes, en {{.Duration}}. Son contenu est contrôlé ligne à ligne quand il est appliqué."}
@@ -104,13 +102,13 @@ func init() {
 			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
 		}, run: runContenu})
 	register(&command{name: "restaurer", aliases: []string{"restore"}, summary: sumRestaurer,
-		usage: "FICHIER --connexion C [--numero N] [--remplacer] [--phrase-secrete-fichier F]",
+		usage: "FICHIER --connexion C [--numero N] [--remplacer] [--ignorer-sessions] [--phrase-secrete-fichier F]",
 		flags: func(fs *flag.FlagSet) {
 			connexionFlags(fs)
 			fs.String("numero", "", i18n.T(msgFlagNumero, nil))
 			fs.Bool("remplacer", false, i18n.T(msgFlagRemplacer, nil))
 			fs.Bool("autre-dossier", false, i18n.T(msgFlagAutre, nil))
-			fs.Bool("ignorer-sessions", false, i18n.T(msgFlagSessions, nil))
+			sessionsFlag(fs)
 			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
 			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
 		}, run: runRestaurer})
@@ -229,6 +227,7 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 	if str(fs, "nom") != "" && len(items) > 1 {
 		return usagef(msgNameMany, nil)
 	}
+	idle := sessionIdle()
 	res := batch.Run(env.Ctx, items, func(ctx context.Context, it batch.Item, p dossier.Progress) (backup.Result, error) {
 		defer env.endProgress()
 		return backup.Run(ctx, backup.Request{
@@ -248,9 +247,8 @@ func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
 			for _, w := range res.Warnings {
 				fmt.Fprintln(env.Stderr, i18n.T(msgWarning, map[string]any{"Text": w}))
 			}
-			if len(res.Sessions) > 0 {
-				fmt.Fprintln(env.Stderr, i18n.T(msgSessionsWarn, map[string]any{"Dossier": refs[o.Item.Key].Label(), "Sessions": sessionList(res.Sessions)}))
-			}
+			// A backup reads: an open dossier only gets a warning.
+			printNotes(env.Stderr, dossier.SessionPolicy{Idle: idle}.Warn(refs[o.Item.Key].Label(), res.Sessions))
 			fmt.Fprintln(env.Stdout, res.Path)
 			if boolean(fs, "details") {
 				fmt.Fprintln(env.Stderr, i18n.T(msgDetails, map[string]any{
@@ -371,7 +369,7 @@ func runRestaurer(env *Env, fs *flag.FlagSet, args []string) error {
 	res, err := restore.Run(env.Ctx, restore.Request{
 		File: file, Passphrase: pass, Store: s, Numero: numero,
 		Replace: boolean(fs, "remplacer"), OtherDossier: boolean(fs, "autre-dossier"), IgnoreSessions: boolean(fs, "ignorer-sessions"),
-		SafetyDir: safety, Progress: env.progress(),
+		SessionIdle: sessionIdle(), SafetyDir: safety, Progress: env.progress(),
 	})
 	env.endProgress()
 	if err != nil {

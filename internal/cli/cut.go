@@ -15,7 +15,6 @@ var (
 	msgFlagPremier       = &i18n.Message{ID: "FlagPremierExercice", Other: "premier exercice que le dossier garde (ex. 2020) : les précédents partent dans le fichier découpé"}
 	msgFlagCutVers       = &i18n.Message{ID: "FlagDecoupeVers", Other: "dossier où écrire le fichier découpé"}
 	msgFlagNettoyer      = &i18n.Message{ID: "FlagNettoyer", Other: "supprimer, dans chaque fichier, les tiers et comptes sans plus aucun mouvement"}
-	msgFlagCutSessions   = &i18n.Message{ID: "FlagDecoupeIgnorerSessions", Other: "découper même si des programmes sont ouverts sur le dossier"}
 	msgNeedPremier       = &i18n.Message{ID: "CLIPremierExerciceManquant", Other: "indiquez le premier exercice à garder avec --premier-exercice"}
 	msgCutDone           = &i18n.Message{ID: "CLIDecoupeFaite", Other: "Découpe faite : exercices {{.Moved}} dans {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes ; le dossier {{.Dossier}} garde {{.Kept}} ({{.Before}} → {{.After}}), en {{.Duration}}."}
 	msgCutCleaned        = &i18n.Message{ID: "CLIDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} tiers et {{.CutComptes}} comptes retirés du fichier découpé, {{.Tiers}} tiers et {{.Comptes}} comptes du dossier."}
@@ -26,14 +25,14 @@ var (
 func init() {
 	phaseLabels[cut.PhaseDecoupe] = msgCutPhaseLabelText
 	register(&command{name: "decouper", aliases: []string{"cut"}, summary: sumDecouper,
-		usage: "--connexion C --dossier N --premier-exercice 2020 --vers DOSSIER [--nettoyer]",
+		usage: "--connexion C --dossier N --premier-exercice 2020 --vers DOSSIER [--nettoyer] [--ignorer-sessions]",
 		flags: func(fs *flag.FlagSet) {
 			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
 			fs.String("premier-exercice", "", i18n.T(msgFlagPremier, nil))
 			fs.String("vers", "", i18n.T(msgFlagCutVers, nil))
 			fs.Bool("nettoyer", false, i18n.T(msgFlagNettoyer, nil))
-			fs.Bool("ignorer-sessions", false, i18n.T(msgFlagCutSessions, nil))
+			sessionsFlag(fs)
 			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
 		}, run: runDecouper})
 }
@@ -60,7 +59,7 @@ func runDecouper(env *Env, fs *flag.FlagSet, args []string) error {
 	}
 	res, err := cut.Run(env.Ctx, cut.Request{
 		Store: s, Numero: numero, FirstKept: str(fs, "premier-exercice"), DestDir: str(fs, "vers"),
-		Clean: boolean(fs, "nettoyer"), IgnoreSessions: boolean(fs, "ignorer-sessions"), SafetyDir: safety, Progress: env.progress(),
+		Clean: boolean(fs, "nettoyer"), IgnoreSessions: boolean(fs, "ignorer-sessions"), SessionIdle: sessionIdle(), SafetyDir: safety, Progress: env.progress(),
 	})
 	env.endProgress()
 	if err != nil {
@@ -81,6 +80,7 @@ func runDecouper(env *Env, fs *flag.FlagSet, args []string) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintln(env.Stdout, i18n.T(msgWarning, map[string]any{"Text": w}))
 	}
+	printNotes(env.Stdout, res.Notes)
 	fmt.Fprintln(env.Stdout, i18n.T(msgCutImport, map[string]any{"File": res.CutPath}))
 	return nil
 }

@@ -24,12 +24,13 @@ var (
 
 func init() {
 	register(&command{name: "exporter", aliases: []string{"export"}, summary: sumExporter,
-		usage: "--connexion C --dossier N [--vers DOSSIER] [--remplacer]",
+		usage: "--connexion C --dossier N [--vers DOSSIER] [--remplacer] [--ignorer-sessions]",
 		flags: func(fs *flag.FlagSet) {
 			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
 			fs.String("vers", "", i18n.T(msgFlagExportVers, nil))
 			fs.Bool("remplacer", false, i18n.T(msgFlagExportReplace, nil))
+			sessionsFlag(fs)
 		}, run: runExporter})
 }
 
@@ -52,14 +53,13 @@ func runExporter(env *Env, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer s.Close()
-	res, err := export.Run(env.Ctx, export.Request{Store: s, Numero: numero, DestDir: str(fs, "vers"), Replace: boolean(fs, "remplacer"), Progress: env.progress()})
+	res, err := export.Run(env.Ctx, export.Request{Store: s, Numero: numero, DestDir: str(fs, "vers"), Replace: boolean(fs, "remplacer"),
+		IgnoreSessions: boolean(fs, "ignorer-sessions"), SessionIdle: sessionIdle(), Progress: env.progress()})
 	env.endProgress()
 	if err != nil {
 		return err
 	}
-	if len(res.Sessions) > 0 {
-		fmt.Fprintln(env.Stderr, i18n.T(msgSessionsWarn, map[string]any{"Dossier": numero, "Sessions": sessionList(res.Sessions)}))
-	}
+	printNotes(env.Stderr, res.Notes)
 	done := msgExportDone
 	if res.OnServer {
 		done = msgExportOnServer

@@ -35,11 +35,12 @@ func init() {
 			fs.Bool("nouvelle-base", false, i18n.T(msgFlagPTFNewBase, nil))
 		}, run: runTransferExport})
 	register(&command{name: "transfert-import", aliases: []string{"transfer-import"}, summary: sumTransferImport,
-		usage: "FICHIER --connexion C --dossier N [--securite DOSSIER]",
+		usage: "FICHIER --connexion C --dossier N [--securite DOSSIER] [--ignorer-sessions]",
 		flags: func(fs *flag.FlagSet) {
 			connexionFlags(fs)
 			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
 			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
+			sessionsFlag(fs)
 		}, run: runTransferImport})
 }
 
@@ -102,7 +103,8 @@ func runTransferImport(env *Env, fs *flag.FlagSet, args []string) error {
 	if safety == "" {
 		safety = paths.Safety()
 	}
-	res, err := transfer.Import(env.Ctx, transfer.ImportRequest{File: file, Store: s, Numero: numero, SafetyDir: safety, Progress: env.progress()})
+	res, err := transfer.Import(env.Ctx, transfer.ImportRequest{File: file, Store: s, Numero: numero, SafetyDir: safety,
+		IgnoreSessions: boolean(fs, "ignorer-sessions"), SessionIdle: sessionIdle(), Progress: env.progress()})
 	env.endProgress()
 	if err != nil {
 		return err
@@ -110,5 +112,6 @@ func runTransferImport(env *Env, fs *flag.FlagSet, args []string) error {
 	fmt.Fprintln(env.Stdout, i18n.T(msgSafetyBefore, map[string]any{"File": res.SafetyBackup}))
 	fmt.Fprintln(env.Stdout, i18n.T(msgPTFApplied, map[string]any{"Sequence": res.Sequence, "Dossier": res.Dossier.Base(), "Changes": res.TotalChanges(), "Duration": i18n.Duration(res.Duration)}))
 	printChanges(env, res.Changes)
+	printNotes(env.Stdout, res.Notes)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
@@ -31,6 +32,7 @@ type Config struct {
 	Email        Email        `toml:"email"`
 	Destinataire Destinataire `toml:"destinataires"`
 	Surveiller   Surveiller   `toml:"surveillance"`
+	Sessions     Sessions     `toml:"sessions"`
 }
 
 // Auto is the automatic backup: when, what, where, how many kept.
@@ -144,6 +146,22 @@ type Surveiller struct {
 	AgeMaxHeures int `toml:"age_max_heures"`
 }
 
+// Sessions is how the programs a dossier's sessions table lists count for
+// the operations that change a dossier (dossier.SessionPolicy).
+type Sessions struct {
+	// InactiveHeures: a session without activity for that many hours is
+	// « probablement fermée » and no longer blocks (0: 12 h).
+	InactiveHeures int `toml:"inactive_apres_heures"`
+}
+
+// Idle is the policy's idle time.
+func (s Sessions) Idle() time.Duration {
+	if s.InactiveHeures <= 0 {
+		return dossier.DefaultSessionIdle
+	}
+	return time.Duration(s.InactiveHeures) * time.Hour
+}
+
 // Default is the configuration before anything was chosen.
 func Default() Config {
 	return Config{
@@ -152,6 +170,7 @@ func Default() Config {
 		Email:        Email{Port: 587, Securite: SecuriteSTARTTLS},
 		Destinataire: Destinataire{Employes: true},
 		Surveiller:   Surveiller{AgeMaxHeures: 36},
+		Sessions:     Sessions{InactiveHeures: 12},
 	}
 }
 
@@ -256,6 +275,10 @@ const header = `# Coffre — configuration de la sauvegarde automatique, de la c
 #   adresses           autres adresses (le prestataire informatique)
 # [surveillance]
 #   age_max_heures     « coffre surveiller » signale « sauvegarde non reçue » au-delà de cet âge
+# [sessions]
+#   inactive_apres_heures  une session de la table « sessions » d'un dossier sans activité depuis
+#                      N heures est « probablement fermée » : elle n'empêche plus archiver, découper,
+#                      restaurer par-dessus… (12)
 
 `
 

@@ -29,7 +29,6 @@ var (
 	msgNoExercice  = &i18n.Message{ID: "DecoupeExerciceInconnu", Other: "Le dossier {{.Dossier}} n'a pas d'exercice {{.Code}} (exercices : {{.List}})."}
 	msgNothing     = &i18n.Message{ID: "DecoupeRienAvant", Other: "{{.Code}} est le premier exercice du dossier {{.Dossier}} : il n'y a rien avant lui à découper."}
 	msgNoDest      = &i18n.Message{ID: "DecoupeDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
-	msgSessions    = &i18n.Message{ID: "DecoupeSessionsOuvertes", Other: "Le dossier {{.Dossier}} est ouvert ({{.Sessions}}) : fermez le logiciel de gestion avant de le découper, ou confirmez (--ignorer-sessions)."}
 	msgNoFolder    = &i18n.Message{ID: "DecoupeConnexionFichiers", Other: "La découpe n'est possible que dans une connexion de fichiers SQLite."}
 	msgCheckCut    = &i18n.Message{ID: "DecoupeFichierIncorrect", Other: "Le fichier découpé ne correspond pas aux exercices d'origine ({{.Detail}}) : il a été supprimé et le dossier n'a pas été modifié."}
 	msgCheckKept   = &i18n.Message{ID: "DecoupeSoldesModifies", Other: "La découpe changerait les exercices conservés ({{.Detail}}) : elle a été annulée, le dossier n'a pas été modifié."}
@@ -65,8 +64,12 @@ type Request struct {
 	DestDir   string
 	// Clean removes, in each file, the tiers and the comptes that no line
 	// (and, for a compte, no tiers) uses any more.
-	Clean          bool
+	Clean bool
+	// IgnoreSessions confirms cutting a dossier its sessions table says is
+	// open; SessionIdle is when a listed session counts as closed (0:
+	// dossier.DefaultSessionIdle).
 	IgnoreSessions bool
+	SessionIdle    time.Duration
 	SafetyDir      string
 	Progress       dossier.Progress
 }
@@ -92,7 +95,9 @@ type Result struct {
 	SizeBefore, SizeAfter int64
 	SafetyBackup          string
 	Warnings              []string
-	Duration              time.Duration
+	// Notes: sessions set aside as probably closed, or confirmed.
+	Notes    []i18n.Note
+	Duration time.Duration
 }
 
 type pather interface {
@@ -227,18 +232,12 @@ func makePlan(ctx context.Context, ref store.Ref, req Request, res *Result) (*pl
 	if err := dossier.CheckSchemaVersion(p.id, req.Numero); err != nil {
 		return nil, err
 	}
-	if !req.IgnoreSessions {
-		ss, err := snap.Sessions(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(ss) > 0 {
-			var names []string
-			for _, s := range ss {
-				names = append(names, fmt.Sprintf("%s sur %s (%s)", s.Programme, s.Poste, s.Utilisateur))
-			}
-			return nil, i18n.E(msgSessions, map[string]any{"Dossier": p.id.Base(), "Sessions": strings.Join(names, ", ")}, dossier.ErrInUse)
-		}
+	ss, err := snap.Sessions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if res.Notes, err = (dossier.SessionPolicy{Confirm: req.IgnoreSessions, Idle: req.SessionIdle}).Check(p.id.Base(), ss); err != nil {
+		return nil, err
 	}
 	q := snap.Querier()
 	all, err := exercices(ctx, q)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"coffre/internal/dossier"
 
@@ -51,10 +52,20 @@ func WithNom(nom string) Option { return func(c *config) { c.nom = nom } }
 // WithIdentifiant sets dossier.identifiant (DefaultIdentifiant by default).
 func WithIdentifiant(id string) Option { return func(c *config) { c.identifiant = id } }
 
-// WithSession leaves one open session, as the management software does while
-// it runs (timestamps 2025-11-21T08:00:00 and 2025-11-21T09:30:00).
+// WithSession leaves one live session, as the management software does while
+// it runs: started an hour ago, last activity a minute ago.
 func WithSession(poste, utilisateur, programme string) Option {
-	return func(c *config) { c.session = []string{poste, utilisateur, programme} }
+	return WithSessionAt(poste, utilisateur, programme, time.Now().Add(-time.Minute))
+}
+
+// WithSessionAt leaves one session whose last activity was at last (local
+// time, written as the management software writes it), started an hour
+// before: a session a crash left behind when last is old.
+func WithSessionAt(poste, utilisateur, programme string, last time.Time) Option {
+	const layout = "2006-01-02T15:04:05"
+	return func(c *config) {
+		c.session = []string{poste, utilisateur, programme, last.Add(-time.Hour).Format(layout), last.Format(layout)}
+	}
 }
 
 // WithWAL leaves the file in journal_mode=WAL, as some installations run.
@@ -139,8 +150,8 @@ func BuildV1(tb testing.TB, path string, opts ...Option) {
 		(3, 99001, 'scan très lourd 📎.tif', 'image/tiff', ?)`,
 		BigBlob())
 	if c.session != nil {
-		run(`INSERT INTO sessions (poste, utilisateur, programme, debut, derniere_activite) VALUES (?, ?, ?, '2025-11-21T08:00:00', '2025-11-21T09:30:00')`,
-			c.session[0], c.session[1], c.session[2])
+		run(`INSERT INTO sessions (poste, utilisateur, programme, debut, derniere_activite) VALUES (?, ?, ?, ?, ?)`,
+			c.session[0], c.session[1], c.session[2], c.session[3], c.session[4])
 	}
 	// What the schema does not know about, and a full backup must keep.
 	run(`CREATE TABLE notes_internes (

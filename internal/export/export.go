@@ -36,8 +36,13 @@ type Request struct {
 	// connexion's own folder.
 	DestDir string
 	// Replace allows overwriting an existing export of the same name.
-	Replace  bool
-	Progress dossier.Progress
+	Replace bool
+	// IgnoreSessions confirms replacing an export whose sessions table says
+	// it is open (it may have been put to use as a dossier); SessionIdle is
+	// when a listed session counts as closed (0: dossier.DefaultSessionIdle).
+	IgnoreSessions bool
+	SessionIdle    time.Duration
+	Progress       dossier.Progress
 }
 
 // Result says what was written, for the wizard and the command line.
@@ -49,6 +54,9 @@ type Result struct {
 	Stats    dossier.Stats // what the copy holds, checked against the snapshot
 	Replaced bool          // an older export was overwritten
 	Sessions []dossier.Session
+	// Notes: the dossier was open while it was read; sessions of the
+	// replaced export set aside or confirmed.
+	Notes    []i18n.Note
 	Duration time.Duration
 }
 
@@ -93,10 +101,19 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	if res.Sessions, err = snap.Sessions(ctx); err != nil {
 		return res, err
 	}
+	policy := dossier.SessionPolicy{Confirm: req.IgnoreSessions, Idle: req.SessionIdle}
+	res.Notes = policy.Warn(id.Base(), res.Sessions)
 	final := filepath.Join(dest, dossier.ExportName(id.Numero, id.Nom)+dossier.ExtDB)
 	if _, err := os.Lstat(final); err == nil {
 		if !req.Replace {
 			return res, i18n.E(msgExists, map[string]any{"File": final}, dossier.ErrExists)
+		}
+		// The export being replaced may be in use as a dossier: the same
+		// rule as for any dossier Coffre changes.
+		notes, err := replacedSessions(ctx, policy, final)
+		res.Notes = append(res.Notes, notes...)
+		if err != nil {
+			return res, err
 		}
 		res.Replaced = true
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -155,6 +172,26 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	res.Path, res.Size, res.Stats = final, size, got
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// replacedSessions applies the sessions policy to the export at path that
+// is about to be replaced; a file that is not a schema-v1 dossier lists no
+// session.
+func replacedSessions(ctx context.Context, p dossier.SessionPolicy, path string) ([]i18n.Note, error) {
+	db, err := sqlitestore.OpenRO(path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	tables, err := sqlitestore.Tables(ctx, db)
+	if err != nil || !ledger.IsV1(tables) {
+		return nil, nil
+	}
+	ss, err := ledger.Sessions(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return p.Check(filepath.Base(path), ss)
 }
 
 // check runs quick_check on the copy and returns its stats.

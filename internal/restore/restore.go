@@ -29,8 +29,6 @@ var (
 	msgNoFree       = &i18n.Message{ID: "PlusDeNumero", Other: "Plus aucun numéro de dossier libre dans cette connexion."}
 	msgNoNom        = &i18n.Message{ID: "NomInconnu", Other: "Impossible de déduire le nom court du dossier de « {{.File}} » : renommez le fichier en 001NOM.db."}
 	msgIdentity     = &i18n.Message{ID: "AutreIdentite", Other: "Le dossier n° {{.Numero}} de la connexion ({{.Existing}}) n'est pas le même dossier que la sauvegarde ({{.Incoming}}) : confirmez explicitement le remplacement par un autre dossier (--autre-dossier)."}
-	msgSessions     = &i18n.Message{ID: "SessionsOuvertes", Other: "Le dossier n° {{.Numero}} est ouvert : {{.Sessions}}. Fermez ces programmes avant de le remplacer, ou confirmez (--ignorer-sessions)."}
-	msgSession      = &i18n.Message{ID: "SessionOuverte", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}})"}
 	msgExport       = &i18n.Message{ID: "NoteExport", Other: "Fichier d'export {{.File}} : restauré sous son nom sans le E ({{.Base}})."}
 	msgCut          = &i18n.Message{ID: "NoteDecoupe", Other: "Fichier découpé {{.File}} importé comme dossier {{.Base}}."}
 	msgDifferentNum = &i18n.Message{ID: "NoteAutreNumero", Other: "Restauré sous le numéro {{.Numero}} (le dossier n° {{.Own}} existe déjà) ; les données sont inchangées, le nom du fichier porte le nouveau numéro."}
@@ -48,8 +46,10 @@ type Request struct {
 	// OtherDossier confirms replacing a dossier whose identity differs.
 	OtherDossier bool
 	// IgnoreSessions confirms replacing a dossier the sessions table says
-	// is open.
+	// is open; SessionIdle is when a listed session counts as closed (0:
+	// dossier.DefaultSessionIdle). See dossier.SessionPolicy.
 	IgnoreSessions bool
+	SessionIdle    time.Duration
 	// SafetyDir receives the safety backup of a replaced dossier.
 	SafetyDir string
 	Progress  dossier.Progress
@@ -269,7 +269,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		if !req.Replace {
 			return res, i18n.E(msgTaken, map[string]any{"Numero": plan.Numero}, dossier.ErrExists)
 		}
-		if res.SafetyBackup, err = safetyBackup(ctx, req, plan); err != nil {
+		if res.SafetyBackup, err = safetyBackup(ctx, req, plan, &res); err != nil {
 			return res, err
 		}
 	}
@@ -291,7 +291,7 @@ func OtherDossier(existing, incoming dossier.Identity) bool {
 
 // safetyBackup checks that replacing is confirmed for what is there now,
 // then backs it up, verified, and returns the backup's path.
-func safetyBackup(ctx context.Context, req Request, plan Plan) (string, error) {
+func safetyBackup(ctx context.Context, req Request, plan Plan, res *Result) (string, error) {
 	ref := store.InStore(req.Store, plan.Numero)
 	snap, err := ref.Snapshot(ctx, store.SnapshotOptions{})
 	if err != nil {
@@ -311,22 +311,22 @@ func safetyBackup(ctx context.Context, req Request, plan Plan) (string, error) {
 			"Incoming": strings.TrimSpace(incoming.RaisonSociale + " " + incoming.Identifiant),
 		}, dossier.ErrExists)
 	}
-	if len(sessions) > 0 && !req.IgnoreSessions {
-		var names []string
-		for _, s := range sessions {
-			names = append(names, i18n.T(msgSession, map[string]any{"Programme": s.Programme, "Poste": s.Poste, "Utilisateur": s.Utilisateur}))
-		}
-		return "", i18n.E(msgSessions, map[string]any{"Numero": plan.Numero, "Sessions": strings.Join(names, ", ")}, dossier.ErrInUse)
+	notes, err := dossier.SessionPolicy{Confirm: req.IgnoreSessions, Idle: req.SessionIdle}.Check(plan.Numero, sessions)
+	for _, n := range notes {
+		res.Warnings = append(res.Warnings, n.String())
+	}
+	if err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(req.SafetyDir, 0o755); err != nil {
 		return "", err
 	}
 	req.Progress.Report(dossier.Event{Phase: dossier.PhaseSecurite, Dossier: plan.Numero})
-	res, err := backup.Run(ctx, backup.Request{Source: ref, DestDir: req.SafetyDir, Verify: true, Locked: true, Progress: req.Progress})
+	sb, err := backup.Run(ctx, backup.Request{Source: ref, DestDir: req.SafetyDir, Verify: true, Locked: true, Progress: req.Progress})
 	if err != nil {
 		return "", err
 	}
-	return res.Path, nil
+	return sb.Path, nil
 }
 
 // extract writes the database to restore at dst and syncs it.

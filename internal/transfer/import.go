@@ -45,8 +45,13 @@ type ImportRequest struct {
 	Numero string
 	// SafetyDir receives the verified backup taken before anything changes.
 	SafetyDir string
-	Progress  dossier.Progress
-	Now       func() time.Time
+	// IgnoreSessions confirms applying the transfer to a dossier its
+	// sessions table says is open; SessionIdle is when a listed session
+	// counts as closed (0: dossier.DefaultSessionIdle).
+	IgnoreSessions bool
+	SessionIdle    time.Duration
+	Progress       dossier.Progress
+	Now            func() time.Time
 }
 
 // ImportResult says what was applied.
@@ -56,7 +61,9 @@ type ImportResult struct {
 	Sequence     int64
 	Changes      []TableChanges
 	SafetyBackup string
-	Duration     time.Duration
+	// Notes: sessions set aside as probably closed, or confirmed.
+	Notes    []i18n.Note
+	Duration time.Duration
 }
 
 // TotalChanges sums the changes of every table.
@@ -140,6 +147,13 @@ func Import(ctx context.Context, req ImportRequest) (res ImportResult, err error
 	}
 	if schema != x.Schema {
 		return res, i18n.E(msgStructure, map[string]any{"Dossier": id.Base()}, dossier.ErrSchema)
+	}
+	ss, err := ledger.Sessions(ctx, conn)
+	if err != nil {
+		return res, err
+	}
+	if res.Notes, err = (dossier.SessionPolicy{Confirm: req.IgnoreSessions, Idle: req.SessionIdle, Now: now}).Check(id.Base(), ss); err != nil {
+		return res, err
 	}
 
 	// The whole file is read and checked before anything changes; the

@@ -9,7 +9,7 @@ import (
 // importOnServer applies a PTF to a dossier that lives on a server: the
 // same Import on a working copy, switched back in once applied and checked.
 func importOnServer(ctx context.Context, req ImportRequest) (ImportResult, error) {
-	res, _, err := workcopy.Run(ctx, req.Store, req.Numero, workcopy.Options{Write: true, Progress: req.Progress},
+	res, _, err := workcopy.Run(ctx, req.Store, req.Numero, workcopy.Options{Write: true, Disconnect: req.IgnoreSessions, Progress: req.Progress},
 		func(ctx context.Context, local *workcopy.Local) (ImportResult, error) {
 			r := req
 			r.Store = local

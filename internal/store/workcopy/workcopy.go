@@ -21,7 +21,7 @@ import (
 
 var (
 	msgUnsupported = &i18n.Message{ID: "CopieTravailImpossible", Other: "Cette opération n'est pas possible sur la connexion « {{.Conn}} » : ses dossiers ne sont ni des fichiers SQLite ni des bases d'un serveur SQL."}
-	msgOpenOn      = &i18n.Message{ID: "CopieTravailDossierOuvert", Other: "Le dossier {{.Dossier}} est ouvert sur le serveur : {{.Sessions}}. Fermez ces programmes avant de le modifier ; rien n'a été fait."}
+	msgOpenOn      = &i18n.Message{ID: "CopieTravailDossierConnecte", Other: "Le dossier {{.Dossier}} est ouvert sur le serveur : {{.Sessions}}. Fermez ces programmes avant de le modifier, ou confirmez l'opération malgré tout (en ligne de commande : --ignorer-sessions) : ils seront alors déconnectés au moment de la remise en place. Rien n'a été fait."}
 	msgSession     = &i18n.Message{ID: "CopieTravailSession", Other: "Fermez {{.Programme}} sur {{.Poste}} ({{.Utilisateur}})"}
 	msgChanged     = &i18n.Message{ID: "CopieTravailModifieSurServeur", Other: "Le dossier a été modifié sur le serveur pendant l'opération ({{.Detail}})"}
 	msgNotApplied  = &i18n.Message{ID: "CopieTravailNonReportee", Other: "L'opération n'a pas pu être reportée sur le serveur : {{.Detail}}. Le dossier {{.Dossier}} n'a pas été modifié ; recommencez quand plus personne ne l'utilise."}
@@ -59,7 +59,8 @@ type Options struct {
 	// database (the switch would have to refuse at the end anyway).
 	Write bool
 	// Disconnect: the user confirmed that other sessions may be ended at
-	// the switch (cut's --ignorer-sessions).
+	// the switch (--ignorer-sessions, the one confirmation of
+	// dossier.SessionPolicy).
 	Disconnect bool
 	// Replace lets a new database (E001SOC) replace one of the same name.
 	Replace bool
