@@ -59,12 +59,12 @@ type RestoreRequest struct {
 
 // RestoreResult says what was done.
 type RestoreResult struct {
-	Dossier      dossier.Identity
-	Archive      *Info      // everything the .paf holds
-	Exercices    []Exercice // those put back
+	Dossier   dossier.Identity
+	Archive   *Info      // everything the .paf holds
+	Exercices []Exercice // those put back
 	// AlreadyBack are the archive's exercices already put back by an
 	// earlier run, left alone when no exercice was named.
-	AlreadyBack []string
+	AlreadyBack  []string
 	Ecritures    int64
 	Lignes       int64
 	Annexes      int64
