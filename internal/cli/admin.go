@@ -30,7 +30,7 @@ var (
 	msgAdminWithAnn  = &i18n.Message{ID: "CLIAdminAvecAnnexes", Other: "avec les annexes"}
 	msgAdminNoAnn    = &i18n.Message{ID: "CLIAdminSansAnnexes", Other: "sans les annexes"}
 	msgAdminTables   = &i18n.Message{ID: "CLIAdminTables", Other: "  Tables (lignes) : {{.List}}"}
-	msgAdminFEC      = &i18n.Message{ID: "CLIAdminFEC", Other: "FEC {{.Exercice}} : {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, débit = crédit = {{.Total}}, contrôlé avant écriture."}
+	msgAdminFEC      = &i18n.Message{ID: "CLIAdminFEC", Other: "FEC {{.Exercice}} : {{.File}} ({{.Size}}) — {{.Ecritures}}, {{.Lignes}}, débit = crédit = {{.Total}}, contrôlé avant écriture."}
 	msgAdminCleaned  = &i18n.Message{ID: "CLIAdminFECAdapte", One: "  {{.Count}} champ adapté au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés).", Other: "  {{.Count}} champs adaptés au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés)."}
 	msgAdminDuration = &i18n.Message{ID: "CLIAdminDuree", Other: "Durée : {{.Duration}}"}
 
@@ -98,7 +98,7 @@ func runAdministration(env *Env, fs *flag.FlagSet, args []string) error {
 	fmt.Fprintln(env.Stdout, i18n.T(msgAdminTables, map[string]any{"List": strings.Join(tables, ", ")}))
 	for _, f := range res.FEC {
 		fmt.Fprintln(env.Stdout, i18n.T(msgAdminFEC, map[string]any{"Exercice": f.Exercice, "File": f.Path, "Size": i18n.Bytes(f.Size),
-			"Ecritures": f.Ecritures, "Lignes": f.Lignes, "Total": i18n.Money(f.Debit)}))
+			"Ecritures": count(cntEcritures, f.Ecritures), "Lignes": count(cntLignes, f.Lignes), "Total": i18n.Money(f.Debit)}))
 		if f.Cleaned > 0 {
 			fmt.Fprintln(env.Stdout, i18n.N(msgAdminCleaned, int64(f.Cleaned), nil))
 		}

@@ -32,13 +32,13 @@ var (
 	msgArchOneDossier  = &i18n.Message{ID: "CLIArchiveUnSeulDossier", Other: "indiquez un seul dossier avec --dossier"}
 	msgArchFailed      = &i18n.Message{ID: "CLIArchiveEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
 	msgArchDone        = &i18n.Message{ID: "CLIArchiveFaite", Other: "Dossier {{.Dossier}} : archive écrite et vérifiée, {{.File}} ({{.Size}})."}
-	msgArchMoved       = &i18n.Message{ID: "CLIArchiveDeplace", Other: "  Exercices archivés : {{.Codes}} — {{.Ecritures}} écritures, {{.Lignes}} lignes et {{.Annexes}} annexes retirées du dossier."}
+	msgArchMoved       = &i18n.Message{ID: "CLIArchiveDeplace", Other: "  Exercices archivés : {{.Codes}} — {{.Ecritures}}, {{.Lignes}} et {{.Annexes}} retirées du dossier."}
 	msgArchBalance     = &i18n.Message{ID: "CLIArchiveSoldes", Other: "  Remplacés par une écriture de solde chacun (journal OD, origine ARCHIVE) : {{.List}}. Soldes par compte et par tiers inchangés."}
-	msgArchBalanceOne  = &i18n.Message{ID: "CLIArchiveSolde", Other: "{{.Exercice}} n° {{.Numero}} ({{.Lignes}} lignes)"}
+	msgArchBalanceOne  = &i18n.Message{ID: "CLIArchiveSolde", Other: "{{.Exercice}} n° {{.Numero}} ({{.Lignes}})"}
 	msgArchSafety      = &i18n.Message{ID: "CLIArchiveSecurite", Other: "  Sauvegarde de sécurité prise avant : {{.File}}"}
 	msgArchDuration    = &i18n.Message{ID: "CLIArchiveDuree", Other: "  Durée : {{.Duration}}"}
 	msgUnarchShow      = &i18n.Message{ID: "CLIDesarchiveContenu", Other: "Archive {{.File}} : dossier {{.Dossier}}, exercices {{.Codes}}."}
-	msgUnarchDone      = &i18n.Message{ID: "CLIDesarchiveFaite", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes, identiques à l'archive ; écritures de solde retirées, soldes inchangés."}
+	msgUnarchDone      = &i18n.Message{ID: "CLIDesarchiveFaite", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}}, {{.Lignes}}, {{.Annexes}}, identiques à l'archive ; écritures de solde retirées, soldes inchangés."}
 	msgUnarchRecreated = &i18n.Message{ID: "CLIDesarchiveRecrees", Other: "  Remis aussi, car supprimés du dossier depuis l'archivage : {{.List}}"}
 	msgUnarchAlready   = &i18n.Message{ID: "CLIDesarchiveDejaRemis", Other: "Déjà remis dans le dossier auparavant, laissés tels quels : {{.Codes}}."}
 	msgUnarchDeleted   = &i18n.Message{ID: "CLIDesarchiveSupprimee", Other: "  Archive supprimée : {{.File}}"}
@@ -138,10 +138,10 @@ func writeArchiveResult(w io.Writer, res archive.Result) {
 	var codes, balances []string
 	for _, e := range res.Exercices {
 		codes = append(codes, e.Code)
-		balances = append(balances, i18n.T(msgArchBalanceOne, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Lignes": e.BalanceLignes}))
+		balances = append(balances, i18n.T(msgArchBalanceOne, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Lignes": count(cntLignes, e.BalanceLignes)}))
 	}
 	fmt.Fprintln(w, i18n.T(msgArchDone, map[string]any{"Dossier": res.Dossier.Base(), "File": res.Path, "Size": i18n.Bytes(res.Size)}))
-	fmt.Fprintln(w, i18n.T(msgArchMoved, map[string]any{"Codes": strings.Join(codes, ", "), "Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes}))
+	fmt.Fprintln(w, i18n.T(msgArchMoved, map[string]any{"Codes": strings.Join(codes, ", "), "Ecritures": count(cntEcritures, res.Ecritures), "Lignes": count(cntLignes, res.Lignes), "Annexes": count(cntAnnexes, res.Annexes)}))
 	fmt.Fprintln(w, i18n.T(msgArchBalance, map[string]any{"List": strings.Join(balances, ", ")}))
 	fmt.Fprintln(w, i18n.T(msgArchSafety, map[string]any{"File": res.SafetyBackup}))
 	printNotes(w, res.Notes)
@@ -190,7 +190,7 @@ func runDesarchiver(env *Env, fs *flag.FlagSet, args []string) error {
 		codes = append(codes, e.Code)
 	}
 	fmt.Fprintln(env.Stdout, i18n.T(msgUnarchDone, map[string]any{"Dossier": res.Dossier.Base(), "Codes": strings.Join(codes, ", "),
-		"Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes}))
+		"Ecritures": count(cntEcritures, res.Ecritures), "Lignes": count(cntLignes, res.Lignes), "Annexes": count(cntAnnexes, res.Annexes)}))
 	if len(res.Recreated) > 0 {
 		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchRecreated, map[string]any{"List": strings.Join(res.Recreated, ", ")}))
 	}

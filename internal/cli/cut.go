@@ -16,8 +16,8 @@ var (
 	msgFlagCutVers       = &i18n.Message{ID: "FlagDecoupeVers", Other: "dossier où écrire le fichier découpé"}
 	msgFlagNettoyer      = &i18n.Message{ID: "FlagNettoyer", Other: "supprimer, dans chaque fichier, les tiers et comptes sans plus aucun mouvement"}
 	msgNeedPremier       = &i18n.Message{ID: "CLIPremierExerciceManquant", Other: "indiquez le premier exercice à garder avec --premier-exercice"}
-	msgCutDone           = &i18n.Message{ID: "CLIDecoupeFaite", Other: "Découpe faite : exercices {{.Moved}} dans {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes ; le dossier {{.Dossier}} garde {{.Kept}} ({{.Before}} → {{.After}}), en {{.Duration}}."}
-	msgCutCleaned        = &i18n.Message{ID: "CLIDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} tiers et {{.CutComptes}} comptes retirés du fichier découpé, {{.Tiers}} tiers et {{.Comptes}} comptes du dossier."}
+	msgCutDone           = &i18n.Message{ID: "CLIDecoupeFaite", Other: "Découpe faite : exercices {{.Moved}} dans {{.File}} ({{.Size}}) — {{.Ecritures}}, {{.Lignes}}, {{.Annexes}} ; le dossier {{.Dossier}} garde {{.Kept}} ({{.Before}} → {{.After}}), en {{.Duration}}."}
+	msgCutCleaned        = &i18n.Message{ID: "CLIDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} et {{.CutComptes}} retirés du fichier découpé, {{.Tiers}} et {{.Comptes}} du dossier."}
 	msgCutImport         = &i18n.Message{ID: "CLIDecoupeImporter", Other: "Pour consulter les anciens exercices : coffre restaurer {{.File}} --connexion … (importé comme un dossier)."}
 	msgCutPhaseLabelText = &i18n.Message{ID: "PhaseDecoupe", Other: "découpe"}
 )
@@ -68,13 +68,14 @@ func runDecouper(env *Env, fs *flag.FlagSet, args []string) error {
 	fmt.Fprintln(env.Stdout, i18n.T(msgSafetyBefore, map[string]any{"File": res.SafetyBackup}))
 	fmt.Fprintln(env.Stdout, i18n.T(msgCutDone, map[string]any{
 		"Moved": strings.Join(res.Moved, ", "), "File": res.CutPath, "Size": i18n.Bytes(res.CutSize),
-		"Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes,
+		"Ecritures": count(cntEcritures, res.Ecritures), "Lignes": count(cntLignes, res.Lignes), "Annexes": count(cntAnnexes, res.Annexes),
 		"Dossier": res.Dossier.Base(), "Kept": strings.Join(res.Kept, ", "),
 		"Before": i18n.Bytes(res.SizeBefore), "After": i18n.Bytes(res.SizeAfter), "Duration": i18n.Duration(res.Duration),
 	}))
 	if boolean(fs, "nettoyer") {
 		fmt.Fprintln(env.Stdout, i18n.T(msgCutCleaned, map[string]any{
-			"CutTiers": res.CleanedCut.Tiers, "CutComptes": res.CleanedCut.Comptes, "Tiers": res.CleanedKept.Tiers, "Comptes": res.CleanedKept.Comptes,
+			"CutTiers": count(cntTiers, res.CleanedCut.Tiers), "CutComptes": count(cntComptes, res.CleanedCut.Comptes),
+			"Tiers": count(cntTiers, res.CleanedKept.Tiers), "Comptes": count(cntComptes, res.CleanedKept.Comptes),
 		}))
 	}
 	for _, w := range res.Warnings {

@@ -16,9 +16,9 @@ var (
 	msgFlagExportVers    = &i18n.Message{ID: "FlagExportVers", Other: "dossier où écrire l'export E001SOC.db (défaut : la connexion elle-même — son dossier, ou une nouvelle base sur le serveur SQL)"}
 	msgFlagExportReplace = &i18n.Message{ID: "FlagExportRemplacer", Other: "remplacer un export E001SOC.db déjà présent"}
 	msgNeedOneDossier    = &i18n.Message{ID: "CLIUnDossier", Other: "indiquez un seul dossier avec --dossier"}
-	msgExportDone        = &i18n.Message{ID: "CLIExportFait", Other: "Export écrit : {{.File}} ({{.Size}}, {{.Tables}} tables, {{.Exercices}} exercices, vérifié) en {{.Duration}}."}
+	msgExportDone        = &i18n.Message{ID: "CLIExportFait", Other: "Export écrit : {{.File}} ({{.Size}}, {{.Tables}}, {{.Exercices}}, vérifié) en {{.Duration}}."}
 	msgExportReplaced    = &i18n.Message{ID: "CLIExportRemplace", Other: "L'ancien export de même nom a été remplacé."}
-	msgExportOnServer    = &i18n.Message{ID: "CLIExportSurServeur", Other: "Export écrit sur le serveur : base {{.Base}} ({{.Size}}, {{.Tables}} tables, {{.Exercices}} exercices, vérifié) en {{.Duration}}."}
+	msgExportOnServer    = &i18n.Message{ID: "CLIExportSurServeur", Other: "Export écrit sur le serveur : base {{.Base}} ({{.Size}}, {{.Tables}}, {{.Exercices}}, vérifié) en {{.Duration}}."}
 	msgExportRestore     = &i18n.Message{ID: "CLIExportRestaurer", Other: "Pour le reprendre comme dossier : coffre restaurer {{.File}} --connexion …  (il est restauré sous le nom {{.Base}})."}
 )
 
@@ -65,7 +65,7 @@ func runExporter(env *Env, fs *flag.FlagSet, args []string) error {
 		done = msgExportOnServer
 	}
 	fmt.Fprintln(env.Stdout, i18n.T(done, map[string]any{
-		"File": res.Path, "Base": res.Path, "Size": i18n.Bytes(res.Size), "Tables": len(res.Stats.Tables), "Exercices": len(res.Stats.Exercices), "Duration": i18n.Duration(res.Duration),
+		"File": res.Path, "Base": res.Path, "Size": i18n.Bytes(res.Size), "Tables": count(cntTables, len(res.Stats.Tables)), "Exercices": count(cntExercices, len(res.Stats.Exercices)), "Duration": i18n.Duration(res.Duration),
 	}))
 	if res.Replaced {
 		fmt.Fprintln(env.Stdout, i18n.T(msgExportReplaced, nil))

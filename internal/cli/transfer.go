@@ -15,10 +15,10 @@ var (
 	msgFlagPTFVers     = &i18n.Message{ID: "FlagTransfertVers", Other: "dossier où écrire le fichier de transfert"}
 	msgFlagPTFEtat     = &i18n.Message{ID: "FlagTransfertEtat", Other: "dossier de l'état des transferts (défaut : .coffre-transferts dans la connexion)"}
 	msgFlagPTFNewBase  = &i18n.Message{ID: "FlagTransfertNouvelleBase", Other: "exporter le dossier complet comme nouvelle base de transfert (après un changement de structure)"}
-	msgPTFWritten      = &i18n.Message{ID: "CLITransfertEcrit", Other: "Transfert n° {{.Sequence}} écrit : {{.File}} ({{.Size}}), {{.Changes}} ligne(s) changée(s) sur {{.Rows}} comparée(s), en {{.Duration}}."}
+	msgPTFWritten      = &i18n.Message{ID: "CLITransfertEcrit", Other: "Transfert n° {{.Sequence}} écrit : {{.File}} ({{.Size}}), {{.Changes}} sur {{.Rows}}, en {{.Duration}}."}
 	msgPTFBaseWritten  = &i18n.Message{ID: "CLITransfertBaseEcrite", Other: "Transfert complet n° {{.Sequence}} écrit : {{.File}} ({{.Size}}), en {{.Duration}}. Sur l'autre site : coffre restaurer {{.File}} --connexion … (--remplacer si le dossier y existe)."}
-	msgPTFTable        = &i18n.Message{ID: "CLITransfertTable", Other: "  {{.Table}} : {{.Inserts}} ajoutée(s), {{.Updates}} modifiée(s), {{.Deletes}} supprimée(s)"}
-	msgPTFApplied      = &i18n.Message{ID: "CLITransfertApplique", Other: "Transfert n° {{.Sequence}} appliqué au dossier {{.Dossier}} : {{.Changes}} ligne(s) changée(s), en {{.Duration}}."}
+	msgPTFTable        = &i18n.Message{ID: "CLITransfertTable", Other: "  {{.Table}} : {{.Inserts}}, {{.Updates}}, {{.Deletes}}"}
+	msgPTFApplied      = &i18n.Message{ID: "CLITransfertApplique", Other: "Transfert n° {{.Sequence}} appliqué au dossier {{.Dossier}} : {{.Changes}}, en {{.Duration}}."}
 	msgSafetyBefore    = &i18n.Message{ID: "CLISecuriteAvant", Other: "Sauvegarde de sécurité prise avant de modifier le dossier : {{.File}}"}
 	msgPTFPhaseApplied = &i18n.Message{ID: "PhaseApplication", Other: "application des changements"}
 )
@@ -67,7 +67,7 @@ func runTransferExport(env *Env, fs *flag.FlagSet, args []string) error {
 	if res.Message != "" {
 		fmt.Fprintln(env.Stdout, res.Message)
 	}
-	data := map[string]any{"Sequence": res.Sequence, "File": res.Path, "Size": i18n.Bytes(res.Size), "Changes": res.TotalChanges(), "Rows": res.Rows, "Duration": i18n.Duration(res.Duration)}
+	data := map[string]any{"Sequence": res.Sequence, "File": res.Path, "Size": i18n.Bytes(res.Size), "Changes": count(cntChanged, res.TotalChanges()), "Rows": count(cntCompared, res.Rows), "Duration": i18n.Duration(res.Duration)}
 	switch {
 	case res.NoChange:
 	case res.Full:
@@ -81,7 +81,7 @@ func runTransferExport(env *Env, fs *flag.FlagSet, args []string) error {
 
 func printChanges(env *Env, cs []transfer.TableChanges) {
 	for _, c := range cs {
-		fmt.Fprintln(env.Stdout, i18n.T(msgPTFTable, map[string]any{"Table": c.Table, "Inserts": c.Inserts, "Updates": c.Updates, "Deletes": c.Deletes}))
+		fmt.Fprintln(env.Stdout, i18n.T(msgPTFTable, map[string]any{"Table": c.Table, "Inserts": count(cntAdded, c.Inserts), "Updates": count(cntUpdated, c.Updates), "Deletes": count(cntDeleted, c.Deletes)}))
 	}
 }
 
@@ -110,7 +110,7 @@ func runTransferImport(env *Env, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, i18n.T(msgSafetyBefore, map[string]any{"File": res.SafetyBackup}))
-	fmt.Fprintln(env.Stdout, i18n.T(msgPTFApplied, map[string]any{"Sequence": res.Sequence, "Dossier": res.Dossier.Base(), "Changes": res.TotalChanges(), "Duration": i18n.Duration(res.Duration)}))
+	fmt.Fprintln(env.Stdout, i18n.T(msgPTFApplied, map[string]any{"Sequence": res.Sequence, "Dossier": res.Dossier.Base(), "Changes": count(cntChanged, res.TotalChanges()), "Duration": i18n.Duration(res.Duration)}))
 	printChanges(env, res.Changes)
 	printNotes(env.Stdout, res.Notes)
 	return nil

@@ -189,7 +189,8 @@ func Diff(want, got dossier.Stats) []string {
 }
 
 // ForeignKeyViolations runs SQLite's foreign_key_check through q and returns
-// how many references are broken and the first one, "table rowid → parent".
+// how many references are broken and the first three, "table rowid →
+// parent", comma-separated.
 func ForeignKeyViolations(ctx context.Context, q Querier) (n int64, example string, err error) {
 	rows, err := q.QueryContext(ctx, "PRAGMA foreign_key_check")
 	if err != nil {
@@ -203,8 +204,11 @@ func ForeignKeyViolations(ctx context.Context, q Querier) (n int64, example stri
 		if err := rows.Scan(&tbl, &rowid, &parent, &fk); err != nil {
 			return n, example, err
 		}
-		if n == 0 {
-			example = fmt.Sprintf("%s %d → %s", tbl, rowid.Int64, parent)
+		if n < 3 {
+			if n > 0 {
+				example += ", "
+			}
+			example += fmt.Sprintf("%s %d → %s", tbl, rowid.Int64, parent)
 		}
 		n++
 	}

@@ -34,6 +34,7 @@ var (
 	msgNoIdentifiant = &i18n.Message{ID: "PTFSansIdentifiant", Other: "Le dossier {{.Dossier}} n'a pas d'identifiant (table dossier vide) : impossible de le transférer."}
 	msgSchemaChanged = &i18n.Message{ID: "PTFStructureChangee", Other: "La structure de la base du dossier {{.Dossier}} a changé depuis le transfert n° {{.Sequence}} (tables, colonnes, index ou déclencheurs) : un transfert partiel ne peut pas la porter. Faites un nouveau transfert complet (--nouvelle-base) et restaurez-le sur l'autre site."}
 	msgStateCorrupt  = &i18n.Message{ID: "PTFEtatEndommage", Other: "L'état des transferts du dossier {{.Dossier}} (« {{.File}} ») est illisible : faites un nouveau transfert complet (--nouvelle-base)."}
+	msgBrokenRefs    = &i18n.Message{ID: "PTFReferencesCassees", One: "Le dossier {{.Dossier}} a {{.Count}} référence cassée entre tables ({{.Example}}) : l'autre site refuserait un transfert qui la porte, et les suivants resteraient bloqués derrière lui. Aucun transfert n'a été écrit ; corrigez cette référence dans le logiciel de gestion, puis relancez le transfert.", Other: "Le dossier {{.Dossier}} a {{.Count}} références cassées entre tables (par exemple {{.Example}}) : l'autre site refuserait un transfert qui les porte, et les suivants resteraient bloqués derrière lui. Aucun transfert n'a été écrit ; corrigez ces références dans le logiciel de gestion, puis relancez le transfert."}
 	msgVerifyFailed  = &i18n.Message{ID: "PTFRelectureDifferente", Other: "La relecture du fichier de transfert ne correspond pas à ce qui a été écrit : il a été supprimé. Vérifiez le disque de destination."}
 )
 
@@ -203,6 +204,14 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 	res.Full = old == nil || req.NewBase
 	if !res.Full && old.header.Schema != schema {
 		return res, i18n.E(msgSchemaChanged, map[string]any{"Dossier": id.Base(), "Sequence": old.header.Sequence}, dossier.ErrSchema)
+	}
+	// The receiving site checks every reference before it commits: a
+	// transfer carrying a broken one could never be applied, and the chain
+	// would stop there. Refused here, before the state moves on.
+	if n, example, err := ledger.ForeignKeyViolations(ctx, q); err != nil {
+		return res, err
+	} else if n > 0 {
+		return res, i18n.E(msgBrokenRefs, map[string]any{"Dossier": id.Base(), "Count": n, "Example": example}, dossier.ErrCorrupt)
 	}
 	if res.Full {
 		res.Base = res.Sequence

@@ -126,16 +126,48 @@ func TestFailureMidApplyRollsBack(t *testing.T) {
 	s.assertConverged(t)
 }
 
-// TestBrokenReferenceRefused: the source (foreign keys off) deletes a
-// journal its entries use; the receiving site refuses to break the same
-// references.
-func TestBrokenReferenceRefused(t *testing.T) {
+// TestBrokenReferenceRefusedAtExport: the source (foreign keys off) points
+// an entry at a journal that does not exist. A transfer carrying that could
+// never be applied, and every later one would be refused as a gap: the
+// export refuses it, naming the reference, writes nothing and keeps its
+// numbering; once the reference is repaired, transfer n° 1 goes through.
+func TestBrokenReferenceRefusedAtExport(t *testing.T) {
 	s := newSites(t, buildV1)
 	execNoFK(t, s.srcPath(), `UPDATE ecritures SET journal = 'XX' WHERE id = 1002`)
-	p := s.export(t).Path
-	err := s.importErr(t, p)
-	if !errors.Is(err, dossier.ErrCorrupt) || !strings.Contains(i18n.Describe(err), "référence") {
+	before, _ := os.ReadDir(s.out)
+	_, err := transfer.Export(context.Background(), transfer.ExportRequest{Store: s.src, Numero: "001", DestDir: s.out, StateDir: s.state})
+	if !errors.Is(err, dossier.ErrCorrupt) || !strings.Contains(err.Error(), "1 référence cassée entre tables (ecritures 1002 → journaux)") ||
+		!strings.Contains(err.Error(), "Aucun transfert n'a été écrit") {
+		t.Fatalf("export with a broken reference: %v", err)
+	}
+	if after, _ := os.ReadDir(s.out); len(after) != len(before) {
+		t.Fatalf("written: %v", after)
+	}
+	execNoFK(t, s.srcPath(), `UPDATE ecritures SET journal = 'VEN' WHERE id = 1002`)
+	exec(t, s.srcPath(), `UPDATE tiers SET email = 'nouveau@example.fr' WHERE id = 1`)
+	res := s.export(t)
+	if res.Sequence != 1 {
+		t.Fatalf("after the repair: transfer n° %d, want 1", res.Sequence)
+	}
+	s.apply(t, res.Path)
+	s.assertConverged(t)
+}
+
+// TestBrokenReferenceRefusedAtImport: the receiving site (foreign keys
+// off) deleted a tiers the source now uses: applying the transfer would
+// break the reference, so it is refused, rolled back, and the message says
+// how to resume.
+func TestBrokenReferenceRefusedAtImport(t *testing.T) {
+	s := newSites(t, buildV1)
+	execNoFK(t, s.dstPath(), `DELETE FROM tiers WHERE id = 2`)
+	exec(t, s.srcPath(), `UPDATE lignes SET tiers_id = 2 WHERE id = 10031`)
+	before := dossiertest.RowHash(t, s.dstPath())
+	err := s.importErr(t, s.export(t).Path)
+	if !errors.Is(err, dossier.ErrCorrupt) || !strings.Contains(i18n.Describe(err), "1 référence serait cassée") || !strings.Contains(i18n.Describe(err), "--nouvelle-base") {
 		t.Fatalf("broken reference: %v", i18n.Describe(err))
+	}
+	if dossiertest.RowHash(t, s.dstPath()) != before {
+		t.Fatal("the refused transfer changed the dossier")
 	}
 }
 

@@ -1,0 +1,24 @@
+package cli
+
+import "coffre/internal/i18n"
+
+// Counts printed by the fiscal-year operations, each in its plural form
+// (French: 0 and 1 take the singular), so that a sentence listing several
+// never reads « 1 écritures ».
+var (
+	cntEcritures = &i18n.Message{ID: "NbEcritures", One: "{{.Count}} écriture", Other: "{{.Count}} écritures"}
+	cntLignes    = &i18n.Message{ID: "NbLignes", One: "{{.Count}} ligne", Other: "{{.Count}} lignes"}
+	cntAnnexes   = &i18n.Message{ID: "NbAnnexes", One: "{{.Count}} annexe", Other: "{{.Count}} annexes"}
+	cntTables    = &i18n.Message{ID: "NbTables", One: "{{.Count}} table", Other: "{{.Count}} tables"}
+	cntExercices = &i18n.Message{ID: "NbExercices", One: "{{.Count}} exercice", Other: "{{.Count}} exercices"}
+	cntComptes   = &i18n.Message{ID: "NbComptes", One: "{{.Count}} compte", Other: "{{.Count}} comptes"}
+	cntTiers     = &i18n.Message{ID: "NbTiers", One: "{{.Count}} tiers", Other: "{{.Count}} tiers"}
+	cntChanged   = &i18n.Message{ID: "NbLignesChangees", One: "{{.Count}} ligne changée", Other: "{{.Count}} lignes changées"}
+	cntCompared  = &i18n.Message{ID: "NbLignesComparees", One: "{{.Count}} comparée", Other: "{{.Count}} comparées"}
+	cntAdded     = &i18n.Message{ID: "NbAjoutees", One: "{{.Count}} ajoutée", Other: "{{.Count}} ajoutées"}
+	cntUpdated   = &i18n.Message{ID: "NbModifiees", One: "{{.Count}} modifiée", Other: "{{.Count}} modifiées"}
+	cntDeleted   = &i18n.Message{ID: "NbSupprimees", One: "{{.Count}} supprimée", Other: "{{.Count}} supprimées"}
+)
+
+// count renders n with its message.
+func count[N ~int | ~int64](m *i18n.Message, n N) string { return i18n.N(m, int64(n), nil) }
