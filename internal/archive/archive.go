@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +51,8 @@ var (
 	detRows     = &i18n.Message{ID: "ArchiveDetailLignes", One: "exercice {{.Exercice}}, {{.Count}} ligne modifiée", Other: "exercice {{.Exercice}}, {{.Count}} lignes modifiées"}
 	detAdded    = &i18n.Message{ID: "ArchiveDetailEcritureAjoutee", Other: "une écriture a été ajoutée à l'exercice {{.Exercice}}"}
 	detBalances = &i18n.Message{ID: "ArchiveDetailSoldes", Other: "soldes de l'exercice {{.Exercice}}"}
+	detAmount   = &i18n.Message{ID: "ArchiveDetailMontant", Other: "exercice {{.Exercice}}, écriture n° {{.Numero}} : {{.Field}} « {{.Value}} »"}
+	msgAmounts  = &i18n.Message{ID: "ArchiveMontantsNonEntiers", One: "Le dossier {{.Dossier}} a {{.Count}} montant qui n'est pas un nombre entier de centimes ({{.Examples}}) : l'écriture de solde ne pourrait pas le reprendre exactement. Corrigez-le dans le logiciel de gestion avant d'archiver ; rien n'a été modifié.", Other: "Le dossier {{.Dossier}} a {{.Count}} montants qui ne sont pas des nombres entiers de centimes ({{.Examples}}) : l'écriture de solde ne pourrait pas les reprendre exactement. Corrigez-les dans le logiciel de gestion avant d'archiver ; rien n'a été modifié."}
 	msgVerify   = &i18n.Message{ID: "ArchiveRelectureDifferente", Other: "La relecture de l'archive ne correspond pas à ce qui a été écrit ({{.Detail}}) : elle a été supprimée et le dossier n'a pas été modifié. Vérifiez le disque de destination."}
 )
 
@@ -130,6 +133,9 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		return res, err
 	}
 	if res.Notes, err = checkSessions(ctx, o, req.IgnoreSessions, req.SessionIdle, now); err != nil {
+		return res, err
+	}
+	if err := wholeAmounts(ctx, o, chosen); err != nil {
 		return res, err
 	}
 	od, err := odJournal(ctx, o)
@@ -259,6 +265,24 @@ func choose(o *opened, requested []string, now time.Time) ([]exercice, error) {
 		}
 	}
 	return sorted, nil
+}
+
+// wholeAmounts refuses exercices holding an amount that is not a whole
+// number of cents: their balance entry could not carry it exactly.
+func wholeAmounts(ctx context.Context, o *opened, chosen []exercice) error {
+	var ids []string
+	for _, e := range chosen {
+		ids = append(ids, strconv.FormatInt(e.ID, 10))
+	}
+	n, bad, err := ledger.NonWholeAmounts(ctx, o.conn, "x.id IN ("+strings.Join(ids, ", ")+")", 5)
+	if err != nil || n == 0 {
+		return err
+	}
+	var ex []string
+	for _, b := range bad {
+		ex = append(ex, i18n.T(detAmount, map[string]any{"Exercice": b.Exercice, "Numero": b.Numero, "Field": b.Field, "Value": b.Value}))
+	}
+	return i18n.E(msgAmounts, map[string]any{"Dossier": o.id.Numero, "Count": n, "Examples": strings.Join(ex, " ; ")}, dossier.ErrCorrupt)
 }
 
 // odJournal is the journal of the balance entries: OD, or else the first

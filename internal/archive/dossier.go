@@ -146,12 +146,12 @@ func balances(ctx context.Context, q ledger.Querier) (map[string]int64, error) {
 	for rows.Next() {
 		var compte string
 		var tiers sql.NullInt64
-		var s int64
+		var s ledger.Sum
 		if err := rows.Scan(&compte, &tiers, &s); err != nil {
 			return nil, err
 		}
 		if s != 0 {
-			out[pairKey(compte, tiers)] = s
+			out[pairKey(compte, tiers)] = int64(s)
 		}
 	}
 	return out, rows.Err()
@@ -229,13 +229,15 @@ type totals struct {
 // exerciceTotals reads the totals of exercice id in schema (main or paf).
 func exerciceTotals(ctx context.Context, q ledger.Querier, schema string, id int64) (totals, error) {
 	var t totals
+	var d, c ledger.Sum
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM `+schema+`.ecritures WHERE exercice_id = ?1),
 		(SELECT COUNT(*) FROM `+schema+`.lignes WHERE ecriture_id IN (SELECT id FROM `+schema+`.ecritures WHERE exercice_id = ?1)),
 		(SELECT COUNT(*) FROM `+schema+`.annexes WHERE ecriture_id IN (SELECT id FROM `+schema+`.ecritures WHERE exercice_id = ?1)),
 		(SELECT COALESCE(SUM(debit), 0) FROM `+schema+`.lignes WHERE ecriture_id IN (SELECT id FROM `+schema+`.ecritures WHERE exercice_id = ?1)),
 		(SELECT COALESCE(SUM(credit), 0) FROM `+schema+`.lignes WHERE ecriture_id IN (SELECT id FROM `+schema+`.ecritures WHERE exercice_id = ?1))`, id).
-		Scan(&t.Ecritures, &t.Lignes, &t.Annexes, &t.Debit, &t.Credit)
+		Scan(&t.Ecritures, &t.Lignes, &t.Annexes, &d, &c)
+	t.Debit, t.Credit = int64(d), int64(c)
 	return t, err
 }
 

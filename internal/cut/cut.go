@@ -316,11 +316,11 @@ func balances(ctx context.Context, q ledger.Querier, op, date string) (map[[2]st
 	out := map[[2]string]balance{}
 	for rows.Next() {
 		var k [2]string
-		var b balance
-		if err := rows.Scan(&k[0], &k[1], &b.debit, &b.credit); err != nil {
+		var d, c ledger.Sum
+		if err := rows.Scan(&k[0], &k[1], &d, &c); err != nil {
 			return nil, err
 		}
-		out[k] = b
+		out[k] = balance{int64(d), int64(c)}
 	}
 	return out, rows.Err()
 }

@@ -128,13 +128,14 @@ GROUP BY e.exercice_id`)
 	defer rows.Close()
 	var unbalanced int64
 	for rows.Next() {
-		var id, n, d, c, u int64
+		var id, n, u int64
+		var d, c Sum
 		if err := rows.Scan(&id, &n, &d, &c, &u); err != nil {
 			return nil, 0, err
 		}
 		unbalanced += u
 		if i, ok := index[id]; ok {
-			out[i].Lignes, out[i].Debit, out[i].Credit = n, d, c
+			out[i].Lignes, out[i].Debit, out[i].Credit = n, int64(d), int64(c)
 		}
 	}
 	return out, unbalanced, rows.Err()
