@@ -112,7 +112,7 @@ func (e *Engine) flushQueue(ctx context.Context, cfg config.Config, rep *Report)
 }
 
 func (e *Engine) send(ctx context.Context, cfg config.Config, rep *Report, r notify.Report) {
-	if cfg.Email.EchecsSeulement && !r.Kind.IsFailure() {
+	if cfg.Email.EchecsSeulement && !r.Kind.IsFailure() && r.Kind != notify.Digest {
 		return
 	}
 	s, to, err := e.smtp(cfg)
