@@ -90,10 +90,12 @@ func init() {
 			fs.Bool("details", false, i18n.T(msgFlagDetails, nil))
 		}, run: runSauvegarder})
 	register(&command{name: "verifier", aliases: []string{"verify"}, summary: sumVerifier,
-		usage: "FICHIER [--complet] [--phrase-secrete-fichier F]",
+		usage: "FICHIER [--complet] [--phrase-secrete-fichier F] | --distant [--config F] [--complet]",
 		flags: func(fs *flag.FlagSet) {
 			fs.Bool("complet", false, i18n.T(msgFlagComplet, nil))
 			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
+			fs.Bool("distant", false, i18n.T(msgFlagDistant, nil))
+			fs.String("config", "", i18n.T(msgFlagConfig, nil))
 		}, run: runVerifier})
 	register(&command{name: "contenu", aliases: []string{"inspect"}, summary: sumContenu,
 		usage: "FICHIER [--json] [--phrase-secrete-fichier F]",
@@ -278,6 +280,9 @@ func oneFile(args []string) (string, error) {
 }
 
 func runVerifier(env *Env, fs *flag.FlagSet, args []string) error {
+	if boolean(fs, "distant") {
+		return runVerifyRemote(env, fs, args)
+	}
 	file, err := oneFile(args)
 	if err != nil {
 		return err

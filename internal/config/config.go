@@ -225,15 +225,14 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Default(), i18n.E(msgBadFile, map[string]any{"File": path, "Detail": err.Error()}, fmt.Errorf("%w: %v", ErrInvalid, err))
 	}
-	undecoded := md.Undecoded()
-	for _, k := range undecoded {
+	for _, k := range md.Undecoded() {
 		last := strings.ToLower(k[len(k)-1])
 		if strings.Contains(last, "passe") || strings.Contains(last, "password") {
 			return Default(), i18n.E(msgPassword, map[string]any{"File": path, "Key": k.String()}, ErrInvalid)
 		}
 	}
-	if len(undecoded) > 0 {
-		return Default(), unknownKey(path, string(b), undecoded)
+	if len(md.Undecoded()) > 0 {
+		return Default(), unknownKey(path, string(b), md)
 	}
 	return c, nil
 }

@@ -93,3 +93,65 @@ func TestFileSecrets(t *testing.T) {
 		t.Errorf("decrypted with the wrong key")
 	}
 }
+
+// #11.9: a misspelt or misplaced key is refused, with its line and the key
+// meant, instead of being silently ignored (the setting would fall back to
+// a default nobody chose).
+func TestUnknownKeysRefused(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"cle-mal-ecrite", "[sauvegarde_automatique]\nactive = true\n\nheure_quotidienne = \"21:30\"\n",
+			[]string{"ligne 4", "« heure_quotidienne »", "[sauvegarde_automatique]", "vouliez-vous dire « heure »"}},
+		{"faute-de-frappe", "# réglages\n[email]\nactive = false\nexpediteru = \"a@b.fr\"\n",
+			[]string{"ligne 4", "« expediteru »", "vouliez-vous dire « expediteur »"}},
+		{"section-inconnue", "[sauvegarde_auto]\nactive = true\n",
+			[]string{"ligne 1", "section [sauvegarde_auto]", "vouliez-vous dire « [sauvegarde_automatique] »"}},
+		{"hors-section", "conserver = 5\n[email]\nactive = false\n",
+			[]string{"ligne 1", "« conserver » est hors de toute section", "elle appartient à la section"}},
+		{"rien-de-proche", "[copie_distante]\ntype = \"\"\nxyzzy = 1\n",
+			[]string{"ligne 3", "« xyzzy »"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), FileName)
+			os.WriteFile(p, []byte(c.text), 0o600)
+			_, err := Load(p)
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("accepted: %v", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q lacks %q", err, w)
+				}
+			}
+		})
+	}
+	// Every key the file may hold, as Save writes them, loads back.
+	p := filepath.Join(t.TempDir(), FileName)
+	c := Default()
+	c.Email.ResumeHebdomadaire, c.Email.EchecsSeulement = "lundi", true
+	if err := Save(p, c); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Load(p); err != nil || got.Email.ResumeHebdomadaire != "lundi" || !got.Email.EchecsSeulement {
+		t.Errorf("round trip: %+v %v", got.Email, err)
+	}
+}
+
+// #11.9: without coffre.toml, the service and the watch do not run on
+// defaults nobody chose: Require says there is no configuration.
+func TestRequireMissingFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), FileName)
+	if _, err := Require(p); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "n'existe pas") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := Load(p); err != nil {
+		t.Errorf("Load (the Configuration screen's first start) refuses a missing file: %v", err)
+	}
+	c := Default()
+	c.Email.ResumeHebdomadaire = "lundii"
+	if err := c.Validate(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an unknown digest day passed: %v", err)
+	}
+}

@@ -42,21 +42,26 @@ func tomlName(f reflect.StructField) string {
 // unknownKey is the error for the first key of the file that Coffre does
 // not know, with its line and, when one is close, the key meant: a
 // misspelt key silently ignored would leave a setting nobody chose.
-func unknownKey(path, text string, keys []toml.Key) error {
+func unknownKey(path, text string, md toml.MetaData) error {
 	known := Keys()
 	type found struct {
 		key  toml.Key
 		line int
 	}
 	var all []found
-	for _, k := range keys {
+	for _, k := range md.Undecoded() {
+		if md.Type(k...) == "Hash" {
+			// An unknown section: reported at its header.
+			all = append(all, found{k, tableLine(text, k.String())})
+			continue
+		}
 		all = append(all, found{k, lineOf(text, k)})
 	}
 	slices.SortFunc(all, func(a, b found) int { return a.line - b.line })
 	k, line := all[0].key, all[0].line
 	data := map[string]any{"File": path, "Line": line, "Hint": ""}
 	table := k[0]
-	if _, ok := known[table]; !ok && len(k) == 1 {
+	if _, ok := known[table]; !ok && len(k) == 1 && md.Type(k...) != "Hash" {
 		// A key outside any section: perhaps one that belongs in one.
 		data["Key"] = table
 		for t, ks := range known {

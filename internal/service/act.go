@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"coffre/internal/backup"
 	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
 	"coffre/internal/schedule"
@@ -157,4 +159,44 @@ func (e *Engine) fullCheck(ctx context.Context, path string) *Check {
 	os.MkdirAll(dir, 0o700)
 	_, err := verify.File(ctx, path, verify.Options{Complete: true, Progress: e.Progress, TempDir: dir})
 	return &Check{Name: filepath.Base(path), Err: err, Took: time.Since(start)}
+}
+
+var msgNothingToAccept = &i18n.Message{ID: "ServiceRienAAccepter", Other: "Aucune sauvegarde automatique du dossier {{.Numero}} n'est signalée pour un changement inquiétant : il n'y a rien à accepter."}
+
+// Accept takes the newest backup of dossier numero as its new reference
+// (`coffre service --accepter 001`): the change it was flagged for (an
+// archive, a cut, a dossier replaced on purpose) is expected, so the next
+// backups are compared with it and rotation counts it as healthy.
+func (e *Engine) Accept(numero string) error {
+	if err := os.MkdirAll(e.Dir, 0o700); err != nil {
+		return err
+	}
+	unlock, err := fsutil.Lock(filepath.Join(e.Dir, ".service.lock"), 0)
+	if err != nil {
+		return i18n.E(msgBusy, nil, dossier.ErrInUse)
+	}
+	defer unlock()
+	reg, err := loadRegister(e.Dir)
+	if err != nil {
+		return err
+	}
+	var list []copyRef
+	for p, w := range reg.Local {
+		if strings.HasPrefix(w.Key, numero+"-") {
+			list = append(list, copyRef{p, w})
+		}
+	}
+	if len(list) == 0 || !slices.MinFunc(list, newer).w.Flagged {
+		return i18n.E(msgNothingToAccept, map[string]any{"Numero": numero}, dossier.ErrNotFound)
+	}
+	c := slices.MinFunc(list, newer)
+	c.w.Flagged = false
+	reg.Local[c.name] = c.w
+	for k, w := range reg.Remote {
+		if w.Seq == c.w.Seq && w.Key == c.w.Key {
+			w.Flagged = false
+			reg.Remote[k] = w
+		}
+	}
+	return reg.save()
 }

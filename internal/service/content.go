@@ -40,10 +40,13 @@ func compare(prev, cur *Content) []i18n.Note {
 		return nil
 	}
 	if len(cur.Stats.Tables) == 0 {
-		if prev == nil || len(prev.Stats.Tables) == 0 {
+		switch {
+		case prev == nil:
 			return []i18n.Note{i18n.NewNote(msgChangeEmptyNew, nil)}
+		case len(prev.Stats.Tables) > 0:
+			return []i18n.Note{i18n.NewNote(msgChangeEmpty, map[string]any{"From": len(prev.Stats.Tables)})}
 		}
-		return []i18n.Note{i18n.NewNote(msgChangeEmpty, map[string]any{"From": len(prev.Stats.Tables)})}
+		return nil // an empty reference, accepted as such
 	}
 	if prev == nil {
 		return nil

@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"coffre/internal/config"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,7 +78,62 @@ func TestBinaryServiceAndWatch(t *testing.T) {
 		t.Errorf("%d « non reçue » alerts, want 1", nonRecue)
 	}
 
+	// `verifier --distant` re-reads every copy; one damaged on the server
+	// is named, and the exit code says so.
+	out, code = coffre("verifier", "--distant", "--config", w.cfgPath)
+	if code != 0 || strings.Count(out, ": intacte") != 2 {
+		t.Errorf("verifier --distant (exit %d):\n%s", code, out)
+	}
+	copies := pbfs(t, remoteDir, "001-")
+	f, err := os.OpenFile(filepath.Join(remoteDir, copies[0]), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte("ALTÉRÉ"), 300)
+	f.Close()
+	out, code = coffre("verifier", "--distant", "--config", w.cfgPath)
+	if code == 0 || !strings.Contains(out, copies[0]+" : ENDOMMAGÉE") {
+		t.Errorf("a damaged copy not reported by verifier --distant (exit %d):\n%s", code, out)
+	}
+
+	// #11.9: the server out of reach is an alert for the watch, mailed.
+	good := w.cfg.Distant.Port
+	w.cfg.Distant.Port = closedPort(t)
+	w.save(t)
+	out, code = coffre("surveiller", "--config", w.cfgPath)
+	if code == 0 || !strings.Contains(out, "Surveillance impossible") || !strings.Contains(out, "refuse la connexion") {
+		t.Errorf("watch of an unreachable server (exit %d):\n%s", code, out)
+	}
+	lastMail(t, w.rcpt[1], "[Coffre] Surveillance impossible : la destination distante ne répond pas")
+	w.cfg.Distant.Port = good
+
+	// #11.9: no offsite copy configured: said in French, exit non-zero.
+	dist := w.cfg.Distant
+	w.cfg.Distant = config.Distant{Conserver: 7}
+	w.save(t)
+	out, code = coffre("surveiller", "--config", w.cfgPath)
+	if code == 0 || !strings.Contains(out, "Aucune copie distante n'est configurée") || strings.Contains(out, "remote:") {
+		t.Errorf("watch without an offsite copy (exit %d):\n%s", code, out)
+	}
+	// #11.9: no coffre.toml at all: said, exit non-zero — not « Rien à
+	// sauvegarder ».
+	missing := filepath.Join(t.TempDir(), "coffre.toml")
+	for _, args := range [][]string{{"service", "--une-fois", "--config", missing}, {"surveiller", "--config", missing}} {
+		out, code = coffre(args...)
+		if code == 0 || !strings.Contains(out, "Aucune configuration de sauvegarde automatique") || strings.Contains(out, "Rien à sauvegarder") {
+			t.Errorf("%v without coffre.toml (exit %d):\n%s", args, code, out)
+		}
+	}
+	// #11.9: a misspelt key is refused with its line and the key meant.
+	os.WriteFile(missing, []byte("[sauvegarde_automatique]\nactive = true\nheure_quotidienne = \"21:30\"\n"), 0o600)
+	out, code = coffre("service", "--une-fois", "--config", missing)
+	if code == 0 || !strings.Contains(out, "ligne 3") || !strings.Contains(out, "« heure_quotidienne »") || !strings.Contains(out, "vouliez-vous dire « heure »") {
+		t.Errorf("misspelt key (exit %d):\n%s", code, out)
+	}
+
 	// Engine level: with the clock two days ahead, the copies are too old.
+	w.cfg.Distant = dist
+	w.save(t)
 	w.eng.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
 	rep, err := w.eng.Watch(t.Context())
 	if err != nil || len(rep.Stale) != 3 {

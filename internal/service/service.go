@@ -181,8 +181,8 @@ func (r Report) remoteFailed() bool {
 
 var (
 	msgBusy       = &i18n.Message{ID: "ServiceOccupe", Other: "Une sauvegarde automatique est déjà en cours sur ce poste."}
-	msgSomeFailed = &i18n.Message{ID: "ServiceEchecs", One: "La sauvegarde automatique a échoué pour {{.Count}} dossier : voir l'Historique.", Other: "La sauvegarde automatique a échoué pour {{.Count}} dossiers : voir l'Historique."}
-	msgSuspicious = &i18n.Message{ID: "ServiceSuspectes", One: "Sauvegarde faite, mais {{.Count}} dossier a changé de façon inquiétante : voir l'Historique. Les sauvegardes précédentes sont conservées.", Other: "Sauvegarde faite, mais {{.Count}} dossiers ont changé de façon inquiétante : voir l'Historique. Les sauvegardes précédentes sont conservées."}
+	msgSomeFailed = &i18n.Message{ID: "ServiceEchecs", Other: "La sauvegarde automatique a échoué (dossiers en échec : {{.Count}}) : voir l'Historique."}
+	msgSuspicious = &i18n.Message{ID: "ServiceSuspectes", Other: "Sauvegarde faite, mais le contenu d'un dossier a changé de façon inquiétante (dossiers concernés : {{.Count}}) : voir l'Historique. Les sauvegardes précédentes sont conservées."}
 	msgRemoteBad  = &i18n.Message{ID: "ServiceDistantEchec", Other: "La copie distante n'est pas validée : voir l'Historique."}
 	msgNoDossier  = &i18n.Message{ID: "ServiceAucunDossier", Other: "Aucun dossier à sauvegarder dans la connexion « {{.Conn}} »."}
 	msgMissing    = &i18n.Message{ID: "ServiceDossierAbsent", Other: "Le dossier {{.Numero}} choisi pour la sauvegarde automatique n'existe pas dans la connexion « {{.Conn}} » : il n'a pas été sauvegardé. Retirez-le de la liste des dossiers ou vérifiez la connexion."}
