@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"coffre/internal/config"
@@ -60,8 +61,22 @@ func DescribeRemote(d config.Distant) string {
 		return fmt.Sprintf("sftp://%s@%s:%d/%s", d.Utilisateur, d.Hote, port, strings.TrimPrefix(d.Chemin, "/"))
 	case config.DistantDossier:
 		return d.Dossier
+	case config.DistantS3:
+		return fmt.Sprintf("s3://%s/%s (%s)", d.Compartiment, strings.Trim(d.Prefixe, "/"), withoutUser(d.Adresse))
+	case config.DistantWebDAV:
+		return withoutUser(d.Adresse)
 	}
 	return ""
+}
+
+// withoutUser drops any user and password written into an address.
+func withoutUser(addr string) string {
+	u, err := url.Parse(addr)
+	if err != nil || u.User == nil {
+		return addr
+	}
+	u.User = nil
+	return u.String()
 }
 
 func sessionLines(ss []dossier.Session) []string {

@@ -64,6 +64,12 @@ func ours(t *testing.T, dir, prefix string, foreign []string) []string {
 	return slices.DeleteFunc(pbfs(t, dir, prefix), func(s string) bool { return slices.Contains(foreign, s) })
 }
 
+// oursAt is ours for an offsite destination.
+func oursAt(t *testing.T, o offsite, prefix string, foreign []string) []string {
+	t.Helper()
+	return slices.DeleteFunc(o.list(t), func(s string) bool { return !strings.HasPrefix(s, prefix) || slices.Contains(foreign, s) })
+}
+
 // #11.1: more runs per minute than either side keeps, then across days, with
 // foreign files in both folders. Each side keeps exactly the newest copies it
 // should — the one just validated always among them — whatever their names
@@ -71,7 +77,7 @@ func ours(t *testing.T, dir, prefix string, foreign []string) []string {
 // Local keep 10 is the default of the field report (12 runs left the server
 // without its 3 newest copies); keep 3 also has names given twice.
 func TestRotationKeepsNewestWhateverTheNames(t *testing.T) {
-	for _, d := range destinations {
+	for _, d := range allDestinations {
 		for _, keep := range []int{10, 3} {
 			t.Run(fmt.Sprintf("%s/conserver-%d", d.name, keep), func(t *testing.T) {
 				rotationRuns(t, d.set, keep)
@@ -80,22 +86,21 @@ func TestRotationKeepsNewestWhateverTheNames(t *testing.T) {
 	}
 }
 
-func rotationRuns(t *testing.T, set func(*testing.T, *world) string, keep int) {
+func rotationRuns(t *testing.T, set func(*testing.T, *world) offsite, keep int) {
 	w := newWorld(t)
 	w.cfg.Auto.Dossiers = []string{"002"}
 	w.cfg.Auto.Conserver = keep
-	dir := set(t, w)
+	dest := set(t, w)
 	w.cfg.Distant.Conserver = 7
 	w.save(t)
 	// Foreign files named like backups of the same dossier, some of the
 	// same minute, in both folders.
 	foreign := []string{"002-BOULANG_20260302_2130_50.pbf", "002-BOULANG_20260302_2130_7.pbf", "002-BOULANG_20200101_0900.pbf"}
 	for _, f := range foreign {
-		for _, where := range []string{w.dest, dir} {
-			if err := os.WriteFile(filepath.Join(where, f), []byte("pas à Coffre"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+		if err := os.WriteFile(filepath.Join(w.dest, f), []byte("pas à Coffre"), 0o644); err != nil {
+			t.Fatal(err)
 		}
+		dest.put(t, f, []byte("pas à Coffre"))
 	}
 	var written []string
 	check := func(stage string) {
@@ -103,20 +108,22 @@ func rotationRuns(t *testing.T, set func(*testing.T, *world) string, keep int) {
 		if got, want := ours(t, w.dest, "002-", foreign), sorted(written[max(0, len(written)-keep):]); !slices.Equal(got, want) {
 			t.Errorf("%s: local %v, want the %d newest %v", stage, got, keep, want)
 		}
-		if got, want := ours(t, dir, "002-", foreign), sorted(written[max(0, len(written)-7):]); !slices.Equal(got, want) {
+		if got, want := oursAt(t, dest, "002-", foreign), sorted(written[max(0, len(written)-7):]); !slices.Equal(got, want) {
 			t.Errorf("%s: offsite %v, want the 7 newest %v", stage, got, want)
 		}
-		for _, where := range []string{w.dest, dir} {
-			for _, f := range foreign {
-				if _, err := os.Stat(filepath.Join(where, f)); err != nil {
-					t.Errorf("%s: foreign %s removed from %s", stage, f, where)
-				}
+		there := dest.list(t)
+		for _, f := range foreign {
+			if _, err := os.Stat(filepath.Join(w.dest, f)); err != nil {
+				t.Errorf("%s: foreign %s removed locally", stage, f)
+			}
+			if !slices.Contains(there, f) {
+				t.Errorf("%s: foreign %s removed offsite", stage, f)
 			}
 		}
 		if seen := uniq(written); len(seen) != len(written) {
 			t.Errorf("%s: a name was given twice: %v", stage, written)
 		}
-		verified(t, filepath.Join(dir, written[len(written)-1]))
+		verified(t, dest.fetch(t, written[len(written)-1]))
 	}
 	// 12 runs within one minute: names _2 … _13 (_7 is taken).
 	written = append(written, runsWritten(t, w, 12, 4*time.Second)...)
@@ -131,12 +138,12 @@ func rotationRuns(t *testing.T, set func(*testing.T, *world) string, keep int) {
 // backup just written the « oldest » one: it is kept, here and offsite, the
 // oldest of the earlier ones goes, and the run warns about the clock.
 func TestClockSetBackKeepsTheNewBackup(t *testing.T) {
-	for _, d := range destinations {
+	for _, d := range allDestinations {
 		t.Run(d.name, func(t *testing.T) {
 			w := newWorld(t)
 			w.cfg.Auto.Dossiers = []string{"002"}
 			w.cfg.Auto.Conserver = 3
-			dir := d.set(t, w)
+			dest := d.set(t, w)
 			w.cfg.Distant.Conserver = 3
 			w.save(t)
 			written := runsWritten(t, w, 3, 24*time.Hour)
@@ -153,7 +160,7 @@ func TestClockSetBackKeepsTheNewBackup(t *testing.T) {
 			if got := ours(t, w.dest, "002-", nil); !slices.Equal(got, want) {
 				t.Errorf("local %v, want %v (the new one kept, the oldest removed)", got, want)
 			}
-			if got := ours(t, dir, "002-", nil); !slices.Equal(got, want) {
+			if got := oursAt(t, dest, "002-", nil); !slices.Equal(got, want) {
 				t.Errorf("offsite %v, want %v", got, want)
 			}
 			text := strings.Join(rep.Entry.Lines(), "\n")
