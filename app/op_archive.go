@@ -133,11 +133,11 @@ func runArchive(ctx context.Context, j *job) outcome {
 			codes = append(codes, e.Code)
 			balances = append(balances, i18n.T(outArchBalance, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Lignes": e.BalanceLignes}))
 		}
-		return []line{
+		return append([]line{
 			{text: i18n.T(outArchFile, map[string]any{"Numero": n, "File": res.Path, "Size": i18n.Bytes(res.Size), "Duration": i18n.Duration(res.Duration)})},
 			{text: i18n.T(outArchMoved, map[string]any{"Codes": codesText(codes), "Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes, "Balances": strings.Join(balances, " ; ")})},
 			{text: i18n.T(outArchSafety, map[string]any{"File": res.SafetyBackup})},
-		}
+		}, noteLines(res.Notes)...)
 	})
 	return out
 }
@@ -248,6 +248,7 @@ func runUnarchive(ctx context.Context, j *job) outcome {
 	if len(res.Recreated) > 0 {
 		out.lines = append(out.lines, line{text: i18n.T(outUnarchMore, map[string]any{"List": strings.Join(res.Recreated, ", ")})})
 	}
+	out.lines = append(out.lines, noteLines(res.Notes)...)
 	if res.Deleted {
 		out.lines = append(out.lines, line{text: i18n.T(outUnarchDel, map[string]any{"File": f})})
 	} else {

@@ -167,6 +167,7 @@ func runCut(ctx context.Context, j *job) outcome {
 	for _, wr := range res.Warnings {
 		out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
 	}
+	out.lines = append(out.lines, noteLines(res.Notes)...)
 	out.lines = append(out.lines, line{text: i18n.T(outCutImport, map[string]any{"File": res.CutPath})})
 	return out
 }

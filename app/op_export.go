@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,7 +36,6 @@ var (
 	outExportFile    = &i18n.Message{ID: "UIResultatExport", Other: "{{.Numero}} : {{.File}} ({{.Size}}, {{.Tables}} tables, {{.Exercices}} exercices, contrôlé), en {{.Duration}}"}
 	outExportReplace = &i18n.Message{ID: "UIResultatExportRemplace", Other: "{{.Numero}} : l'ancien export de même nom a été remplacé."}
 	outItemError     = &i18n.Message{ID: "UIResultatDossierErreur", Other: "{{.Numero}} : {{.Error}}"}
-	outCopySessions  = &i18n.Message{ID: "UIResultatCopieSessions", Other: "Attention : le dossier {{.Numero}} était ouvert pendant la copie ({{.Sessions}}). Elle est cohérente mais ne contient pas ce qui n'était pas encore enregistré."}
 	outExportRestore = &i18n.Message{ID: "UIResultatExportReprendre", Other: "Pour reprendre {{.File}} comme dossier : « Restauration » de ce fichier (il redevient {{.Base}})."}
 )
 
@@ -166,19 +164,17 @@ func runExport(ctx context.Context, j *job) outcome {
 			lines = append(lines, line{text: i18n.T(outExportReplace, map[string]any{"Numero": n})})
 		}
 		lines = append(lines, line{text: i18n.T(outExportRestore, map[string]any{"File": filepath.Base(res.Path), "Base": res.Dossier.Base()})})
-		return append(lines, sessionLines(n, res.Sessions)...)
+		return append(lines, noteLines(res.Notes)...)
 	})
 	return out
 }
 
-// sessionLines warns that programs were open on the dossier during a copy.
-func sessionLines(numero string, ss []dossier.Session) []line {
-	if len(ss) == 0 {
-		return nil
+// noteLines shows the notes an engine result carries (sessions set aside
+// or confirmed, a dossier open while it was read) as warnings.
+func noteLines(notes []i18n.Note) []line {
+	var out []line
+	for _, n := range notes {
+		out = append(out, line{text: n.String(), warn: true})
 	}
-	var names []string
-	for _, s := range ss {
-		names = append(names, i18n.T(outSession, map[string]any{"Programme": s.Programme, "Poste": s.Poste}))
-	}
-	return []line{{text: i18n.T(outCopySessions, map[string]any{"Numero": numero, "Sessions": strings.Join(names, ", ")}), warn: true}}
+	return out
 }

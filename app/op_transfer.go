@@ -160,6 +160,7 @@ func runPTFReceive(ctx context.Context, j *job) outcome {
 	if len(res.Changes) > 0 {
 		out.lines = append(out.lines, line{text: i18n.T(outPTFTables, map[string]any{"List": tableChanges(res.Changes)})})
 	}
+	out.lines = append(out.lines, noteLines(res.Notes)...)
 	return out
 }
 
