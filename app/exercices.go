@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -136,11 +135,3 @@ func indexOf(list []ledger.Exercice, code string) int {
 }
 
 // codesText joins exercice codes for a sentence: « 2014, 2015 et 2016 ».
-func codesText(codes []string) string {
-	if len(codes) <= 1 {
-		return strings.Join(codes, "")
-	}
-	return strings.Join(codes[:len(codes)-1], ", ") + " " + i18n.T(msgAnd, nil) + " " + codes[len(codes)-1]
-}
-
-var msgAnd = &i18n.Message{ID: "UIEt", Other: "et"}

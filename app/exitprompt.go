@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
 	"coffre/internal/prefs"
+	"coffre/internal/report"
 	"coffre/internal/store"
 )
 
@@ -220,12 +220,9 @@ func (p *exitPrompt) save() {
 	if p.running {
 		return
 	}
-	if p.dest == "" {
-		p.setReason(i18n.E(msgNeedDest, nil, nil))
+	if err := destError(p.dest); err != nil {
+		p.setReason(err)
 		return
-	}
-	if fi, err := os.Stat(p.dest); (err != nil || !fi.IsDir()) && p.dest == paths.Backups() {
-		_ = os.MkdirAll(p.dest, 0o755)
 	}
 	dir, fileName, err := batch.ExitTarget(p.dest, p.name, len(p.list))
 	if err != nil {
@@ -276,7 +273,7 @@ func (p *exitPrompt) finished(res batch.Result[backup.Result], dest, dir string)
 	if len(p.skipped) > 0 {
 		text += "\n\n" + p.skippedText()
 	}
-	p.showMessage(resBackupDone, text)
+	p.showMessage(report.TitleBackup, text)
 }
 
 // showMessage shows a title, a text and « Fermer ».

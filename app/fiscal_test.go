@@ -137,8 +137,8 @@ func TestExportWalk(t *testing.T) {
 	next(t, w, stepIdxSummary)
 	contains(t, "summary", texts(w.content()), "1 dossier sera exporté dans « "+conn+" »", "E001SOC.db", "ne sont pas modifiés")
 	next(t, w, stepIdxResult)
-	if w.result.err != nil {
-		t.Fatal(w.result.err)
+	if w.result.Err != nil {
+		t.Fatal(w.result.Err)
 	}
 	contains(t, "result", texts(w.content()), "Export terminé", "E001SOC.db", "contrôlé")
 	exported := filepath.Join(conn, "E001SOC.db")
@@ -173,8 +173,8 @@ func TestExportWalk(t *testing.T) {
 	next(t, w, stepIdxSummary)
 	contains(t, "summary", texts(w.content()), "sera REMPLACÉ")
 	next(t, w, stepIdxResult)
-	if w.result.err != nil {
-		t.Fatal(w.result.err)
+	if w.result.Err != nil {
+		t.Fatal(w.result.Err)
 	}
 	contains(t, "result", texts(w.content()), "l'ancien export de même nom a été remplacé")
 }
@@ -190,8 +190,8 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 		next(t, w, stepIdxSummary)
 		sum := texts(w.content())
 		next(t, w, stepIdxResult)
-		if w.result.err != nil {
-			t.Fatal(w.result.err)
+		if w.result.Err != nil {
+			t.Fatal(w.result.Err)
 		}
 		return sum
 	}
@@ -218,7 +218,7 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 	test.Tap(button(t, w.content(), "Nouvelle opération"))
 	next(t, w, stepIdxDossiers)
 	contains(t, "second summary", send(w), "transfert n° 1 : seulement ce qui a changé depuis le transfert n° 0")
-	contains(t, "second result", texts(w.content()), "transfert n° 1 écrit", "1 ligne(s) changée(s)", "comptes +0 ~1 −0")
+	contains(t, "second result", texts(w.content()), "transfert n° 1 écrit", "1 ligne changée", "comptes +0 ~1 −0")
 	ptfs, _ := filepath.Glob(filepath.Join(dest, "*.ptf"))
 	if len(ptfs) != 1 {
 		t.Fatalf("partial transfer: %v", dirFiles(t, dest))
@@ -239,10 +239,10 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 	next(t, r, stepIdxSummary)
 	contains(t, "receive summary", texts(r.content()), "sera MODIFIÉ", "sauvegarde de sécurité vérifiée", paths.Safety(), "comptes +0 ~1 −0")
 	next(t, r, stepIdxResult)
-	if r.result.err != nil {
-		t.Fatal(r.result.err)
+	if r.result.Err != nil {
+		t.Fatal(r.result.Err)
 	}
-	contains(t, "receive result", texts(r.content()), "Transfert n° 1 appliqué au dossier 001 SOC", "Sauvegarde de sécurité prise avant")
+	contains(t, "receive result", texts(r.content()), "Transfert n° 1 appliqué au dossier 001SOC", "Sauvegarde de sécurité prise avant")
 	var libelle string
 	db, err := sqlitestore.OpenRO(filepath.Join(site, "001SOC.db"))
 	if err != nil {
@@ -293,8 +293,8 @@ func TestArchiveThenImportArchiveWalk(t *testing.T) {
 		t.Fatalf("step %d, reason %q", w.cur, w.reason.Text)
 	}
 	answerCode(t, w, "4321")
-	if w.cur != stepIdxResult || w.result.err != nil {
-		t.Fatalf("step %d, err %v", w.cur, w.result.err)
+	if w.cur != stepIdxResult || w.result.Err != nil {
+		t.Fatalf("step %d, err %v", w.cur, w.result.Err)
 	}
 	contains(t, "result", texts(w.content()), "Archivage terminé", "archive écrite et vérifiée", "Exercices 2014 et 2015 archivés", "Sauvegarde de sécurité prise avant")
 	pafs, _ := filepath.Glob(filepath.Join(dest, "*.paf"))
@@ -324,8 +324,8 @@ func TestArchiveThenImportArchiveWalk(t *testing.T) {
 	next(t, w, stepIdxSummary)
 	contains(t, "summary", texts(w.content()), "exercices 2014 et 2015 seront remis", "sera MODIFIÉ", "sera SUPPRIMÉ")
 	next(t, w, stepIdxResult)
-	if w.result.err != nil {
-		t.Fatal(w.result.err)
+	if w.result.Err != nil {
+		t.Fatal(w.result.Err)
 	}
 	contains(t, "result", texts(w.content()), "exercices 2014 et 2015 remis en place", "Archive supprimée", "Sauvegarde de sécurité prise avant")
 	if _, err := os.Stat(pafs[0]); err == nil {
@@ -350,8 +350,8 @@ func TestAdminWalk(t *testing.T) {
 	next(t, w, stepIdxSummary)
 	contains(t, "summary", texts(w.content()), "exercices 2024", "version complète", dossiertest.SIREN+"FEC20241231.txt", "n'est pas modifié")
 	next(t, w, stepIdxResult)
-	if w.result.err != nil {
-		t.Fatalf("%v\n%s", w.result.err, w.result.text)
+	if w.result.Err != nil {
+		t.Fatalf("%v\n%s", w.result.Err, w.result.Text)
 	}
 	contains(t, "result", texts(w.content()), "Copie : ", "Admin001SOC_2024.db", "FEC 2024", "débit = crédit")
 	for _, f := range []string{"Admin001SOC_2024.db", dossiertest.SIREN + "FEC20241231.txt"} {
@@ -403,8 +403,8 @@ func TestCutWalkAsksForArchiveRight(t *testing.T) {
 		t.Fatalf("step %d, written %v", w.cur, dirFiles(t, dest))
 	}
 	answerCode(t, w, "4321")
-	if w.cur != stepIdxResult || w.result.err != nil {
-		t.Fatalf("step %d, err %v", w.cur, w.result.err)
+	if w.cur != stepIdxResult || w.result.Err != nil {
+		t.Fatalf("step %d, err %v", w.cur, w.result.Err)
 	}
 	contains(t, "result", texts(w.content()), "Découpe terminée", "Sauvegarde de sécurité prise avant", "001SOC_CUT001.db")
 	var codes []string

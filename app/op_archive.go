@@ -14,6 +14,7 @@ import (
 	"coffre/internal/i18n"
 	"coffre/internal/ledger"
 	"coffre/internal/paths"
+	"coffre/internal/report"
 )
 
 var (
@@ -47,17 +48,6 @@ var (
 	sumUnarchEdits  = &i18n.Message{ID: "UIResumeDesarchiveModifie", Other: "Le dossier sera MODIFIÉ : les écritures de solde d'archivage de ces exercices seront SUPPRIMÉES et les écritures d'origine remises, en une seule transaction. Une sauvegarde de sécurité vérifiée du dossier est faite avant, dans « {{.Dir}} »."}
 	sumUnarchDelete = &i18n.Message{ID: "UIResumeDesarchiveSupprime", Other: "Le fichier « {{.File}} » sera SUPPRIMÉ une fois tous ses exercices remis."}
 	sumUnarchKeep   = &i18n.Message{ID: "UIResumeDesarchiveGarde", Other: "Le fichier « {{.File}} » est conservé."}
-
-	resArchDone    = &i18n.Message{ID: "UIResArchivageOK", Other: "Archivage terminé"}
-	resUnarchDone  = &i18n.Message{ID: "UIResDesarchivageOK", Other: "Exercices remis en place"}
-	outArchFile    = &i18n.Message{ID: "UIResultatArchive", Other: "{{.Numero}} : archive écrite et vérifiée, {{.File}} ({{.Size}}), en {{.Duration}}."}
-	outArchMoved   = &i18n.Message{ID: "UIResultatArchiveDeplace", Other: "Exercices {{.Codes}} archivés : {{.Ecritures}} écritures, {{.Lignes}} lignes et {{.Annexes}} annexes retirées du dossier, remplacées par une écriture de solde chacun ({{.Balances}}). Soldes par compte et par tiers inchangés."}
-	outArchBalance = &i18n.Message{ID: "UIResultatArchiveSolde", Other: "{{.Exercice}} : OD n° {{.Numero}}, {{.Lignes}} lignes"}
-	outArchSafety  = &i18n.Message{ID: "UIResultatArchiveSecurite", Other: "Sauvegarde de sécurité prise avant : {{.File}}"}
-	outUnarchDone  = &i18n.Message{ID: "UIResultatDesarchive", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes, identiques à l'archive ; écritures de solde retirées, soldes inchangés ; en {{.Duration}}."}
-	outUnarchMore  = &i18n.Message{ID: "UIResultatDesarchiveRecrees", Other: "Remis aussi, car supprimés du dossier depuis l'archivage : {{.List}}"}
-	outUnarchDel   = &i18n.Message{ID: "UIResultatDesarchiveSupprimee", Other: "Archive supprimée : {{.File}}"}
-	outUnarchKept  = &i18n.Message{ID: "UIResultatDesarchiveGardee", Other: "Archive conservée : {{.File}}"}
 )
 
 var pafFiles = &fileKind{ext: dossier.ExtPAF, folder: msgPAFFolder, empty: msgPAFEmpty, pick: msgPAFPick, filter: msgPAFFilter, need: msgPAFNeed}
@@ -114,7 +104,7 @@ func archiveSummary(w *wizard) []line {
 	o := &w.opts
 	out := []line{{text: i18n.N(sumArchInto, int64(len(o.Dossiers)), map[string]any{"Dir": o.DestDir})}}
 	for _, n := range o.Dossiers {
-		out = append(out, line{text: i18n.T(sumArchItem, map[string]any{"Dossier": w.dossierLabel(n), "Codes": codesText(o.Exercices[n])})})
+		out = append(out, line{text: i18n.T(sumArchItem, map[string]any{"Dossier": w.dossierLabel(n), "Codes": report.Codes(o.Exercices[n])})})
 	}
 	return append(out,
 		line{text: i18n.T(sumArchDeletes, nil), warn: true},
@@ -123,23 +113,10 @@ func archiveSummary(w *wizard) []line {
 }
 
 func runArchive(ctx context.Context, j *job) outcome {
-	out := outcome{title: resArchDone, dir: j.o.DestDir}
-	eachDossier(ctx, j, &out, func(n string, p dossier.Progress) (archive.Result, error) {
+	return eachDossier(ctx, j, report.TitleArchive, j.o.DestDir, func(ctx context.Context, n string, p dossier.Progress) (archive.Result, error) {
 		return archive.Run(ctx, archive.Request{Store: j.store, Numero: n, Exercices: j.o.Exercices[n],
 			DestDir: j.o.DestDir, SafetyDir: paths.Safety(), Now: j.now, Progress: p})
-	}, func(n string, res archive.Result) []line {
-		var codes, balances []string
-		for _, e := range res.Exercices {
-			codes = append(codes, e.Code)
-			balances = append(balances, i18n.T(outArchBalance, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Lignes": e.BalanceLignes}))
-		}
-		return append([]line{
-			{text: i18n.T(outArchFile, map[string]any{"Numero": n, "File": res.Path, "Size": i18n.Bytes(res.Size), "Duration": i18n.Duration(res.Duration)})},
-			{text: i18n.T(outArchMoved, map[string]any{"Codes": codesText(codes), "Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes, "Balances": strings.Join(balances, " ; ")})},
-			{text: i18n.T(outArchSafety, map[string]any{"File": res.SafetyBackup})},
-		}, noteLines(res.Notes)...)
-	})
-	return out
+	}, report.Archive)
 }
 
 // pafInfo is what the chosen archive holds.
@@ -214,7 +191,7 @@ func unarchiveSummary(w *wizard) []line {
 	f := firstFile(o)
 	id := w.entry(f).Identity()
 	data := map[string]any{"File": filepath.Base(f), "Source": strings.TrimSpace(id.Numero + " " + id.Nom), "Dossier": w.dossierLabel(o.Numero),
-		"Codes": codesText(o.Exercices[f]), "Dir": paths.Safety()}
+		"Codes": report.Codes(o.Exercices[f]), "Dir": paths.Safety()}
 	out := []line{
 		{text: i18n.T(sumUnarchFrom, data)},
 		{text: i18n.T(sumUnarchEdits, data), warn: true},
@@ -227,32 +204,9 @@ func unarchiveSummary(w *wizard) []line {
 
 func runUnarchive(ctx context.Context, j *job) outcome {
 	f := firstFile(&j.o)
-	out := outcome{title: resUnarchDone, dir: filepath.Dir(f)}
 	d := j.infos[j.o.Numero]
 	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
 	res, err := archive.Restore(ctx, archive.RestoreRequest{File: f, Store: j.store, Numero: j.o.Numero, Exercices: j.o.Exercices[f],
 		DeleteArchive: j.o.DeleteArchive, SafetyDir: paths.Safety(), Now: j.now, Progress: j.progress})
-	if res.SafetyBackup != "" {
-		out.lines = append(out.lines, safetyLine(res.SafetyBackup))
-	}
-	if err != nil {
-		out.err = err
-		return out
-	}
-	var codes []string
-	for _, e := range res.Exercices {
-		codes = append(codes, e.Code)
-	}
-	out.lines = append(out.lines, line{text: i18n.T(outUnarchDone, map[string]any{"Dossier": strings.TrimSpace(d.Numero + " " + d.Nom), "Codes": codesText(codes),
-		"Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes, "Duration": i18n.Duration(res.Duration)})})
-	if len(res.Recreated) > 0 {
-		out.lines = append(out.lines, line{text: i18n.T(outUnarchMore, map[string]any{"List": strings.Join(res.Recreated, ", ")})})
-	}
-	out.lines = append(out.lines, noteLines(res.Notes)...)
-	if res.Deleted {
-		out.lines = append(out.lines, line{text: i18n.T(outUnarchDel, map[string]any{"File": f})})
-	} else {
-		out.lines = append(out.lines, line{text: i18n.T(outUnarchKept, map[string]any{"File": f})})
-	}
-	return out
+	return outcome{Summary: report.Unarchive(f, res, err), dir: filepath.Dir(f)}
 }

@@ -12,6 +12,7 @@ import (
 	"coffre/internal/i18n"
 	"coffre/internal/ledger"
 	"coffre/internal/paths"
+	"coffre/internal/report"
 	"coffre/internal/store"
 )
 
@@ -33,11 +34,6 @@ var (
 	sumCutClean   = &i18n.Message{ID: "UIResumeDecoupeNettoyage", Other: "Les tiers et comptes sans plus aucun mouvement seront SUPPRIMÉS de chacun des deux fichiers."}
 	sumCutOpen    = &i18n.Message{ID: "UIResumeDecoupeOuvert", Other: "Fermez le logiciel de gestion sur ce dossier : un dossier ouvert n'est pas découpé."}
 	sumCutRead    = &i18n.Message{ID: "UIResumeDecoupeConsulter", Other: "Le fichier découpé se consulte en le restaurant comme une sauvegarde (« Restauration »)."}
-
-	resCutDone   = &i18n.Message{ID: "UIResDecoupeOK", Other: "Découpe terminée"}
-	outCutDone   = &i18n.Message{ID: "UIResultatDecoupe", Other: "Exercices {{.Moved}} déplacés dans {{.File}} ({{.Size}}) — {{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes ; le dossier {{.Dossier}} garde {{.Kept}} (fichier de {{.Before}} avant, {{.After}} après), en {{.Duration}}."}
-	outCutClean  = &i18n.Message{ID: "UIResultatDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} tiers et {{.CutComptes}} comptes retirés du fichier découpé, {{.Tiers}} tiers et {{.Comptes}} comptes du dossier."}
-	outCutImport = &i18n.Message{ID: "UIResultatDecoupeConsulter", Other: "Pour consulter les anciens exercices : « Restauration » de {{.File}}."}
 )
 
 // storeRef is dossier n of the job's connexion.
@@ -142,32 +138,9 @@ func cutSummary(w *wizard) []line {
 
 func runCut(ctx context.Context, j *job) outcome {
 	n := j.o.Dossiers[0]
-	out := outcome{title: resCutDone, dir: j.o.DestDir}
 	d := j.infos[n]
 	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
 	res, err := cut.Run(ctx, cut.Request{Store: j.store, Numero: n, FirstKept: j.o.FirstKept, DestDir: j.o.DestDir,
 		Clean: j.o.Clean, SafetyDir: paths.Safety(), Progress: j.progress})
-	if res.SafetyBackup != "" {
-		out.lines = append(out.lines, safetyLine(res.SafetyBackup))
-	}
-	if err != nil {
-		out.err = err
-		return out
-	}
-	out.lines = append(out.lines, line{text: i18n.T(outCutDone, map[string]any{
-		"Moved": codesText(res.Moved), "File": res.CutPath, "Size": i18n.Bytes(res.CutSize),
-		"Ecritures": res.Ecritures, "Lignes": res.Lignes, "Annexes": res.Annexes,
-		"Dossier": strings.TrimSpace(d.Numero + " " + d.Nom), "Kept": codesText(res.Kept),
-		"Before": i18n.Bytes(res.SizeBefore), "After": i18n.Bytes(res.SizeAfter), "Duration": i18n.Duration(res.Duration),
-	})})
-	if j.o.Clean {
-		out.lines = append(out.lines, line{text: i18n.T(outCutClean, map[string]any{
-			"CutTiers": res.CleanedCut.Tiers, "CutComptes": res.CleanedCut.Comptes, "Tiers": res.CleanedKept.Tiers, "Comptes": res.CleanedKept.Comptes})})
-	}
-	for _, wr := range res.Warnings {
-		out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
-	}
-	out.lines = append(out.lines, noteLines(res.Notes)...)
-	out.lines = append(out.lines, line{text: i18n.T(outCutImport, map[string]any{"File": res.CutPath})})
-	return out
+	return outcome{Summary: report.Cut(res, j.o.Clean, err), dir: j.o.DestDir}
 }

@@ -13,6 +13,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/export"
 	"coffre/internal/i18n"
+	"coffre/internal/report"
 )
 
 var (
@@ -31,12 +32,6 @@ var (
 	sumExportReplaces = &i18n.Message{ID: "UIResumeExportRemplace", Other: "L'export « {{.File}} » déjà présent sera REMPLACÉ par le nouveau (c'est une copie : le dossier lui-même n'est pas modifié, et aucune sauvegarde de l'ancien export n'est faite)."}
 	sumExportSafe     = &i18n.Message{ID: "UIResumeExportCopie", Other: "Les dossiers ne sont pas modifiés. Chaque export est relu et comparé au dossier (tables, lignes, totaux) avant de prendre son nom."}
 	sumExportRestore  = &i18n.Message{ID: "UIResumeExportReprendre", Other: "Pour reprendre un export comme dossier : Restauration de ce fichier (il redevient 001SOC, sans le E)."}
-
-	resExportDone    = &i18n.Message{ID: "UIResExportOK", Other: "Export terminé"}
-	outExportFile    = &i18n.Message{ID: "UIResultatExport", Other: "{{.Numero}} : {{.File}} ({{.Size}}, {{.Tables}} tables, {{.Exercices}} exercices, contrôlé), en {{.Duration}}"}
-	outExportReplace = &i18n.Message{ID: "UIResultatExportRemplace", Other: "{{.Numero}} : l'ancien export de même nom a été remplacé."}
-	outItemError     = &i18n.Message{ID: "UIResultatDossierErreur", Other: "{{.Numero}} : {{.Error}}"}
-	outExportRestore = &i18n.Message{ID: "UIResultatExportReprendre", Other: "Pour reprendre {{.File}} comme dossier : « Restauration » de ce fichier (il redevient {{.Base}})."}
 )
 
 // exportDir is where the export goes: the connexion's folder or the chosen
@@ -130,51 +125,20 @@ func exportSummary(w *wizard) []line {
 
 // eachDossier runs do for every chosen dossier through the batch runner:
 // one dossier's failure is a line of the result and the others go on;
-// cancelling stops. lines turns a dossier's result into the result's lines.
-func eachDossier[R any](ctx context.Context, j *job, out *outcome, do func(numero string, p dossier.Progress) (R, error), lines func(numero string, r R) []line) {
+// cancelling stops. lines are the result's lines for a dossier done.
+func eachDossier[R any](ctx context.Context, j *job, title *i18n.Message, dir string, do func(ctx context.Context, numero string, p dossier.Progress) (R, error), lines func(batch.Item, R) []report.Line) outcome {
 	res := batch.Run(ctx, j.dossierItems(), func(ctx context.Context, it batch.Item, p dossier.Progress) (R, error) {
-		return do(it.Key, p)
+		return do(ctx, it.Key, p)
 	}, runOptions[R](j))
-	out.err = res.Err()
-	for _, o := range res.Outcomes {
-		if o.Status == batch.Done || o.Status == batch.Skipped {
-			out.lines = append(out.lines, lines(o.Item.Key, o.Result)...)
-		}
-		if o.Err != nil && res.Total > 1 {
-			out.lines = append(out.lines, line{text: i18n.T(outItemError, map[string]any{"Numero": o.Item.Key, "Error": i18n.Describe(o.Err)}), warn: o.Status != batch.Skipped})
-		}
-	}
+	return outcome{Summary: report.Batch(title, res, lines), dir: dir}
 }
 
 func runExport(ctx context.Context, j *job) outcome {
-	dest := j.o.DestDir
+	dest, dir := j.o.DestDir, j.o.DestDir
 	if j.o.ExportHere && !j.o.ODBC {
-		dest = ""
+		dest, dir = "", j.o.Folder
 	}
-	out := outcome{title: resExportDone, dir: dest}
-	if dest == "" {
-		out.dir = j.o.Folder
-	}
-	eachDossier(ctx, j, &out, func(n string, p dossier.Progress) (export.Result, error) {
+	return eachDossier(ctx, j, report.TitleExport, dir, func(ctx context.Context, n string, p dossier.Progress) (export.Result, error) {
 		return export.Run(ctx, export.Request{Store: j.store, Numero: n, DestDir: dest, Replace: j.o.Replace, Progress: p})
-	}, func(n string, res export.Result) []line {
-		lines := []line{{text: i18n.T(outExportFile, map[string]any{"Numero": n, "File": res.Path, "Size": i18n.Bytes(res.Size),
-			"Tables": len(res.Stats.Tables), "Exercices": len(res.Stats.Exercices), "Duration": i18n.Duration(res.Duration)})}}
-		if res.Replaced {
-			lines = append(lines, line{text: i18n.T(outExportReplace, map[string]any{"Numero": n})})
-		}
-		lines = append(lines, line{text: i18n.T(outExportRestore, map[string]any{"File": filepath.Base(res.Path), "Base": res.Dossier.Base()})})
-		return append(lines, noteLines(res.Notes)...)
-	})
-	return out
-}
-
-// noteLines shows the notes an engine result carries (sessions set aside
-// or confirmed, a dossier open while it was read) as warnings.
-func noteLines(notes []i18n.Note) []line {
-	var out []line
-	for _, n := range notes {
-		out = append(out, line{text: n.String(), warn: true})
-	}
-	return out
+	}, report.Export)
 }

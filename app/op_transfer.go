@@ -12,6 +12,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
+	"coffre/internal/report"
 	"coffre/internal/transfer"
 )
 
@@ -39,16 +40,6 @@ var (
 	sumPTFChanges  = &i18n.Message{ID: "UIResumeTransfertChangements", Other: "Il porte {{.Count}} ligne(s) changée(s) : {{.List}}."}
 	sumPTFModifies = &i18n.Message{ID: "UIResumeTransfertModifie", Other: "Le dossier {{.Dossier}} sera MODIFIÉ : ces lignes y seront ajoutées, modifiées ou SUPPRIMÉES, toutes ensemble en une seule transaction, ou aucune. Une sauvegarde de sécurité vérifiée du dossier est faite avant, dans « {{.Dir}} »."}
 	sumPTFRefuse   = &i18n.Message{ID: "UIResumeTransfertRefus", Other: "Un transfert d'un autre dossier, déjà appliqué ou hors de sa suite (un numéro manquant) est refusé sans rien modifier."}
-	sumPTFTable    = &i18n.Message{ID: "UIResumeTransfertTable", Other: "{{.Table}} +{{.Inserts}} ~{{.Updates}} −{{.Deletes}}"}
-
-	resPTFSent     = &i18n.Message{ID: "UIResTransfertEnvoiOK", Other: "Transfert écrit"}
-	resPTFApplied  = &i18n.Message{ID: "UIResTransfertReceptionOK", Other: "Transfert appliqué"}
-	outPTFWritten  = &i18n.Message{ID: "UIResultatTransfert", Other: "{{.Numero}} : transfert n° {{.Sequence}} écrit, {{.File}} ({{.Size}}) — {{.Changes}} ligne(s) changée(s) sur {{.Rows}} comparée(s), en {{.Duration}}."}
-	outPTFBase     = &i18n.Message{ID: "UIResultatTransfertBase", Other: "{{.Numero}} : transfert complet n° {{.Sequence}} écrit, {{.File}} ({{.Size}}), en {{.Duration}}. Sur l'autre site : « Restauration » de ce fichier."}
-	outPTFMessage  = &i18n.Message{ID: "UIResultatTransfertMessage", Other: "{{.Numero}} : {{.Text}}"}
-	outPTFTables   = &i18n.Message{ID: "UIResultatTransfertTables", Other: "Lignes ajoutées (+), modifiées (~), supprimées (−) : {{.List}}"}
-	outPTFApplied  = &i18n.Message{ID: "UIResultatTransfertApplique", Other: "Transfert n° {{.Sequence}} appliqué au dossier {{.Dossier}} : {{.Changes}} ligne(s) changée(s), en {{.Duration}}."}
-	outSafetyTaken = &i18n.Message{ID: "UIResultatSecuriteAvant", Other: "Sauvegarde de sécurité prise avant de modifier le dossier : {{.File}}"}
 )
 
 var ptfFiles = &fileKind{ext: dossier.ExtPTF, folder: msgPTFFolder, empty: msgPTFEmpty, pick: msgPTFPick, filter: msgPTFFilter, need: msgPTFNeed}
@@ -83,38 +74,10 @@ func ptfSendSummary(w *wizard) []line {
 	return append(out, line{text: i18n.T(sumPTFSafe, map[string]any{"Dir": transfer.DefaultStateDir(w.store)})})
 }
 
-func tableChanges(cs []transfer.TableChanges) string {
-	var parts []string
-	for _, c := range cs {
-		parts = append(parts, i18n.T(sumPTFTable, map[string]any{"Table": c.Table, "Inserts": c.Inserts, "Updates": c.Updates, "Deletes": c.Deletes}))
-	}
-	return strings.Join(parts, ", ")
-}
-
 func runPTFSend(ctx context.Context, j *job) outcome {
-	out := outcome{title: resPTFSent, dir: j.o.DestDir}
-	eachDossier(ctx, j, &out, func(n string, p dossier.Progress) (transfer.ExportResult, error) {
+	return eachDossier(ctx, j, report.TitlePTFSent, j.o.DestDir, func(ctx context.Context, n string, p dossier.Progress) (transfer.ExportResult, error) {
 		return transfer.Export(ctx, transfer.ExportRequest{Store: j.store, Numero: n, DestDir: j.o.DestDir, NewBase: j.o.NewBase, Progress: p, Now: j.now})
-	}, func(n string, res transfer.ExportResult) []line {
-		var lines []line
-		if res.Message != "" {
-			lines = append(lines, line{text: i18n.T(outPTFMessage, map[string]any{"Numero": n, "Text": res.Message})})
-		}
-		data := map[string]any{"Numero": n, "Sequence": res.Sequence, "File": res.Path, "Size": i18n.Bytes(res.Size),
-			"Changes": res.TotalChanges(), "Rows": res.Rows, "Duration": i18n.Duration(res.Duration)}
-		switch {
-		case res.NoChange:
-		case res.Full:
-			lines = append(lines, line{text: i18n.T(outPTFBase, data)})
-		default:
-			lines = append(lines, line{text: i18n.T(outPTFWritten, data)})
-			if len(res.Changes) > 0 {
-				lines = append(lines, line{text: i18n.T(outPTFTables, map[string]any{"List": tableChanges(res.Changes)})})
-			}
-		}
-		return lines
-	})
-	return out
+	}, report.TransferExport)
 }
 
 func ptfReceiveSummary(w *wizard) []line {
@@ -133,7 +96,7 @@ func ptfReceiveSummary(w *wizard) []line {
 			for _, c := range x.Tables {
 				n += c.Total()
 			}
-			changes = append(changes, line{text: i18n.T(sumPTFChanges, map[string]any{"Count": n, "List": tableChanges(x.Tables)})})
+			changes = append(changes, line{text: i18n.T(sumPTFChanges, map[string]any{"Count": n, "List": report.TableChanges(x.Tables)})})
 		}
 	}
 	out = append(out, line{text: i18n.T(sumPTFApply, data)})
@@ -144,27 +107,8 @@ func ptfReceiveSummary(w *wizard) []line {
 
 func runPTFReceive(ctx context.Context, j *job) outcome {
 	f := firstFile(&j.o)
-	out := outcome{title: resPTFApplied, dir: filepath.Dir(f)}
 	d := j.infos[j.o.Numero]
 	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
 	res, err := transfer.Import(ctx, transfer.ImportRequest{File: f, Store: j.store, Numero: j.o.Numero, SafetyDir: paths.Safety(), Progress: j.progress, Now: j.now})
-	if res.SafetyBackup != "" {
-		out.lines = append(out.lines, safetyLine(res.SafetyBackup))
-	}
-	if err != nil {
-		out.err = err
-		return out
-	}
-	out.lines = append(out.lines, line{text: i18n.T(outPTFApplied, map[string]any{"Sequence": res.Sequence, "Dossier": strings.TrimSpace(d.Numero + " " + d.Nom),
-		"Changes": res.TotalChanges(), "Duration": i18n.Duration(res.Duration)})})
-	if len(res.Changes) > 0 {
-		out.lines = append(out.lines, line{text: i18n.T(outPTFTables, map[string]any{"List": tableChanges(res.Changes)})})
-	}
-	out.lines = append(out.lines, noteLines(res.Notes)...)
-	return out
-}
-
-// safetyLine names the safety backup a destructive operation took first.
-func safetyLine(path string) line {
-	return line{text: i18n.T(outSafetyTaken, map[string]any{"File": path})}
+	return outcome{Summary: report.TransferImport(res, err), dir: filepath.Dir(f)}
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,13 +12,13 @@ import (
 	"coffre/internal/backup"
 	"coffre/internal/batch"
 	"coffre/internal/catalogue"
-	"coffre/internal/cli"
 	"coffre/internal/cut"
 	"coffre/internal/dossier"
 	"coffre/internal/employes"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
 	"coffre/internal/paths"
+	"coffre/internal/report"
 	"coffre/internal/restore"
 	"coffre/internal/store"
 	"coffre/internal/verify"
@@ -109,13 +108,12 @@ type job struct {
 	started func(index, total int, label string)
 }
 
-// outcome is an operation's result, for the Résultat step.
+// outcome is an operation's result for the Résultat step: the summary
+// every presenter shows (internal/report), and the folder « Ouvrir le
+// dossier » opens.
 type outcome struct {
-	title *i18n.Message
-	lines []line
-	text  string // monospace block (a manifest)
-	dir   string // what « Ouvrir le dossier » opens
-	err   error
+	report.Summary
+	dir string
 }
 
 var (
@@ -128,10 +126,6 @@ var (
 	opLabelContent = &i18n.Message{ID: "UIOpContenu", Other: "Contenu d'une sauvegarde"}
 	opHelpContent  = &i18n.Message{ID: "UIOpContenuAide", Other: "Montre ce que contient une sauvegarde avant de la restaurer."}
 
-	resBackupDone   = &i18n.Message{ID: "UIResSauvegardeOK", Other: "Sauvegarde terminée"}
-	resRestoreDone  = &i18n.Message{ID: "UIResRestaurationOK", Other: "Restauration terminée"}
-	resVerifyDone   = &i18n.Message{ID: "UIResVerificationOK", Other: "Vérification réussie"}
-	resContentDone  = &i18n.Message{ID: "UIResContenuOK", Other: "Contenu de la sauvegarde"}
 	resFailed       = &i18n.Message{ID: "UIResEchec", Other: "L'opération a échoué"}
 	resCanceled     = &i18n.Message{ID: "UIResAnnulee", Other: "Opération annulée"}
 	resCanceledText = &i18n.Message{ID: "UIResAnnuleeTexte", Other: "Rien n'a été écrit : aucun fichier partiel n'est resté."}
@@ -151,19 +145,6 @@ var (
 	sumContentFiles = &i18n.Message{ID: "UIResumeContenuFichiers", One: "Le contenu de {{.Count}} fichier sera affiché :", Other: "Le contenu de {{.Count}} fichiers sera affiché :"}
 	sumFileItem     = &i18n.Message{ID: "UIResumeFichier", Other: "• {{.File}}"}
 	sumReadOnly     = &i18n.Message{ID: "UIResumeLectureSeule", Other: "Rien ne sera modifié : les fichiers sont seulement lus."}
-	levelQuick      = &i18n.Message{ID: "UINiveauRapide", Other: "niveau rapide"}
-	levelFull       = &i18n.Message{ID: "UINiveauComplet", Other: "niveau complet"}
-
-	outBackupFile  = &i18n.Message{ID: "UIResultatSauvegarde", Other: "{{.Numero}} : {{.File}} ({{.Size}}, en {{.Duration}}{{.Verified}})"}
-	outVerified    = &i18n.Message{ID: "UIResultatVerifiee", Other: ", vérifiée"}
-	outBackupError = &i18n.Message{ID: "UIResultatSauvegardeErreur", Other: "{{.Numero}} : {{.Error}}"}
-	outSessions    = &i18n.Message{ID: "UIResultatSessions", Other: "Attention : le dossier {{.Numero}} était ouvert pendant la sauvegarde ({{.Sessions}}). La sauvegarde est cohérente mais ne contient pas ce qui n'était pas encore enregistré."}
-	outSession     = &i18n.Message{ID: "UIResultatSession", Other: "{{.Programme}} sur {{.Poste}}"}
-	outRestored    = &i18n.Message{ID: "UIResultatRestaure", Other: "Dossier n° {{.Numero}} restauré : {{.File}}, en {{.Duration}}."}
-	outSafety      = &i18n.Message{ID: "UIResultatSecurite", Other: "Sauvegarde de sécurité de l'ancien dossier : {{.File}}"}
-	outWarning     = &i18n.Message{ID: "UIResultatAttention", Other: "Attention : {{.Text}}"}
-	outVerifyOK    = &i18n.Message{ID: "UIResultatVerification", Other: "{{.File}} : correct ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}} tables, {{.Exercices}} exercices, en {{.Duration}}."}
-	outVerifyBad   = &i18n.Message{ID: "UIResultatVerificationErreur", Other: "{{.File}} : {{.Error}}"}
 )
 
 // operations is the Opération step's list, in display order.
@@ -229,31 +210,7 @@ func runBackup(ctx context.Context, j *job) outcome {
 	o := j.o
 	res := backupAll(ctx, j.store, j.dossierItems(), backup.Request{DestDir: o.DestDir, Name: o.Name,
 		Verify: o.VerifyAfter, Passphrase: o.Passphrase}, runOptions[backup.Result](j))
-	out := outcome{title: resBackupDone, dir: o.DestDir, err: res.Err()}
-	for _, it := range res.Outcomes {
-		if it.Status != batch.Done {
-			out.lines = append(out.lines, line{text: i18n.T(outBackupError, map[string]any{"Numero": it.Item.Key, "Error": i18n.Describe(it.Err)}), warn: true})
-			continue
-		}
-		r := it.Result
-		v := ""
-		if r.Verified {
-			v = i18n.T(outVerified, nil)
-		}
-		out.lines = append(out.lines, line{text: i18n.T(outBackupFile, map[string]any{
-			"Numero": it.Item.Key, "File": r.Path, "Size": i18n.Bytes(r.Size), "Duration": i18n.Duration(r.Duration), "Verified": v})})
-		for _, wr := range r.Warnings {
-			out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
-		}
-		if len(r.Sessions) > 0 {
-			var names []string
-			for _, s := range r.Sessions {
-				names = append(names, i18n.T(outSession, map[string]any{"Programme": s.Programme, "Poste": s.Poste}))
-			}
-			out.lines = append(out.lines, line{text: i18n.T(outSessions, map[string]any{"Numero": it.Item.Key, "Sessions": strings.Join(names, ", ")}), warn: true})
-		}
-	}
-	return out
+	return outcome{Summary: report.Backups(res), dir: o.DestDir}
 }
 
 // backupAll backs up the items (dossiers of s, by numero) through the batch
@@ -343,8 +300,8 @@ func restoreSummary(w *wizard) []line {
 	} else {
 		out = append(out, line{text: i18n.T(sumNoReplace, nil)})
 	}
-	for _, n := range p.Notes {
-		out = append(out, line{text: n})
+	for _, n := range report.PlanNotes(*p) {
+		out = append(out, line{text: n.String()})
 	}
 	return append(out, line{text: i18n.T(sumRestoreCheck, nil)})
 }
@@ -355,22 +312,9 @@ func runRestore(ctx context.Context, j *job) outcome {
 	id := j.entries[req.File].Identity()
 	j.started(0, 1, strings.TrimSpace(id.Numero+" "+id.Nom))
 	res, err := restore.Run(ctx, req)
-	out := outcome{title: resRestoreDone, err: err}
+	out := outcome{Summary: report.Restore(res, err)}
 	if !j.o.ODBC {
 		out.dir = j.o.Folder
-	}
-	if err != nil {
-		return out
-	}
-	for _, n := range res.Notes {
-		out.lines = append(out.lines, line{text: n})
-	}
-	out.lines = append(out.lines, line{text: i18n.T(outRestored, map[string]any{"Numero": res.Numero, "File": res.Path, "Duration": i18n.Duration(res.Duration)})})
-	if res.SafetyBackup != "" {
-		out.lines = append(out.lines, line{text: i18n.T(outSafety, map[string]any{"File": res.SafetyBackup})})
-	}
-	for _, wr := range res.Warnings {
-		out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
 	}
 	return out
 }
@@ -383,41 +327,18 @@ func fileList(o *Options) []line {
 	return out
 }
 
-func level(complete bool) string {
-	if complete {
-		return i18n.T(levelFull, nil)
-	}
-	return i18n.T(levelQuick, nil)
-}
-
 func verifySummary(w *wizard) []line {
 	o := &w.opts
-	out := []line{{text: i18n.N(sumVerifyFiles, int64(len(o.Files)), map[string]any{"Level": level(o.Complete)})}}
+	out := []line{{text: i18n.N(sumVerifyFiles, int64(len(o.Files)), map[string]any{"Level": report.VerifyLevel(o.Complete)})}}
 	out = append(out, fileList(o)...)
 	return append(out, line{text: i18n.T(sumReadOnly, nil)})
 }
 
 func runVerify(ctx context.Context, j *job) outcome {
-	out := outcome{title: resVerifyDone, dir: filepath.Dir(firstFile(&j.o))}
 	res := batch.Run(ctx, j.fileItems(), func(ctx context.Context, it batch.Item, p dossier.Progress) (verify.Report, error) {
 		return verify.File(ctx, it.Key, verify.Options{Passphrase: j.o.Passphrase, Complete: j.o.Complete, Progress: p})
 	}, runOptions[verify.Report](j))
-	out.err = res.Err()
-	for _, o := range res.Outcomes {
-		f := o.Item.Label
-		if o.Status != batch.Done {
-			out.lines = append(out.lines, line{text: i18n.T(outVerifyBad, map[string]any{"File": f, "Error": i18n.Describe(o.Err)}), warn: true})
-			continue
-		}
-		rep := o.Result
-		out.lines = append(out.lines, line{text: i18n.T(outVerifyOK, map[string]any{
-			"File": f, "Level": level(j.o.Complete), "Dossier": rep.Manifest.Dossier.Base(),
-			"Tables": len(rep.Stats.Tables), "Exercices": len(rep.Stats.Exercices), "Duration": i18n.Duration(rep.Duration)})})
-		for _, wr := range rep.Warnings {
-			out.lines = append(out.lines, line{text: i18n.T(outWarning, map[string]any{"Text": wr}), warn: true})
-		}
-	}
-	return out
+	return outcome{Summary: report.Verifications(res, j.o.Complete), dir: filepath.Dir(firstFile(&j.o))}
 }
 
 func contentSummary(w *wizard) []line {
@@ -428,29 +349,13 @@ func contentSummary(w *wizard) []line {
 }
 
 func runContent(ctx context.Context, j *job) outcome {
-	out := outcome{title: resContentDone, dir: filepath.Dir(firstFile(&j.o))}
-	res := batch.Run(ctx, j.fileItems(), func(ctx context.Context, it batch.Item, p dossier.Progress) (string, error) {
+	res := batch.Run(ctx, j.fileItems(), func(ctx context.Context, it batch.Item, p dossier.Progress) (report.Inspected, error) {
 		m, err := pack.Inspect(ctx, it.Key, pack.ReadOptions{Passphrase: j.o.Passphrase, Progress: p, Dossier: it.Label})
-		if err != nil {
-			return "", err
+		in := report.Inspected{Path: it.Key, Manifest: m}
+		if fi, serr := os.Stat(it.Key); serr == nil {
+			in.Size = fi.Size()
 		}
-		var size int64
-		if fi, err := os.Stat(it.Key); err == nil {
-			size = fi.Size()
-		}
-		var buf bytes.Buffer
-		err = cli.WriteManifest(&buf, it.Label, size, m)
-		return buf.String(), err
-	}, runOptions[string](j))
-	out.err = res.Err()
-	var texts []string
-	for _, o := range res.Outcomes {
-		if o.Status != batch.Done {
-			out.lines = append(out.lines, line{text: i18n.T(outVerifyBad, map[string]any{"File": o.Item.Label, "Error": i18n.Describe(o.Err)}), warn: true})
-			continue
-		}
-		texts = append(texts, o.Result)
-	}
-	out.text = strings.Join(texts, "\n\n")
-	return out
+		return in, err
+	}, runOptions[report.Inspected](j))
+	return outcome{Summary: report.Inspections(res), dir: filepath.Dir(firstFile(&j.o))}
 }

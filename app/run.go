@@ -14,10 +14,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"coffre/internal/catalogue"
-	"coffre/internal/cli"
+	"coffre/internal/crash"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/prefs"
+	"coffre/internal/report"
 )
 
 var (
@@ -72,7 +73,7 @@ func (rs *runState) report(e dossier.Event) {
 	}
 	elapsed := time.Since(rs.phaseStart)
 	rs.mu.Unlock()
-	_ = rs.phase.Set(i18n.T(msgRunPhase, map[string]any{"Phase": cli.PhaseLabel(e.Phase)}))
+	_ = rs.phase.Set(i18n.T(msgRunPhase, map[string]any{"Phase": report.PhaseLabel(e.Phase)}))
 	if e.Total <= 0 {
 		_ = rs.bytes.Set(i18n.Bytes(e.Done))
 		return
@@ -130,10 +131,23 @@ func startRun(w *wizard) {
 		j.entries[e.Path] = e
 	}
 	w.goWork(func() {
-		out := op.run(ctx, j)
+		out := guardedRun(ctx, op, j)
 		cancel()
 		fyne.Do(func() { w.finish(out) })
 	})
+}
+
+// guardedRun runs the operation, turning a panic into « Erreur interne »
+// with a crash report: the Résultat step shows it like any failure.
+func guardedRun(ctx context.Context, op *operation, j *job) (out outcome) {
+	var err error
+	defer func() {
+		if err != nil {
+			out = outcome{Summary: report.Summary{Err: err}}
+		}
+	}()
+	defer crash.Recover(&err)
+	return op.run(ctx, j)
 }
 
 // finish shows the result of the work.
@@ -141,7 +155,7 @@ func (w *wizard) finish(out outcome) {
 	w.running = false
 	w.cancelRun = nil
 	w.result = out
-	if out.err == nil && w.op().destination {
+	if out.Err == nil && w.op().destination {
 		_ = prefs.Update(func(p *prefs.Prefs) { p.Destination = w.opts.DestDir })
 	}
 	w.show(stepIdxResult)
@@ -150,33 +164,36 @@ func (w *wizard) finish(out outcome) {
 func resultView(w *wizard) fyne.CanvasObject {
 	out := w.result
 	icon := widget.NewIcon(theme.ConfirmIcon())
-	title := widget.NewLabelWithStyle(i18n.T(out.title, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if out.Title != nil {
+		title.SetText(i18n.T(out.Title, nil))
+	}
 	title.SizeName = theme.SizeNameSubHeadingText
 	box := container.NewVBox()
 	switch {
-	case errors.Is(out.err, context.Canceled):
+	case errors.Is(out.Err, context.Canceled):
 		icon.SetResource(theme.InfoIcon())
 		title.SetText(i18n.T(resCanceled, nil))
 		box.Add(wrapLabel(i18n.T(resCanceledText, nil)))
-	case out.err != nil:
+	case out.Err != nil:
 		icon.SetResource(theme.ErrorIcon())
 		title.SetText(i18n.T(resFailed, nil))
 		title.Importance = widget.DangerImportance
-		msg := wrapLabel(i18n.Describe(out.err))
+		msg := wrapLabel(i18n.Describe(out.Err))
 		msg.Importance = widget.DangerImportance
 		box.Add(msg)
 	default:
 		icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 	}
-	for _, l := range out.lines {
-		lb := wrapLabel(l.text)
-		if l.warn {
+	for _, l := range out.Lines {
+		lb := wrapLabel(l.String())
+		if l.Level == report.Warn {
 			lb.Importance = widget.WarningImportance
 		}
 		box.Add(lb)
 	}
-	if out.text != "" {
-		txt := widget.NewLabel(out.text)
+	if out.Text != "" {
+		txt := widget.NewLabel(out.Text)
 		txt.TextStyle.Monospace = true
 		box.Add(txt)
 	}

@@ -229,8 +229,6 @@ var (
 	msgLevelFull    = &i18n.Message{ID: "UINiveauCompletChoix", Other: "Complète : en plus, intégrité détaillée de la base (plus lente)"}
 	msgNoOptions    = &i18n.Message{ID: "UIAucuneOption", Other: "Aucune option pour cette opération : cliquez sur Suivant."}
 
-	msgNeedDest     = &i18n.Message{ID: "UIDestinationRequise", Other: "Indiquez le dossier de destination."}
-	msgDestMissing  = &i18n.Message{ID: "UIDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
 	msgBadName      = &i18n.Message{ID: "UINomInvalide", Other: "Nom de fichier invalide : pas de / \\ : * ? \" < > |, ni de nom vide ou commençant par un point."}
 	msgNeedPass     = &i18n.Message{ID: "UIPhraseRequise", Other: "Indiquez la phrase secrète."}
 	msgPassMismatch = &i18n.Message{ID: "UIPhrasesDifferentes", Other: "Les deux phrases secrètes ne sont pas identiques."}
@@ -350,21 +348,16 @@ func destRow(w *wizard) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, browse, dest)
 }
 
-// destError says why the destination folder cannot be used; the default
-// folder is created on first use.
+// destError says why the destination folder cannot be used — the engine's
+// rule (dossier.CheckDestination); the default folder is created on first
+// use.
 func destError(dir string) error {
-	if dir == "" {
-		return i18n.E(msgNeedDest, nil, nil)
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		if dir != paths.Backups() {
-			return i18n.E(msgDestMissing, map[string]any{"Dir": dir}, dossier.ErrNotFound)
-		}
+	if dir == paths.Backups() {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 	}
-	return nil
+	return dossier.CheckDestination(dir)
 }
 
 // lowLabel is a hint: italic, in the normal colour (the theme's low

@@ -126,8 +126,8 @@ func TestBackupOneDossierNamedAndEncrypted(t *testing.T) {
 	w.opts.Passphrase, w.opts.Passphrase2 = "cheval-agrafe", "cheval-agrafe"
 	next(t, w, stepIdxSummary)
 	next(t, w, stepIdxResult)
-	if w.result.err != nil {
-		t.Fatal(w.result.err)
+	if w.result.Err != nil {
+		t.Fatal(w.result.Err)
 	}
 	f := filepath.Join(dest, "fin-de-mois.pbf")
 	if _, err := verify.File(context.Background(), f, verify.Options{Passphrase: "cheval-agrafe"}); err != nil {
@@ -185,8 +185,8 @@ func TestRestoreWalkUnderFreeNumber(t *testing.T) {
 		}
 	}
 	next(t, w, stepIdxResult)
-	if w.result.err != nil {
-		t.Fatalf("restore: %v", w.result.err)
+	if w.result.Err != nil {
+		t.Fatalf("restore: %v", w.result.Err)
 	}
 	if !strings.Contains(texts(w.content()), "Restauration terminée") {
 		t.Fatalf("result:\n%s", texts(w.content()))
@@ -223,8 +223,8 @@ func TestRestoreWalkReplacingAfterConfirmation(t *testing.T) {
 		t.Fatalf("summary:\n%s", sum)
 	}
 	next(t, w, stepIdxResult)
-	if w.result.err != nil {
-		t.Fatalf("restore: %v", w.result.err)
+	if w.result.Err != nil {
+		t.Fatalf("restore: %v", w.result.Err)
 	}
 	safety, _ := filepath.Glob(filepath.Join(paths.Safety(), "001-SOC_*.pbf"))
 	if len(safety) != 1 {
@@ -308,8 +308,8 @@ func TestCancelDuringRunLeavesNoFile(t *testing.T) {
 		test.Tap(w.cancel) // Annuler, in the middle of writing the first file
 	}
 	next(t, w, stepIdxResult)
-	if w.cur != stepIdxResult || !i18n.Canceled(w.result.err) {
-		t.Fatalf("step %d, err %v", w.cur, w.result.err)
+	if w.cur != stepIdxResult || !i18n.Canceled(w.result.Err) {
+		t.Fatalf("step %d, err %v", w.cur, w.result.Err)
 	}
 	if !tmpSeen {
 		t.Error("cancelled before anything was being written: the test proves nothing")

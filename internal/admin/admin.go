@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -41,7 +40,6 @@ var (
 	msgNotV1         = &i18n.Message{ID: "AdminSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : la copie pour l'administration et le FEC en ont besoin."}
 	msgUnknown       = &i18n.Message{ID: "AdminExerciceInconnu", Other: "L'exercice {{.Exercice}} n'existe pas dans le dossier {{.Dossier}}."}
 	msgArchived      = &i18n.Message{ID: "AdminExerciceArchive", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} est archivé (ses écritures sont dans un fichier .paf) : désarchivez-le avant de le transmettre."}
-	msgNoDest        = &i18n.Message{ID: "AdminDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
 )
 
 // Request is one copy for a tax audit.
@@ -83,6 +81,9 @@ func Name(id dossier.Identity, label string) string {
 // and, with FEC, the FEC of each exercice. With FEC every exercice is
 // checked against the FEC rules before anything is written.
 func Run(ctx context.Context, req Request) (res Result, err error) {
+	if err := req.Validate(); err != nil {
+		return res, err
+	}
 	if s, numero, ok := store.StoreOf(req.Source); ok && workcopy.Needed(s) {
 		return runOnServer(ctx, req, s, numero)
 	}
@@ -90,12 +91,6 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	now := time.Now
 	if req.Now != nil {
 		now = req.Now
-	}
-	if len(req.Exercices) == 0 {
-		return res, i18n.E(msgNeedExercices, nil, nil)
-	}
-	if fi, err := os.Stat(req.DestDir); err != nil || !fi.IsDir() {
-		return res, i18n.E(msgNoDest, map[string]any{"Dir": req.DestDir}, dossier.ErrNotFound)
 	}
 	fsutil.SweepTemp(req.DestDir)
 	unlock, err := req.Source.Lock(ctx)

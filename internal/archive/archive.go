@@ -45,7 +45,6 @@ var (
 	msgNone    = &i18n.Message{ID: "ArchiveAucunExercice", Other: "Aucun exercice à archiver dans le dossier {{.Dossier}} : par défaut, ce sont les exercices clôturés depuis au moins {{.Age}} ans (fin au plus tard le {{.Cutoff}}) et pas encore archivés. Choisissez-les avec --exercices."}
 	msgUnbal   = &i18n.Message{ID: "ArchiveExerciceDesequilibre", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'est pas équilibré (débit {{.Debit}}, crédit {{.Credit}}) : son écriture de solde ne le serait pas non plus. Corrigez-le avant de l'archiver."}
 	msgNoOD    = &i18n.Message{ID: "ArchiveSansJournalOD", Other: "Le dossier {{.Dossier}} n'a pas de journal d'opérations diverses (OD) pour y passer les écritures de solde."}
-	msgNoDest  = &i18n.Message{ID: "ArchiveDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
 	// Details of msgChanged: what moved in the dossier meanwhile.
 	detExercice = &i18n.Message{ID: "ArchiveDetailExercice", Other: "exercice {{.Exercice}}"}
 	detRows     = &i18n.Message{ID: "ArchiveDetailLignes", One: "exercice {{.Exercice}}, {{.Count}} ligne modifiée", Other: "exercice {{.Exercice}}, {{.Count}} lignes modifiées"}
@@ -104,6 +103,9 @@ type Result struct {
 // transaction commits the dossier is untouched; if it fails, the .paf is
 // removed.
 func Run(ctx context.Context, req Request) (res Result, err error) {
+	if err := req.Validate(); err != nil {
+		return res, err
+	}
 	if workcopy.Needed(req.Store) {
 		return runOnServer(ctx, req)
 	}
@@ -111,9 +113,6 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	now := time.Now
 	if req.Now != nil {
 		now = req.Now
-	}
-	if fi, err := os.Stat(req.DestDir); err != nil || !fi.IsDir() {
-		return res, i18n.E(msgNoDest, map[string]any{"Dir": req.DestDir}, dossier.ErrNotFound)
 	}
 	fsutil.SweepTemp(req.DestDir)
 	unlock, err := req.Store.Lock(ctx, req.Numero)

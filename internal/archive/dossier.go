@@ -79,7 +79,7 @@ func open(ctx context.Context, s store.Store, numero string) (*opened, error) {
 	tables, err := sqlitestore.Tables(ctx, o.conn)
 	if err != nil {
 		o.close()
-		return nil, err
+		return nil, sqlitestore.MapError(path, err)
 	}
 	if !ledger.IsV1(tables) {
 		o.close()

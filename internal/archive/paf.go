@@ -70,7 +70,7 @@ func InfoOf(m *pack.Manifest, file string) (*Info, error) {
 	}
 	var info Info
 	if err := json.Unmarshal(raw, &info); err != nil || len(info.Exercices) == 0 {
-		return nil, i18n.E(msgPAFNoInfo, map[string]any{"File": name}, fmt.Errorf("%w: %v", dossier.ErrCorrupt, err))
+		return nil, i18n.E(msgPAFNoInfo, map[string]any{"File": name}, fmt.Errorf("%w: %w", dossier.ErrCorrupt, err))
 	}
 	return &info, nil
 }

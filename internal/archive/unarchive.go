@@ -82,6 +82,9 @@ type RestoreResult struct {
 // unmarks the exercices, checking their totals against the archive and
 // every (compte, tiers) balance of the dossier before committing.
 func Restore(ctx context.Context, req RestoreRequest) (res RestoreResult, err error) {
+	if err := req.Validate(); err != nil {
+		return res, err
+	}
 	if workcopy.Needed(req.Store) {
 		return restoreOnServer(ctx, req)
 	}

@@ -18,7 +18,6 @@ import (
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
-	"coffre/internal/secret"
 )
 
 var (
@@ -65,17 +64,8 @@ func RunAccess(ctx context.Context, req AccessRequest) (res Result, err error) {
 	if !access.IsAccess(req.File) {
 		return res, fmt.Errorf("%s: not an Access database", base)
 	}
-	if req.Passphrase != "" {
-		// A phrase chosen for new backups, whichever way it came.
-		if err := secret.CheckNew(req.Passphrase); err != nil {
-			return res, err
-		}
-	}
-	if req.Name != "" && !ValidName(req.Name) {
-		return res, i18n.E(msgBadName, map[string]any{"Name": req.Name}, nil)
-	}
-	if fi, err := osStat(req.DestDir); err != nil || !fi.IsDir() {
-		return res, i18n.E(msgNoDest, map[string]any{"Dir": req.DestDir}, dossier.ErrNotFound)
+	if err := req.Validate(); err != nil {
+		return res, err
 	}
 	fsutil.SweepTemp(req.DestDir)
 	if !req.Locked {

@@ -15,13 +15,11 @@ import (
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
-	"coffre/internal/secret"
 	"coffre/internal/store"
 )
 
 var (
 	msgBadName    = &i18n.Message{ID: "NomSauvegardeInvalide", Other: "Nom de fichier invalide « {{.Name}} » : pas de / \\ : * ? \" < > |, ni de nom vide."}
-	msgNoDest     = &i18n.Message{ID: "DestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
 	msgQuickCheck = &i18n.Message{ID: "SourceEndommagee", Other: "Le dossier {{.Dossier}} est endommagé (contrôle SQLite : {{.Detail}}) : la sauvegarde n'a pas été enregistrée. Restaurez une sauvegarde précédente ou faites réparer la base."}
 	msgMismatch   = &i18n.Message{ID: "RelectureDifferente", Other: "La relecture de la sauvegarde ne correspond pas à ce qui a été écrit : le fichier a été supprimé. Vérifiez le disque de destination."}
 )
@@ -41,6 +39,9 @@ type Request struct {
 	// Locked says the caller already holds the dossier's lock (a restore
 	// taking its safety backup).
 	Locked bool
+	// SessionIdle is when a listed session counts as closed (0: the
+	// default), for the note about programs open during the backup.
+	SessionIdle time.Duration
 }
 
 // Result says what was written.
@@ -55,8 +56,12 @@ type Result struct {
 	// Phases is where the time went, for reports and benchmarks.
 	Phases map[string]time.Duration
 	// Warnings are facts about the source a person should know (a WAL
-	// dossier on a network share…); the backup itself is sound.
-	Warnings []string
+	// dossier on a network share…); the backup itself is sound. The
+	// presenter renders them.
+	Warnings []i18n.Note
+	// Notes: programs were open on the dossier during the backup
+	// (dossier.SessionPolicy.Warn over Sessions).
+	Notes []i18n.Note
 }
 
 var badName = regexp.MustCompile(`[/\\:*?"<>|\x00-\x1f]`)
@@ -78,17 +83,8 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		now = req.Now
 	}
 	res.Phases = map[string]time.Duration{}
-	if req.Passphrase != "" {
-		// A phrase chosen for new backups, whichever way it came.
-		if err := secret.CheckNew(req.Passphrase); err != nil {
-			return res, err
-		}
-	}
-	if req.Name != "" && !ValidName(req.Name) {
-		return res, i18n.E(msgBadName, map[string]any{"Name": req.Name}, nil)
-	}
-	if fi, err := osStat(req.DestDir); err != nil || !fi.IsDir() {
-		return res, i18n.E(msgNoDest, map[string]any{"Dir": req.DestDir}, dossier.ErrNotFound)
+	if err := req.Validate(); err != nil {
+		return res, err
 	}
 	fsutil.SweepTemp(req.DestDir)
 
@@ -118,6 +114,8 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if res.Sessions, err = snap.Sessions(ctx); err != nil {
 		return res, err
 	}
+	// A backup reads: an open dossier only gets a note.
+	res.Notes = dossier.SessionPolicy{Idle: req.SessionIdle}.Warn(req.Source.Label(), res.Sessions)
 	if w, ok := snap.(warner); ok {
 		res.Warnings = w.Warnings()
 	}

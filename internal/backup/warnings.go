@@ -1,7 +1,9 @@
 package backup
 
+import "coffre/internal/i18n"
+
 // warner is a snapshot that noticed something about its source worth
 // telling the user (sqlitestore: a WAL dossier on a network share).
 type warner interface {
-	Warnings() []string
+	Warnings() []i18n.Note
 }

@@ -28,7 +28,7 @@ func TestWALOnNetworkShareWarning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		warned := len(res.Warnings) == 1 && strings.Contains(res.Warnings[0], "mode WAL sur un partage réseau (NFS)")
+		warned := len(res.Warnings) == 1 && strings.Contains(res.Warnings[0].String(), "mode WAL sur un partage réseau (NFS)")
 		if warned != (fs != "") {
 			t.Fatalf("on %q: warnings %q", fs, res.Warnings)
 		}

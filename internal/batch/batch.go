@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -82,26 +83,42 @@ type Item struct {
 
 // Outcome is what happened to one item.
 type Outcome[R any] struct {
-	Item   Item   `json:"element"`
-	Status Status `json:"statut"`
+	Item   Item
+	Status Status
 	// Result holds the operation's facts. Set when Done; an operation may
 	// also return facts with an error (a safety backup already taken).
-	Result R `json:"resultat"`
+	Result R
 	// Err is the reason (Refused), the cause (Failed) or the fact (Skipped).
-	Err      error         `json:"-"`
-	Duration time.Duration `json:"duree_ns"`
+	Err      error
+	Duration time.Duration
+}
+
+// MarshalJSON gives the outcome with its error as code and sentence (the
+// result only when the item was done).
+func (o Outcome[R]) MarshalJSON() ([]byte, error) {
+	v := struct {
+		Item     Item        `json:"element"`
+		Status   Status      `json:"statut"`
+		Result   *R          `json:"resultat,omitempty"`
+		Error    *i18n.Fault `json:"erreur,omitempty"`
+		Duration int64       `json:"duree_ms"`
+	}{Item: o.Item, Status: o.Status, Error: i18n.FaultOf(o.Err), Duration: o.Duration.Milliseconds()}
+	if o.Status == Done {
+		v.Result = &o.Result
+	}
+	return json.Marshal(v)
 }
 
 // Result is the whole run.
 type Result[R any] struct {
-	Outcomes []Outcome[R]
+	Outcomes []Outcome[R] `json:"elements"`
 	// Total is the number of items asked for; fewer outcomes when Canceled.
-	Total int
+	Total int `json:"total"`
 	// Canceled: the context ended; the last item's work was undone and the
 	// following ones did not start.
-	Canceled bool
+	Canceled bool `json:"annule"`
 	// Cause is the cancellation's error (context.Canceled).
-	Cause error
+	Cause error `json:"-"`
 }
 
 // Count is the number of outcomes with status s.

@@ -2,20 +2,18 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 
+	"coffre/internal/admin"
 	"coffre/internal/archive"
 	"coffre/internal/batch"
+	"coffre/internal/cut"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
-	"coffre/internal/pack"
-	"coffre/internal/paths"
+	"coffre/internal/report"
+	"coffre/internal/store"
 )
 
 var (
@@ -24,220 +22,221 @@ var (
 
 	msgFlagArchExercices   = &i18n.Message{ID: "FlagArchiveExercices", Other: "exercices à archiver, séparés par des virgules : 2015,2016 (défaut : clôturés depuis au moins 7 ans et pas encore archivés)"}
 	msgFlagArchVers        = &i18n.Message{ID: "FlagArchiveVers", Other: "dossier où écrire les archives .paf"}
-	msgFlagArchUnDossier   = &i18n.Message{ID: "FlagArchiveUnDossier", Other: "numéro du dossier où remettre les exercices : 1 ou 001"}
 	msgFlagUnarchExercices = &i18n.Message{ID: "FlagDesarchiveExercices", Other: "exercices de l'archive à remettre (défaut : tous)"}
 	msgFlagSupprimer       = &i18n.Message{ID: "FlagSupprimerArchive", Other: "supprimer le fichier .paf une fois tous ses exercices remis"}
+	msgUnarchShow          = &i18n.Message{ID: "CLIDesarchiveContenu", Other: "Archive {{.File}} : dossier {{.Dossier}}, exercices {{.Codes}}."}
 
-	msgArchNeedDossier = &i18n.Message{ID: "CLIArchiveDossierManquant", Other: "indiquez le ou les dossiers avec --dossier"}
-	msgArchOneDossier  = &i18n.Message{ID: "CLIArchiveUnSeulDossier", Other: "indiquez un seul dossier avec --dossier"}
-	msgArchFailed      = &i18n.Message{ID: "CLIArchiveEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
-	msgArchDone        = &i18n.Message{ID: "CLIArchiveFaite", Other: "Dossier {{.Dossier}} : archive écrite et vérifiée, {{.File}} ({{.Size}})."}
-	msgArchMoved       = &i18n.Message{ID: "CLIArchiveDeplace", Other: "  Exercices archivés : {{.Codes}} — {{.Ecritures}}, {{.Lignes}} et {{.Annexes}} retirées du dossier."}
-	msgArchBalance     = &i18n.Message{ID: "CLIArchiveSoldes", Other: "  Remplacés par une écriture de solde chacun (journal OD, origine ARCHIVE) : {{.List}}. Soldes par compte et par tiers inchangés."}
-	msgArchBalanceOne  = &i18n.Message{ID: "CLIArchiveSolde", Other: "{{.Exercice}} n° {{.Numero}} ({{.Lignes}})"}
-	msgArchSafety      = &i18n.Message{ID: "CLIArchiveSecurite", Other: "  Sauvegarde de sécurité prise avant : {{.File}}"}
-	msgArchDuration    = &i18n.Message{ID: "CLIArchiveDuree", Other: "  Durée : {{.Duration}}"}
-	msgUnarchShow      = &i18n.Message{ID: "CLIDesarchiveContenu", Other: "Archive {{.File}} : dossier {{.Dossier}}, exercices {{.Codes}}."}
-	msgUnarchDone      = &i18n.Message{ID: "CLIDesarchiveFaite", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}}, {{.Lignes}}, {{.Annexes}}, identiques à l'archive ; écritures de solde retirées, soldes inchangés."}
-	msgUnarchRecreated = &i18n.Message{ID: "CLIDesarchiveRecrees", Other: "  Remis aussi, car supprimés du dossier depuis l'archivage : {{.List}}"}
-	msgUnarchAlready   = &i18n.Message{ID: "CLIDesarchiveDejaRemis", Other: "Déjà remis dans le dossier auparavant, laissés tels quels : {{.Codes}}."}
-	msgUnarchDeleted   = &i18n.Message{ID: "CLIDesarchiveSupprimee", Other: "  Archive supprimée : {{.File}}"}
-	msgUnarchKept      = &i18n.Message{ID: "CLIDesarchiveGardee", Other: "  Archive conservée : elle contient encore des exercices archivés ({{.Codes}})."}
+	sumAdministration     = &i18n.Message{ID: "ResumeAdministration", Other: "copie pour l'administration fiscale (Admin001SOC_…db) et FEC des exercices choisis"}
+	msgFlagAdminExercices = &i18n.Message{ID: "FlagAdminExercices", Other: "exercices à transmettre, séparés par des virgules : 2023,2024"}
+	msgFlagAdminVers      = &i18n.Message{ID: "FlagAdminVers", Other: "dossier où écrire la copie et les FEC"}
+	msgFlagSimplifiee     = &i18n.Message{ID: "FlagSimplifiee", Other: "version simplifiée : seulement journaux, comptes, exercices, écritures et lignes (tiers sans coordonnées)"}
+	msgFlagAnnexes        = &i18n.Message{ID: "FlagAnnexes", Other: "joindre les annexes (pièces) des écritures"}
+	msgFlagFEC            = &i18n.Message{ID: "FlagFEC", Other: "écrire aussi le FEC de chaque exercice (<SIREN>FEC<AAAAMMJJ>.txt)"}
 
-	msgPAFTitle  = &i18n.Message{ID: "PAFTitre", Other: "Exercices archivés dans ce fichier"}
-	msgPAFHeader = &i18n.Message{ID: "PAFEntete", Other: "Exercice\tDu\tAu\tÉcritures\tLignes\tAnnexes\tDébit\tCrédit\tÉcriture de solde"}
-	msgPAFHint   = &i18n.Message{ID: "PAFAide", Other: "Pour les remettre dans le dossier : coffre desarchiver {{.File}} --connexion … --dossier {{.Numero}} [--exercices …]"}
-
-	msgPhaseArchivage    = &i18n.Message{ID: "PhaseArchivage", Other: "archivage"}
-	msgPhaseDesarchivage = &i18n.Message{ID: "PhaseDesarchivage", Other: "remise en place"}
+	sumDecouper     = &i18n.Message{ID: "ResumeDecouper", Other: "déplace les exercices anciens d'un dossier dans un fichier 001SOC_CUT001.db"}
+	msgFlagPremier  = &i18n.Message{ID: "FlagPremierExercice", Other: "premier exercice que le dossier garde (ex. 2020) : les précédents partent dans le fichier découpé"}
+	msgFlagCutVers  = &i18n.Message{ID: "FlagDecoupeVers", Other: "dossier où écrire le fichier découpé"}
+	msgFlagNettoyer = &i18n.Message{ID: "FlagNettoyer", Other: "supprimer, dans chaque fichier, les tiers et comptes sans plus aucun mouvement"}
 )
 
 func init() {
-	phaseLabels[archive.PhaseArchivage] = msgPhaseArchivage
-	phaseLabels[archive.PhaseDesarchivage] = msgPhaseDesarchivage
 	register(&command{name: "archiver", aliases: []string{"archive"}, summary: sumArchiver,
-		usage: "--connexion C --dossier N[,N…] [--exercices 2015,2016] --vers DOSSIER [--ignorer-sessions]",
-		flags: func(fs *flag.FlagSet) {
-			connexionFlags(fs)
-			fs.String("dossier", "", i18n.T(msgFlagDossier, nil))
-			fs.String("exercices", "", i18n.T(msgFlagArchExercices, nil))
-			fs.String("vers", "", i18n.T(msgFlagArchVers, nil))
-			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
-			sessionsFlag(fs)
-		}, run: runArchiver})
-	register(&command{name: "desarchiver", aliases: []string{"unarchive"}, summary: sumDesarchiver,
-		usage: "FICHIER.paf --connexion C --dossier N [--exercices 2015] [--supprimer-archive] [--ignorer-sessions]",
-		flags: func(fs *flag.FlagSet) {
-			connexionFlags(fs)
-			fs.String("dossier", "", i18n.T(msgFlagArchUnDossier, nil))
-			fs.String("exercices", "", i18n.T(msgFlagUnarchExercices, nil))
-			fs.Bool("supprimer-archive", false, i18n.T(msgFlagSupprimer, nil))
-			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
-			sessionsFlag(fs)
-		}, run: runDesarchiver})
+		usage: "--connexion C --dossier N[,N…] [--exercices 2015,2016] --vers DOSSIER [--ignorer-sessions] [--json]",
+		new:   func() verb { return &archiveCmd{} }})
+	register(&command{name: "desarchiver", aliases: []string{"unarchive"}, summary: sumDesarchiver, args: 1,
+		usage: "FICHIER.paf --connexion C --dossier N [--exercices 2015] [--supprimer-archive] [--ignorer-sessions] [--json]",
+		new:   func() verb { return &unarchiveCmd{} }})
+	register(&command{name: "administration", aliases: []string{"admin", "tax-audit"}, summary: sumAdministration,
+		usage: "--connexion C --dossier N --exercices 2023[,2024] --vers DOSSIER [--simplifiee] [--annexes] [--fec] [--json]",
+		new:   func() verb { return &adminCmd{} }})
+	register(&command{name: "decouper", aliases: []string{"cut"}, summary: sumDecouper,
+		usage: "--connexion C --dossier N --premier-exercice 2020 --vers DOSSIER [--nettoyer] [--ignorer-sessions] [--json]",
+		new:   func() verb { return &cutCmd{} }})
 }
 
-// codeList splits « 2015, 2016 » into codes.
-func codeList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
+// archiver
+
+type archiveCmd struct {
+	conn      connexionOpts
+	dossiers  numeros
+	exercices codes
+	dest      string
+	safety    safetyOpt
+	sessions  sessionsOpt
+	json      jsonOpt
 }
 
-func safetyDir(fs *flag.FlagSet) string {
-	if s := str(fs, "securite"); s != "" {
-		return s
-	}
-	return paths.Safety()
+func (c *archiveCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagDossier, nil))
+	fs.Var(&c.exercices, "exercices", i18n.T(msgFlagArchExercices, nil))
+	fs.StringVar(&c.dest, "vers", "", i18n.T(msgFlagArchVers, nil))
+	c.safety.flags(fs)
+	c.sessions.flags(fs)
+	c.json.flags(fs)
 }
 
-func runArchiver(env *Env, fs *flag.FlagSet, args []string) error {
-	if str(fs, "vers") == "" {
-		return usagef(msgNeedDest, nil)
+func (c *archiveCmd) run(env *Env, args []string) error {
+	if len(c.dossiers) == 0 {
+		return usagef(msgNeedDossier, nil)
 	}
-	if str(fs, "dossier") == "" {
-		return usagef(msgArchNeedDossier, nil)
-	}
-	numeros, err := dossier.ParseNumeros(str(fs, "dossier"))
-	if err != nil {
+	req := archive.Request{Numero: c.dossiers[0], Exercices: c.exercices, DestDir: c.dest, SafetyDir: c.safety.dir(),
+		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle()}
+	if err := req.Validate(); err != nil {
 		return err
 	}
-	s, err := openConnexion(env, fs)
+	s, err := c.conn.open(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	idle := sessionIdle()
-	var items []batch.Item
-	for _, n := range numeros {
-		items = append(items, batch.Item{Key: n, Label: n})
-	}
-	res := batch.Run(env.Ctx, items, func(ctx context.Context, it batch.Item, p dossier.Progress) (archive.Result, error) {
-		defer env.endProgress()
-		return archive.Run(ctx, archive.Request{Store: s, Numero: it.Key, Exercices: codeList(str(fs, "exercices")),
-			DestDir: str(fs, "vers"), SafetyDir: safetyDir(fs), IgnoreSessions: boolean(fs, "ignorer-sessions"), SessionIdle: idle, Progress: p})
-	}, batch.Options[archive.Result]{
-		Progress: env.stepProgress(),
-		Finished: func(i, total int, o batch.Outcome[archive.Result]) {
-			switch {
-			case o.Status == batch.Done:
-				writeArchiveResult(env.Stdout, o.Result)
-			case total > 1 || o.Status == batch.Skipped:
-				fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgArchFailed, map[string]any{"Dossier": o.Item.Key, "Error": i18n.Describe(o.Err)})))
-			}
-		},
-	})
-	return res.Err()
+	return runBatch(env, env.Stdout, dossierItems(c.dossiers), c.json, report.TitleArchive,
+		func(ctx context.Context, it batch.Item, p dossier.Progress) (archive.Result, error) {
+			r := req
+			r.Store, r.Numero, r.Progress = s, it.Key, p
+			return archive.Run(ctx, r)
+		}, report.Archive, nil)
 }
 
-func writeArchiveResult(w io.Writer, res archive.Result) {
-	var codes, balances []string
-	for _, e := range res.Exercices {
-		codes = append(codes, e.Code)
-		balances = append(balances, i18n.T(msgArchBalanceOne, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Lignes": count(cntLignes, e.BalanceLignes)}))
-	}
-	fmt.Fprintln(w, i18n.T(msgArchDone, map[string]any{"Dossier": res.Dossier.Base(), "File": res.Path, "Size": i18n.Bytes(res.Size)}))
-	fmt.Fprintln(w, i18n.T(msgArchMoved, map[string]any{"Codes": strings.Join(codes, ", "), "Ecritures": count(cntEcritures, res.Ecritures), "Lignes": count(cntLignes, res.Lignes), "Annexes": count(cntAnnexes, res.Annexes)}))
-	fmt.Fprintln(w, i18n.T(msgArchBalance, map[string]any{"List": strings.Join(balances, ", ")}))
-	fmt.Fprintln(w, i18n.T(msgArchSafety, map[string]any{"File": res.SafetyBackup}))
-	printNotes(w, res.Notes)
-	fmt.Fprintln(w, i18n.T(msgArchDuration, map[string]any{"Duration": i18n.Duration(res.Duration)}))
+// desarchiver
+
+type unarchiveCmd struct {
+	conn      connexionOpts
+	dossiers  numeros
+	exercices codes
+	delete    bool
+	safety    safetyOpt
+	sessions  sessionsOpt
+	json      jsonOpt
 }
 
-func runDesarchiver(env *Env, fs *flag.FlagSet, args []string) error {
-	file, err := oneFile(args)
+func (c *unarchiveCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagUnDossier, nil))
+	fs.Var(&c.exercices, "exercices", i18n.T(msgFlagUnarchExercices, nil))
+	fs.BoolVar(&c.delete, "supprimer-archive", false, i18n.T(msgFlagSupprimer, nil))
+	c.safety.flags(fs)
+	c.sessions.flags(fs)
+	c.json.flags(fs)
+}
+
+func (c *unarchiveCmd) run(env *Env, args []string) error {
+	file := args[0]
+	numero, err := c.dossiers.one()
 	if err != nil {
 		return err
 	}
-	numeros, err := dossier.ParseNumeros(str(fs, "dossier"))
-	if err != nil || len(numeros) != 1 {
-		return usagef(msgArchOneDossier, nil)
+	req := archive.RestoreRequest{File: file, Numero: numero, Exercices: c.exercices, DeleteArchive: c.delete,
+		SafetyDir: c.safety.dir(), IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle(), Progress: env.progress()}
+	if err := req.Validate(); err != nil {
+		return err
 	}
 	m, info, err := archive.Inspect(env.Ctx, file)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgUnarchShow, map[string]any{"File": filepath.Base(file), "Dossier": m.Dossier.Base(), "Codes": strings.Join(info.Codes(), ", ")}))
-	if err := writePAFTable(env.Stdout, info); err != nil {
-		return err
+	if !c.json {
+		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchShow, map[string]any{"File": filepath.Base(file), "Dossier": report.Clean(m.Dossier.Base()), "Codes": report.Codes(info.Codes())}))
+		if err := report.PAFTable(env.Stdout, info); err != nil {
+			return err
+		}
 	}
-	s, err := openConnexion(env, fs)
+	s, err := c.conn.open(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	res, err := archive.Restore(env.Ctx, archive.RestoreRequest{File: file, Store: s, Numero: numeros[0], Exercices: codeList(str(fs, "exercices")),
-		DeleteArchive: boolean(fs, "supprimer-archive"), SafetyDir: safetyDir(fs), IgnoreSessions: boolean(fs, "ignorer-sessions"),
-		SessionIdle: sessionIdle(), Progress: env.progress()})
+	req.Store = s
+	res, err := archive.Restore(env.Ctx, req)
 	env.endProgress()
-	if errors.Is(err, batch.ErrNothingToDo) {
-		// Everything is back already: a fact, not a failure.
-		fmt.Fprintln(env.Stdout, i18n.Describe(err))
-		return nil
+	return env.present(report.Unarchive(file, res, err), c.json)
+}
+
+// administration
+
+type adminCmd struct {
+	conn       connexionOpts
+	dossiers   numeros
+	exercices  codes
+	dest       string
+	simplified bool
+	annexes    bool
+	fec        bool
+	json       jsonOpt
+}
+
+func (c *adminCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagUnDossier, nil))
+	fs.Var(&c.exercices, "exercices", i18n.T(msgFlagAdminExercices, nil))
+	fs.StringVar(&c.dest, "vers", "", i18n.T(msgFlagAdminVers, nil))
+	fs.BoolVar(&c.simplified, "simplifiee", false, i18n.T(msgFlagSimplifiee, nil))
+	fs.BoolVar(&c.annexes, "annexes", false, i18n.T(msgFlagAnnexes, nil))
+	fs.BoolVar(&c.fec, "fec", false, i18n.T(msgFlagFEC, nil))
+	c.json.flags(fs)
+}
+
+func (c *adminCmd) run(env *Env, args []string) error {
+	req := admin.Request{Exercices: c.exercices, DestDir: c.dest, Simplified: c.simplified, Annexes: c.annexes, FEC: c.fec, Progress: env.progress()}
+	if err := req.Validate(); err != nil {
+		return err
 	}
+	numero, err := c.dossiers.one()
 	if err != nil {
 		return err
 	}
-	if len(res.AlreadyBack) > 0 {
-		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchAlready, map[string]any{"Codes": strings.Join(res.AlreadyBack, ", ")}))
-	}
-	var codes []string
-	for _, e := range res.Exercices {
-		codes = append(codes, e.Code)
-	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgUnarchDone, map[string]any{"Dossier": res.Dossier.Base(), "Codes": strings.Join(codes, ", "),
-		"Ecritures": count(cntEcritures, res.Ecritures), "Lignes": count(cntLignes, res.Lignes), "Annexes": count(cntAnnexes, res.Annexes)}))
-	if len(res.Recreated) > 0 {
-		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchRecreated, map[string]any{"List": strings.Join(res.Recreated, ", ")}))
-	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgArchSafety, map[string]any{"File": res.SafetyBackup}))
-	printNotes(env.Stdout, res.Notes)
-	switch {
-	case res.Deleted:
-		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchDeleted, map[string]any{"File": file}))
-	case len(res.Exercices) < len(info.Exercices):
-		var left []string
-		back := map[string]bool{}
-		for _, c := range codes {
-			back[c] = true
-		}
-		for _, c := range info.Codes() {
-			if !back[c] {
-				left = append(left, c)
-			}
-		}
-		fmt.Fprintln(env.Stdout, i18n.T(msgUnarchKept, map[string]any{"Codes": strings.Join(left, ", ")}))
-	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgArchDuration, map[string]any{"Duration": i18n.Duration(res.Duration)}))
-	return nil
-}
-
-// WritePAF prints what only a PAF holds — its archived exercices and their
-// balance entries — after the generic manifest (« coffre contenu »).
-func WritePAF(w io.Writer, file string, m *pack.Manifest) error {
-	info, err := archive.InfoOf(m, file)
+	s, err := c.conn.open(env)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, i18n.T(msgPAFTitle, nil))
-	if err := writePAFTable(w, info); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, i18n.T(msgPAFHint, map[string]any{"File": filepath.Base(file), "Numero": m.Dossier.Numero}))
-	return nil
+	defer s.Close()
+	req.Source = store.InStore(s, numero)
+	res, err := admin.Run(env.Ctx, req)
+	env.endProgress()
+	return env.present(report.Admin(res, err), c.json)
 }
 
-func writePAFTable(w io.Writer, info *archive.Info) error {
-	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, i18n.T(msgPAFHeader, nil)+"\t")
-	for _, e := range info.Exercices {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\tOD n° %d\t\n", e.Code, e.Debut, e.Fin, e.Ecritures, e.Lignes, e.Annexes,
-			i18n.Money(e.Debit), i18n.Money(e.Credit), e.BalanceNumero)
+// decouper
+
+type cutCmd struct {
+	conn      connexionOpts
+	dossiers  numeros
+	firstKept string
+	dest      string
+	clean     bool
+	sessions  sessionsOpt
+	safety    safetyOpt
+	json      jsonOpt
+}
+
+func (c *cutCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagUnDossier, nil))
+	fs.StringVar(&c.firstKept, "premier-exercice", "", i18n.T(msgFlagPremier, nil))
+	fs.StringVar(&c.dest, "vers", "", i18n.T(msgFlagCutVers, nil))
+	fs.BoolVar(&c.clean, "nettoyer", false, i18n.T(msgFlagNettoyer, nil))
+	c.sessions.flags(fs)
+	c.safety.flags(fs)
+	c.json.flags(fs)
+}
+
+func (c *cutCmd) run(env *Env, args []string) error {
+	numero, err := c.dossiers.one()
+	if err != nil {
+		return err
 	}
-	return tw.Flush()
+	req := cut.Request{Numero: numero, FirstKept: c.firstKept, DestDir: c.dest, Clean: c.clean,
+		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle(), SafetyDir: c.safety.dir(), Progress: env.progress()}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	s, err := c.conn.open(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	req.Store = s
+	res, err := cut.Run(env.Ctx, req)
+	env.endProgress()
+	return env.present(report.Cut(res, c.clean, err), c.json)
 }

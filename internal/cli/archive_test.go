@@ -35,7 +35,7 @@ func TestArchiveAdminCommands(t *testing.T) {
 		t.Fatalf("restaurer a PAF: %+v", r)
 	}
 	r = run(t, "desarchiver", paf, "--connexion", conn, "--dossier", "1", "--supprimer-archive", "--securite", safety)
-	if r.code != 0 || !strings.Contains(r.stdout, "exercices 2014, 2015 remis en place") || !strings.Contains(r.stdout, "Archive supprimée") {
+	if r.code != 0 || !strings.Contains(r.stdout, "exercices 2014 et 2015 remis en place") || !strings.Contains(r.stdout, "Archive supprimée") {
 		t.Fatalf("desarchiver: %+v", r)
 	}
 	if d := dossiertest.Diff(before, dossiertest.Dump(t, db)); d != "" {

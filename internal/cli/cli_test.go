@@ -79,7 +79,7 @@ func TestBackupVerifyInspectRestore(t *testing.T) {
 		t.Fatalf("open sessions not warned about: %q", r.stderr)
 	}
 	r = run(t, "verifier", files[0], "--complet")
-	if r.code != 0 || !strings.Contains(r.stdout, "Vérification réussie") {
+	if r.code != 0 || !strings.Contains(r.stdout, ": correct (niveau complet)") {
 		t.Fatalf("verifier: %+v", r)
 	}
 	r = run(t, "contenu", files[0])
@@ -156,7 +156,7 @@ func TestEnglish(t *testing.T) {
 	os.WriteFile(junk, []byte("pas une sauvegarde"), 0o644)
 	var out, errb bytes.Buffer
 	env := &cli.Env{Ctx: context.Background(), Stdout: &out, Stderr: &errb}
-	if code := cli.Run(env, []string{"--langue", "en", "verifier", junk}); code != cli.ExitError {
+	if code := cli.Run(env, []string{"--langue", "en", "verifier", junk}); code != cli.ExitDamaged {
 		t.Fatalf("code %d", code)
 	}
 	if !strings.Contains(errb.String(), "not a Coffre backup") {

@@ -3,13 +3,13 @@ package cli
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"coffre/internal/access"
 	"coffre/internal/backup"
@@ -19,7 +19,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
-	"coffre/internal/paths"
+	"coffre/internal/report"
 	"coffre/internal/restore"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
@@ -27,39 +27,25 @@ import (
 )
 
 var (
-	msgFlagConnexion   = &i18n.Message{ID: "FlagConnexion", Other: "connexion : un dossier de fichiers .db, ou odbc:<chaîne de connexion> (défaut : les dossiers de Coffre)"}
-	msgFlagDossier     = &i18n.Message{ID: "FlagDossier", Other: "numéro(s) de dossier, séparés par des virgules : 1,2,15"}
 	msgFlagVers        = &i18n.Message{ID: "FlagVers", Other: "dossier de destination"}
 	msgFlagNom         = &i18n.Message{ID: "FlagNom", Other: "nom du fichier (sans extension) ; défaut 001-SOC_AAAAMMJJ_HHMM"}
 	msgFlagVerifier    = &i18n.Message{ID: "FlagVerifier", Other: "relire et vérifier la sauvegarde après l'avoir écrite"}
-	msgFlagPhrase      = &i18n.Message{ID: "FlagPhrase", Other: "fichier dont la première ligne est la phrase secrète (chiffrement)"}
 	msgFlagFichier     = &i18n.Message{ID: "FlagFichier", Other: "sauvegarder ce fichier au lieu d'un dossier de la connexion : une base SQLite (de n'importe quel schéma), ou une base Access .mdb/.accdb (copiée entière, seulement si personne ne l'a ouverte)"}
 	msgFlagComplet     = &i18n.Message{ID: "FlagComplet", Other: "vérification complète (integrity_check et clés étrangères : plus lente)"}
 	msgFlagNumero      = &i18n.Message{ID: "FlagNumero", Other: "numéro sous lequel restaurer (défaut : le sien, ou le premier libre)"}
 	msgFlagRemplacer   = &i18n.Message{ID: "FlagRemplacer", Other: "remplacer le dossier existant (une sauvegarde de sécurité est prise avant)"}
 	msgFlagAutre       = &i18n.Message{ID: "FlagAutreDossier", Other: "confirmer le remplacement par un dossier d'une autre identité"}
-	msgFlagSecurite    = &i18n.Message{ID: "FlagSecurite", Other: "dossier des sauvegardes de sécurité"}
-	msgFlagJSON        = &i18n.Message{ID: "FlagJSON", Other: "afficher au format JSON"}
 	msgFlagTaille      = &i18n.Message{ID: "FlagTaille", Other: "taille approximative du premier dossier, en Mo (pour les essais de performance)"}
 	msgFlagEmploye     = &i18n.Message{ID: "FlagEmploye", Other: "code de l'employé (donné par le logiciel de gestion)"}
 	msgFlagDetails     = &i18n.Message{ID: "FlagDetails", Other: "afficher où le temps est passé (lecture, compression, contrôle, vérification)"}
-	msgDetails         = &i18n.Message{ID: "CLIDetails", Other: "{{.File}} : {{.Size}} en {{.Total}} — ouverture {{.Read}}, compression et écriture {{.Compress}} (dont contrôle de la base en parallèle {{.Check}}), relecture et vérification {{.Verify}}"}
 	msgFlagSauvegardes = &i18n.Message{ID: "FlagSauvegardes", Other: "dossier où chercher la dernière sauvegarde de chaque dossier"}
 
-	msgNeedFile        = &i18n.Message{ID: "CLIFichierManquant", Other: "indiquez le fichier"}
-	msgNeedDest        = &i18n.Message{ID: "CLIVersManquant", Other: "indiquez le dossier de destination avec --vers"}
-	msgNeedDossier     = &i18n.Message{ID: "CLIDossierManquant", Other: "indiquez le ou les dossiers avec --dossier, ou un fichier avec --fichier"}
-	msgNameMany        = &i18n.Message{ID: "CLINomPlusieurs", Other: "--nom ne peut servir qu'avec un seul dossier"}
-	msgBackupFailed    = &i18n.Message{ID: "CLISauvegardeEchouee", Other: "Dossier {{.Dossier}} : {{.Error}}"}
-	msgVerifyOK        = &i18n.Message{ID: "CLIVerificationOK", Other: "Vérification réussie : {{.File}} ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}} tables, {{.Exercices}} exercices, en {{.Duration}}."}
-	msgVerifyContainer = &i18n.Message{ID: "CLIVerificationConteneur", Other: "Vérification réussie : {{.File}} (fichier {{.Kind}} du dossier {{.Dossier}}) — sommes de contrôle et décompression correctes, en {{.Duration}}. Son contenu est contrôlé ligne à ligne quand il est appliqué."}
-	msgLevelQuick      = &i18n.Message{ID: "NiveauRapide", Other: "niveau rapide"}
-	msgLevelFull       = &i18n.Message{ID: "NiveauComplet", Other: "niveau complet"}
-	msgWarning         = &i18n.Message{ID: "CLIAttention", Other: "Attention : {{.Text}}"}
-	msgRestored        = &i18n.Message{ID: "CLIRestaure", Other: "Dossier restauré : {{.File}} (n° {{.Numero}}) en {{.Duration}}."}
-	msgSafety          = &i18n.Message{ID: "CLISecurite", Other: "Sauvegarde de sécurité de l'ancien dossier : {{.File}}"}
-	msgDemoDone        = &i18n.Message{ID: "CLIDemo", Other: "Dossiers de démonstration écrits dans {{.Dir}}."}
-	msgEmptyList       = &i18n.Message{ID: "CLIListeVide", Other: "Aucun dossier dans {{.Dir}}."}
+	msgNeedSource = &i18n.Message{ID: "CLIDossierManquant", Other: "indiquez le ou les dossiers avec --dossier, ou un fichier avec --fichier"}
+	msgNameMany   = &i18n.Message{ID: "CLINomPlusieurs", Other: "--nom ne peut servir qu'avec un seul dossier"}
+	msgDemoDone   = &i18n.Message{ID: "CLIDemo", Other: "Dossiers de démonstration écrits dans {{.Dir}}."}
+	msgEmptyList  = &i18n.Message{ID: "CLIListeVide", Other: "Aucun dossier dans {{.Dir}}."}
+	msgNoGUI      = &i18n.Message{ID: "CLISansFenetre", Other: "cette commande ouvre une fenêtre, indisponible ici"}
+	msgArgFolder  = &i18n.Message{ID: "CLIArgDossier", Other: "le dossier où écrire"}
 
 	sumListe     = &i18n.Message{ID: "ResumeListe", Other: "liste les dossiers d'une connexion"}
 	sumSauver    = &i18n.Message{ID: "ResumeSauvegarder", Other: "sauvegarde un ou plusieurs dossiers (fichiers .pbf)"}
@@ -72,84 +58,59 @@ var (
 
 func init() {
 	register(&command{name: "liste", aliases: []string{"list"}, summary: sumListe, usage: "[--connexion C] [--json]",
-		flags: func(fs *flag.FlagSet) {
-			connexionFlags(fs)
-			fs.String("sauvegardes", "", i18n.T(msgFlagSauvegardes, nil))
-			fs.Bool("json", false, i18n.T(msgFlagJSON, nil))
-		}, run: runListe})
+		new: func() verb { return &listeCmd{} }})
 	register(&command{name: "sauvegarder", aliases: []string{"backup"}, summary: sumSauver,
-		usage: "--connexion C --dossier N[,N…] --vers DOSSIER [--nom NOM] [--verifier] [--phrase-secrete-fichier F]",
-		flags: func(fs *flag.FlagSet) {
-			connexionFlags(fs)
-			fs.String("dossier", "", i18n.T(msgFlagDossier, nil))
-			fs.String("fichier", "", i18n.T(msgFlagFichier, nil))
-			fs.String("vers", "", i18n.T(msgFlagVers, nil))
-			fs.String("nom", "", i18n.T(msgFlagNom, nil))
-			fs.Bool("verifier", false, i18n.T(msgFlagVerifier, nil))
-			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
-			fs.Bool("details", false, i18n.T(msgFlagDetails, nil))
-		}, run: runSauvegarder})
-	register(&command{name: "verifier", aliases: []string{"verify"}, summary: sumVerifier,
-		usage: "FICHIER [--complet] [--phrase-secrete-fichier F] | --distant [--config F] [--complet]",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("complet", false, i18n.T(msgFlagComplet, nil))
-			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
-			fs.Bool("distant", false, i18n.T(msgFlagDistant, nil))
-			fs.String("config", "", i18n.T(msgFlagConfig, nil))
-		}, run: runVerifier})
-	register(&command{name: "contenu", aliases: []string{"inspect"}, summary: sumContenu,
+		usage: "--connexion C --dossier N[,N…] --vers DOSSIER [--nom NOM] [--verifier] [--phrase-secrete-fichier F] [--json]",
+		new:   func() verb { return &backupCmd{} }})
+	register(&command{name: "verifier", aliases: []string{"verify"}, summary: sumVerifier, args: 1, optionalArgs: true,
+		usage: "FICHIER [--complet] [--phrase-secrete-fichier F] [--json] | --distant [--config F] [--complet]",
+		new:   func() verb { return &verifyCmd{} }})
+	register(&command{name: "contenu", aliases: []string{"inspect"}, summary: sumContenu, args: 1,
 		usage: "FICHIER [--json] [--phrase-secrete-fichier F]",
-		flags: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, i18n.T(msgFlagJSON, nil))
-			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
-		}, run: runContenu})
-	register(&command{name: "restaurer", aliases: []string{"restore"}, summary: sumRestaurer,
-		usage: "FICHIER --connexion C [--numero N] [--remplacer] [--ignorer-sessions] [--phrase-secrete-fichier F]",
-		flags: func(fs *flag.FlagSet) {
-			connexionFlags(fs)
-			fs.String("numero", "", i18n.T(msgFlagNumero, nil))
-			fs.Bool("remplacer", false, i18n.T(msgFlagRemplacer, nil))
-			fs.Bool("autre-dossier", false, i18n.T(msgFlagAutre, nil))
-			sessionsFlag(fs)
-			fs.String("securite", "", i18n.T(msgFlagSecurite, nil))
-			fs.String("phrase-secrete-fichier", "", i18n.T(msgFlagPhrase, nil))
-		}, run: runRestaurer})
-	register(&command{name: "demo", summary: sumDemo, usage: "DOSSIER [--taille MO]",
-		flags: func(fs *flag.FlagSet) {
-			fs.Int("taille", 0, i18n.T(msgFlagTaille, nil))
-		}, run: runDemo})
+		new:   func() verb { return &contentCmd{} }})
+	register(&command{name: "restaurer", aliases: []string{"restore"}, summary: sumRestaurer, args: 1,
+		usage: "FICHIER --connexion C [--numero N] [--remplacer] [--ignorer-sessions] [--phrase-secrete-fichier F] [--json]",
+		new:   func() verb { return &restoreCmd{} }})
+	register(&command{name: "demo", summary: sumDemo, usage: "DOSSIER [--taille MO]", args: 1, argName: msgArgFolder,
+		new: func() verb { return &demoCmd{} }})
 	register(&command{name: "quitter", aliases: []string{"exit-prompt"}, summary: sumQuitter,
 		usage: "[--connexion C] [--employe CODE]",
-		flags: func(fs *flag.FlagSet) {
-			connexionFlags(fs)
-			fs.String("employe", "", i18n.T(msgFlagEmploye, nil))
-		}, run: func(env *Env, fs *flag.FlagSet, args []string) error {
-			if env.GUI == nil {
-				return usagef(msgNoGUI, nil)
-			}
-			return env.GUI.ExitPrompt(str(fs, "connexion"), str(fs, "employe"))
-		}})
+		new:   func() verb { return &exitPromptCmd{} }})
 }
 
-var msgNoGUI = &i18n.Message{ID: "CLISansFenetre", Other: "cette commande ouvre une fenêtre, indisponible ici"}
+// liste
 
-func str(fs *flag.FlagSet, name string) string   { return fs.Lookup(name).Value.String() }
-func boolean(fs *flag.FlagSet, name string) bool { return fs.Lookup(name).Value.String() == "true" }
+type listeCmd struct {
+	conn    connexionOpts
+	backups string
+	json    jsonOpt
+}
 
-func runListe(env *Env, fs *flag.FlagSet, args []string) error {
-	s, err := openConnexion(env, fs)
+func (c *listeCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.StringVar(&c.backups, "sauvegardes", "", i18n.T(msgFlagSauvegardes, nil))
+	c.json.flags(fs)
+}
+
+var (
+	msgListHeader   = &i18n.Message{ID: "CLIEnteteListe", Other: "N°\tNom\tFichier\tRaison sociale\tExercices\tTaille\tDernière sauvegarde"}
+	msgNotV1        = &i18n.Message{ID: "CLIPasV1", Other: "(base SQLite hors schéma de gestion)"}
+	msgUnrecognised = &i18n.Message{ID: "DossierNonReconnu", Other: "non reconnu : {{.Reason}}"}
+	msgConflict     = &i18n.Message{ID: "DossierNumeroConflit", Other: "même numéro que {{.Files}} (renommez ou renumérotez l'un d'eux) —"}
+)
+
+func (c *listeCmd) run(env *Env, args []string) error {
+	s, err := c.conn.open(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	list, err := connexion.List(env.Ctx, s, connexion.DefaultBackupDirs(str(fs, "sauvegardes")))
+	list, err := connexion.List(env.Ctx, s, connexion.DefaultBackupDirs(c.backups))
 	if err != nil {
 		return err
 	}
-	if boolean(fs, "json") {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(list)
+	if c.json {
+		return env.printJSON(list, nil)
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(env.Stdout, i18n.T(msgEmptyList, map[string]any{"Dir": s.Describe().Location}))
@@ -160,172 +121,196 @@ func runListe(env *Env, fs *flag.FlagSet, args []string) error {
 	for _, d := range list {
 		ex := "—"
 		if d.Exercices > 0 {
-			ex = fmt.Sprintf("%d (%s–%s)", d.Exercices, d.PremierExercice, d.DernierExercice)
+			ex = fmt.Sprintf("%d (%s–%s)", d.Exercices, report.Clean(d.PremierExercice), report.Clean(d.DernierExercice))
 		}
-		rs := d.RaisonSociale
+		rs := report.Clean(d.RaisonSociale)
 		switch {
 		case d.Unrecognised:
-			rs = "⚠ " + i18n.T(msgUnrecognised, map[string]any{"Reason": d.Error})
+			rs = "⚠ " + i18n.T(msgUnrecognised, map[string]any{"Reason": report.Clean(d.Error)})
 		case d.Error != "":
-			rs = "⚠ " + d.Error
+			rs = "⚠ " + report.Clean(d.Error)
 		case d.Schema == "":
 			rs = i18n.T(msgNotV1, nil)
 		}
 		if len(d.Conflict) > 0 {
-			rs = "⚠ " + i18n.T(msgConflict, map[string]any{"Files": strings.Join(d.Conflict, ", ")}) + " " + rs
+			rs = "⚠ " + i18n.T(msgConflict, map[string]any{"Files": report.Clean(strings.Join(d.Conflict, ", "))}) + " " + rs
 		}
 		last := "—"
 		if !d.DerniereSauvegarde.IsZero() {
 			last = i18n.DateTime(d.DerniereSauvegarde)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cmp.Or(d.Numero, "—"), cmp.Or(d.Nom, "—"), d.Fichier, rs, ex, i18n.Bytes(d.Taille), last)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cmp.Or(report.Clean(d.Numero), "—"), cmp.Or(report.Clean(d.Nom), "—"), report.Clean(d.Fichier), rs, ex, i18n.Bytes(d.Taille), last)
 	}
 	return tw.Flush()
 }
 
-var (
-	msgListHeader   = &i18n.Message{ID: "CLIEnteteListe", Other: "N°\tNom\tFichier\tRaison sociale\tExercices\tTaille\tDernière sauvegarde"}
-	msgNotV1        = &i18n.Message{ID: "CLIPasV1", Other: "(base SQLite hors schéma de gestion)"}
-	msgUnrecognised = &i18n.Message{ID: "DossierNonReconnu", Other: "non reconnu : {{.Reason}}"}
-	msgConflict     = &i18n.Message{ID: "DossierNumeroConflit", Other: "même numéro que {{.Files}} (renommez ou renumérotez l'un d'eux) —"}
-)
+// sauvegarder
 
-func runSauvegarder(env *Env, fs *flag.FlagSet, args []string) error {
-	dest := str(fs, "vers")
-	if dest == "" {
-		return usagef(msgNeedDest, nil)
+type backupCmd struct {
+	conn     connexionOpts
+	dossiers numeros
+	file     string
+	dest     string
+	name     string
+	verify   bool
+	pass     passOpt
+	details  bool
+	json     jsonOpt
+}
+
+func (c *backupCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagDossier, nil))
+	fs.StringVar(&c.file, "fichier", "", i18n.T(msgFlagFichier, nil))
+	fs.StringVar(&c.dest, "vers", "", i18n.T(msgFlagVers, nil))
+	fs.StringVar(&c.name, "nom", "", i18n.T(msgFlagNom, nil))
+	fs.BoolVar(&c.verify, "verifier", false, i18n.T(msgFlagVerifier, nil))
+	c.pass.flags(fs)
+	fs.BoolVar(&c.details, "details", false, i18n.T(msgFlagDetails, nil))
+	c.json.flags(fs)
+}
+
+// request is the engine's request for one source.
+func (c *backupCmd) request(src store.Ref, pass string, idle time.Duration) backup.Request {
+	return backup.Request{Source: src, DestDir: c.dest, Name: c.name, Verify: c.verify, Passphrase: pass, SessionIdle: idle}
+}
+
+func (c *backupCmd) run(env *Env, args []string) error {
+	if err := c.request(nil, "", 0).Validate(); err != nil {
+		return err
 	}
-	pass, err := readPassphrase(str(fs, "phrase-secrete-fichier"))
+	pass, err := c.pass.read()
 	if err != nil {
 		return err
 	}
-	if f := str(fs, "fichier"); f != "" && access.IsAccess(f) {
-		return backupAccess(env, fs, f, dest, pass)
+	if c.file != "" && access.IsAccess(c.file) {
+		return c.runAccess(env, pass)
 	}
 	refs := map[string]store.Ref{}
 	var items []batch.Item
-	if f := str(fs, "fichier"); f != "" {
-		refs[f] = sqlitestore.File(f)
-		items = append(items, batch.Item{Key: f, Label: filepath.Base(f)})
+	if c.file != "" {
+		refs[c.file] = sqlitestore.File(c.file)
+		items = append(items, batch.Item{Key: c.file, Label: filepath.Base(c.file)})
 	}
-	if list := str(fs, "dossier"); list != "" {
-		numeros, err := dossier.ParseNumeros(list)
-		if err != nil {
-			return err
-		}
-		s, err := openConnexion(env, fs)
+	if len(c.dossiers) > 0 {
+		s, err := c.conn.open(env)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		for _, n := range numeros {
+		for _, n := range c.dossiers {
 			refs[n] = store.InStore(s, n)
 			items = append(items, batch.Item{Key: n, Label: n})
 		}
 	}
 	if len(items) == 0 {
-		return usagef(msgNeedDossier, nil)
+		return usagef(msgNeedSource, nil)
 	}
-	if str(fs, "nom") != "" && len(items) > 1 {
+	if c.name != "" && len(items) > 1 {
 		return usagef(msgNameMany, nil)
 	}
 	idle := sessionIdle()
-	res := batch.Run(env.Ctx, items, func(ctx context.Context, it batch.Item, p dossier.Progress) (backup.Result, error) {
-		defer env.endProgress()
-		return backup.Run(ctx, backup.Request{
-			Source: refs[it.Key], DestDir: dest, Name: str(fs, "nom"), Verify: boolean(fs, "verifier"),
-			Passphrase: pass, Progress: p,
-		})
-	}, batch.Options[backup.Result]{
-		Progress: env.stepProgress(),
-		Finished: func(i, total int, o batch.Outcome[backup.Result]) {
+	// stdout gets one path per line, for scripts; the sentences go to
+	// stderr.
+	return runBatch(env, env.Stderr, items, c.json, report.TitleBackup,
+		func(ctx context.Context, it batch.Item, p dossier.Progress) (backup.Result, error) {
+			req := c.request(refs[it.Key], pass, idle)
+			req.Progress = p
+			return backup.Run(ctx, req)
+		}, report.Backup, func(o batch.Outcome[backup.Result]) {
 			if o.Status != batch.Done {
-				if total > 1 {
-					fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgBackupFailed, map[string]any{"Dossier": refs[o.Item.Key].Label(), "Error": i18n.Describe(o.Err)})))
-				}
 				return
 			}
-			res := o.Result
-			for _, w := range res.Warnings {
-				fmt.Fprintln(env.Stderr, i18n.T(msgWarning, map[string]any{"Text": w}))
+			fmt.Fprintln(env.Stdout, o.Result.Path)
+			if c.details {
+				env.printLines(env.Stderr, []report.Line{report.BackupDetails(o.Result)})
 			}
-			// A backup reads: an open dossier only gets a warning.
-			printNotes(env.Stderr, dossier.SessionPolicy{Idle: idle}.Warn(refs[o.Item.Key].Label(), res.Sessions))
-			fmt.Fprintln(env.Stdout, res.Path)
-			if boolean(fs, "details") {
-				fmt.Fprintln(env.Stderr, i18n.T(msgDetails, map[string]any{
-					"File": filepath.Base(res.Path), "Size": i18n.Bytes(res.Size), "Total": i18n.Duration(res.Duration),
-					"Read": i18n.Duration(res.Phases["lecture"]), "Compress": i18n.Duration(res.Phases["compression"]),
-					"Check": i18n.Duration(res.Phases["controle"]), "Verify": i18n.Duration(res.Phases["verification"]),
-				}))
-			}
-		},
+		})
+}
+
+var msgAccessOneFile = &i18n.Message{ID: "CLIAccessSeule", Other: "une base Access (--fichier …mdb/.accdb) se sauvegarde seule : retirez --dossier"}
+
+// runAccess is sauvegarder --fichier X.mdb: the Access database is packed
+// whole, and only while no .ldb/.laccdb lock file says it is open. Access
+// files are reached through --fichier only: a folder connexion lists
+// SQLite dossiers.
+func (c *backupCmd) runAccess(env *Env, pass string) error {
+	if len(c.dossiers) > 0 {
+		return usagef(msgAccessOneFile, nil)
+	}
+	res, err := backup.RunAccess(env.Ctx, backup.AccessRequest{
+		File: c.file, DestDir: c.dest, Name: c.name, Passphrase: pass, Verify: c.verify, Progress: env.progress(),
 	})
-	return res.Err()
-}
-
-func sessionList(ss []dossier.Session) string {
-	var parts []string
-	for _, s := range ss {
-		parts = append(parts, fmt.Sprintf("%s sur %s (%s)", s.Programme, s.Poste, s.Utilisateur))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func oneFile(args []string) (string, error) {
-	if len(args) != 1 {
-		return "", usagef(msgNeedFile, nil)
-	}
-	return args[0], nil
-}
-
-func runVerifier(env *Env, fs *flag.FlagSet, args []string) error {
-	if boolean(fs, "distant") {
-		return runVerifyRemote(env, fs, args)
-	}
-	file, err := oneFile(args)
-	if err != nil {
-		return err
-	}
-	pass, err := readPassphrase(str(fs, "phrase-secrete-fichier"))
-	if err != nil {
-		return err
-	}
-	complete := boolean(fs, "complet")
-	rep, err := verify.File(env.Ctx, file, verify.Options{Passphrase: pass, Complete: complete, Progress: env.progress()})
 	env.endProgress()
+	s := report.Summary{Title: report.TitleBackup, Facts: res, Err: err}
+	if err == nil {
+		s.Lines = report.AccessBackup(filepath.Base(c.file), res)
+	}
+	if c.json {
+		return env.printJSON(s, err)
+	}
 	if err != nil {
 		return err
 	}
-	if rep.ContainerOnly && printAccessVerified(env, file, rep) {
-		return nil
-	}
-	if rep.ContainerOnly {
-		fmt.Fprintln(env.Stdout, i18n.T(msgVerifyContainer, map[string]any{
-			"File": filepath.Base(file), "Kind": string(rep.Manifest.Kind), "Dossier": rep.Manifest.Dossier.Base(), "Duration": i18n.Duration(rep.Duration),
-		}))
-		return nil
-	}
-	level := i18n.T(msgLevelQuick, nil)
-	if complete {
-		level = i18n.T(msgLevelFull, nil)
-	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgVerifyOK, map[string]any{
-		"File": filepath.Base(file), "Level": level, "Dossier": rep.Manifest.Dossier.Base(),
-		"Tables": len(rep.Stats.Tables), "Exercices": len(rep.Stats.Exercices), "Duration": i18n.Duration(rep.Duration),
-	}))
-	for _, w := range rep.Warnings {
-		fmt.Fprintln(env.Stdout, i18n.T(msgWarning, map[string]any{"Text": w}))
-	}
+	fmt.Fprintln(env.Stdout, res.Path)
+	env.printLines(env.Stderr, s.Lines)
 	return nil
 }
 
-func runContenu(env *Env, fs *flag.FlagSet, args []string) error {
-	file, err := oneFile(args)
+// verifier
+
+type verifyCmd struct {
+	complete bool
+	pass     passOpt
+	json     jsonOpt
+	remote   bool
+	config   configOpt
+}
+
+func (c *verifyCmd) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.complete, "complet", false, i18n.T(msgFlagComplet, nil))
+	c.pass.flags(fs)
+	c.json.flags(fs)
+	fs.BoolVar(&c.remote, "distant", false, i18n.T(msgFlagDistant, nil))
+	c.config.flags(fs)
+}
+
+func (c *verifyCmd) run(env *Env, args []string) error {
+	if c.remote {
+		return c.runRemote(env, args)
+	}
+	if len(args) == 0 {
+		return usagef(msgNeedArg, map[string]any{"What": i18n.T(msgArgFile, nil)})
+	}
+	pass, err := c.pass.read()
 	if err != nil {
 		return err
 	}
-	pass, err := readPassphrase(str(fs, "phrase-secrete-fichier"))
+	items := []batch.Item{{Key: args[0], Label: filepath.Base(args[0])}}
+	return runBatch(env, env.Stdout, items, c.json, report.TitleVerify,
+		func(ctx context.Context, it batch.Item, p dossier.Progress) (verify.Report, error) {
+			return verify.File(ctx, it.Key, verify.Options{Passphrase: pass, Complete: c.complete, Progress: p})
+		}, report.Verify(c.complete), nil)
+}
+
+// contenu
+
+type contentCmd struct {
+	json jsonOpt
+	pass passOpt
+}
+
+func (c *contentCmd) flags(fs *flag.FlagSet) {
+	c.json.flags(fs)
+	c.pass.flags(fs)
+}
+
+func (c *contentCmd) run(env *Env, args []string) error {
+	file := args[0]
+	if err := dossier.CheckFile(file); err != nil {
+		return err
+	}
+	pass, err := c.pass.read()
 	if err != nil {
 		return err
 	}
@@ -333,74 +318,83 @@ func runContenu(env *Env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if boolean(fs, "json") {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(m)
+	if c.json {
+		return env.printJSON(m, nil)
 	}
-	fi, _ := os.Stat(file)
-	if err := WriteManifest(env.Stdout, filepath.Base(file), fi.Size(), m); err != nil || m.Kind != pack.KindPAF {
-		return err
+	var size int64
+	if fi, err := os.Stat(file); err == nil {
+		size = fi.Size()
 	}
-	return WritePAF(env.Stdout, file, m)
+	return report.Contents(env.Stdout, file, size, m)
 }
 
-func runRestaurer(env *Env, fs *flag.FlagSet, args []string) error {
-	file, err := oneFile(args)
+// restaurer
+
+type restoreCmd struct {
+	conn         connexionOpts
+	numero       string
+	replace      bool
+	otherDossier bool
+	sessions     sessionsOpt
+	safety       safetyOpt
+	pass         passOpt
+	json         jsonOpt
+}
+
+func (c *restoreCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.StringVar(&c.numero, "numero", "", i18n.T(msgFlagNumero, nil))
+	fs.BoolVar(&c.replace, "remplacer", false, i18n.T(msgFlagRemplacer, nil))
+	fs.BoolVar(&c.otherDossier, "autre-dossier", false, i18n.T(msgFlagAutre, nil))
+	c.sessions.flags(fs)
+	c.safety.flags(fs)
+	c.pass.flags(fs)
+	c.json.flags(fs)
+}
+
+func (c *restoreCmd) run(env *Env, args []string) error {
+	pass, err := c.pass.read()
 	if err != nil {
 		return err
 	}
-	pass, err := readPassphrase(str(fs, "phrase-secrete-fichier"))
-	if err != nil {
+	numero := c.numero
+	if numero != "" {
+		ns, err := dossier.ParseNumeros(numero)
+		if err != nil || len(ns) != 1 {
+			return dossier.BadField(dossier.FieldNumero, dossier.ErrBadNumero)
+		}
+		numero = ns[0]
+	}
+	req := restore.Request{
+		File: args[0], Passphrase: pass, Numero: numero,
+		Replace: c.replace, OtherDossier: c.otherDossier, IgnoreSessions: bool(c.sessions),
+		SessionIdle: sessionIdle(), SafetyDir: c.safety.dir(), Progress: env.progress(),
+	}
+	if err := req.Validate(); err != nil {
 		return err
 	}
-	s, err := openConnexion(env, fs)
+	s, err := c.conn.open(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	numero := str(fs, "numero")
-	if numero != "" {
-		ns, err := dossier.ParseNumeros(numero)
-		if err != nil || len(ns) != 1 {
-			return dossier.ErrBadNumero
-		}
-		numero = ns[0]
-	}
-	safety := str(fs, "securite")
-	if safety == "" {
-		safety = paths.Safety()
-	}
-	res, err := restore.Run(env.Ctx, restore.Request{
-		File: file, Passphrase: pass, Store: s, Numero: numero,
-		Replace: boolean(fs, "remplacer"), OtherDossier: boolean(fs, "autre-dossier"), IgnoreSessions: boolean(fs, "ignorer-sessions"),
-		SessionIdle: sessionIdle(), SafetyDir: safety, Progress: env.progress(),
-	})
+	req.Store = s
+	res, err := restore.Run(env.Ctx, req)
 	env.endProgress()
-	if err != nil {
-		return err
-	}
-	for _, n := range res.Notes {
-		fmt.Fprintln(env.Stdout, n)
-	}
-	if res.SafetyBackup != "" {
-		fmt.Fprintln(env.Stdout, i18n.T(msgSafety, map[string]any{"File": res.SafetyBackup}))
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintln(env.Stdout, i18n.T(msgWarning, map[string]any{"Text": w}))
-	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgRestored, map[string]any{"File": res.Path, "Numero": res.Numero, "Duration": i18n.Duration(res.Duration)}))
-	return nil
+	return env.present(report.Restore(res, err), c.json)
 }
 
-func runDemo(env *Env, fs *flag.FlagSet, args []string) error {
-	dir, err := oneFile(args)
-	if err != nil {
-		return err
-	}
-	size := 0
-	fmt.Sscan(fs.Lookup("taille").Value.String(), &size)
-	written, err := demo.Generate(env.Ctx, dir, demo.Options{SizeMB: size, Progress: env.progress()})
+// demo
+
+type demoCmd struct{ size int }
+
+func (c *demoCmd) flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.size, "taille", 0, i18n.T(msgFlagTaille, nil))
+}
+
+func (c *demoCmd) run(env *Env, args []string) error {
+	dir := args[0]
+	written, err := demo.Generate(env.Ctx, dir, demo.Options{SizeMB: c.size, Progress: env.progress()})
 	env.endProgress()
 	if err != nil {
 		return err
@@ -410,4 +404,26 @@ func runDemo(env *Env, fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintln(env.Stderr, i18n.T(msgDemoDone, map[string]any{"Dir": dir}))
 	return nil
+}
+
+// connexionDemo is the demo connexion for « coffre --demo ».
+func connexionDemo(env *Env) (string, error) { return connexion.Demo(env.Ctx) }
+
+// quitter
+
+type exitPromptCmd struct {
+	conn    connexionOpts
+	employe string
+}
+
+func (c *exitPromptCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.StringVar(&c.employe, "employe", "", i18n.T(msgFlagEmploye, nil))
+}
+
+func (c *exitPromptCmd) run(env *Env, args []string) error {
+	if env.GUI == nil {
+		return usagef(msgNoGUI, nil)
+	}
+	return env.GUI.ExitPrompt(c.conn.spec, c.employe)
 }

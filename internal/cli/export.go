@@ -1,78 +1,168 @@
 package cli
 
 import (
+	"context"
 	"flag"
-	"fmt"
-	"path/filepath"
 
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/export"
 	"coffre/internal/i18n"
+	"coffre/internal/report"
+	"coffre/internal/transfer"
 )
 
 var (
 	sumExporter          = &i18n.Message{ID: "ResumeExporter", Other: "copie un dossier dans une nouvelle base E001SOC (fichier E001SOC.db, ou base du serveur SQL)"}
-	msgFlagUnDossier     = &i18n.Message{ID: "FlagUnDossier", Other: "numéro du dossier : 1 ou 001"}
 	msgFlagExportVers    = &i18n.Message{ID: "FlagExportVers", Other: "dossier où écrire l'export E001SOC.db (défaut : la connexion elle-même — son dossier, ou une nouvelle base sur le serveur SQL)"}
 	msgFlagExportReplace = &i18n.Message{ID: "FlagExportRemplacer", Other: "remplacer un export E001SOC.db déjà présent"}
-	msgNeedOneDossier    = &i18n.Message{ID: "CLIUnDossier", Other: "indiquez un seul dossier avec --dossier"}
-	msgExportDone        = &i18n.Message{ID: "CLIExportFait", Other: "Export écrit : {{.File}} ({{.Size}}, {{.Tables}}, {{.Exercices}}, vérifié) en {{.Duration}}."}
-	msgExportReplaced    = &i18n.Message{ID: "CLIExportRemplace", Other: "L'ancien export de même nom a été remplacé."}
-	msgExportOnServer    = &i18n.Message{ID: "CLIExportSurServeur", Other: "Export écrit sur le serveur : base {{.Base}} ({{.Size}}, {{.Tables}}, {{.Exercices}}, vérifié) en {{.Duration}}."}
-	msgExportRestore     = &i18n.Message{ID: "CLIExportRestaurer", Other: "Pour le reprendre comme dossier : coffre restaurer {{.File}} --connexion …  (il est restauré sous le nom {{.Base}})."}
+
+	sumTransferExport = &i18n.Message{ID: "ResumeTransfertExport", Other: "écrit les changements d'un dossier depuis le dernier transfert (.ptf)"}
+	sumTransferImport = &i18n.Message{ID: "ResumeTransfertImport", Other: "applique un transfert partiel (.ptf) à un dossier"}
+	msgFlagPTFVers    = &i18n.Message{ID: "FlagTransfertVers", Other: "dossier où écrire le fichier de transfert"}
+	msgFlagPTFEtat    = &i18n.Message{ID: "FlagTransfertEtat", Other: "dossier de l'état des transferts (défaut : .coffre-transferts dans la connexion)"}
+	msgFlagPTFNewBase = &i18n.Message{ID: "FlagTransfertNouvelleBase", Other: "exporter le dossier complet comme nouvelle base de transfert (après un changement de structure)"}
 )
 
 func init() {
 	register(&command{name: "exporter", aliases: []string{"export"}, summary: sumExporter,
-		usage: "--connexion C --dossier N [--vers DOSSIER] [--remplacer] [--ignorer-sessions]",
-		flags: func(fs *flag.FlagSet) {
-			connexionFlags(fs)
-			fs.String("dossier", "", i18n.T(msgFlagUnDossier, nil))
-			fs.String("vers", "", i18n.T(msgFlagExportVers, nil))
-			fs.Bool("remplacer", false, i18n.T(msgFlagExportReplace, nil))
-			sessionsFlag(fs)
-		}, run: runExporter})
+		usage: "--connexion C --dossier N[,N…] [--vers DOSSIER] [--remplacer] [--ignorer-sessions] [--json]",
+		new:   func() verb { return &exportCmd{} }})
+	register(&command{name: "transfert-export", aliases: []string{"transfer-export"}, summary: sumTransferExport,
+		usage: "--connexion C --dossier N[,N…] --vers DOSSIER [--nouvelle-base] [--etat DOSSIER] [--json]",
+		new:   func() verb { return &transferExportCmd{} }})
+	register(&command{name: "transfert-import", aliases: []string{"transfer-import"}, summary: sumTransferImport, args: 1,
+		usage: "FICHIER --connexion C --dossier N [--securite DOSSIER] [--ignorer-sessions] [--json]",
+		new:   func() verb { return &transferImportCmd{} }})
 }
 
-// oneNumero reads --dossier as exactly one dossier number.
-func oneNumero(fs *flag.FlagSet) (string, error) {
-	ns, err := dossier.ParseNumeros(str(fs, "dossier"))
-	if err != nil || len(ns) != 1 {
-		return "", usagef(msgNeedOneDossier, nil)
+// dossierItems are the chosen numbers as the runner's items.
+func dossierItems(ns numeros) []batch.Item {
+	var items []batch.Item
+	for _, n := range ns {
+		items = append(items, batch.Item{Key: n, Label: n})
 	}
-	return ns[0], nil
+	return items
 }
 
-func runExporter(env *Env, fs *flag.FlagSet, args []string) error {
-	numero, err := oneNumero(fs)
-	if err != nil {
+// exporter
+
+type exportCmd struct {
+	conn     connexionOpts
+	dossiers numeros
+	dest     string
+	replace  bool
+	sessions sessionsOpt
+	json     jsonOpt
+}
+
+func (c *exportCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagDossier, nil))
+	fs.StringVar(&c.dest, "vers", "", i18n.T(msgFlagExportVers, nil))
+	fs.BoolVar(&c.replace, "remplacer", false, i18n.T(msgFlagExportReplace, nil))
+	c.sessions.flags(fs)
+	c.json.flags(fs)
+}
+
+func (c *exportCmd) run(env *Env, args []string) error {
+	if len(c.dossiers) == 0 {
+		return usagef(msgNeedDossier, nil)
+	}
+	req := export.Request{Numero: c.dossiers[0], DestDir: c.dest, Replace: c.replace,
+		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle()}
+	if err := req.Validate(); err != nil {
 		return err
 	}
-	s, err := openConnexion(env, fs)
+	s, err := c.conn.open(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	res, err := export.Run(env.Ctx, export.Request{Store: s, Numero: numero, DestDir: str(fs, "vers"), Replace: boolean(fs, "remplacer"),
-		IgnoreSessions: boolean(fs, "ignorer-sessions"), SessionIdle: sessionIdle(), Progress: env.progress()})
-	env.endProgress()
+	return runBatch(env, env.Stdout, dossierItems(c.dossiers), c.json, report.TitleExport,
+		func(ctx context.Context, it batch.Item, p dossier.Progress) (export.Result, error) {
+			r := req
+			r.Store, r.Numero, r.Progress = s, it.Key, p
+			return export.Run(ctx, r)
+		}, report.Export, nil)
+}
+
+// transfert-export
+
+type transferExportCmd struct {
+	conn     connexionOpts
+	dossiers numeros
+	dest     string
+	state    string
+	newBase  bool
+	json     jsonOpt
+}
+
+func (c *transferExportCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagDossier, nil))
+	fs.StringVar(&c.dest, "vers", "", i18n.T(msgFlagPTFVers, nil))
+	fs.StringVar(&c.state, "etat", "", i18n.T(msgFlagPTFEtat, nil))
+	fs.BoolVar(&c.newBase, "nouvelle-base", false, i18n.T(msgFlagPTFNewBase, nil))
+	c.json.flags(fs)
+}
+
+func (c *transferExportCmd) run(env *Env, args []string) error {
+	if len(c.dossiers) == 0 {
+		return usagef(msgNeedDossier, nil)
+	}
+	req := transfer.ExportRequest{Numero: c.dossiers[0], DestDir: c.dest, StateDir: c.state, NewBase: c.newBase}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	s, err := c.conn.open(env)
 	if err != nil {
 		return err
 	}
-	printNotes(env.Stderr, res.Notes)
-	done := msgExportDone
-	if res.OnServer {
-		done = msgExportOnServer
+	defer s.Close()
+	return runBatch(env, env.Stdout, dossierItems(c.dossiers), c.json, report.TitlePTFSent,
+		func(ctx context.Context, it batch.Item, p dossier.Progress) (transfer.ExportResult, error) {
+			r := req
+			r.Store, r.Numero, r.Progress = s, it.Key, p
+			return transfer.Export(ctx, r)
+		}, report.TransferExport, nil)
+}
+
+// transfert-import
+
+type transferImportCmd struct {
+	conn     connexionOpts
+	dossiers numeros
+	safety   safetyOpt
+	sessions sessionsOpt
+	json     jsonOpt
+}
+
+func (c *transferImportCmd) flags(fs *flag.FlagSet) {
+	c.conn.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagUnDossier, nil))
+	c.safety.flags(fs)
+	c.sessions.flags(fs)
+	c.json.flags(fs)
+}
+
+func (c *transferImportCmd) run(env *Env, args []string) error {
+	numero, err := c.dossiers.one()
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(env.Stdout, i18n.T(done, map[string]any{
-		"File": res.Path, "Base": res.Path, "Size": i18n.Bytes(res.Size), "Tables": count(cntTables, len(res.Stats.Tables)), "Exercices": count(cntExercices, len(res.Stats.Exercices)), "Duration": i18n.Duration(res.Duration),
-	}))
-	if res.Replaced {
-		fmt.Fprintln(env.Stdout, i18n.T(msgExportReplaced, nil))
+	req := transfer.ImportRequest{File: args[0], Numero: numero, SafetyDir: c.safety.dir(),
+		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle(), Progress: env.progress()}
+	if err := req.Validate(); err != nil {
+		return err
 	}
-	if res.OnServer {
-		return nil
+	s, err := c.conn.open(env)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgExportRestore, map[string]any{"File": filepath.Base(res.Path), "Base": res.Dossier.Base()}))
-	return nil
+	defer s.Close()
+	req.Store = s
+	res, err := transfer.Import(env.Ctx, req)
+	env.endProgress()
+	return env.present(report.TransferImport(res, err), c.json)
 }

@@ -26,161 +26,345 @@ type serviceTray interface {
 }
 
 var (
-	sumService    = &i18n.Message{ID: "ResumeService", Other: "sauvegarde automatique : tourne en arrière-plan, ou une seule fois (--une-fois)"}
-	sumSurveiller = &i18n.Message{ID: "ResumeSurveiller", Other: "signale « sauvegarde non reçue » quand la copie distante la plus récente est trop ancienne"}
+	sumService        = &i18n.Message{ID: "ResumeService", Other: "sauvegarde automatique : tourne en arrière-plan (ou une sous-commande : une-fois, maintenant, installer, faire-confiance, tester-email, accepter, mot-de-passe)"}
+	sumServiceOnce    = &i18n.Message{ID: "ResumeServiceUneFois", Other: "fait ce qui est dû maintenant puis s'arrête (cron, Planificateur de tâches)"}
+	sumServiceNow     = &i18n.Message{ID: "ResumeServiceMaintenant", Other: "sauvegarde maintenant tous les dossiers choisis, même si ce n'est pas l'heure, puis s'arrête"}
+	sumServiceInstall = &i18n.Message{ID: "ResumeServiceInstaller", Other: "installe le service : unité systemd utilisateur (Linux) ou tâche planifiée (Windows)"}
+	sumServiceTrust   = &i18n.Message{ID: "ResumeServiceConfiance", Other: "fait confiance au serveur SFTP configuré (enregistre sa clé dans known_hosts)"}
+	sumServiceMail    = &i18n.Message{ID: "ResumeServiceTesterEmail", Other: "envoie un e-mail de test aux destinataires"}
+	sumServiceSecret  = &i18n.Message{ID: "ResumeServiceMotDePasse", Other: "enregistre les mots de passe (SMTP, SFTP, WebDAV) ou la clé secrète S3 lus dans des fichiers, hors de coffre.toml"}
+	sumSurveiller     = &i18n.Message{ID: "ResumeSurveiller", Other: "signale « sauvegarde non reçue » quand la copie distante la plus récente est trop ancienne"}
 
-	msgFlagConfig       = &i18n.Message{ID: "FlagConfig", Other: "fichier de configuration (défaut : coffre.toml du dossier de configuration)"}
-	msgFlagUneFois      = &i18n.Message{ID: "FlagUneFois", Other: "faire ce qui est dû maintenant puis s'arrêter (cron, Planificateur de tâches)"}
-	msgFlagMaintenant   = &i18n.Message{ID: "FlagMaintenant", Other: "sauvegarder maintenant tous les dossiers choisis, même si ce n'est pas l'heure"}
-	msgFlagInstaller    = &i18n.Message{ID: "FlagInstaller", Other: "installer le service : unité systemd utilisateur (Linux) ou tâche planifiée (Windows)"}
-	msgFlagConfiance    = &i18n.Message{ID: "FlagFaireConfiance", Other: "faire confiance au serveur SFTP configuré (enregistre sa clé dans known_hosts)"}
-	msgFlagEmpreinte    = &i18n.Message{ID: "FlagEmpreinte", Other: "avec --faire-confiance : n'accepter que cette empreinte (SHA256:…)"}
-	msgFlagTestEmail    = &i18n.Message{ID: "FlagTesterEmail", Other: "envoyer un e-mail de test aux destinataires"}
-	msgFlagSMTPPass     = &i18n.Message{ID: "FlagMotDePasseSMTP", Other: "enregistrer le mot de passe SMTP lu dans ce fichier (première ligne), hors de coffre.toml"}
-	msgFlagSFTPPass     = &i18n.Message{ID: "FlagMotDePasseSFTP", Other: "enregistrer le mot de passe SFTP lu dans ce fichier (première ligne), hors de coffre.toml"}
-	msgFlagS3Secret     = &i18n.Message{ID: "FlagCleSecreteS3", Other: "enregistrer la clé secrète S3 lue dans ce fichier, hors de coffre.toml"}
-	msgFlagWebDAVPass   = &i18n.Message{ID: "FlagMotDePasseWebDAV", Other: "enregistrer le mot de passe WebDAV lu dans ce fichier, hors de coffre.toml"}
-	msgFlagSansIcone    = &i18n.Message{ID: "FlagSansIcone", Other: "ne pas afficher d'icône près de l'horloge"}
-	msgNothingDue       = &i18n.Message{ID: "CLIServiceRienDu", Other: "Rien à sauvegarder maintenant."}
-	msgDisabled         = &i18n.Message{ID: "CLIServiceDesactive", Other: "La sauvegarde automatique est désactivée (« active = false » dans {{.File}}) : rien n'a été fait. « --maintenant » sauvegarde quand même."}
-	msgInstalled        = &i18n.Message{ID: "CLIServiceInstalle", Other: "Service écrit dans {{.File}}. Pour l'activer :"}
-	msgTrusted          = &i18n.Message{ID: "CLIServeurConfiance", Other: "Serveur {{.Host}} enregistré comme sûr (empreinte {{.Fingerprint}})."}
-	msgTestSent         = &i18n.Message{ID: "CLIEmailTestEnvoye", Other: "E-mail de test envoyé à {{.To}}."}
-	msgSecretSaved      = &i18n.Message{ID: "CLISecretEnregistre", Other: "Mot de passe {{.Name}} enregistré {{.Where}}."}
-	msgNotSFTP          = &i18n.Message{ID: "CLIPasSFTP", Other: "la copie distante configurée n'est pas un serveur SFTP"}
-	msgWatchFailed      = &i18n.Message{ID: "CLISurveillerAlerte", Other: "Sauvegarde non reçue : dossiers sans sauvegarde récente sur la copie distante : {{.Count}}."}
-	msgServiceStarted   = &i18n.Message{ID: "CLIServiceDemarre", Other: "Service de sauvegarde automatique démarré (configuration : {{.File}}). Ctrl+C pour l'arrêter."}
-	msgServiceRunError  = &i18n.Message{ID: "CLIServiceErreur", Other: "Sauvegarde automatique : {{.Error}}"}
+	msgFlagConfig     = &i18n.Message{ID: "FlagConfig", Other: "fichier de configuration (défaut : coffre.toml du dossier de configuration)"}
+	msgFlagOldAlias   = &i18n.Message{ID: "FlagAncienneForme", Other: "ancienne forme de « coffre service {{.Sub}} », gardée pour les tâches déjà planifiées"}
+	msgFlagEmpreinte  = &i18n.Message{ID: "FlagEmpreinte", Other: "n'accepter que cette empreinte (SHA256:…)"}
+	msgFlagSMTPPass   = &i18n.Message{ID: "FlagMotDePasseSMTP", Other: "enregistrer le mot de passe SMTP lu dans ce fichier (première ligne), hors de coffre.toml"}
+	msgFlagSFTPPass   = &i18n.Message{ID: "FlagMotDePasseSFTP", Other: "enregistrer le mot de passe SFTP lu dans ce fichier (première ligne), hors de coffre.toml"}
+	msgFlagS3Secret   = &i18n.Message{ID: "FlagCleSecreteS3", Other: "enregistrer la clé secrète S3 lue dans ce fichier, hors de coffre.toml"}
+	msgFlagWebDAVPass = &i18n.Message{ID: "FlagMotDePasseWebDAV", Other: "enregistrer le mot de passe WebDAV lu dans ce fichier, hors de coffre.toml"}
+	msgDisabled       = &i18n.Message{ID: "CLIServiceDesactive", Other: "La sauvegarde automatique est désactivée (« active = false » dans {{.File}}) : rien n'a été fait. « coffre service maintenant » sauvegarde quand même."}
+	msgFlagSansIcone  = &i18n.Message{ID: "FlagSansIcone", Other: "ne pas afficher d'icône près de l'horloge"}
+	msgNothingDue     = &i18n.Message{ID: "CLIServiceRienDu", Other: "Rien à sauvegarder maintenant."}
+	msgInstalled      = &i18n.Message{ID: "CLIServiceInstalle", Other: "Service écrit dans {{.File}}. Pour l'activer :"}
+	msgTrusted        = &i18n.Message{ID: "CLIServeurConfiance", Other: "Serveur {{.Host}} enregistré comme sûr (empreinte {{.Fingerprint}})."}
+	msgTestSent       = &i18n.Message{ID: "CLIEmailTestEnvoye", Other: "E-mail de test envoyé à {{.To}}."}
+	msgSecretSaved    = &i18n.Message{ID: "CLISecretEnregistre", Other: "Mot de passe {{.Name}} enregistré {{.Where}}."}
+	msgNeedSecret     = &i18n.Message{ID: "CLIMotDePasseRequis", Other: "indiquez --smtp-fichier, --sftp-fichier, --s3-fichier ou --webdav-fichier"}
+	msgNotSFTP        = &i18n.Message{ID: "CLIPasSFTP", Other: "la copie distante configurée n'est pas un serveur SFTP"}
+	msgWatchFailed    = &i18n.Message{ID: "CLISurveillerAlerte", Other: "Sauvegarde non reçue : dossiers sans sauvegarde récente sur la copie distante : {{.Count}}."}
+	msgServiceStarted = &i18n.Message{ID: "CLIServiceDemarre", Other: "Service de sauvegarde automatique démarré (configuration : {{.File}}). Ctrl+C pour l'arrêter."}
+	msgServiceRunErr  = &i18n.Message{ID: "CLIServiceErreur", Other: "Sauvegarde automatique : {{.Error}}"}
+
+	sumServiceAccept    = &i18n.Message{ID: "ResumeServiceAccepter", Other: "accepte le changement signalé dans un dossier (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
+	msgFlagAccepter     = &i18n.Message{ID: "FlagAccepter", Other: "accepter le changement signalé dans le dossier NUMÉRO (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
+	msgAccepted         = &i18n.Message{ID: "CLIChangementAccepte", Other: "Dossier {{.Numero}} : sa dernière sauvegarde automatique devient la référence ; les suivantes lui seront comparées."}
 	msgNoFileWithRemote = &i18n.Message{ID: "CLIDistantSansFichier", Other: "--distant vérifie les copies de la destination distante : ne donnez pas de FICHIER en plus"}
 	msgFlagDistant      = &i18n.Message{ID: "FlagDistant", Other: "relire et vérifier chaque copie de la destination distante de la sauvegarde automatique (au lieu d'un FICHIER)"}
 	msgRemoteCopyOK     = &i18n.Message{ID: "CLIDistanteIntacte", Other: "{{.Name}} : intacte ({{.Duration}})"}
 	msgRemoteCopyBad    = &i18n.Message{ID: "CLIDistanteEndommagee", Other: "{{.Name}} : ENDOMMAGÉE — {{.Error}}"}
 	msgRemoteNone       = &i18n.Message{ID: "CLIDistanteAucune", Other: "Aucune sauvegarde sur la destination distante."}
 	msgRemoteBad        = &i18n.Message{ID: "CLIDistantesEndommagees", Other: "Des copies distantes ne se vérifient pas : {{.Count}} sur {{.Total}}."}
-	msgFlagAccepter     = &i18n.Message{ID: "FlagAccepter", Other: "accepter le changement signalé dans le dossier NUMÉRO (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
-	msgAccepted         = &i18n.Message{ID: "CLIChangementAccepte", Other: "Dossier {{.Numero}} : sa dernière sauvegarde automatique devient la référence ; les suivantes lui seront comparées."}
 )
 
 func init() {
+	sub := func(name string, summary *i18n.Message, usage string, new func() verb) *command {
+		return &command{name: name, summary: summary, usage: usage, new: new}
+	}
 	register(&command{name: "service", summary: sumService,
-		usage: "[--une-fois] [--maintenant] [--config F] | --installer | --faire-confiance | --tester-email | --accepter NUMÉRO",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("config", "", i18n.T(msgFlagConfig, nil))
-			fs.Bool("une-fois", false, i18n.T(msgFlagUneFois, nil))
-			fs.Bool("maintenant", false, i18n.T(msgFlagMaintenant, nil))
-			fs.Bool("installer", false, i18n.T(msgFlagInstaller, nil))
-			fs.Bool("faire-confiance", false, i18n.T(msgFlagConfiance, nil))
-			fs.String("empreinte", "", i18n.T(msgFlagEmpreinte, nil))
-			fs.Bool("tester-email", false, i18n.T(msgFlagTestEmail, nil))
-			fs.String("mot-de-passe-smtp-fichier", "", i18n.T(msgFlagSMTPPass, nil))
-			fs.String("mot-de-passe-sftp-fichier", "", i18n.T(msgFlagSFTPPass, nil))
-			fs.String("cle-secrete-s3-fichier", "", i18n.T(msgFlagS3Secret, nil))
-			fs.String("mot-de-passe-webdav-fichier", "", i18n.T(msgFlagWebDAVPass, nil))
-			fs.Bool("sans-icone", false, i18n.T(msgFlagSansIcone, nil))
-			fs.String("accepter", "", i18n.T(msgFlagAccepter, nil))
-		}, run: runService})
+		usage: "[une-fois | maintenant | installer | faire-confiance | tester-email | accepter | mot-de-passe] [--config F]",
+		new:   func() verb { return &serviceCmd{} },
+		subs: []*command{
+			sub("une-fois", sumServiceOnce, "[--config F]", func() verb { return &serviceOnceCmd{} }),
+			sub("maintenant", sumServiceNow, "[--config F]", func() verb { return &serviceOnceCmd{force: true} }),
+			sub("installer", sumServiceInstall, "[--config F]", func() verb { return &serviceInstallCmd{} }),
+			sub("faire-confiance", sumServiceTrust, "[--empreinte SHA256:…] [--config F]", func() verb { return &serviceTrustCmd{} }),
+			sub("tester-email", sumServiceMail, "[--config F]", func() verb { return &serviceMailCmd{} }),
+			sub("accepter", sumServiceAccept, "--dossier N[,N…] [--config F]", func() verb { return &serviceAcceptCmd{} }),
+			sub("mot-de-passe", sumServiceSecret, "[--smtp-fichier F] [--sftp-fichier F] [--s3-fichier F] [--webdav-fichier F] [--config F]", func() verb { return &serviceSecretCmd{} }),
+		}})
 	register(&command{name: "surveiller", aliases: []string{"watch"}, summary: sumSurveiller, usage: "[--config F]",
-		flags: func(fs *flag.FlagSet) {
-			fs.String("config", "", i18n.T(msgFlagConfig, nil))
-		}, run: runSurveiller})
+		new: func() verb { return &watchCmd{} }})
 }
 
-func runService(env *Env, fs *flag.FlagSet, args []string) error {
-	eng := service.New(str(fs, "config"))
+// configOpt is --config, the service's configuration file.
+type configOpt string
+
+func (c *configOpt) flags(fs *flag.FlagSet) {
+	fs.StringVar((*string)(c), "config", "", i18n.T(msgFlagConfig, nil))
+}
+
+func (c configOpt) engine(env *Env) *service.Engine {
+	eng := service.New(string(c))
 	eng.Progress = env.progress() // nil unless on a terminal (or under the test hook)
-	stored := false
-	for _, s := range []struct{ flag, name string }{{"mot-de-passe-smtp-fichier", config.SecretSMTP}, {"mot-de-passe-sftp-fichier", config.SecretSFTP},
-		{"cle-secrete-s3-fichier", config.SecretS3}, {"mot-de-passe-webdav-fichier", config.SecretWebDAV}} {
-		if f := str(fs, s.flag); f != "" {
-			pw, err := readPassphrase(f)
-			if err != nil {
-				return err
-			}
-			if err := eng.Secrets.Set(s.name, pw); err != nil {
-				return err
-			}
-			fmt.Fprintln(env.Stdout, i18n.T(msgSecretSaved, map[string]any{"Name": strings.ToUpper(s.name), "Where": eng.Secrets.Where()}))
-			stored = true
+	return eng
+}
+
+// serviceCmd is « coffre service »: the background service. Its old
+// boolean options, which scheduled tasks may still use, run the
+// sub-commands that replace them.
+type serviceCmd struct {
+	config  configOpt
+	noIcon  bool
+	once    bool
+	now     bool
+	install bool
+	doTrust bool
+	mail    bool
+	trust   serviceTrustCmd
+	secrets serviceSecretCmd
+	accept  numeros
+}
+
+func (c *serviceCmd) flags(fs *flag.FlagSet) {
+	c.config.flags(fs)
+	fs.BoolVar(&c.noIcon, "sans-icone", false, i18n.T(msgFlagSansIcone, nil))
+	alias := func(p *bool, name string) {
+		fs.BoolVar(p, name, false, i18n.T(msgFlagOldAlias, map[string]any{"Sub": name}))
+	}
+	alias(&c.once, "une-fois")
+	alias(&c.now, "maintenant")
+	alias(&c.install, "installer")
+	alias(&c.doTrust, "faire-confiance")
+	alias(&c.mail, "tester-email")
+	fs.Var(&c.accept, "accepter", i18n.T(msgFlagOldAlias, map[string]any{"Sub": "accepter --dossier"}))
+	fs.StringVar(&c.trust.fingerprint, "empreinte", "", i18n.T(msgFlagOldAlias, map[string]any{"Sub": "faire-confiance --empreinte"}))
+	fs.StringVar(&c.secrets.smtp, "mot-de-passe-smtp-fichier", "", i18n.T(msgFlagOldAlias, map[string]any{"Sub": "mot-de-passe --smtp-fichier"}))
+	fs.StringVar(&c.secrets.sftp, "mot-de-passe-sftp-fichier", "", i18n.T(msgFlagOldAlias, map[string]any{"Sub": "mot-de-passe --sftp-fichier"}))
+	fs.StringVar(&c.secrets.s3, "cle-secrete-s3-fichier", "", i18n.T(msgFlagOldAlias, map[string]any{"Sub": "mot-de-passe --s3-fichier"}))
+	fs.StringVar(&c.secrets.webdav, "mot-de-passe-webdav-fichier", "", i18n.T(msgFlagOldAlias, map[string]any{"Sub": "mot-de-passe --webdav-fichier"}))
+}
+
+func (c *serviceCmd) run(env *Env, args []string) error {
+	stored := c.secrets.any()
+	if stored {
+		c.secrets.config = c.config
+		if err := c.secrets.run(env, nil); err != nil {
+			return err
 		}
 	}
 	switch {
-	case str(fs, "accepter") != "":
-		nums, err := dossier.ParseNumeros(str(fs, "accepter"))
-		if err != nil {
-			return err
-		}
-		for _, n := range nums {
-			if err := eng.Accept(n); err != nil {
-				return err
-			}
-			fmt.Fprintln(env.Stdout, i18n.T(msgAccepted, map[string]any{"Numero": n}))
-		}
+	case len(c.accept) > 0:
+		return (&serviceAcceptCmd{config: c.config, dossiers: c.accept}).run(env, nil)
+	case c.install:
+		return (&serviceInstallCmd{config: c.config}).run(env, nil)
+	case c.doTrust:
+		c.trust.config = c.config
+		return c.trust.run(env, nil)
+	case c.mail:
+		return (&serviceMailCmd{config: c.config}).run(env, nil)
+	case c.once || c.now:
+		return (&serviceOnceCmd{config: c.config, force: c.now}).run(env, nil)
+	case stored:
 		return nil
-	case boolean(fs, "installer"):
-		cfg, err := config.Load(eng.ConfigPath)
-		if err != nil {
-			return err
-		}
-		h, m, ok, _ := cfg.Auto.TimeOfDay()
-		if !ok {
-			h, m = 21, 30
-		}
-		inst, err := service.Installer(eng.ConfigPath, h, m)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, i18n.T(msgInstalled, map[string]any{"File": inst.File}))
-		for _, c := range inst.Commands {
-			fmt.Fprintln(env.Stdout, "  "+c)
-		}
-		return nil
-	case boolean(fs, "faire-confiance"):
-		cfg, err := config.Load(eng.ConfigPath)
-		if err != nil {
-			return err
-		}
-		if cfg.Distant.Type != config.DistantSFTP {
-			return usagef(msgNotSFTP, nil)
-		}
-		o := remote.SFTPOptions{Host: cfg.Distant.Hote, Port: cfg.Distant.Port, User: cfg.Distant.Utilisateur, KnownHosts: cfg.Distant.KnownHostsFile()}
-		fp, err := remote.Trust(env.Ctx, o, str(fs, "empreinte"))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, i18n.T(msgTrusted, map[string]any{"Host": cfg.Distant.Hote, "Fingerprint": fp}))
-		return nil
-	case boolean(fs, "tester-email"):
-		cfg, err := config.Require(eng.ConfigPath)
-		if err != nil {
-			return err
-		}
-		to, err := eng.TestEmail(env.Ctx, cfg)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, i18n.T(msgTestSent, map[string]any{"To": strings.Join(to, ", ")}))
-		return nil
-	case stored && !boolean(fs, "une-fois") && !boolean(fs, "maintenant"):
-		return nil
-	case boolean(fs, "une-fois") || boolean(fs, "maintenant"):
-		rep, err := eng.RunOnce(env.Ctx, service.Options{Force: boolean(fs, "maintenant")})
-		env.endProgress()
-		if rep.Ran {
-			fmt.Fprintln(env.Stdout, rep.Entry.Title())
-			for _, l := range rep.Entry.Lines() {
-				fmt.Fprintln(env.Stdout, "  "+l)
-			}
-		} else if rep.Disabled {
-			fmt.Fprintln(env.Stdout, i18n.T(msgDisabled, map[string]any{"File": eng.ConfigPath}))
-		} else if err == nil {
-			fmt.Fprintln(env.Stdout, i18n.T(msgNothingDue, nil))
-		}
-		if err != nil {
-			return err
-		}
-		return rep.Err()
 	}
-	return serve(env, eng, boolean(fs, "sans-icone"))
+	return serve(env, c.config.engine(env), c.noIcon)
+}
+
+// service une-fois / maintenant
+
+type serviceOnceCmd struct {
+	config configOpt
+	force  bool
+}
+
+func (c *serviceOnceCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+
+func (c *serviceOnceCmd) run(env *Env, args []string) error {
+	eng := c.config.engine(env)
+	rep, err := eng.RunOnce(env.Ctx, service.Options{Force: c.force})
+	env.endProgress()
+	if rep.Ran {
+		fmt.Fprintln(env.Stdout, rep.Entry.Title())
+		for _, l := range rep.Entry.Lines() {
+			fmt.Fprintln(env.Stdout, "  "+l)
+		}
+	} else if rep.Disabled {
+		fmt.Fprintln(env.Stdout, i18n.T(msgDisabled, map[string]any{"File": eng.ConfigPath}))
+	} else if err == nil {
+		fmt.Fprintln(env.Stdout, i18n.T(msgNothingDue, nil))
+	}
+	if err != nil {
+		return err
+	}
+	return rep.Err()
+}
+
+// service installer
+
+type serviceInstallCmd struct{ config configOpt }
+
+func (c *serviceInstallCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+
+func (c *serviceInstallCmd) run(env *Env, args []string) error {
+	eng := c.config.engine(env)
+	cfg, err := config.Load(eng.ConfigPath)
+	if err != nil {
+		return err
+	}
+	h, m, ok, _ := cfg.Auto.TimeOfDay()
+	if !ok {
+		h, m = 21, 30
+	}
+	inst, err := service.Installer(eng.ConfigPath, h, m)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, i18n.T(msgInstalled, map[string]any{"File": inst.File}))
+	for _, line := range inst.Commands {
+		fmt.Fprintln(env.Stdout, "  "+line)
+	}
+	return nil
+}
+
+// service faire-confiance
+
+type serviceTrustCmd struct {
+	config      configOpt
+	fingerprint string
+}
+
+func (c *serviceTrustCmd) flags(fs *flag.FlagSet) {
+	c.config.flags(fs)
+	fs.StringVar(&c.fingerprint, "empreinte", "", i18n.T(msgFlagEmpreinte, nil))
+}
+
+func (c *serviceTrustCmd) run(env *Env, args []string) error {
+	eng := c.config.engine(env)
+	cfg, err := config.Load(eng.ConfigPath)
+	if err != nil {
+		return err
+	}
+	if cfg.Distant.Type != config.DistantSFTP {
+		return usagef(msgNotSFTP, nil)
+	}
+	o := remote.SFTPOptions{Host: cfg.Distant.Hote, Port: cfg.Distant.Port, User: cfg.Distant.Utilisateur, KnownHosts: cfg.Distant.KnownHostsFile()}
+	fp, err := remote.Trust(env.Ctx, o, c.fingerprint)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, i18n.T(msgTrusted, map[string]any{"Host": cfg.Distant.Hote, "Fingerprint": fp}))
+	return nil
+}
+
+// service accepter
+
+type serviceAcceptCmd struct {
+	config   configOpt
+	dossiers numeros
+}
+
+func (c *serviceAcceptCmd) flags(fs *flag.FlagSet) {
+	c.config.flags(fs)
+	fs.Var(&c.dossiers, "dossier", i18n.T(msgFlagDossier, nil))
+}
+
+func (c *serviceAcceptCmd) run(env *Env, args []string) error {
+	if len(c.dossiers) == 0 {
+		return usagef(msgNeedDossier, nil)
+	}
+	eng := c.config.engine(env)
+	for _, n := range c.dossiers {
+		if err := eng.Accept(n); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, i18n.T(msgAccepted, map[string]any{"Numero": n}))
+	}
+	return nil
+}
+
+// runRemote is « coffre verifier --distant »: every offsite copy re-read
+// and verified.
+func (c *verifyCmd) runRemote(env *Env, args []string) error {
+	if len(args) > 0 {
+		return usagef(msgNoFileWithRemote, nil)
+	}
+	pass, err := c.pass.read()
+	if err != nil {
+		return err
+	}
+	eng := service.New(string(c.config))
+	checks, err := eng.VerifyRemote(env.Ctx, verify.Options{Passphrase: pass, Complete: c.complete, Progress: env.progress()})
+	env.endProgress()
+	if err != nil {
+		return err
+	}
+	bad := 0
+	for _, ch := range checks {
+		if ch.Err != nil {
+			bad++
+			env.log.Error(ch.Err)
+			fmt.Fprintln(env.Stdout, oneLine(i18n.T(msgRemoteCopyBad, map[string]any{"Name": ch.Name, "Error": i18n.Describe(ch.Err)})))
+			continue
+		}
+		fmt.Fprintln(env.Stdout, i18n.T(msgRemoteCopyOK, map[string]any{"Name": ch.Name, "Duration": i18n.Duration(ch.Took)}))
+	}
+	if len(checks) == 0 {
+		fmt.Fprintln(env.Stdout, i18n.T(msgRemoteNone, nil))
+	}
+	if bad > 0 {
+		return i18n.E(msgRemoteBad, map[string]any{"Count": bad, "Total": len(checks)}, dossier.ErrCorrupt)
+	}
+	return nil
+}
+
+// service tester-email
+
+type serviceMailCmd struct{ config configOpt }
+
+func (c *serviceMailCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+
+func (c *serviceMailCmd) run(env *Env, args []string) error {
+	eng := c.config.engine(env)
+	cfg, err := config.Require(eng.ConfigPath)
+	if err != nil {
+		return err
+	}
+	to, err := eng.TestEmail(env.Ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, i18n.T(msgTestSent, map[string]any{"To": strings.Join(to, ", ")}))
+	return nil
+}
+
+// service mot-de-passe
+
+type serviceSecretCmd struct {
+	config                 configOpt
+	smtp, sftp, s3, webdav string
+}
+
+func (c *serviceSecretCmd) flags(fs *flag.FlagSet) {
+	c.config.flags(fs)
+	fs.StringVar(&c.smtp, "smtp-fichier", "", i18n.T(msgFlagSMTPPass, nil))
+	fs.StringVar(&c.sftp, "sftp-fichier", "", i18n.T(msgFlagSFTPPass, nil))
+	fs.StringVar(&c.s3, "s3-fichier", "", i18n.T(msgFlagS3Secret, nil))
+	fs.StringVar(&c.webdav, "webdav-fichier", "", i18n.T(msgFlagWebDAVPass, nil))
+}
+
+func (c *serviceSecretCmd) any() bool {
+	return c.smtp != "" || c.sftp != "" || c.s3 != "" || c.webdav != ""
+}
+
+func (c *serviceSecretCmd) run(env *Env, args []string) error {
+	if !c.any() {
+		return usagef(msgNeedSecret, nil)
+	}
+	eng := c.config.engine(env)
+	for _, s := range []struct{ file, name string }{{c.smtp, config.SecretSMTP}, {c.sftp, config.SecretSFTP}, {c.s3, config.SecretS3}, {c.webdav, config.SecretWebDAV}} {
+		if s.file == "" {
+			continue
+		}
+		pw, err := readPassphrase(s.file)
+		if err != nil {
+			return err
+		}
+		if err := eng.Secrets.Set(s.name, pw); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, i18n.T(msgSecretSaved, map[string]any{"Name": strings.ToUpper(s.name), "Where": eng.Secrets.Where()}))
+	}
+	return nil
 }
 
 // serve runs the service until interrupted, with the tray icon when a
@@ -193,7 +377,8 @@ func serve(env *Env, eng *service.Engine, noIcon bool) error {
 	now := make(chan struct{}, 1)
 	report := func(rep service.Report, err error) {
 		if err != nil && !errors.Is(err, context.Canceled) {
-			fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgServiceRunError, map[string]any{"Error": i18n.Describe(err)})))
+			env.log.Error(err)
+			fmt.Fprintln(env.Stderr, oneLine(i18n.T(msgServiceRunErr, map[string]any{"Error": i18n.Describe(err)})))
 		}
 		if rep.Ran {
 			fmt.Fprintln(env.Stdout, rep.Entry.Title())
@@ -234,42 +419,14 @@ func hasDesktop() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
-// runVerifyRemote is `coffre verifier --distant`: every offsite copy
-// re-read and verified.
-func runVerifyRemote(env *Env, fs *flag.FlagSet, args []string) error {
-	if len(args) > 0 {
-		return usagef(msgNoFileWithRemote, nil)
-	}
-	pass, err := readPassphrase(str(fs, "phrase-secrete-fichier"))
-	if err != nil {
-		return err
-	}
-	eng := service.New(str(fs, "config"))
-	checks, err := eng.VerifyRemote(env.Ctx, verify.Options{Passphrase: pass, Complete: boolean(fs, "complet"), Progress: env.progress()})
-	env.endProgress()
-	if err != nil {
-		return err
-	}
-	bad := 0
-	for _, c := range checks {
-		if c.Err != nil {
-			bad++
-			fmt.Fprintln(env.Stdout, oneLine(i18n.T(msgRemoteCopyBad, map[string]any{"Name": c.Name, "Error": i18n.Describe(c.Err)})))
-			continue
-		}
-		fmt.Fprintln(env.Stdout, i18n.T(msgRemoteCopyOK, map[string]any{"Name": c.Name, "Duration": i18n.Duration(c.Took)}))
-	}
-	if len(checks) == 0 {
-		fmt.Fprintln(env.Stdout, i18n.T(msgRemoteNone, nil))
-	}
-	if bad > 0 {
-		return i18n.E(msgRemoteBad, map[string]any{"Count": bad, "Total": len(checks)}, dossier.ErrCorrupt)
-	}
-	return nil
-}
+// surveiller
 
-func runSurveiller(env *Env, fs *flag.FlagSet, args []string) error {
-	eng := service.New(str(fs, "config"))
+type watchCmd struct{ config configOpt }
+
+func (c *watchCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+
+func (c *watchCmd) run(env *Env, args []string) error {
+	eng := service.New(string(c.config))
 	w, err := eng.Watch(env.Ctx)
 	if err != nil {
 		return err

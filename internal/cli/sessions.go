@@ -2,8 +2,6 @@ package cli
 
 import (
 	"flag"
-	"fmt"
-	"io"
 	"time"
 
 	"coffre/internal/config"
@@ -14,9 +12,11 @@ import (
 // changes a dossier takes (dossier.SessionPolicy).
 var msgFlagIgnoreSessions = &i18n.Message{ID: "FlagIgnorerSessionsPolitique", Other: "faire l'opération même si la table « sessions » du dossier le dit ouvert (ce que ces programmes écriraient pendant l'opération peut être perdu) ; une session sans activité depuis 12 h (réglage [sessions] de coffre.toml) ne compte pas"}
 
-// sessionsFlag declares --ignorer-sessions.
-func sessionsFlag(fs *flag.FlagSet) {
-	fs.Bool("ignorer-sessions", false, i18n.T(msgFlagIgnoreSessions, nil))
+// sessionsOpt is --ignorer-sessions.
+type sessionsOpt bool
+
+func (s *sessionsOpt) flags(fs *flag.FlagSet) {
+	fs.BoolVar((*bool)(s), "ignorer-sessions", false, i18n.T(msgFlagIgnoreSessions, nil))
 }
 
 // sessionIdle is the [sessions] setting of coffre.toml: when a listed
@@ -28,11 +28,4 @@ func sessionIdle() time.Duration {
 		return config.Default().Sessions.Idle()
 	}
 	return c.Sessions.Idle()
-}
-
-// printNotes prints an engine result's notes, one a line.
-func printNotes(w io.Writer, notes []i18n.Note) {
-	for _, n := range notes {
-		fmt.Fprintln(w, n.String())
-	}
 }

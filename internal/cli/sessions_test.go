@@ -107,7 +107,7 @@ func TestSessionsPolicyEveryOperation(t *testing.T) {
 			setSession(t, w.target, time.Now().Add(-10*time.Minute))
 			before := dossiertest.RowHash(t, w.target)
 			r := run(t, w.args...)
-			if r.code != 1 || !strings.Contains(r.stderr, "Compta Plus sur POSTE-9 (Lucie") || !strings.Contains(r.stderr, "--ignorer-sessions") {
+			if r.code != 10 || !strings.Contains(r.stderr, "Compta Plus sur POSTE-9 (Lucie") || !strings.Contains(r.stderr, "--ignorer-sessions") {
 				t.Fatalf("live session: %+v", r)
 			}
 			if dossiertest.RowHash(t, w.target) != before {

@@ -223,7 +223,7 @@ func Load(path string) (Config, error) {
 	}
 	md, err := toml.Decode(string(b), &c)
 	if err != nil {
-		return Default(), i18n.E(msgBadFile, map[string]any{"File": path, "Detail": err.Error()}, fmt.Errorf("%w: %v", ErrInvalid, err))
+		return Default(), i18n.E(msgBadFile, map[string]any{"File": path, "Detail": err.Error()}, fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
 	for _, k := range md.Undecoded() {
 		last := strings.ToLower(k[len(k)-1])

@@ -28,7 +28,6 @@ var (
 	msgNeedV1      = &i18n.Message{ID: "DecoupeSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : la découpe d'exercices en a besoin."}
 	msgNoExercice  = &i18n.Message{ID: "DecoupeExerciceInconnu", Other: "Le dossier {{.Dossier}} n'a pas d'exercice {{.Code}} (exercices : {{.List}})."}
 	msgNothing     = &i18n.Message{ID: "DecoupeRienAvant", Other: "{{.Code}} est le premier exercice du dossier {{.Dossier}} : il n'y a rien avant lui à découper."}
-	msgNoDest      = &i18n.Message{ID: "DecoupeDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
 	msgNoFolder    = &i18n.Message{ID: "DecoupeConnexionFichiers", Other: "La découpe n'est possible que dans une connexion de fichiers SQLite."}
 	msgCheckCut    = &i18n.Message{ID: "DecoupeFichierIncorrect", Other: "Le fichier découpé ne correspond pas aux exercices d'origine ({{.Detail}}) : il a été supprimé et le dossier n'a pas été modifié."}
 	msgCheckKept   = &i18n.Message{ID: "DecoupeSoldesModifies", Other: "La découpe changerait les exercices conservés ({{.Detail}}) : elle a été annulée, le dossier n'a pas été modifié."}
@@ -94,7 +93,7 @@ type Result struct {
 	// SizeBefore and SizeAfter are the dossier file's sizes.
 	SizeBefore, SizeAfter int64
 	SafetyBackup          string
-	Warnings              []string
+	Warnings              []i18n.Note
 	// Notes: sessions set aside as probably closed, or confirmed.
 	Notes    []i18n.Note
 	Duration time.Duration
@@ -115,6 +114,9 @@ type balance struct{ debit, credit int64 }
 
 // Run cuts the dossier.
 func Run(ctx context.Context, req Request) (res Result, err error) {
+	if err := req.Validate(); err != nil {
+		return res, err
+	}
 	if workcopy.Needed(req.Store) {
 		return runOnServer(ctx, req)
 	}
@@ -122,9 +124,6 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	ps, ok := req.Store.(pather)
 	if !ok {
 		return res, i18n.E(msgNoFolder, nil, nil)
-	}
-	if fi, err := os.Stat(req.DestDir); err != nil || !fi.IsDir() {
-		return res, i18n.E(msgNoDest, map[string]any{"Dir": req.DestDir}, dossier.ErrNotFound)
 	}
 	fsutil.SweepTemp(req.DestDir)
 	ref := store.InStore(req.Store, req.Numero)
@@ -191,7 +190,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	}
 	trimmedOriginal = true
 	if err := vacuum(ctx, path); err != nil {
-		res.Warnings = append(res.Warnings, i18n.T(msgVacuumError, map[string]any{"Detail": err.Error()}))
+		res.Warnings = append(res.Warnings, i18n.NewNote(msgVacuumError, map[string]any{"Detail": err.Error()}))
 	}
 	if fi, err := os.Stat(path); err == nil {
 		res.SizeAfter = fi.Size()
@@ -279,7 +278,7 @@ func makePlan(ctx context.Context, ref store.Ref, req Request, res *Result) (*pl
 		return nil, err
 	}
 	if an == 0 {
-		res.Warnings = append(res.Warnings, i18n.T(msgNoAN, map[string]any{"Code": p.kept[0].code}))
+		res.Warnings = append(res.Warnings, i18n.NewNote(msgNoAN, map[string]any{"Code": p.kept[0].code}))
 	}
 	ok = true
 	return p, nil
@@ -719,7 +718,7 @@ func trimOriginal(ctx context.Context, req Request, p *plan, path string, res *R
 		return err
 	}
 	if diffs := checkFile(ctx, conn, p.stats, res.Kept, p.keptBal, ">=", p.firstDate); len(diffs) > 0 {
-		return i18n.E(msgCheckKept, map[string]any{"Detail": strings.Join(diffs, " ; ")}, dossier.ErrCorrupt)
+		return i18n.E(msgCheckKept, map[string]any{"Detail": strings.Join(diffs, " ; ")}, nil)
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -125,7 +126,7 @@ func TestCutAt2020(t *testing.T) {
 	other := t.TempDir()
 	s2, _ := sqlitestore.Open(other)
 	rr, err := restore.Run(context.Background(), restore.Request{File: res.CutPath, Store: s2, SafetyDir: t.TempDir()})
-	if err != nil || rr.Path != "001SOC.db" || !strings.Contains(strings.Join(rr.Notes, " "), "découpé") {
+	if err != nil || rr.Path != "001SOC.db" || !strings.Contains(fmt.Sprint(rr.Notes), "découpé") {
 		t.Fatalf("restore of the cut file: %+v %v", rr, err)
 	}
 	// A second cut of the same dossier is number 2.

@@ -22,7 +22,6 @@ import (
 
 var (
 	msgExists   = &i18n.Message{ID: "ExportExisteDeja", Other: "L'export « {{.File}} » existe déjà : supprimez-le, choisissez une autre destination ou confirmez son remplacement (--remplacer)."}
-	msgNoDest   = &i18n.Message{ID: "ExportDestinationAbsente", Other: "Le dossier de destination de l'export « {{.Dir}} » n'existe pas."}
 	msgNeedDest = &i18n.Message{ID: "ExportDestinationRequise", Other: "Cette connexion n'est pas un dossier de fichiers : indiquez où écrire l'export."}
 	msgBadNames = &i18n.Message{ID: "ExportNomInconnu", Other: "Le dossier {{.Dossier}} n'a pas de nom court valide : impossible de nommer son export."}
 	msgMismatch = &i18n.Message{ID: "ExportDifferent", Other: "La copie exportée ne correspond pas au dossier ({{.Detail}}) : elle a été supprimée. Vérifiez le disque de destination."}
@@ -64,6 +63,9 @@ type Result struct {
 // before the copy is complete and checked; on error or cancellation nothing
 // is left behind.
 func Run(ctx context.Context, req Request) (Result, error) {
+	if err := req.Validate(); err != nil {
+		return Result{}, err
+	}
 	if req.DestDir == "" && workcopy.Needed(req.Store) {
 		return runOnServer(ctx, req)
 	}
@@ -77,8 +79,8 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		}
 		dest = d.Location
 	}
-	if fi, err := os.Stat(dest); err != nil || !fi.IsDir() {
-		return res, i18n.E(msgNoDest, map[string]any{"Dir": dest}, dossier.ErrNotFound)
+	if err := dossier.CheckDestination(dest); err != nil {
+		return res, err
 	}
 	fsutil.SweepTemp(dest)
 

@@ -3,6 +3,7 @@ package export_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +62,7 @@ func TestExportRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rr.Path != "001SOC.db" || len(rr.Notes) == 0 || !strings.Contains(strings.Join(rr.Notes, " "), "sans le E") {
+			if rr.Path != "001SOC.db" || len(rr.Notes) == 0 || !strings.Contains(fmt.Sprint(rr.Notes), "sans le E") {
 				t.Fatalf("restore of the export: %+v", rr)
 			}
 			if d := dossiertest.Diff(src, dossiertest.Dump(t, filepath.Join(other, "001SOC.db"))); d != "" {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"coffre/internal/backup"
+	"coffre/internal/cli"
 	"coffre/internal/dossiertest"
 	"coffre/internal/faults"
 	"coffre/internal/store/sqlitestore"
@@ -46,8 +47,8 @@ func TestFaultConcurrent(t *testing.T) {
 			}
 			code, out, errOut := w.run(second.args(w)...)
 			if first.locks && second.locks {
-				if code != 1 || !strings.Contains(errOut, "déjà en cours") {
-					t.Fatalf("second %s: exit %d, want 1 and « déjà en cours »:\n%s%s", second.name, code, out, errOut)
+				if code != cli.ExitInUse || !strings.Contains(errOut, "déjà en cours") {
+					t.Fatalf("second %s: exit %d, want 10 (cli.ExitInUse) and « déjà en cours »:\n%s%s", second.name, code, out, errOut)
 				}
 			} else if code != 0 {
 				t.Fatalf("second %s: exit %d:\n%s", second.name, code, errOut)

@@ -27,6 +27,7 @@ var (
 	msgTrailing        = &i18n.Message{ID: "PackDonneesFinales", Other: "Des données inattendues suivent l'index de fin de fichier."}
 	msgCipherDamaged   = &i18n.Message{ID: "PackChiffrementEndommage", Other: "Le contenu chiffré est endommagé : son authentification a échoué."}
 	msgWrongPassphrase = &i18n.Message{ID: "PackPhraseIncorrecte", Other: "Phrase secrète incorrecte pour ce fichier chiffré."}
+	msgForeignKey      = &i18n.Message{ID: "PackChiffreCle", Other: "Ce fichier est chiffré avec age pour une clé ({{.Kinds}}), pas avec une phrase secrète : Coffre ne peut pas l'ouvrir. Déchiffrez-le d'abord avec la clé (age -d -i FICHIER-CLÉ), ou reprenez la sauvegarde chiffrée par Coffre."}
 )
 
 // corrupt builds an ErrCorrupt error; detail is kept for logs only.
@@ -51,5 +52,5 @@ func withDetail(sentinel, detail error) error {
 	if detail == nil {
 		return sentinel
 	}
-	return fmt.Errorf("%w (%v)", sentinel, detail)
+	return fmt.Errorf("%w (%w)", sentinel, detail)
 }

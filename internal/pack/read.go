@@ -15,6 +15,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -109,6 +110,34 @@ func openContainer(path string) (*os.File, int64, bool, error) {
 	return f, st.Size(), string(b[:n]) == ageMagic, nil
 }
 
+// bytesAfterIndex looks, in the last few MiB of a file whose end is not
+// an index, for a whole index followed by other data — something appended
+// to a complete file, not a copy cut short — and returns how many bytes
+// follow it (0 when there is no such index).
+func bytesAfterIndex(f *os.File, size, dataStart int64) int64 {
+	from := max(dataStart, size-4<<20)
+	buf := make([]byte, size-from)
+	if _, err := f.ReadAt(buf, from); err != nil {
+		return 0
+	}
+	for q := bytes.LastIndex(buf, []byte(trailerMagic)); q >= 8; q = bytes.LastIndex(buf[:q], []byte(trailerMagic)) {
+		end := from + int64(q) + 4
+		plen := int64(binary.LittleEndian.Uint32(buf[q-4 : q]))
+		start := end - 8 - plen
+		if plen < int64(indexFixed) || plen > maxIndexLen || start < dataStart {
+			continue
+		}
+		var hdr [8]byte
+		if _, err := f.ReadAt(hdr[:], start); err != nil {
+			continue
+		}
+		if binary.LittleEndian.Uint32(hdr[:]) == indexMagic && int64(binary.LittleEndian.Uint32(hdr[4:])) == plen {
+			return size - end
+		}
+	}
+	return 0
+}
+
 // plainMeta is what a plain file's end tells before it is read through.
 type plainMeta struct {
 	ix       *index
@@ -130,6 +159,9 @@ func inspectPlain(f *os.File, size int64) (*plainMeta, error) {
 		return nil, err
 	}
 	if string(tr[4:]) != trailerMagic {
+		if extra := bytesAfterIndex(f, size, dataStart); extra > 0 {
+			return nil, corrupt(msgTrailing, nil, fmt.Errorf("%d bytes after the index", extra))
+		}
 		return nil, truncated(msgIndexMissing, nil)
 	}
 	plen := int64(binary.LittleEndian.Uint32(tr[:4]))
@@ -185,7 +217,7 @@ func inspectPlain(f *os.File, size int64) (*plainMeta, error) {
 		}
 		fc, rawLen, err := readZstdFrame(cr, magic[:])
 		if err != nil || uint32(len(fc)) != fr.Comp || rawLen != fr.RawLen {
-			return nil, corrupt(msgManifestDamaged, nil, fmt.Errorf("manifest frame at %d: %v", fr.Off, err))
+			return nil, corrupt(msgManifestDamaged, nil, fmt.Errorf("manifest frame at %d: %w", fr.Off, err))
 		}
 		if tarBytes, err = dec.DecodeAll(fc, tarBytes); err != nil {
 			return nil, corrupt(msgManifestDamaged, nil, err)
@@ -230,7 +262,7 @@ func manifestFromTar(b []byte) ([]byte, error) {
 	}
 	end := cr.n + padding(hdr.Size) + 1024
 	if _, err := tr.Next(); err != io.EOF || cr.n != end || int64(len(b)) != end {
-		return nil, corrupt(msgManifestPlace, nil, fmt.Errorf("after the manifest: %v", err))
+		return nil, corrupt(msgManifestPlace, nil, fmt.Errorf("after the manifest: %w", err))
 	}
 	return js, nil
 }
@@ -299,6 +331,14 @@ func (p plaintext) Read(b []byte) (int, error) {
 }
 
 func decrypt(src io.Reader, passphrase string) (io.Reader, error) {
+	br := bufio.NewReaderSize(src, 64<<10)
+	if head, _ := br.Peek(8 << 10); len(head) > 0 {
+		if kinds := ageStanzas(head); len(kinds) > 0 && !slices.Contains(kinds, "scrypt") {
+			return nil, i18n.E(msgForeignKey, map[string]any{"Kinds": strings.Join(kinds, ", ")},
+				fmt.Errorf("age recipients %v: %w", kinds, dossier.ErrNotCoffre))
+		}
+	}
+	src = br
 	if passphrase == "" {
 		return nil, dossier.ErrNeedPassphrase
 	}
@@ -322,6 +362,26 @@ func decrypt(src io.Reader, passphrase string) (io.Reader, error) {
 		return nil, truncated(msgTruncated, err)
 	}
 	return nil, corrupt(msgCipherDamaged, nil, err)
+}
+
+// ageStanzas lists the kinds of recipient stanzas (« scrypt », « X25519 »…)
+// of the age header at the start of head: a file encrypted for a key
+// rather than a passphrase has no scrypt stanza, and no passphrase opens it.
+func ageStanzas(head []byte) []string {
+	s := string(head)
+	if !strings.HasPrefix(s, ageMagic) {
+		return nil
+	}
+	var kinds []string
+	for _, line := range strings.Split(s[len(ageMagic):], "\n") {
+		if strings.HasPrefix(line, "---") {
+			break
+		}
+		if f := strings.Fields(strings.TrimPrefix(line, "-> ")); strings.HasPrefix(line, "-> ") && len(f) > 0 {
+			kinds = append(kinds, f[0])
+		}
+	}
+	return kinds
 }
 
 // readJob is one frame on its way from the scanner through a worker to the

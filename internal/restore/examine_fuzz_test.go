@@ -31,7 +31,7 @@ func FuzzExamine(f *testing.F) {
 	}
 	f.Add(plain)
 	f.Add(plain[:len(plain)/2])
-	for _, pass := range []string{"", "phrase"} {
+	for _, pass := range []string{"", "trois chats sur le toit"} {
 		res, err := backup.Run(context.Background(), backup.Request{Source: sqlitestore.File(db), DestDir: dir, Passphrase: pass})
 		if err != nil {
 			f.Fatal(err)
@@ -51,7 +51,7 @@ func FuzzExamine(f *testing.F) {
 			if err := os.WriteFile(path, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			in, err := restore.Examine(context.Background(), path, "phrase")
+			in, err := restore.Examine(context.Background(), path, "trois chats sur le toit")
 			if err != nil {
 				// A file a user picked deserves a French reason, not the
 				// raw text of an unexpected error.

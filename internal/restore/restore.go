@@ -23,6 +23,8 @@ import (
 
 var (
 	msgAdmin        = &i18n.Message{ID: "CopieAdminNonRestaurable", Other: "« {{.File}} » est une copie pour l'administration fiscale : elle ne contient que les exercices demandés, sans le reste du dossier, et ne peut pas être restaurée. Restaurez plutôt une sauvegarde complète (.pbf)."}
+	msgDamaged      = &i18n.Message{ID: "RestaurationBaseEndommagee", Other: "La base à restaurer (dossier {{.Dossier}}) est endommagée (contrôle SQLite : {{.Detail}}) : rien n'a été restauré, la connexion n'a pas été modifiée. Utilisez une autre sauvegarde."}
+	msgNoFile       = &i18n.Message{ID: "RestaurationFichierAbsent", Other: "Le fichier « {{.File}} » n'existe pas ou ne peut pas être ouvert : vérifiez son nom et son emplacement."}
 	msgKind         = &i18n.Message{ID: "PasUneSauvegardeComplete", Other: "« {{.File}} » est un fichier {{.Kind}}, pas une sauvegarde complète : utilisez l'opération qui lui correspond."}
 	msgUnknownInput = &i18n.Message{ID: "FichierInconnu", Other: "« {{.File}} » n'est ni une sauvegarde Coffre (.pbf) ni une base de données SQLite."}
 	msgTaken        = &i18n.Message{ID: "NumeroPris", Other: "Le dossier n° {{.Numero}} existe déjà : choisissez un autre numéro, ou confirmez son remplacement (--remplacer)."}
@@ -61,7 +63,7 @@ type Plan struct {
 	Numero   string
 	Nom      string
 	Replaces *dossier.Info // the dossier that will be replaced, if any
-	Notes    []string
+	Notes    []i18n.Note
 }
 
 // Input is what the file to restore is.
@@ -77,7 +79,7 @@ type Result struct {
 	Plan
 	Path         string
 	SafetyBackup string
-	Warnings     []string
+	Warnings     []i18n.Note
 	Duration     time.Duration
 }
 
@@ -89,7 +91,7 @@ func Examine(ctx context.Context, path, passphrase string) (Input, error) {
 	head := make([]byte, 16)
 	f, err := os.Open(path)
 	if err != nil {
-		return in, fmt.Errorf("%s: %w", path, dossier.ErrNotFound)
+		return in, i18n.E(msgNoFile, map[string]any{"File": path}, fmt.Errorf("%w: %w", dossier.ErrNotFound, err))
 	}
 	n, _ := io.ReadFull(f, head)
 	f.Close()
@@ -192,7 +194,7 @@ func MakePlan(ctx context.Context, req Request) (Plan, error) {
 			return p, i18n.E(msgNoFree, nil, nil)
 		}
 		if dossier.ValidNumero(own) {
-			p.Notes = append(p.Notes, i18n.T(msgDifferentNum, map[string]any{"Numero": p.Numero, "Own": own}))
+			p.Notes = append(p.Notes, i18n.NewNote(msgDifferentNum, map[string]any{"Numero": p.Numero, "Own": own}))
 		}
 	}
 	if d, ok := existing[p.Numero]; ok {
@@ -207,9 +209,9 @@ func MakePlan(ctx context.Context, req Request) (Plan, error) {
 			target := dossier.DBName(p.Numero, p.Nom)
 			switch x.Kind {
 			case dossier.KindExport:
-				p.Notes = append(p.Notes, i18n.T(msgExport, map[string]any{"File": filepath.Base(req.File), "Base": target}))
+				p.Notes = append(p.Notes, i18n.NewNote(msgExport, map[string]any{"File": filepath.Base(req.File), "Base": target}))
 			case dossier.KindCut:
-				p.Notes = append(p.Notes, i18n.T(msgCut, map[string]any{"File": filepath.Base(req.File), "Base": target}))
+				p.Notes = append(p.Notes, i18n.NewNote(msgCut, map[string]any{"File": filepath.Base(req.File), "Base": target}))
 			}
 		}
 	}
@@ -222,6 +224,9 @@ func has(m map[string]dossier.Info, k string) bool { _, ok := m[k]; return ok }
 // replaced dossier is first backed up (verified) into req.SafetyDir.
 func Run(ctx context.Context, req Request) (Result, error) {
 	start := time.Now()
+	if err := req.Validate(); err != nil {
+		return Result{}, err
+	}
 	if m, info, ok := accessBackup(ctx, req.File, req.Passphrase); ok {
 		return runAccess(ctx, req, m, info)
 	}
@@ -255,7 +260,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		err = quickCheckFile(ctx, stage.Path(), plan.Input.Identity.Base())
 	}
 	if err != nil {
-		return res, err
+		return res, backup.Reword(err, msgDamaged)
 	}
 	if err := sqlitestore.SetRollbackJournal(ctx, stage.Path()); err != nil {
 		return res, err
@@ -312,9 +317,7 @@ func safetyBackup(ctx context.Context, req Request, plan Plan, res *Result) (str
 		}, dossier.ErrExists)
 	}
 	notes, err := dossier.SessionPolicy{Confirm: req.IgnoreSessions, Idle: req.SessionIdle}.Check(plan.Numero, sessions)
-	for _, n := range notes {
-		res.Warnings = append(res.Warnings, n.String())
-	}
+	res.Warnings = append(res.Warnings, notes...)
 	if err != nil {
 		return "", err
 	}

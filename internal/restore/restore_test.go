@@ -231,7 +231,7 @@ func TestRestoreDatabaseFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Numero != "003" || len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "sans le E") {
+	if res.Numero != "003" || len(res.Notes) == 0 || !strings.Contains(res.Notes[0].String(), "sans le E") {
 		t.Fatalf("export restore %+v", res)
 	}
 	if d := dossiertest.Diff(dossiertest.Dump(t, exp), dossiertest.Dump(t, filepath.Join(dir, "003SOC.db"))); d != "" {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -29,7 +28,6 @@ var (
 	msgFirst         = &i18n.Message{ID: "PTFPremierTransfert", Other: "Premier transfert : le dossier complet est exporté."}
 	msgNewBase       = &i18n.Message{ID: "PTFNouvelleBase", Other: "Nouvelle base de transfert : le dossier complet est exporté (transfert n° {{.Sequence}})."}
 	msgNoChange      = &i18n.Message{ID: "PTFAucunChangement", Other: "Aucun changement depuis le transfert n° {{.Sequence}} : aucun fichier n'a été écrit."}
-	msgNoDest        = &i18n.Message{ID: "PTFDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
 	msgNeedV1        = &i18n.Message{ID: "PTFSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : le transfert partiel a besoin de son identifiant."}
 	msgNoIdentifiant = &i18n.Message{ID: "PTFSansIdentifiant", Other: "Le dossier {{.Dossier}} n'a pas d'identifiant (table dossier vide) : impossible de le transférer."}
 	msgSchemaChanged = &i18n.Message{ID: "PTFStructureChangee", Other: "La structure de la base du dossier {{.Dossier}} a changé depuis le transfert n° {{.Sequence}} (tables, colonnes, index ou déclencheurs) : un transfert partiel ne peut pas la porter. Faites un nouveau transfert complet (--nouvelle-base) et restaurez-le sur l'autre site."}
@@ -75,7 +73,7 @@ func ReadExtra(m *pack.Manifest) (Extra, bool, error) {
 	}
 	var x Extra
 	if err := json.Unmarshal(raw, &x); err != nil {
-		return x, true, fmt.Errorf("transfer: manifest extra: %v: %w", err, dossier.ErrCorrupt)
+		return x, true, fmt.Errorf("transfer: manifest extra: %w: %w", err, dossier.ErrCorrupt)
 	}
 	return x, true, nil
 }
@@ -123,8 +121,9 @@ type ExportResult struct {
 	Rows           int64          // rows compared
 	NoChange       bool
 	StatePath      string
-	// Message tells the person what kind of transfer this was.
-	Message  string
+	// Message tells the person what kind of transfer this was (zero when
+	// there is nothing to say); the presenter renders it.
+	Message  i18n.Note
 	Duration time.Duration
 }
 
@@ -141,6 +140,9 @@ func (r ExportResult) TotalChanges() int64 {
 // The new state is committed only after the file is written, re-read and
 // checked under its final name.
 func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error) {
+	if err := req.Validate(); err != nil {
+		return res, err
+	}
 	if workcopy.Needed(req.Store) {
 		return exportOnServer(ctx, req)
 	}
@@ -148,9 +150,6 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 	now := time.Now
 	if req.Now != nil {
 		now = req.Now
-	}
-	if fi, err := os.Stat(req.DestDir); err != nil || !fi.IsDir() {
-		return res, i18n.E(msgNoDest, map[string]any{"Dir": req.DestDir}, dossier.ErrNotFound)
 	}
 	fsutil.SweepTemp(req.DestDir)
 	stateDir := req.StateDir
@@ -216,9 +215,9 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 	if res.Full {
 		res.Base = res.Sequence
 		if old == nil {
-			res.Message = i18n.T(msgFirst, nil)
+			res.Message = i18n.NewNote(msgFirst, nil)
 		} else {
-			res.Message = i18n.T(msgNewBase, map[string]any{"Sequence": res.Sequence})
+			res.Message = i18n.NewNote(msgNewBase, map[string]any{"Sequence": res.Sequence})
 		}
 		old = nil
 	}
@@ -256,7 +255,7 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 		out, err = writeIncremental(ctx, req, q, tabs, old, ns, id, x, stats, total, now(), &res)
 		if err == nil && out == nil {
 			res.NoChange = true
-			res.Message = i18n.T(msgNoChange, map[string]any{"Sequence": res.Base})
+			res.Message = i18n.NewNote(msgNoChange, map[string]any{"Sequence": res.Base})
 			res.Duration = time.Since(start)
 			return res, nil
 		}

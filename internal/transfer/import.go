@@ -83,6 +83,9 @@ type pather interface {
 // Import applies the PTF req.File to dossier req.Numero: all of it, in one
 // transaction, or nothing.
 func Import(ctx context.Context, req ImportRequest) (res ImportResult, err error) {
+	if err := req.Validate(); err != nil {
+		return res, err
+	}
 	if workcopy.Needed(req.Store) {
 		return importOnServer(ctx, req)
 	}

@@ -21,6 +21,7 @@ import (
 var (
 	msgStatsDiffer = &i18n.Message{ID: "ContenuDifferent", Other: "Le contenu ne correspond pas au manifeste : {{.Detail}}"}
 	msgNoDatabase  = &i18n.Message{ID: "PasDeBase", Other: "Ce fichier ne contient pas de base de données."}
+	msgDamaged     = &i18n.Message{ID: "SauvegardeBaseEndommagee", Other: "La base que contient la sauvegarde du dossier {{.Dossier}} est endommagée (contrôle SQLite : {{.Detail}}) : ce fichier ne peut pas servir à une restauration. Utilisez une autre sauvegarde."}
 	msgFK          = &i18n.Message{ID: "ClesEtrangeres", Other: "{{.Count}} référence(s) cassée(s) entre tables (foreign_key_check)."}
 )
 
@@ -41,7 +42,7 @@ type Options struct {
 type Report struct {
 	Manifest *pack.Manifest
 	Stats    dossier.Stats
-	Warnings []string
+	Warnings []i18n.Note
 	Duration time.Duration
 	// ContainerOnly is set for a transfer (PTF) or an archive (PAF): its
 	// checksums and decompression were checked; its rows are checked by the
@@ -54,6 +55,9 @@ type Report struct {
 func File(ctx context.Context, path string, opt Options) (Report, error) {
 	start := time.Now()
 	var rep Report
+	if err := dossier.CheckFile(path); err != nil {
+		return rep, err
+	}
 	dir := opt.TempDir
 	if dir == "" {
 		dir = os.TempDir()
@@ -102,7 +106,7 @@ func File(ctx context.Context, path string, opt Options) (Report, error) {
 // CheckDatabase checks the SQLite database at path (extracted from a packed
 // file, or staged for a restore) against the manifest m: SQLite's own check,
 // counts and totals, and, at the complete level, foreign keys.
-func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete bool, progress dossier.Progress) (dossier.Stats, []string, error) {
+func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete bool, progress dossier.Progress) (dossier.Stats, []i18n.Note, error) {
 	var st dossier.Stats
 	progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: m.Dossier.Numero})
 	db, err := sqlitestore.OpenRO(path)
@@ -117,7 +121,7 @@ func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete 
 		err = backup.QuickCheck(ctx, db, label)
 	}
 	if err != nil {
-		return st, nil, fmt.Errorf("%w (%w)", err, dossier.ErrCorrupt)
+		return st, nil, fmt.Errorf("%w (%w)", backup.Reword(err, msgDamaged), dossier.ErrCorrupt)
 	}
 	tables, err := sqlitestore.Tables(ctx, db)
 	if err == nil {
@@ -129,9 +133,9 @@ func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete 
 	if diffs := ledger.Diff(m.Stats, st); len(diffs) > 0 {
 		return st, nil, i18n.E(msgStatsDiffer, map[string]any{"Detail": joinLimit(diffs, 5)}, dossier.ErrCorrupt)
 	}
-	var warnings []string
+	var warnings []i18n.Note
 	if st.Unbalanced > 0 {
-		warnings = append(warnings, i18n.N(msgUnbalanced, st.Unbalanced, nil))
+		warnings = append(warnings, i18n.NewNote(msgUnbalanced, map[string]any{"Count": st.Unbalanced}))
 	}
 	if complete {
 		n, _, err := ledger.ForeignKeyViolations(ctx, db)
@@ -139,7 +143,7 @@ func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete 
 			return st, warnings, err
 		}
 		if n > 0 {
-			warnings = append(warnings, i18n.N(msgFK, n, nil))
+			warnings = append(warnings, i18n.NewNote(msgFK, map[string]any{"Count": n}))
 		}
 	}
 	progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: m.Dossier.Numero, Done: 1, Total: 1})

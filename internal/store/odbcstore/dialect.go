@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"coffre/internal/dossier"
+	"coffre/internal/i18n"
 	"coffre/internal/ledger"
 	"coffre/internal/odbcconn"
 )
@@ -76,7 +77,7 @@ type Dialect interface {
 	RowOrder() string
 	// BeginSnapshot opens the consistent read on conn; warnings say when
 	// the server cannot give one as strong as asked.
-	BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []string, error)
+	BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []i18n.Note, error)
 	// Sessions lists the other connections to database, q being a
 	// connection to the maintenance database.
 	Sessions(ctx context.Context, q ledger.Querier, database string) ([]dossier.Session, error)

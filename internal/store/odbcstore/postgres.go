@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"coffre/internal/dossier"
+	"coffre/internal/i18n"
 	"coffre/internal/ledger"
 	"coffre/internal/odbcconn"
 )
@@ -107,7 +108,7 @@ func scanTables(rows *sql.Rows, d Dialect) ([]Table, error) {
 	return out, rows.Err()
 }
 
-func (postgres) BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []string, error) {
+func (postgres) BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []i18n.Note, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, err

@@ -12,6 +12,7 @@ import (
 
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
+	"coffre/internal/i18n"
 	"coffre/internal/ledger"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
@@ -31,7 +32,7 @@ type snapshot struct {
 	meta     *meta
 	id       dossier.Identity
 	schema   string
-	warnings []string
+	warnings []i18n.Note
 	tempDir  string
 	image    *fsutil.TempFile
 	file     *os.File
@@ -97,7 +98,7 @@ func (sn *snapshot) Querier() ledger.Querier    { return sn.tx }
 
 // Warnings say when the server could not give a snapshot as strong as
 // asked (SQL Server without snapshot isolation).
-func (sn *snapshot) Warnings() []string { return sn.warnings }
+func (sn *snapshot) Warnings() []i18n.Note { return sn.warnings }
 
 // Sessions are the programs the dossier's sessions table lists, then the
 // other connections the server sees on the dossier's database.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"coffre/internal/dossier"
+	"coffre/internal/i18n"
 	"coffre/internal/ledger"
 	"coffre/internal/odbcconn"
 )
@@ -78,7 +79,7 @@ ORDER BY m.name, p.cid`)
 	return scanTables(rows, d)
 }
 
-func (sqliteDialect) BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []string, error) {
+func (sqliteDialect) BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []i18n.Note, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	return tx, nil, err
 }

@@ -80,17 +80,17 @@ ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`)
 
 // BeginSnapshot: SNAPSHOT isolation when the database allows it (one
 // instant, writers never blocked); REPEATABLE READ with a warning otherwise.
-func (sqlServer) BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []string, error) {
+func (sqlServer) BeginSnapshot(ctx context.Context, conn *sql.Conn) (*sql.Tx, []i18n.Note, error) {
 	var state int64
 	var name string
 	if err := conn.QueryRowContext(ctx, "SELECT snapshot_isolation_state, name FROM sys.databases WHERE database_id = DB_ID()").Scan(&state, &name); err != nil {
 		return nil, nil, err
 	}
 	level := "SNAPSHOT"
-	var warnings []string
+	var warnings []i18n.Note
 	if state != 1 {
 		level = "REPEATABLE READ"
-		warnings = append(warnings, i18n.T(msgNoSnapshot, map[string]any{"Base": name}))
+		warnings = append(warnings, i18n.NewNote(msgNoSnapshot, map[string]any{"Base": name}))
 	}
 	if _, err := conn.ExecContext(ctx, "SET TRANSACTION ISOLATION LEVEL "+level); err != nil {
 		return nil, nil, err

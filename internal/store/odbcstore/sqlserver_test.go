@@ -75,7 +75,7 @@ func TestSQLServerSnapshotIsolation(t *testing.T) {
 		if len(log) < 3 || log[1] != "SET TRANSACTION ISOLATION LEVEL "+tc.level || log[2] != "BEGIN TRANSACTION" {
 			t.Fatalf("statements %q", log)
 		}
-		if (len(warnings) > 0) != tc.warn || (tc.warn && !strings.Contains(warnings[0], "ALLOW_SNAPSHOT_ISOLATION")) {
+		if (len(warnings) > 0) != tc.warn || (tc.warn && !strings.Contains(warnings[0].String(), "ALLOW_SNAPSHOT_ISOLATION")) {
 			t.Fatalf("warnings %q", warnings)
 		}
 	}

@@ -23,6 +23,7 @@ var (
 	msgTwoNumeros = &i18n.Message{ID: "NumeroEnDouble", Other: "Deux fichiers portent le numéro {{.Numero}} dans « {{.Path}} » : {{.Files}}. Renommez l'un d'eux."}
 	msgLocked     = &i18n.Message{ID: "DossierVerrouille", Other: "Le dossier {{.Numero}} est déjà en cours de traitement par une autre opération Coffre. Attendez qu'elle se termine."}
 	msgExists     = &i18n.Message{ID: "DossierExisteDeja", Other: "Le dossier n° {{.Numero}} existe déjà ({{.File}}) : choisissez un autre numéro ou confirmez le remplacement."}
+	msgTargetDir  = &i18n.Message{ID: "CibleEstUnRepertoire", Other: "« {{.Path}} » est un dossier (un répertoire), à la place du fichier du dossier comptable : déplacez-le ou renommez-le, puis recommencez. Rien n'a été modifié."}
 )
 
 // Folder is a connexion made of SQLite dossier files in one folder.
@@ -147,6 +148,9 @@ func (f *Folder) Stage(ctx context.Context, numero, nom string) (store.Staging, 
 		return nil, fmt.Errorf("nom de dossier invalide %q", nom)
 	}
 	s := &staging{folder: f, numero: numero, final: filepath.Join(f.dir, dossier.DBName(numero, nom)+dossier.ExtDB)}
+	if fi, err := os.Lstat(s.final); err == nil && fi.IsDir() {
+		return nil, i18n.E(msgTargetDir, map[string]any{"Path": s.final}, dossier.ErrExists)
+	}
 	old, err := s.existing()
 	if err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ var networkFS = networkFSOf
 // Warnings are facts about the dossier a person should know, found while
 // taking the snapshot: a WAL dossier on a network share, where SQLite's
 // WAL index (shared memory) cannot work across machines.
-func (s *snapshot) Warnings() []string {
+func (s *snapshot) Warnings() []i18n.Note {
 	if !s.wal {
 		return nil
 	}
@@ -27,7 +27,7 @@ func (s *snapshot) Warnings() []string {
 	if label == "" {
 		label = filepath.Base(s.path)
 	}
-	return []string{i18n.T(msgWALNetwork, map[string]any{"Dossier": label, "FS": fs})}
+	return []i18n.Note{i18n.NewNote(msgWALNetwork, map[string]any{"Dossier": label, "FS": fs})}
 }
 
 // PretendNetworkFS makes every folder look like it is on the network file

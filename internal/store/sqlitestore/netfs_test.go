@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"coffre/internal/dossiertest"
+	"coffre/internal/i18n"
 	"coffre/internal/store"
 )
 
@@ -44,8 +45,8 @@ func TestWALOnNetworkShareWarns(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer snap.Close()
-			ws := snap.(interface{ Warnings() []string }).Warnings()
-			if got := len(ws) == 1 && strings.Contains(ws[0], "mode WAL sur un partage réseau ("+c.fs+")") && strings.Contains(ws[0], "001SOC"); got != c.want {
+			ws := snap.(interface{ Warnings() []i18n.Note }).Warnings()
+			if got := len(ws) == 1 && strings.Contains(ws[0].String(), "mode WAL sur un partage réseau ("+c.fs+")") && strings.Contains(ws[0].String(), "001SOC"); got != c.want {
 				t.Fatalf("warnings %q", ws)
 			}
 		})

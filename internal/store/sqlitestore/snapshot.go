@@ -297,6 +297,10 @@ func (s *snapshot) Close() error {
 	return s.db.Close()
 }
 
+// MapError turns SQLite's errors on the database at path into the
+// domain's, for the operations that open a dossier themselves.
+func MapError(path string, err error) error { return mapErr(path, err) }
+
 // mapErr turns SQLite's errors into the domain's: a file that is not a
 // database, or a damaged one, is ErrCorrupt with its path.
 func mapErr(path string, err error) error {
@@ -307,9 +311,9 @@ func mapErr(path string, err error) error {
 	if errors.As(err, &se) {
 		switch se.Code {
 		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
-			return i18n.E(msgNotSQLite, map[string]any{"Path": path}, fmt.Errorf("%w: %v", dossier.ErrCorrupt, err))
+			return i18n.E(msgNotSQLite, map[string]any{"Path": path}, fmt.Errorf("%w: %w", dossier.ErrCorrupt, err))
 		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return fmt.Errorf("%s: %w: %v", path, dossier.ErrInUse, err)
+			return fmt.Errorf("%s: %w: %w", path, dossier.ErrInUse, err)
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -1,4 +1,4 @@
-package cli
+package report
 
 import "coffre/internal/i18n"
 
@@ -15,9 +15,6 @@ var (
 	cntTiers     = &i18n.Message{ID: "NbTiers", One: "{{.Count}} tiers", Other: "{{.Count}} tiers"}
 	cntChanged   = &i18n.Message{ID: "NbLignesChangees", One: "{{.Count}} ligne changée", Other: "{{.Count}} lignes changées"}
 	cntCompared  = &i18n.Message{ID: "NbLignesComparees", One: "{{.Count}} comparée", Other: "{{.Count}} comparées"}
-	cntAdded     = &i18n.Message{ID: "NbAjoutees", One: "{{.Count}} ajoutée", Other: "{{.Count}} ajoutées"}
-	cntUpdated   = &i18n.Message{ID: "NbModifiees", One: "{{.Count}} modifiée", Other: "{{.Count}} modifiées"}
-	cntDeleted   = &i18n.Message{ID: "NbSupprimees", One: "{{.Count}} supprimée", Other: "{{.Count}} supprimées"}
 )
 
 // count renders n with its message.

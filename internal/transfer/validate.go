@@ -1,0 +1,24 @@
+package transfer
+
+import "coffre/internal/dossier"
+
+// Validate says why the request cannot run, as the wizard's Options step
+// and the command line both ask: a dossier and a destination folder that
+// exists.
+func (req ExportRequest) Validate() error {
+	if err := dossier.CheckNumero(req.Numero); err != nil {
+		return err
+	}
+	return dossier.CheckDestination(req.DestDir)
+}
+
+// Validate says why the request cannot run: a file and a dossier.
+func (req ImportRequest) Validate() error {
+	if err := dossier.CheckFile(req.File); err != nil {
+		return err
+	}
+	if err := dossier.CheckSafetyDir(req.SafetyDir); err != nil {
+		return err
+	}
+	return dossier.CheckNumero(req.Numero)
+}
