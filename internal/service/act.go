@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"coffre/internal/backup"
+	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
@@ -34,18 +35,46 @@ func (e *Engine) act(ctx context.Context, p *runPlan, rep *Report) {
 		rep.ClockBehind = newest
 		rep.note(i18n.T(msgClockBehind, map[string]any{"Now": i18n.DateTime(p.now), "Newest": i18n.DateTime(newest)}))
 	}
+	// Every dossier of the run goes through the one batch runner: those
+	// that cannot be backed up (missing, unusable) as items refused at
+	// once, so that they are counted and reported like the others.
+	var items []batch.Item
+	prepared := map[string]Backup{}
+	decided := map[string]schedule.Decision{}
 	for _, n := range p.missing {
-		rep.Backups = append(rep.Backups, Backup{Info: dossier.Info{Identity: dossier.Identity{Numero: n}}, Missing: true,
-			Err: i18n.E(msgMissing, map[string]any{"Numero": n, "Conn": p.store.Describe().Location}, dossier.ErrNotFound)})
+		key := "absent:" + n
+		items = append(items, batch.Item{Key: key, Label: n})
+		prepared[key] = Backup{Info: dossier.Info{Identity: dossier.Identity{Numero: n}}, Missing: true,
+			Err: i18n.E(msgMissing, map[string]any{"Numero": n, "Conn": p.store.Describe().Location}, dossier.ErrNotFound)}
 	}
-	for _, d := range p.unusable {
-		rep.Backups = append(rep.Backups, unusableBackup(d))
+	for i, d := range p.unusable {
+		key := fmt.Sprintf("inutilisable:%d", i)
+		b := unusableBackup(d)
+		items = append(items, batch.Item{Key: key, Label: b.Info.Numero + " " + d.Fichier})
+		prepared[key] = b
 	}
 	for _, d := range p.decisions {
-		if ctx.Err() != nil {
-			break
+		items = append(items, batch.Item{Key: d.Numero, Label: d.Numero + " " + p.infos[d.Numero].Nom})
+		decided[d.Numero] = d
+	}
+	res := batch.Run(ctx, items, func(ctx context.Context, it batch.Item, _ dossier.Progress) (Backup, error) {
+		if b, ok := prepared[it.Key]; ok {
+			return b, b.Err
 		}
-		rep.Backups = append(rep.Backups, e.backupOne(ctx, p, d))
+		b := e.backupOne(ctx, p, decided[it.Key])
+		return b, b.Err
+	}, batch.Options[Backup]{})
+	for _, o := range res.Outcomes {
+		b := o.Result
+		if b.Info.Numero == "" {
+			// The operation panicked: the runner made it a failure.
+			d := decided[o.Item.Key]
+			b = Backup{Info: p.infos[d.Numero], Reason: d.Reason, Err: o.Err}
+			ds := p.st.Dossiers[d.Numero]
+			ds.Failed(p.now)
+			p.st.Dossiers[d.Numero] = ds
+		}
+		rep.Backups = append(rep.Backups, b)
 	}
 	if err := p.reg.save(); err != nil {
 		rep.note(i18n.Describe(err))
