@@ -18,6 +18,7 @@ var (
 	msgSent      = &i18n.Message{ID: "ServiceMailEnvoye", Other: "E-mail envoyé à {{.To}} : {{.Subject}}"}
 	msgQueueSent = &i18n.Message{ID: "ServiceMailsRenvoyes", One: "{{.Count}} e-mail en attente a été envoyé.", Other: "{{.Count}} e-mails en attente ont été envoyés."}
 	msgSMTPConf  = &i18n.Message{ID: "ServiceSMTPConfig", Other: "E-mails non envoyés : {{.Detail}}"}
+	msgMailFullOK = &i18n.Message{ID: "ServiceMailControleOK", Other: "réussi (intégrité de la base vérifiée en entier, chaque semaine)"}
 )
 
 // kindNoSpace is the alert kind of a full destination, which the offsite
@@ -163,10 +164,9 @@ func (e *Engine) alerts(ctx context.Context, p *runPlan, rep *Report) {
 			}
 			if c := b.FullCheck; c != nil {
 				if c.Err == nil {
-					d.Controle = i18n.T(msgFullCheckOK, nil)
+					d.Controle = i18n.T(msgMailFullOK, nil)
 				} else {
-					d.Controle = i18n.T(msgFullCheckBad, map[string]any{"Detail": i18n.Describe(c.Err)})
-					d.Erreur = d.Controle
+					d.Erreur = i18n.T(msgFullCheckBad, map[string]any{"Detail": i18n.Describe(c.Err)})
 					r.Kind = notify.BackupFailed
 				}
 			}
@@ -205,7 +205,11 @@ func copyLine(d notify.Dossier, res *remote.CopyResult, late bool) notify.Dossie
 	c := notify.Dossier{Numero: d.Numero, Nom: d.Nom, RaisonSociale: d.RaisonSociale, Fichier: res.Name, Taille: res.Size,
 		Distant: remoteVerdict(res), DureeDistante: res.Duration, EnRetard: late}
 	if res.Status != remote.Validated {
-		c.Erreur = c.Distant
+		// The title says the copy failed; the error line says why.
+		c.Erreur, c.Distant = res.Detail, ""
+		if c.Erreur == "" {
+			c.Erreur = remoteVerdict(res)
+		}
 	}
 	return c
 }
