@@ -59,6 +59,9 @@ var (
 	msgMailSecurity   = &i18n.Message{ID: "UIEmailSecurite", Other: "Sécurité"}
 	msgMailUser       = &i18n.Message{ID: "UIEmailUtilisateur", Other: "Utilisateur"}
 	msgMailFrom       = &i18n.Message{ID: "UIEmailExpediteur", Other: "Adresse d'expédition"}
+	msgMailFailOnly   = &i18n.Message{ID: "UIEmailEchecsSeulement", Other: "N'envoyer que les e-mails qui signalent un problème"}
+	msgMailDigest     = &i18n.Message{ID: "UIEmailResume", Other: "Résumé de la semaine"}
+	msgMailNoDigest   = &i18n.Message{ID: "UIEmailSansResume", Other: "aucun"}
 	msgMailTest       = &i18n.Message{ID: "UIEmailTest", Other: "Envoyer un e-mail de test"}
 	msgMailTestDone   = &i18n.Message{ID: "UIEmailTestEnvoye", Other: "E-mail de test envoyé à {{.To}}."}
 	msgRcptTab        = &i18n.Message{ID: "UIDestinatairesOnglet", Other: "Destinataires"}
@@ -319,6 +322,19 @@ func (ac *autoConfig) mailForm() fyne.CanvasObject {
 	sel.SetSelected(e.Securite)
 	ac.fields = append(ac.fields, func(c *config.Config) error { c.Email.Securite = sel.Selected; return nil })
 	ac.smtpPw = ac.password(config.SecretSMTP)
+	none := i18n.T(msgMailNoDigest, nil)
+	digest := widget.NewSelect(append([]string{none}, config.WeekdayNames...), nil)
+	digest.SetSelected(none)
+	if _, ok := e.DigestDay(); ok {
+		digest.SetSelected(strings.ToLower(strings.TrimSpace(e.ResumeHebdomadaire)))
+	}
+	ac.fields = append(ac.fields, func(c *config.Config) error {
+		c.Email.ResumeHebdomadaire = ""
+		if digest.Selected != none {
+			c.Email.ResumeHebdomadaire = digest.Selected
+		}
+		return nil
+	})
 	test := widget.NewButtonWithIcon(i18n.T(msgMailTest, nil), theme.MailSendIcon(), ac.testMail)
 	return container.NewVBox(widget.NewForm(
 		widget.NewFormItem("", ac.check(msgMailActive, e.Active, func(c *config.Config, v bool) { c.Email.Active = v })),
@@ -328,6 +344,8 @@ func (ac *autoConfig) mailForm() fyne.CanvasObject {
 		widget.NewFormItem(i18n.T(msgMailUser, nil), ac.text(e.Utilisateur, func(c *config.Config, v string) { c.Email.Utilisateur = v })),
 		widget.NewFormItem(i18n.T(msgDistPassword, nil), ac.smtpPw),
 		widget.NewFormItem(i18n.T(msgMailFrom, nil), ac.text(e.Expediteur, func(c *config.Config, v string) { c.Email.Expediteur = v })),
+		widget.NewFormItem("", ac.check(msgMailFailOnly, e.EchecsSeulement, func(c *config.Config, v bool) { c.Email.EchecsSeulement = v })),
+		widget.NewFormItem(i18n.T(msgMailDigest, nil), digest),
 	), container.NewHBox(test))
 }
 

@@ -53,6 +53,8 @@ func TestAutoConfigTabsSave(t *testing.T) {
 	var pw *widget.Entry
 	var save *widget.Button
 	var trust, testMail bool
+	var failOnly *widget.Check
+	var digest *widget.Select
 	for _, tab := range tabs {
 		autoWalk(tab.Content, func(o fyne.CanvasObject) {
 			switch w := o.(type) {
@@ -67,14 +69,24 @@ func TestAutoConfigTabsSave(t *testing.T) {
 				if w.Password && tab.Text == "E-mail" {
 					pw = w
 				}
+			case *widget.Check:
+				if w.Text == "N'envoyer que les e-mails qui signalent un problème" {
+					failOnly = w
+				}
+			case *widget.Select:
+				if len(w.Options) == 8 && w.Options[0] == "aucun" && w.Options[1] == "lundi" {
+					digest = w
+				}
 			}
 		})
 	}
-	if !trust || !testMail || save == nil || pw == nil {
+	if !trust || !testMail || save == nil || pw == nil || failOnly == nil || digest == nil {
 		t.Fatalf("missing controls; buttons: %v", texts)
 	}
 	const sentinel = "Sentinelle-SMTP-Ecran-77"
 	test.Type(pw, sentinel)
+	test.Tap(failOnly)
+	digest.SetSelected("lundi")
 	test.Tap(save)
 	b, err := os.ReadFile(filepath.Join(dir, config.FileName))
 	if err != nil {
@@ -82,6 +94,9 @@ func TestAutoConfigTabsSave(t *testing.T) {
 	}
 	if strings.Contains(string(b), sentinel) {
 		t.Errorf("password written to coffre.toml")
+	}
+	if c, err := config.Load(filepath.Join(dir, config.FileName)); err != nil || !c.Email.EchecsSeulement || c.Email.ResumeHebdomadaire != "lundi" {
+		t.Errorf("« échecs seulement » and the digest day not saved: %+v %v", c.Email, err)
 	}
 	if got, err := config.OpenSecrets().Get(config.SecretSMTP); err != nil || got != sentinel {
 		t.Errorf("secret: %q %v", got, err)

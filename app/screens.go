@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 
 	"coffre/internal/dossier"
 )
@@ -170,6 +171,20 @@ func takeScreenshots(w *wizard, dir string) {
 	take("petit-ecran-1024x600-options", false)
 	ui(func() { w.openConfiguration() })
 	take("configuration-code", false)
+	ui(func() {
+		for o := w.win.Canvas().Overlays(); o.Top() != nil; {
+			o.Remove(o.Top())
+		}
+		tabs := container.NewAppTabs(AutoConfigTabs(w.win, "")...)
+		for _, t := range tabs.Items {
+			if t.Text == "E-mail" {
+				tabs.Select(t)
+			}
+		}
+		w.win.SetContent(tabs)
+		w.win.Resize(screenshotSize())
+	})
+	take("configuration-email", false)
 	ui(w.win.Close)
 }
 

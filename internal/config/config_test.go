@@ -155,3 +155,40 @@ func TestRequireMissingFile(t *testing.T) {
 		t.Errorf("an unknown digest day passed: %v", err)
 	}
 }
+
+// The README documents every key of coffre.toml (a new key must be added
+// to its table), and its complete example loads as it is.
+func TestREADMEDocumentsEveryKey(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "### `coffre.toml`")
+	if start < 0 {
+		t.Fatal("README has no « coffre.toml » section")
+	}
+	doc = doc[start:]
+	table := doc[:strings.Index(doc, "Exemple complet")]
+	for sec, keys := range Keys() {
+		if !strings.Contains(table, "`["+sec+"]`") {
+			t.Errorf("README: section [%s] not in the table", sec)
+		}
+		for _, k := range keys {
+			if !strings.Contains(table, "`"+k+"`") {
+				t.Errorf("README: key %s.%s not in the table", sec, k)
+			}
+		}
+	}
+	ex := doc[strings.Index(doc, "```toml\n")+len("```toml\n"):]
+	ex = ex[:strings.Index(ex, "```")]
+	p := filepath.Join(t.TempDir(), FileName)
+	os.WriteFile(p, []byte(ex), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatalf("README's example: %v", err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("README's example: %v", err)
+	}
+}
