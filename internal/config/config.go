@@ -176,7 +176,7 @@ func Default() Config {
 
 var (
 	msgBadFile   = &i18n.Message{ID: "ConfigIllisible", Other: "Le fichier de configuration « {{.File}} » est illisible : {{.Detail}}"}
-	msgPassword  = &i18n.Message{ID: "ConfigMotDePasseEnClair", Other: "Le fichier de configuration « {{.File}} » contient un mot de passe en clair (« {{.Key}} ») : retirez-le et enregistrez le mot de passe depuis l'écran Configuration ou avec « coffre service --mot-de-passe-smtp-fichier / --mot-de-passe-sftp-fichier »."}
+	msgPassword  = &i18n.Message{ID: "ConfigMotDePasseEnClair", Other: "Le fichier de configuration « {{.File}} » contient un mot de passe en clair (« {{.Key}} ») : retirez-le et enregistrez le mot de passe depuis l'écran Configuration ou avec « coffre service mot-de-passe --smtp-fichier F / --sftp-fichier F »."}
 	msgBadHeure  = &i18n.Message{ID: "ConfigHeure", Other: "Heure invalide « {{.Value}} » : écrivez-la comme 21:30."}
 	msgBadJour   = &i18n.Message{ID: "ConfigJour", Other: "Jour inconnu « {{.Value}} » : lundi, mardi, mercredi, jeudi, vendredi, samedi ou dimanche."}
 	msgConserver = &i18n.Message{ID: "ConfigConserver", Other: "Le nombre de sauvegardes à conserver doit être au moins 1."}

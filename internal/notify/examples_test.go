@@ -77,7 +77,7 @@ func exampleReport(k Kind) Report {
 	case RemoteNoAnswer:
 		failure("Le serveur sftp://cabinet@sauvegarde.exemple.fr:22/coffre ne répond pas : vérifiez la connexion réseau, le pare-feu et qu'il est allumé.")
 	case RemoteUnknownKey:
-		failure("Le serveur sauvegarde.exemple.fr:22 n'est pas encore reconnu (empreinte de sa clé : SHA256:q3N1kZ8fXy2c6m0vJ4bT9wQe7rUo5pLs1aHdGfKjZxM). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service --faire-confiance »).")
+		failure("Le serveur sauvegarde.exemple.fr:22 n'est pas encore reconnu (empreinte de sa clé : SHA256:q3N1kZ8fXy2c6m0vJ4bT9wQe7rUo5pLs1aHdGfKjZxM). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service faire-confiance »).")
 	case RemoteKeyChanged:
 		failure("ATTENTION : la clé du serveur sauvegarde.exemple.fr:22 a changé (empreinte reçue : SHA256:Vb7tR2mQ9zX4cK1nP8sL3dF6gH0jW5yE2uA7iO4pT1s). Cela peut être une attaque : aucune copie n'a été envoyée.")
 	case RemoteAuth:

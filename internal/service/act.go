@@ -193,7 +193,7 @@ func (e *Engine) fullCheck(ctx context.Context, path string) *Check {
 var msgNothingToAccept = &i18n.Message{ID: "ServiceRienAAccepter", Other: "Aucune sauvegarde automatique du dossier {{.Numero}} n'est signalée pour un changement inquiétant : il n'y a rien à accepter."}
 
 // Accept takes the newest backup of dossier numero as its new reference
-// (`coffre service --accepter 001`): the change it was flagged for (an
+// (`coffre service accepter --dossier 001`): the change it was flagged for (an
 // archive, a cut, a dossier replaced on purpose) is expected, so the next
 // backups are compared with it and rotation counts it as healthy.
 func (e *Engine) Accept(numero string) error {

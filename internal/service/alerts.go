@@ -87,7 +87,7 @@ func (e *Engine) employees() ([]employes.Employee, error) {
 }
 
 // TestEmail sends the test e-mail of the settings cfg (the Configuration
-// screen's button and `coffre service --tester-email` both come here) and
+// screen's button and `coffre service tester-email` both come here) and
 // returns its recipients.
 func (e *Engine) TestEmail(ctx context.Context, cfg config.Config) ([]string, error) {
 	s, to, err := e.smtp(cfg)

@@ -95,7 +95,7 @@ func TestSuspiciousChangeKeepsTheHealthyBackups(t *testing.T) {
 				}
 			}
 			m := lastMail(t, w.rcpt[0], "[Coffre] ATTENTION : 1 dossier a changé de façon inquiétante (POSTE-TEST)")
-			for _, want := range []string{c.says, "Changement inquiétant", "les sauvegardes saines d'avant aussi", "--accepter"} {
+			for _, want := range []string{c.says, "Changement inquiétant", "les sauvegardes saines d'avant aussi", "coffre service accepter --dossier"} {
 				if !strings.Contains(m.Text, want) {
 					t.Errorf("mail lacks %q:\n%s", want, m.Text)
 				}

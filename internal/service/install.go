@@ -22,7 +22,7 @@ type Install struct {
 // SystemdUnit is the systemd user unit that runs the service at login and
 // restarts it if it stops.
 func SystemdUnit(exe, configPath string) string {
-	return fmt.Sprintf(`# Coffre — sauvegarde automatique (écrit par « coffre service --installer »)
+	return fmt.Sprintf(`# Coffre — sauvegarde automatique (écrit par « coffre service installer »)
 [Unit]
 Description=Coffre : sauvegarde automatique des dossiers comptables
 After=network-online.target
