@@ -74,6 +74,12 @@ func adminCheck(w *wizard) error {
 	return needExercices(w, w.opts.Dossiers)
 }
 
+// adminRequest is the engine's request for the chosen options.
+func adminRequest(w *wizard) validator {
+	n := firstNumero(&w.opts)
+	return admin.Request{Exercices: w.opts.Exercices[n], DestDir: w.opts.DestDir, Simplified: w.opts.Simplified, Annexes: w.opts.Annexes, FEC: w.opts.FEC}
+}
+
 func adminSummary(w *wizard) []line {
 	o := &w.opts
 	n := o.Dossiers[0]

@@ -100,6 +100,18 @@ func archiveCheck(w *wizard) error {
 	return needExercices(w, w.opts.Dossiers)
 }
 
+// archiveRequest and unarchiveRequest are the engine's requests for the
+// chosen options.
+func archiveRequest(w *wizard) validator {
+	n := firstNumero(&w.opts)
+	return archive.Request{Numero: n, Exercices: w.opts.Exercices[n], DestDir: w.opts.DestDir, SafetyDir: paths.Safety()}
+}
+
+func unarchiveRequest(w *wizard) validator {
+	f := firstFile(&w.opts)
+	return archive.RestoreRequest{File: f, Numero: w.opts.Numero, Exercices: w.opts.Exercices[f], SafetyDir: paths.Safety()}
+}
+
 func archiveSummary(w *wizard) []line {
 	o := &w.opts
 	out := []line{{text: i18n.N(sumArchInto, int64(len(o.Dossiers)), map[string]any{"Dir": o.DestDir})}}

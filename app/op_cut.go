@@ -118,6 +118,11 @@ func cutCheck(w *wizard) error {
 	return nil
 }
 
+// cutRequest is the engine's request for the chosen options.
+func cutRequest(w *wizard) validator {
+	return cut.Request{Numero: firstNumero(&w.opts), FirstKept: w.opts.FirstKept, DestDir: w.opts.DestDir, Clean: w.opts.Clean, SafetyDir: paths.Safety()}
+}
+
 func cutSummary(w *wizard) []line {
 	o := &w.opts
 	n := o.Dossiers[0]

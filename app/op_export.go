@@ -81,13 +81,34 @@ func exportFile(w *wizard, n string) string {
 	return filepath.Join(exportDir(w), dossier.ExportName(d.Numero, d.Nom)+dossier.ExtDB)
 }
 
+// exportRequest is the engine's request for the chosen options.
+func exportRequest(w *wizard) validator {
+	dest := w.opts.DestDir
+	if w.opts.ExportHere && !w.opts.ODBC {
+		dest = ""
+	}
+	return export.Request{Numero: firstNumero(&w.opts), DestDir: dest, Replace: w.opts.Replace}
+}
+
+// firstNumero is the first chosen dossier: the requests the Options step
+// checks differ from one dossier to the next only by it.
+func firstNumero(o *Options) string {
+	if len(o.Dossiers) == 0 {
+		return ""
+	}
+	return o.Dossiers[0]
+}
+
 func exportCheck(w *wizard) error {
 	o := &w.opts
 	if o.ODBC && o.ExportHere {
 		o.ExportHere = false
 	}
 	if !o.ExportHere {
-		if err := destError(o.DestDir); err != nil {
+		if err := ensureDefaultDest(o.DestDir); err != nil {
+			return err
+		}
+		if err := dossier.CheckDestination(o.DestDir); err != nil {
 			return err
 		}
 	}

@@ -51,6 +51,16 @@ func ptfSendOptions(w *wizard) fyne.CanvasObject {
 	return container.NewVBox(base)
 }
 
+// ptfSendRequest and ptfReceiveRequest are the engine's requests for the
+// chosen options.
+func ptfSendRequest(w *wizard) validator {
+	return transfer.ExportRequest{Numero: firstNumero(&w.opts), DestDir: w.opts.DestDir, NewBase: w.opts.NewBase}
+}
+
+func ptfReceiveRequest(w *wizard) validator {
+	return transfer.ImportRequest{File: firstFile(&w.opts), Numero: w.opts.Numero, SafetyDir: paths.Safety()}
+}
+
 func ptfSendSummary(w *wizard) []line {
 	o := &w.opts
 	out := []line{{text: i18n.N(sumPTFInto, int64(len(o.Dossiers)), map[string]any{"Dir": o.DestDir})}}

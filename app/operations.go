@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 
 	"coffre/internal/backup"
 	"coffre/internal/batch"
@@ -51,17 +50,15 @@ type operation struct {
 	// says which); « Afficher tous les dossiers » shows the others.
 	listed     func(d dossier.Info) bool
 	listedHint *i18n.Message
-	// verifyAfter: « Vérifier après » applies. destination: destination
-	// folder. naming: file name and encryption of a backup. replace: may
-	// replace a dossier. level: quick or full verification.
-	verifyAfter, destination, naming, replace, level bool
+	// verifyAfter: « Vérifier après » applies.
+	verifyAfter bool
 	// right is the employee right the operation needs: a code with it is
 	// asked for before it runs.
 	right employes.Right
-	// options adds the operation's own fields to the Options step; check
-	// validates them.
-	options func(w *wizard) fyne.CanvasObject
-	check   func(w *wizard) error
+	// fields are the Options step, in order; request, if set, is the
+	// engine request the choices make, whose Validate the step calls last.
+	fields  []field
+	request func(w *wizard) validator
 	summary func(w *wizard) []line
 	run     func(ctx context.Context, j *job) outcome
 }
@@ -149,29 +146,56 @@ var (
 
 // operations is the Opération step's list, in display order.
 var operations = []*operation{
-	{id: "sauvegarde", label: opLabelBackup, help: opHelpBackup, input: fromDossiers,
-		verifyAfter: true, destination: true, naming: true, summary: backupSummary, run: runBackup},
-	{id: "restauration", label: opLabelRestore, help: opHelpRestore, input: fromFiles,
-		single: true, numero: true, replace: true, check: restoreCheck, summary: restoreSummary, run: runRestore},
+	{id: "sauvegarde", label: opLabelBackup, help: opHelpBackup, input: fromDossiers, verifyAfter: true,
+		fields: []field{destField{}, nameField{}, apart{encryptField{}}}, request: backupRequest,
+		summary: backupSummary, run: runBackup},
+	{id: "restauration", label: opLabelRestore, help: opHelpRestore, input: fromFiles, single: true, numero: true,
+		fields: []field{readPassField{}, replaceField{}}, request: restorePlanner,
+		summary: restoreSummary, run: runRestore},
 	{id: "verification", label: opLabelVerify, help: opHelpVerify, input: fromFiles,
-		level: true, summary: verifySummary, run: runVerify},
+		fields: []field{readPassField{}, levelField{}}, summary: verifySummary, run: runVerify},
 	{id: "contenu", label: opLabelContent, help: opHelpContent, input: fromFiles,
-		summary: contentSummary, run: runContent},
+		fields: []field{readPassField{}}, summary: contentSummary, run: runContent},
 	{id: "export", label: opLabelExport, help: opHelpExport, input: fromDossiers,
-		options: exportOptions, check: exportCheck, summary: exportSummary, run: runExport},
+		fields: []field{own(exportOptions, exportCheck)}, request: exportRequest, summary: exportSummary, run: runExport},
 	{id: "transfert-envoi", label: opLabelPTFSend, help: opHelpPTFSend, input: fromDossiers, needV1: true,
-		destination: true, options: ptfSendOptions, summary: ptfSendSummary, run: runPTFSend},
+		fields: []field{destField{}, own(ptfSendOptions, nil)}, request: ptfSendRequest, summary: ptfSendSummary, run: runPTFSend},
 	{id: "transfert-reception", label: opLabelPTFReceive, help: opHelpPTFReceive, input: fromFiles, files: ptfFiles,
-		single: true, target: true, summary: ptfReceiveSummary, run: runPTFReceive},
+		single: true, target: true, fields: []field{readPassField{}}, request: ptfReceiveRequest, summary: ptfReceiveSummary, run: runPTFReceive},
 	{id: "archivage", label: opLabelArchive, help: opHelpArchive, input: fromDossiers, needV1: true, right: employes.Archiver,
-		destination: true, options: archiveOptions, check: archiveCheck, summary: archiveSummary, run: runArchive},
-	{id: "desarchivage", label: opLabelUnarchive, help: opHelpUnarchive, input: fromFiles, files: pafFiles,
-		single: true, target: true, options: unarchiveOptions, check: unarchiveCheck, summary: unarchiveSummary, run: runUnarchive},
+		fields: []field{destField{}, own(archiveOptions, archiveCheck)}, request: archiveRequest, summary: archiveSummary, run: runArchive},
+	{id: "desarchivage", label: opLabelUnarchive, help: opHelpUnarchive, input: fromFiles, files: pafFiles, single: true, target: true,
+		fields: []field{readPassField{}, own(unarchiveOptions, unarchiveCheck)}, request: unarchiveRequest, summary: unarchiveSummary, run: runUnarchive},
 	{id: "administration", label: opLabelAdmin, help: opHelpAdmin, input: fromDossiers, single: true, needV1: true,
-		destination: true, options: adminOptions, check: adminCheck, summary: adminSummary, run: runAdmin},
+		fields: []field{destField{}, own(adminOptions, adminCheck)}, request: adminRequest, summary: adminSummary, run: runAdmin},
 	{id: "decoupe", label: opLabelCut, help: opHelpCut, input: fromDossiers, single: true, needV1: true, right: employes.Archiver,
 		listed: cut.Eligible, listedHint: msgCutListed,
-		destination: true, options: cutOptions, check: cutCheck, summary: cutSummary, run: runCut},
+		fields: []field{destField{}, own(cutOptions, cutCheck)}, request: cutRequest, summary: cutSummary, run: runCut},
+}
+
+// hasDestination reports whether the operation asks for a destination
+// folder (remembered for the next time once it succeeds).
+func (op *operation) hasDestination() bool {
+	for _, f := range op.fields {
+		if _, ok := f.(destField); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// backupRequest is the engine's request for the chosen options (one
+// dossier's; the others differ only in their source).
+func backupRequest(w *wizard) validator {
+	o := &w.opts
+	req := backup.Request{DestDir: o.DestDir, Verify: o.VerifyAfter}
+	if len(o.Dossiers) == 1 {
+		req.Name = o.Name
+	}
+	if o.Encrypt {
+		req.Passphrase = o.Passphrase
+	}
+	return req
 }
 
 func operationByID(id string) *operation {
@@ -269,14 +293,24 @@ func firstFile(o *Options) string {
 	return o.Files[0]
 }
 
-// restoreCheck asks the engine for the plan: it reads the file (with its
-// passphrase) and refuses a number already taken without « Remplacer ».
-func restoreCheck(w *wizard) error {
-	plan, err := restore.MakePlan(context.Background(), restoreRequest(&w.opts, w.store))
+// restorePlanner is the restore's request as the Options step checks it:
+// its Validate asks the engine for the plan, which reads the file (with its
+// passphrase) and refuses a number already taken without « Remplacer »;
+// the plan is kept for the summary.
+func restorePlanner(w *wizard) validator { return planner{w} }
+
+type planner struct{ w *wizard }
+
+func (p planner) Validate() error {
+	req := restoreRequest(&p.w.opts, p.w.store)
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	plan, err := restore.MakePlan(context.Background(), req)
 	if err != nil {
 		return err
 	}
-	w.plan = &plan
+	p.w.plan = &plan
 	return nil
 }
 

@@ -155,7 +155,7 @@ func (w *wizard) finish(out outcome) {
 	w.running = false
 	w.cancelRun = nil
 	w.result = out
-	if out.Err == nil && w.op().destination {
+	if out.Err == nil && w.op().hasDestination() {
 		_ = prefs.Update(func(p *prefs.Prefs) { p.Destination = w.opts.DestDir })
 	}
 	w.show(stepIdxResult)

@@ -10,14 +10,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"coffre/internal/backup"
 	"coffre/internal/connexion"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/paths"
 	"coffre/internal/prefs"
 	"coffre/internal/restore"
-	"coffre/internal/secret"
 )
 
 var (
@@ -229,101 +227,25 @@ var (
 	msgLevelFull    = &i18n.Message{ID: "UINiveauCompletChoix", Other: "Complète : en plus, intégrité détaillée de la base (plus lente)"}
 	msgNoOptions    = &i18n.Message{ID: "UIAucuneOption", Other: "Aucune option pour cette opération : cliquez sur Suivant."}
 
-	msgBadName      = &i18n.Message{ID: "UINomInvalide", Other: "Nom de fichier invalide : pas de / \\ : * ? \" < > |, ni de nom vide ou commençant par un point."}
 	msgNeedPass     = &i18n.Message{ID: "UIPhraseRequise", Other: "Indiquez la phrase secrète."}
 	msgPassMismatch = &i18n.Message{ID: "UIPhrasesDifferentes", Other: "Les deux phrases secrètes ne sont pas identiques."}
 	msgNeedReplace  = &i18n.Message{ID: "UIRemplacementRequis", Other: "Le dossier n° {{.Numero}} existe déjà : cochez « Remplacer le dossier existant », ou revenez à l'étape Dossiers choisir un autre numéro."}
 	msgNeedOther    = &i18n.Message{ID: "UIAutreDossierRequis", Other: "Le dossier n° {{.Numero}} actuel n'est pas le même dossier que la sauvegarde : cochez la case de confirmation pour le remplacer quand même."}
 )
 
-// optionsView shows the options the chosen operation has (its flags).
+// optionsView shows the chosen operation's fields, in order; a field set
+// apart gets a separator when others come before it.
 func optionsView(w *wizard) fyne.CanvasObject {
-	o := &w.opts
-	op := w.op()
 	box := container.NewVBox()
-	if op.destination {
-		box.Add(fieldTitle(i18n.T(msgDestDir, nil)))
-		box.Add(destRow(w))
-	}
-	if op.naming {
-		box.Add(fieldTitle(i18n.T(msgFileName, nil)))
-		if len(o.Dossiers) == 1 {
-			if o.Name == "" {
-				d := w.info(o.Dossiers[0])
-				o.Name = dossier.BackupName(d.Numero, d.Nom, w.now())
-			}
-			name := widget.NewEntry()
-			name.SetText(o.Name)
-			name.OnChanged = func(s string) { o.Name = strings.TrimSpace(s) }
-			box.Add(container.NewBorder(nil, nil, nil, widget.NewLabel(dossier.ExtPBF), name))
-			box.Add(lowLabel(i18n.T(msgFileNameHint, nil)))
-		} else {
-			o.Name = ""
-			box.Add(lowLabel(i18n.T(msgManyNames, nil)))
+	for _, f := range w.op().fields {
+		obj := f.view(w)
+		if obj == nil {
+			continue
 		}
-		box.Add(widget.NewSeparator())
-		pass1, pass2 := widget.NewPasswordEntry(), widget.NewPasswordEntry()
-		pass1.SetText(o.Passphrase)
-		pass2.SetText(o.Passphrase2)
-		pass1.OnChanged = func(s string) { o.Passphrase = s }
-		pass2.OnChanged = func(s string) { o.Passphrase2 = s }
-		passForm := container.NewVBox(widget.NewForm(
-			widget.NewFormItem(i18n.T(msgPass1, nil), pass1),
-			widget.NewFormItem(i18n.T(msgPass2, nil), pass2)), warnLabel(i18n.T(msgPassWarn, nil)))
-		encrypt := widget.NewCheck(i18n.T(msgEncrypt, nil), func(b bool) {
-			o.Encrypt = b
-			if b {
-				passForm.Show()
-			} else {
-				passForm.Hide()
-			}
-		})
-		encrypt.SetChecked(o.Encrypt)
-		if !o.Encrypt {
-			passForm.Hide()
-		}
-		box.Add(encrypt)
-		box.Add(passForm)
-	}
-	if op.input == fromFiles && w.encryptedInput() {
-		pass := widget.NewPasswordEntry()
-		pass.SetText(o.Passphrase)
-		pass.OnChanged = func(s string) { o.Passphrase = s }
-		box.Add(wrapLabel(i18n.T(msgPassRead, nil)))
-		box.Add(widget.NewForm(widget.NewFormItem(i18n.T(msgPass1, nil), pass)))
-	}
-	if op.replace {
-		if d, taken := w.taken(o.Numero); taken {
-			box.Add(warnLabel(i18n.T(msgTakenBy, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "RaisonSociale": d.RaisonSociale})))
-			replace := widget.NewCheck(i18n.T(msgReplace, nil), func(b bool) { o.Replace = b })
-			replace.SetChecked(o.Replace)
-			box.Add(replace)
-			if w.otherIdentity() {
-				other := widget.NewCheck(i18n.T(msgOther, nil), func(b bool) { o.OtherDossier = b })
-				other.SetChecked(o.OtherDossier)
-				box.Add(other)
-			}
-		} else {
-			o.Replace, o.OtherDossier = false, false
-		}
-	}
-	if op.level {
-		quick, full := i18n.T(msgLevelQuick, nil), i18n.T(msgLevelFull, nil)
-		lv := widget.NewRadioGroup([]string{quick, full}, func(s string) { o.Complete = s == full })
-		lv.Required = true
-		if o.Complete {
-			lv.SetSelected(full)
-		} else {
-			lv.SetSelected(quick)
-		}
-		box.Add(widget.NewLabelWithStyle(i18n.T(msgLevel, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		box.Add(lv)
-	}
-	if op.options != nil {
-		if len(box.Objects) > 0 {
+		if _, ok := f.(apart); ok && len(box.Objects) > 0 {
 			box.Add(widget.NewSeparator())
 		}
-		box.Add(op.options(w))
+		box.Add(obj)
 	}
 	if len(box.Objects) == 0 {
 		box.Add(wrapLabel(i18n.T(msgNoOptions, nil)))
@@ -348,14 +270,20 @@ func destRow(w *wizard) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, browse, dest)
 }
 
-// destError says why the destination folder cannot be used — the engine's
-// rule (dossier.CheckDestination); the default folder is created on first
-// use.
+// ensureDefaultDest creates Coffre's default destination folder on first
+// use; any other folder must exist (dossier.CheckDestination).
+func ensureDefaultDest(dir string) error {
+	if dir != paths.Backups() {
+		return nil
+	}
+	return os.MkdirAll(dir, 0o755)
+}
+
+// destError says why dir cannot be a destination, as the engine's requests
+// do; the default folder is created first.
 func destError(dir string) error {
-	if dir == paths.Backups() {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
+	if err := ensureDefaultDest(dir); err != nil {
+		return err
 	}
 	return dossier.CheckDestination(dir)
 }
@@ -403,47 +331,23 @@ func (w *wizard) encryptedInput() bool {
 	return false
 }
 
+// validator is an engine request: Validate says why it cannot run, the
+// same rules the command line applies.
+type validator interface{ Validate() error }
+
+// optionsValidate checks each field, then the engine's request built from
+// the choices.
 func optionsValidate(w *wizard) error {
-	o := &w.opts
 	op := w.op()
-	if op.destination {
-		if err := destError(o.DestDir); err != nil {
+	for _, f := range op.fields {
+		if err := f.validate(w); err != nil {
 			return err
 		}
 	}
-	if op.naming {
-		if len(o.Dossiers) == 1 && !backup.ValidName(o.Name) {
-			return i18n.E(msgBadName, nil, nil)
-		}
-		if o.Encrypt {
-			if o.Passphrase == "" {
-				return i18n.E(msgNeedPass, nil, nil)
-			}
-			if o.Passphrase != o.Passphrase2 {
-				return i18n.E(msgPassMismatch, nil, nil)
-			}
-			if err := secret.CheckNew(o.Passphrase); err != nil {
-				return err
-			}
-		} else {
-			o.Passphrase, o.Passphrase2 = "", ""
-		}
+	if op.request == nil {
+		return nil
 	}
-	if op.input == fromFiles && w.encryptedInput() && o.Passphrase == "" {
-		return i18n.E(msgNeedPass, nil, nil)
-	}
-	if op.replace {
-		if _, taken := w.taken(o.Numero); taken && !o.Replace {
-			return i18n.E(msgNeedReplace, map[string]any{"Numero": o.Numero}, nil)
-		}
-		if o.Replace && w.otherIdentity() && !o.OtherDossier {
-			return i18n.E(msgNeedOther, map[string]any{"Numero": o.Numero}, nil)
-		}
-	}
-	if op.check != nil {
-		return op.check(w)
-	}
-	return nil
+	return op.request(w).Validate()
 }
 
 // summaryView says in plain French what will happen.

@@ -258,6 +258,19 @@ func TestNextRefusedWithReason(t *testing.T) {
 			w.opts.Dossiers, w.opts.DestDir = []string{"001"}, filepath.Join(conn, "nulle-part")
 		}, "n'existe pas"},
 		{"restore without a file", stepIdxDossiers, func(w *wizard) { w.opts.Operation = "restauration" }, "Choisissez une sauvegarde"},
+		// The engine's own rules (the requests' Validate), as the command
+		// line applies them.
+		{"destination is a file", stepIdxOptions, func(w *wizard) {
+			w.opts.Dossiers, w.opts.DestDir = []string{"001"}, filepath.Join(conn, "001SOC.db")
+		}, "est un fichier, pas un dossier"},
+		{"bad file name, named", stepIdxOptions, func(w *wizard) { w.opts.Dossiers = []string{"001"}; w.opts.Name = "a/b" }, "« a/b »"},
+		{"weak passphrase", stepIdxOptions, func(w *wizard) {
+			w.opts.Dossiers, w.opts.Encrypt, w.opts.Passphrase, w.opts.Passphrase2 = []string{"001"}, true, "abc", "abc"
+		}, "au moins 10 caractères"},
+		{"archive into a file", stepIdxOptions, func(w *wizard) {
+			w.opts.Operation, w.opts.Dossiers, w.opts.DestDir = "archivage", []string{"001"}, filepath.Join(conn, "001SOC.db")
+			w.opts.Exercices = map[string][]string{"001": {"2014"}}
+		}, "est un fichier, pas un dossier"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
