@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-
 	"coffre/internal/backup"
 	"coffre/internal/batch"
 	"coffre/internal/catalogue"
