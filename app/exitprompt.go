@@ -283,15 +283,7 @@ func (p *exitPrompt) showMessage(title *i18n.Message, text string) {
 	p.setPage(container.NewVBox(heading(i18n.T(title, nil)), wrapLabel(text)), closeButton)
 }
 
-func (p *exitPrompt) setReason(err error) {
-	if err == nil {
-		p.reason.SetText("")
-		p.reason.Hide()
-		return
-	}
-	p.reason.SetText(i18n.Describe(err))
-	p.reason.Show()
-}
+func (p *exitPrompt) setReason(err error) { showReason(p.reason, p.reason, err) }
 
 // setPage shows content above the buttons, aligned right.
 func (p *exitPrompt) setPage(content fyne.CanvasObject, buttons ...fyne.CanvasObject) {

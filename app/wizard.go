@@ -287,14 +287,17 @@ func (w *wizard) drawCrumbs() {
 }
 
 // setReason shows why Suivant was refused (nil hides it).
-func (w *wizard) setReason(err error) {
+func (w *wizard) setReason(err error) { showReason(w.reason, w.reasonBox, err) }
+
+// showReason puts err's sentence in label and shows box; nil clears and
+// hides them.
+func showReason(label *widget.Label, box fyne.CanvasObject, err error) {
+	label.SetText(i18n.Describe(err))
 	if err == nil {
-		w.reason.SetText("")
-		w.reasonBox.Hide()
+		box.Hide()
 		return
 	}
-	w.reason.SetText(i18n.Describe(err))
-	w.reasonBox.Show()
+	box.Show()
 }
 
 // forward validates the current step and goes to the next one.

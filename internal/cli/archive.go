@@ -8,7 +8,6 @@ import (
 
 	"coffre/internal/admin"
 	"coffre/internal/archive"
-	"coffre/internal/batch"
 	"coffre/internal/cut"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
@@ -77,25 +76,13 @@ func (c *archiveCmd) flags(fs *flag.FlagSet) {
 }
 
 func (c *archiveCmd) run(env *Env, args []string) error {
-	if len(c.dossiers) == 0 {
-		return usagef(msgNeedDossier, nil)
-	}
-	req := archive.Request{Numero: c.dossiers[0], Exercices: c.exercices, DestDir: c.dest, SafetyDir: c.safety.dir(),
+	req := archive.Request{Numero: first(c.dossiers), Exercices: c.exercices, DestDir: c.dest, SafetyDir: c.safety.dir(),
 		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle()}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return runBatch(env, env.Stdout, dossierItems(c.dossiers), c.json, report.TitleArchive,
-		func(ctx context.Context, it batch.Item, p dossier.Progress) (archive.Result, error) {
-			r := req
-			r.Store, r.Numero, r.Progress = s, it.Key, p
-			return archive.Run(ctx, r)
-		}, report.Archive, nil)
+	return overDossiers(env, &c.conn, c.dossiers, c.json, req, report.TitleArchive,
+		func(ctx context.Context, s store.Store, n string, p dossier.Progress) (archive.Result, error) {
+			req.Store, req.Numero, req.Progress = s, n, p
+			return archive.Run(ctx, req)
+		}, report.Archive)
 }
 
 // desarchiver
@@ -141,15 +128,11 @@ func (c *unarchiveCmd) run(env *Env, args []string) error {
 			return err
 		}
 	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	req.Store = s
-	res, err := archive.Restore(env.Ctx, req)
-	env.endProgress()
-	return env.present(report.Unarchive(file, res, err), c.json)
+	return onConnexion(env, &c.conn, c.json, req, func(s store.Store) report.Summary {
+		req.Store = s
+		res, err := archive.Restore(env.Ctx, req)
+		return report.Unarchive(file, res, err)
+	})
 }
 
 // administration
@@ -185,15 +168,10 @@ func (c *adminCmd) run(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	req.Source = store.InStore(s, numero)
-	res, err := admin.Run(env.Ctx, req)
-	env.endProgress()
-	return env.present(report.Admin(res, err), c.json)
+	return onConnexion(env, &c.conn, c.json, req, func(s store.Store) report.Summary {
+		req.Source = store.InStore(s, numero)
+		return report.Admin(admin.Run(env.Ctx, req))
+	})
 }
 
 // decouper
@@ -227,16 +205,9 @@ func (c *cutCmd) run(env *Env, args []string) error {
 	}
 	req := cut.Request{Numero: numero, FirstKept: c.firstKept, DestDir: c.dest, Clean: c.clean,
 		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle(), SafetyDir: c.safety.dir(), Progress: env.progress()}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	req.Store = s
-	res, err := cut.Run(env.Ctx, req)
-	env.endProgress()
-	return env.present(report.Cut(res, c.clean, err), c.json)
+	return onConnexion(env, &c.conn, c.json, req, func(s store.Store) report.Summary {
+		req.Store = s
+		res, err := cut.Run(env.Ctx, req)
+		return report.Cut(res, c.clean, err)
+	})
 }

@@ -370,18 +370,10 @@ func (c *restoreCmd) run(env *Env, args []string) error {
 		Replace: c.replace, OtherDossier: c.otherDossier, IgnoreSessions: bool(c.sessions),
 		SessionIdle: sessionIdle(), SafetyDir: c.safety.dir(), Progress: env.progress(),
 	}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	req.Store = s
-	res, err := restore.Run(env.Ctx, req)
-	env.endProgress()
-	return env.present(report.Restore(res, err), c.json)
+	return onConnexion(env, &c.conn, c.json, req, func(s store.Store) report.Summary {
+		req.Store = s
+		return report.Restore(restore.Run(env.Ctx, req))
+	})
 }
 
 // demo

@@ -74,6 +74,15 @@ func (n *numeros) Set(s string) error {
 	return nil
 }
 
+// first is the first number given ("" for none): the request checked
+// before the run differs from one dossier to the next only by it.
+func first(ns numeros) string {
+	if len(ns) == 0 {
+		return ""
+	}
+	return ns[0]
+}
+
 // one is the only number given.
 func (n numeros) one() (string, error) {
 	if len(n) != 1 {

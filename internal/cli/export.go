@@ -4,11 +4,11 @@ import (
 	"context"
 	"flag"
 
-	"coffre/internal/batch"
 	"coffre/internal/dossier"
 	"coffre/internal/export"
 	"coffre/internal/i18n"
 	"coffre/internal/report"
+	"coffre/internal/store"
 	"coffre/internal/transfer"
 )
 
@@ -36,15 +36,6 @@ func init() {
 		new:   func() verb { return &transferImportCmd{} }})
 }
 
-// dossierItems are the chosen numbers as the runner's items.
-func dossierItems(ns numeros) []batch.Item {
-	var items []batch.Item
-	for _, n := range ns {
-		items = append(items, batch.Item{Key: n, Label: n})
-	}
-	return items
-}
-
 // exporter
 
 type exportCmd struct {
@@ -66,25 +57,13 @@ func (c *exportCmd) flags(fs *flag.FlagSet) {
 }
 
 func (c *exportCmd) run(env *Env, args []string) error {
-	if len(c.dossiers) == 0 {
-		return usagef(msgNeedDossier, nil)
-	}
-	req := export.Request{Numero: c.dossiers[0], DestDir: c.dest, Replace: c.replace,
+	req := export.Request{Numero: first(c.dossiers), DestDir: c.dest, Replace: c.replace,
 		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle()}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return runBatch(env, env.Stdout, dossierItems(c.dossiers), c.json, report.TitleExport,
-		func(ctx context.Context, it batch.Item, p dossier.Progress) (export.Result, error) {
-			r := req
-			r.Store, r.Numero, r.Progress = s, it.Key, p
-			return export.Run(ctx, r)
-		}, report.Export, nil)
+	return overDossiers(env, &c.conn, c.dossiers, c.json, req, report.TitleExport,
+		func(ctx context.Context, s store.Store, n string, p dossier.Progress) (export.Result, error) {
+			req.Store, req.Numero, req.Progress = s, n, p
+			return export.Run(ctx, req)
+		}, report.Export)
 }
 
 // transfert-export
@@ -108,24 +87,12 @@ func (c *transferExportCmd) flags(fs *flag.FlagSet) {
 }
 
 func (c *transferExportCmd) run(env *Env, args []string) error {
-	if len(c.dossiers) == 0 {
-		return usagef(msgNeedDossier, nil)
-	}
-	req := transfer.ExportRequest{Numero: c.dossiers[0], DestDir: c.dest, StateDir: c.state, NewBase: c.newBase}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return runBatch(env, env.Stdout, dossierItems(c.dossiers), c.json, report.TitlePTFSent,
-		func(ctx context.Context, it batch.Item, p dossier.Progress) (transfer.ExportResult, error) {
-			r := req
-			r.Store, r.Numero, r.Progress = s, it.Key, p
-			return transfer.Export(ctx, r)
-		}, report.TransferExport, nil)
+	req := transfer.ExportRequest{Numero: first(c.dossiers), DestDir: c.dest, StateDir: c.state, NewBase: c.newBase}
+	return overDossiers(env, &c.conn, c.dossiers, c.json, req, report.TitlePTFSent,
+		func(ctx context.Context, s store.Store, n string, p dossier.Progress) (transfer.ExportResult, error) {
+			req.Store, req.Numero, req.Progress = s, n, p
+			return transfer.Export(ctx, req)
+		}, report.TransferExport)
 }
 
 // transfert-import
@@ -153,16 +120,8 @@ func (c *transferImportCmd) run(env *Env, args []string) error {
 	}
 	req := transfer.ImportRequest{File: args[0], Numero: numero, SafetyDir: c.safety.dir(),
 		IgnoreSessions: bool(c.sessions), SessionIdle: sessionIdle(), Progress: env.progress()}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	s, err := c.conn.open(env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	req.Store = s
-	res, err := transfer.Import(env.Ctx, req)
-	env.endProgress()
-	return env.present(report.TransferImport(res, err), c.json)
+	return onConnexion(env, &c.conn, c.json, req, func(s store.Store) report.Summary {
+		req.Store = s
+		return report.TransferImport(transfer.Import(env.Ctx, req))
+	})
 }

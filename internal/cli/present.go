@@ -12,6 +12,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/report"
+	"coffre/internal/store"
 )
 
 // The command line's presenters: the text one prints a report.Summary's
@@ -143,4 +144,53 @@ func (c cleanWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// validator is an engine request: Validate says which option stops it,
+// before anything is opened.
+type validator interface{ Validate() error }
+
+// overDossiers is a verb over the chosen dossiers of a connexion: req is
+// validated, the connexion opened, and do run on each dossier through the
+// batch runner, its lines printed as each ends.
+func overDossiers[R any](env *Env, conn *connexionOpts, ns numeros, asJSON jsonOpt, req validator, title *i18n.Message,
+	do func(ctx context.Context, s store.Store, numero string, p dossier.Progress) (R, error), lines func(batch.Item, R) []report.Line) error {
+	if len(ns) == 0 {
+		return usagef(msgNeedDossier, nil)
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	s, err := conn.open(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return runBatch(env, env.Stdout, dossierItems(ns), asJSON, title,
+		func(ctx context.Context, it batch.Item, p dossier.Progress) (R, error) { return do(ctx, s, it.Key, p) }, lines, nil)
+}
+
+// onConnexion is a verb on one dossier of a connexion: req is validated,
+// the connexion opened, and the summary do returns presented.
+func onConnexion(env *Env, conn *connexionOpts, asJSON jsonOpt, req validator, do func(s store.Store) report.Summary) error {
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	s, err := conn.open(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sum := do(s)
+	env.endProgress()
+	return env.present(sum, asJSON)
+}
+
+// dossierItems are the chosen numbers as the runner's items.
+func dossierItems(ns numeros) []batch.Item {
+	var items []batch.Item
+	for _, n := range ns {
+		items = append(items, batch.Item{Key: n, Label: n})
+	}
+	return items
 }
