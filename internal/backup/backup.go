@@ -56,8 +56,8 @@ type Result struct {
 	// Phases is where the time went, for reports and benchmarks.
 	Phases map[string]time.Duration
 	// Warnings are facts about the source a person should know (a WAL
-	// dossier on a network share…); the backup itself is sound. The
-	// presenter renders them.
+	// dossier on a network share, a journal beside it that was not
+	// applied…); the backup itself is sound. The presenter renders them.
 	Warnings []i18n.Note
 	// Notes: programs were open on the dossier during the backup
 	// (dossier.SessionPolicy.Warn over Sessions).
@@ -118,6 +118,9 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	res.Notes = dossier.SessionPolicy{Idle: req.SessionIdle}.Warn(req.Source.Label(), res.Sessions)
 	if w, ok := snap.(warner); ok {
 		res.Warnings = w.Warnings()
+	}
+	if n, ok := snap.(noter); ok {
+		res.Warnings = append(res.Warnings, n.Notes()...)
 	}
 	name := req.Name
 	if name == "" {

@@ -7,3 +7,9 @@ import "coffre/internal/i18n"
 type warner interface {
 	Warnings() []i18n.Note
 }
+
+// noter is a snapshot that reports what it found beside the dossier
+// (sqlitestore: a -journal or -wal it did not apply to the live file).
+type noter interface {
+	Notes() []i18n.Note
+}

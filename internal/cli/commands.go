@@ -141,7 +141,16 @@ func (c *listeCmd) run(env *Env, args []string) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cmp.Or(report.Clean(d.Numero), "—"), cmp.Or(report.Clean(d.Nom), "—"), report.Clean(d.Fichier), rs, ex, i18n.Bytes(d.Taille), last)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// What the listing found beside a dossier (a journal it did not apply).
+	for _, d := range list {
+		for _, n := range d.Notes {
+			fmt.Fprintln(env.Stderr, n.String())
+		}
+	}
+	return nil
 }
 
 // sauvegarder

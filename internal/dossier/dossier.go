@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"slices"
 	"time"
+
+	"coffre/internal/i18n"
 )
 
 // SchemaV1 is the management software's dossier schema, version 1 (the
@@ -83,6 +85,9 @@ type Info struct {
 	// claim the same number: none of them can be reached by its number
 	// until one is renumbered.
 	Conflict []string `json:"conflit,omitempty"`
+	// Notes are facts found while reading it (a journal beside the file
+	// that Coffre did not apply…).
+	Notes []i18n.Note `json:"remarques,omitempty"`
 }
 
 // Usable reports whether the dossier can be chosen for an operation by its

@@ -5,7 +5,9 @@ package faulttest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -364,11 +366,72 @@ func TestFaultHotJournal(t *testing.T) {
 	if _, err := db.Exec("ROLLBACK"); err != nil {
 		t.Fatal(err)
 	}
-	w.mustRun("sauvegarder", "--connexion", crash, "--dossier", "1", "--vers", w.dest, "--nom", "apres-crash")
+	left := filepath.Join(crash, "001SOC.db")
+	dbSum, jSum := fileSHA(t, left), fileSHA(t, left+"-journal")
+	w.mustRun("liste", "--connexion", crash)
+	code, out, errOut := w.run("sauvegarder", "--connexion", crash, "--dossier", "1", "--vers", w.dest, "--nom", "apres-crash", "--verifier")
+	if code != 0 {
+		t.Fatalf("sauvegarder: exit %d\n%s%s", code, out, errOut)
+	}
 	if got := pbfHash(t, filepath.Join(w.dest, "apres-crash.pbf")); got != w.before {
 		t.Fatal("the backup does not hold the dossier as it was before the interrupted write")
 	}
-	w.checkDossier(filepath.Join(crash, "001SOC.db"), w.before)
+	if !strings.Contains(errOut, "écriture interrompue") {
+		t.Errorf("the backup does not say it rolled an interrupted write back in its copy:\n%s", errOut)
+	}
+	// The dossier and its journal are the management software's: Coffre
+	// rolled the write back in its own copy, not in them.
+	if fileSHA(t, left) != dbSum || fileSHA(t, left+"-journal") != jSum {
+		t.Fatal("liste or sauvegarder wrote to the dossier or its journal")
+	}
+	w.checkDossier(left, w.before)
+}
+
+// TestFaultForeignJournalBesideDossier puts beside the dossier the hot
+// -journal of another, smaller database whose writer was killed
+// (kill -9 of a sqlite3 process in the middle of a transaction): an old
+// copy put back by hand after a crash. SQLite would replay it into the
+// dossier at the first opening, truncating it to the other database's size;
+// liste and sauvegarder must leave both files byte for byte as they are,
+// back the dossier up as it is, and say the journal is not its own.
+func TestFaultForeignJournalBesideDossier(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	other := filepath.Join(t.TempDir(), "autre.db")
+	if out, err := exec.Command("sqlite3", other, "CREATE TABLE t (x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000) INSERT INTO t SELECT randomblob(80) FROM c;").CombinedOutput(); err != nil {
+		t.Skipf("sqlite3: %v %s", err, out)
+	}
+	faults.KilledSQLiteWriter(t, other, "BEGIN", "UPDATE t SET x = randomblob(80)", "DELETE FROM t WHERE rowid % 2 = 0")
+	journal := w.dossier() + "-journal"
+	copyFile(t, other+"-journal", journal)
+	dbSum, jSum := fileSHA(t, w.dossier()), fileSHA(t, journal)
+	for _, args := range [][]string{
+		{"liste", "--connexion", w.conn},
+		{"sauvegarder", "--connexion", w.conn, "--dossier", "1", "--vers", w.dest, "--nom", "journal-etranger", "--verifier"},
+	} {
+		code, out, errOut := w.run(args...)
+		if code != 0 || !strings.Contains(errOut, "ne correspond pas à ce dossier") {
+			t.Errorf("%s: exit %d, want success and « ne correspond pas à ce dossier »:\n%s%s", args[0], code, out, errOut)
+		}
+		if fileSHA(t, w.dossier()) != dbSum || fileSHA(t, journal) != jSum {
+			t.Fatalf("%s wrote to the dossier or to the journal beside it", args[0])
+		}
+	}
+	if got := pbfHash(t, filepath.Join(w.dest, "journal-etranger.pbf")); got != w.before {
+		t.Fatal("the backup does not hold the dossier as it is")
+	}
+	os.Remove(journal)
+	w.checkDossier(w.dossier(), w.before)
+	w.noTemp()
+}
+
+func fileSHA(tb testing.TB, path string) [32]byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sha256.Sum256(b)
 }
 
 // TestFaultStaleJournalNextToOutput leaves a real hot journal — taken from

@@ -26,9 +26,6 @@ var (
 	msgNoRow        = &i18n.Message{ID: "DossierTableVide", Other: "sa table dossier n'a aucune ligne : rien ne dit son numéro"}
 	msgBadRowNumero = &i18n.Message{ID: "DossierNumeroLigne", Other: "sa table dossier donne le numéro « {{.Numero}} » : il faut trois chiffres, de 001 à 999"}
 	msgNoNom        = &i18n.Message{ID: "DossierNomCourt", Other: "ni sa table dossier ni le nom du fichier ne donnent un nom court (lettres et chiffres)"}
-	// Until the read-only primitive that rolls a journal back on a private
-	// copy is used here, a listing says the journal is there and goes on.
-	msgJournalPresent = &i18n.Message{ID: "DossierJournalPresent", Other: "un fichier « {{.File}}-journal » (écriture interrompue, ou journal venu d'une autre base) est à côté de la base : Coffre ne l'applique pas pendant une simple lecture. Ouvrez une fois le dossier dans le logiciel de gestion, puis recommencez"}
 )
 
 // sqliteMagic starts every SQLite database file.
@@ -206,12 +203,14 @@ func byName(dir string, e fs.DirEntry) (f found, path string, ok bool) {
 // program's), or a tax-audit copy. A file that has one but cannot be taken
 // as a dossier gets its problem.
 func probe(ctx context.Context, path string, f *found, line bool) bool {
-	db, err := OpenRO(path)
+	v, err := OpenReadOnly(ctx, path, "")
 	if err != nil {
 		f.problem = err
 		return true
 	}
-	defer db.Close()
+	defer v.Close()
+	db := v.DB
+	f.info.Notes = v.Notes
 	tables, err := Tables(ctx, db)
 	if err != nil {
 		f.problem = readProblem(path, err)
@@ -247,11 +246,13 @@ func probe(ctx context.Context, path string, f *found, line bool) bool {
 
 // readInfo reads the listing line of the dossier file at path.
 func readInfo(ctx context.Context, path string, info *dossier.Info) error {
-	db, err := OpenRO(path)
+	v, err := OpenReadOnly(ctx, path, "")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer v.Close()
+	db := v.DB
+	info.Notes = v.Notes
 	tables, err := Tables(ctx, db)
 	if err != nil {
 		return readProblem(path, err)
@@ -308,12 +309,9 @@ func isAdminCopy(ctx context.Context, db *sql.DB, tables []string) bool {
 	return db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id) == nil && id == dossier.AdminApplicationID
 }
 
-// readProblem is why a database could not be read during discovery: a hot
-// journal (reported, since discovery never rolls it back), or the store's
-// usual reading of SQLite's errors.
+// readProblem is why a database could not be read during discovery: the
+// store's usual reading of SQLite's errors (a hot journal beside the file
+// never gets here: OpenReadOnly reads past it without applying it).
 func readProblem(path string, err error) error {
-	if hotJournal(err) {
-		return i18n.E(msgJournalPresent, map[string]any{"File": filepath.Base(path)}, errors.Join(dossier.ErrInUse, err))
-	}
 	return mapErr(path, err)
 }

@@ -28,7 +28,8 @@ var (
 // snapshot holds a read transaction on one connection for its whole life:
 // the stats, the sessions and the database image all come from it.
 type snapshot struct {
-	path     string
+	path     string    // the dossier
+	view     *ReadView // what is read: the dossier, or a private copy
 	id       dossier.Identity
 	schema   string
 	tables   []string
@@ -54,27 +55,21 @@ func SnapshotFile(ctx context.Context, path string, opt store.SnapshotOptions) (
 	} else if !fi.Mode().IsRegular() {
 		return nil, i18n.E(msgNotSQLite, map[string]any{"Path": path}, dossier.ErrNotFound)
 	}
-	return openSnapshot(ctx, path, opt, true)
-}
-
-func openSnapshot(ctx context.Context, path string, opt store.SnapshotOptions, recoverJournal bool) (store.Snapshot, error) {
-	db, err := OpenRO(path)
+	v, err := OpenReadOnly(ctx, path, opt.TempDir)
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{path: path, db: db, tempDir: opt.TempDir}
+	s := &snapshot{path: path, view: v, db: v.DB, tempDir: opt.TempDir}
 	if err := s.begin(ctx); err != nil {
 		s.Close()
-		if recoverJournal && hotJournal(err) {
-			if err := recoverHotJournal(ctx, path); err != nil {
-				return nil, err
-			}
-			return openSnapshot(ctx, path, opt, false)
-		}
 		return nil, mapErr(path, err)
 	}
 	return s, nil
 }
+
+// Notes say what was found beside the dossier (a journal, a WAL) and what
+// the snapshot did about it.
+func (s *snapshot) Notes() []i18n.Note { return s.view.Notes }
 
 func (s *snapshot) begin(ctx context.Context) error {
 	conn, err := s.db.Conn(ctx)
@@ -171,7 +166,7 @@ func (s *snapshot) Database(ctx context.Context) (io.ReadCloser, int64, error) {
 	if err := s.conn.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
 		return nil, 0, err
 	}
-	f, err := os.Open(s.path)
+	f, err := os.Open(s.view.File)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -294,7 +289,7 @@ func (s *snapshot) Close() error {
 	if s.tempCopy != nil {
 		s.tempCopy.Abort()
 	}
-	return s.db.Close()
+	return s.view.Close()
 }
 
 // MapError turns SQLite's errors on the database at path into the
