@@ -1,53 +1,15 @@
 #!/usr/bin/env bash
-# make bench: time and size of `coffre sauvegarder --verifier` on a large demo
-# dossier, next to `sqlite3 .backup` + `zstd -3 -T2` + `zstd -t` on the same
-# file, in the same run (ratios, not absolute times, are what to compare on a
-# noisy machine). Then the Go benchmarks of the container.
+# make bench: backup and restore against the script an IT provider would
+# write (scripts/bench-backup.sh: table, writer blockage, 300-dossier job),
+# then the Go benchmarks of the container, then ODBC throughput.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE_MB=${BENCH_MB:-600}
-RUNS=${BENCH_RUNS:-3}
+# --- sauvegarde et restauration (section « perf ») ---------------------------
+./scripts/bench-backup.sh
+
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/coffre-bench}
-SRC="$WORK/dossiers-$SIZE_MB"
-OUT="$WORK/out"
 mkdir -p "$WORK"
-if [ ! -f "$SRC/001SOC.db" ]; then
-	echo "Génération d'un dossier de démonstration d'environ $SIZE_MB Mo…" >&2
-	rm -rf "$SRC"
-	t0=$(date +%s.%N)
-	./coffre demo "$SRC" --taille "$SIZE_MB" >/dev/null
-	echo "  généré en $(echo "$(date +%s.%N) - $t0" | bc) s" >&2
-fi
-DB="$SRC/001SOC.db"
-db_size=$(stat -c %s "$DB")
-cat "$DB" > /dev/null # warm cache, as in PERFORMANCE.md
-
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-coffre_times=(); pipe_times=()
-for i in $(seq "$RUNS"); do
-	rm -rf "$OUT"; mkdir -p "$OUT"
-	t0=$(date +%s.%N)
-	./coffre sauvegarder --connexion "$SRC" --dossier 1 --vers "$OUT" --nom bench --verifier >/dev/null
-	coffre_times+=("$(echo "$(date +%s.%N) - $t0" | bc)")
-	coffre_size=$(stat -c %s "$OUT/bench.pbf")
-
-	t0=$(date +%s.%N)
-	sqlite3 "$DB" ".backup '$OUT/copie.db'"
-	zstd -q -3 -T2 "$OUT/copie.db" -o "$OUT/copie.db.zst"
-	zstd -q -t "$OUT/copie.db.zst"
-	pipe_times+=("$(echo "$(date +%s.%N) - $t0" | bc)")
-	pipe_size=$(stat -c %s "$OUT/copie.db.zst")
-done
-ct=$(printf '%s\n' "${coffre_times[@]}" | median)
-pt=$(printf '%s\n' "${pipe_times[@]}" | median)
-echo
-echo "Dossier : $DB ($((db_size / 1000000)) Mo), médiane de $RUNS passages"
-printf '%-58s %8s s %10s Mo\n' "coffre sauvegarder --verifier" "$ct" "$((coffre_size / 1000000))"
-printf '%-58s %8s s %10s Mo\n' "sqlite3 .backup + zstd -3 -T2 + zstd -t" "$pt" "$((pipe_size / 1000000))"
-echo "Rapport de temps coffre / pipeline : $(echo "scale=2; $ct / $pt" | bc) (objectif ≤ 0,50)"
-echo "Rapport de taille coffre / zstd -3  : $(echo "scale=3; $coffre_size / $pipe_size" | bc) (objectif ≤ 1,000)"
-rm -rf "$OUT"
 
 # --- liste : 1 000 dossiers (section « dossiers ») ---------------------------
 # 900 files named 001SOC.db…, 100 named otherwise (societe-NNN.db, the number

@@ -15,6 +15,7 @@ targets=(
 	"./internal/dossier FuzzParseBackupName"
 	"./internal/dossier FuzzParseNumeros"
 	"./internal/restore FuzzExamine"
+	"./internal/store/sqlitestore FuzzImageWriter"
 	"./internal/odbcconn FuzzRoundTrip"
 	"./internal/fec FuzzRecord"
 	"./internal/transfer FuzzChanges"

@@ -144,7 +144,10 @@ func Restore(ctx context.Context, req RestoreRequest) (res RestoreResult, err er
 				_, err := io.Copy(io.Discard, r)
 				return err
 			}
-			_, err := io.Copy(part, r)
+			if err := pack.CheckRoom(dir, p); err != nil {
+				return err
+			}
+			_, err := io.Copy(sqlitestore.ImageWriter(part, p.Size), r)
 			return err
 		})
 	if err == nil {

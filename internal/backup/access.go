@@ -118,7 +118,7 @@ func RunAccess(ctx context.Context, req AccessRequest) (res Result, err error) {
 	bw := bufio.NewWriterSize(tmp, 1<<20)
 	t := time.Now()
 	wr, err := pack.Write(ctx, bw, m, []pack.PartSource{{Name: access.PartName(base), Role: access.Role, Size: before.Size(), R: io.NewSectionReader(f, 0, before.Size())}},
-		pack.WriteOptions{Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label})
+		pack.WriteOptions{CheckFrames: req.Verify, Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label})
 	if err == nil {
 		err = bw.Flush()
 	}

@@ -95,7 +95,11 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		}
 		defer unlock()
 	}
-	snap, err := req.Source.Snapshot(ctx, store.SnapshotOptions{TempDir: req.DestDir})
+	t := time.Now()
+	// A private copy, taken in short steps: the management software's
+	// writes get in between, and nothing holds the dossier while the copy
+	// is compressed and checked.
+	snap, err := req.Source.Snapshot(ctx, store.SnapshotOptions{TempDir: req.DestDir, Copy: true, Progress: req.Progress})
 	if err != nil {
 		return res, err
 	}
@@ -128,7 +132,6 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	}
 	final := fsutil.UniqueName(req.DestDir, name, dossier.ExtPBF)
 
-	t := time.Now()
 	image, size, err := snap.Database(ctx)
 	if err != nil {
 		return res, err
@@ -146,8 +149,9 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		Sessions:  res.Sessions,
 	}
 
-	// The database checks run inside the snapshot while the image is being
-	// compressed: same instant, other core.
+	// The database checks run on the snapshot while the image is being
+	// compressed: same instant, the other core, at a lower priority than
+	// compression so that neither core waits for the other.
 	type checked struct {
 		stats dossier.Stats
 		took  time.Duration
@@ -157,18 +161,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	go func() {
 		var c checked
 		t := time.Now()
-		if req.Verify {
-			// A server snapshot checks the SQLite image it wrote: its
-			// Querier speaks the server's SQL, not PRAGMA.
-			if ic, ok := snap.(imageChecker); ok {
-				c.err = ic.QuickCheck(ctx, label)
-			} else {
-				c.err = QuickCheck(ctx, snap.Querier(), label)
-			}
-		}
-		if c.err == nil {
-			c.stats, c.err = snap.Stats(ctx)
-		}
+		c.stats, c.err = runChecks(ctx, snap, req.Verify, label)
 		c.took = time.Since(t)
 		checks <- c
 	}()
@@ -188,9 +181,10 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	bw := bufio.NewWriterSize(tmp, 1<<20)
 	t = time.Now()
 	wr, err := pack.Write(ctx, bw, m, []pack.PartSource{{Name: pack.DatabasePart, Role: pack.RoleDatabase, Size: size, R: image}}, pack.WriteOptions{
-		Passphrase: req.Passphrase,
-		Progress:   req.Progress,
-		Dossier:    label,
+		Passphrase:  req.Passphrase,
+		Progress:    req.Progress,
+		Dossier:     label,
+		CheckFrames: req.Verify,
 		BeforeManifest: func(m *pack.Manifest) error {
 			st, err := waitChecks()
 			m.Stats = st
@@ -223,7 +217,7 @@ func finish(ctx context.Context, verify bool, reread pack.ReadOptions, tmp *fsut
 	if verify {
 		t := time.Now()
 		reread.Phase = dossier.PhaseVerification
-		got, err := pack.Read(ctx, tmp.Name(), reread, nil)
+		got, err := pack.VerifyWritten(ctx, tmp.Name(), wr, reread)
 		res.Phases["verification"] = time.Since(t)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {

@@ -3,6 +3,7 @@ package backup_test
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -242,4 +243,49 @@ func TestKillChild(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}})
 	os.Stdout.WriteString("#########")
+}
+
+// TestManagementSoftwareKeepsWriting: while the backup compresses and
+// checks the dossier, the management software commits (the sqlite3 command
+// line, another process, with no busy timeout at all): nothing holds the
+// dossier any more once the private copy is taken. Before, the backup's
+// read transaction blocked every commit for the whole compression (« database
+// is locked »). The backup holds the dossier as it was before that commit.
+func TestManagementSoftwareKeepsWriting(t *testing.T) {
+	if _, err := exec.LookPath("sqlite3"); err != nil {
+		t.Skip("sqlite3 command line not installed")
+	}
+	s, dir := folder(t)
+	path := filepath.Join(dir, "001SOC.db")
+	before := dossiertest.Dump(t, path)
+	var out []byte
+	var werr error
+	wrote := false
+	progress := func(e dossier.Event) {
+		if e.Phase != dossier.PhaseCompression || wrote {
+			return
+		}
+		wrote = true
+		out, werr = exec.Command("sqlite3", "-cmd", ".timeout 0", path,
+			"INSERT INTO sessions VALUES ('POSTE-2', 'marie', 'Compta', '2026-11-21T10:00:00', '2026-11-21T10:00:00')").CombinedOutput()
+	}
+	res, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: t.TempDir(), Verify: true, Progress: progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !wrote || werr != nil {
+		t.Fatalf("the management software could not commit during the backup (%v): %s", werr, out)
+	}
+	img := filepath.Join(t.TempDir(), "img.db")
+	f, _ := os.Create(img)
+	if _, err := pack.Read(context.Background(), res.Path, pack.ReadOptions{}, func(p pack.Part, r io.Reader) error {
+		_, err := io.Copy(f, r)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if d := dossiertest.Diff(before, dossiertest.Dump(t, img)); d != "" {
+		t.Fatalf("the backup is not the dossier as it was when it started: %s", d)
+	}
 }

@@ -2,14 +2,17 @@ package backup
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/ledger"
+	"coffre/internal/store"
 )
 
 var osStat = os.Stat
@@ -98,4 +101,44 @@ func pragmaCheck(ctx context.Context, q ledger.Querier, pragma, label string) er
 		return Reword(&IntegrityError{Dossier: label, Problems: problems}, msgQuickCheck)
 	}
 	return nil
+}
+
+// runChecks is the database side of a backup: quick_check (with verify)
+// and the counts and totals, both on the snapshot. When the snapshot can
+// be read by several connections at once (a private copy) they run side
+// by side, each on an OS thread of lower priority than the compression.
+func runChecks(ctx context.Context, snap store.Snapshot, verify bool, label string) (dossier.Stats, error) {
+	quick := func() error {
+		if !verify {
+			return nil
+		}
+		// A server snapshot checks the SQLite image it wrote: its Querier
+		// speaks the server's SQL, not PRAGMA.
+		if ic, ok := snap.(imageChecker); ok {
+			return ic.QuickCheck(ctx, label)
+		}
+		return QuickCheck(ctx, snap.Querier(), label)
+	}
+	if _, pool := snap.Querier().(*sql.DB); !pool {
+		if err := quick(); err != nil {
+			return dossier.Stats{}, err
+		}
+		return snap.Stats(ctx)
+	}
+	var st dossier.Stats
+	var qerr, serr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		lowPriority()
+		qerr = quick()
+	})
+	wg.Go(func() {
+		lowPriority()
+		st, serr = snap.Stats(ctx)
+	})
+	wg.Wait()
+	if qerr != nil {
+		return st, qerr
+	}
+	return st, serr
 }

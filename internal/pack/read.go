@@ -20,7 +20,6 @@ import (
 	"sync"
 
 	"filippo.io/age"
-	"github.com/klauspost/compress/zstd"
 
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
@@ -202,11 +201,11 @@ func inspectPlain(f *os.File, size int64) (*plainMeta, error) {
 	if _, err := f.ReadAt(comp, ix.ManifestOff); err != nil {
 		return nil, err
 	}
-	dec, err := newDecoder(1)
+	dec, err := newFrameDecoder()
 	if err != nil {
 		return nil, err
 	}
-	defer dec.Close()
+	defer dec.close()
 	tarBytes := make([]byte, 0, raw)
 	cr := bytes.NewReader(comp)
 	for _, fr := range tail {
@@ -219,9 +218,11 @@ func inspectPlain(f *os.File, size int64) (*plainMeta, error) {
 		if err != nil || uint32(len(fc)) != fr.Comp || rawLen != fr.RawLen {
 			return nil, corrupt(msgManifestDamaged, nil, fmt.Errorf("manifest frame at %d: %w", fr.Off, err))
 		}
-		if tarBytes, err = dec.DecodeAll(fc, tarBytes); err != nil {
+		fr, err := dec.decode(nil, fc, int(rawLen))
+		if err != nil {
 			return nil, corrupt(msgManifestDamaged, nil, err)
 		}
+		tarBytes = append(tarBytes, fr...)
 	}
 	if int64(len(tarBytes)) != raw {
 		return nil, corrupt(msgManifestDamaged, nil, errors.New("manifest frames size"))
@@ -238,6 +239,21 @@ func inspectPlain(f *os.File, size int64) (*plainMeta, error) {
 		return nil, corrupt(msgManifestDamaged, nil, errors.New("manifest disagrees with the marker"))
 	}
 	m.Encrypted = false
+	// The parts cannot be larger than what the frames decode to: a manifest
+	// that says otherwise is refused before anything is extracted.
+	var rawTotal, declared int64
+	for _, fr := range ix.Frames {
+		rawTotal += int64(fr.RawLen)
+	}
+	for _, p := range m.Parts {
+		if p.Size < 0 || p.Size > rawTotal {
+			return nil, corrupt(msgManifestDamaged, nil, fmt.Errorf("part %q of %d bytes in %d raw bytes", p.Name, p.Size, rawTotal))
+		}
+		declared += 512 + p.Size + padding(p.Size)
+	}
+	if declared > rawTotal {
+		return nil, corrupt(msgManifestDamaged, nil, fmt.Errorf("parts of %d bytes in %d raw bytes", declared, rawTotal))
+	}
 	return &plainMeta{ix: ix, m: m, manifest: js}, nil
 }
 
@@ -284,15 +300,6 @@ func checkEntry(hdr *tar.Header) error {
 		}
 	}
 	return nil
-}
-
-func newDecoder(workers int) (*zstd.Decoder, error) {
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(workers),
-		zstd.WithDecoderMaxMemory(maxFrameRaw), zstd.WithDecodeAllCapLimit(true))
-	if err != nil {
-		return nil, fmt.Errorf("pack: zstd: %w", err)
-	}
-	return dec, nil
 }
 
 // fileError marks an error of the file itself (not of its content), so that
@@ -436,11 +443,16 @@ func readContainer(ctx context.Context, f *os.File, size int64, enc bool, opt Re
 			return nil, err
 		}
 	}
-	dec, err := newDecoder(workers)
-	if err != nil {
-		return nil, err
+	decs := make([]*frameDecoder, workers)
+	for i := range decs {
+		var err error
+		if decs[i], err = newFrameDecoder(); err != nil {
+			for _, d := range decs[:i] {
+				d.close()
+			}
+			return nil, err
+		}
 	}
-	defer dec.Close()
 
 	ctx, cancel := context.WithCancel(ctx)
 	order := make(chan *readJob, 2*workers)
@@ -450,13 +462,11 @@ func readContainer(ctx context.Context, f *os.File, size int64, enc bool, opt Re
 		cancel()
 		wg.Wait()
 	}()
-	for range workers {
+	for _, dec := range decs {
 		wg.Go(func() {
+			defer dec.close()
 			for j := range jobs {
-				raw, err := dec.DecodeAll(j.comp, make([]byte, 0, j.ref.RawLen))
-				if err == nil && len(raw) != int(j.ref.RawLen) {
-					err = errors.New("size differs from the frame header")
-				}
+				raw, err := dec.decode(nil, j.comp, int(j.ref.RawLen))
 				if err != nil {
 					j.err = &decodeError{off: j.ref.Off, err: err}
 				}

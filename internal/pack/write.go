@@ -2,6 +2,7 @@ package pack
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,21 +10,20 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 	"time"
 
 	"filippo.io/age"
-	"github.com/klauspost/compress/zstd"
 
 	"coffre/internal/dossier"
 	"coffre/internal/secret"
 )
 
-// DefaultLevel is the zstd level Write uses when WriteOptions.Level is 0. It
-// was chosen by BenchmarkLevels (see docs/FORMAT.md): the fastest level whose
-// output is no larger than `zstd -3` on a realistic dossier.
-const DefaultLevel = zstd.SpeedDefault
+// DefaultLevel is the zstd level Write uses when WriteOptions.Level is 0:
+// C zstd's level 3, the one of `zstd -3` (see docs/FORMAT.md, § 11).
+const DefaultLevel = 3
 
 // scryptWorkFactor overrides age's scrypt cost when non-zero; only tests set
 // it, because the default (2^18) costs about a second per file.
@@ -38,11 +38,17 @@ type PartSource struct {
 
 // WriteOptions tune Write.
 type WriteOptions struct {
-	Passphrase string            // non-empty: encrypt with age (scrypt)
-	Level      zstd.EncoderLevel // 0: DefaultLevel
-	Workers    int               // 0: runtime.NumCPU()
-	Progress   dossier.Progress  // PhaseCompression, over the parts' raw bytes
-	Dossier    string            // label of the events
+	Passphrase string           // non-empty: encrypt with age (scrypt)
+	Level      int              // zstd level; 0: DefaultLevel
+	Workers    int              // 0: runtime.NumCPU()
+	Progress   dossier.Progress // PhaseCompression, over the parts' raw bytes
+	Dossier    string           // label of the events
+	// CheckFrames decodes every frame again right after compressing it and
+	// compares it with its input, on the same workers: with a re-read of
+	// the written bytes compared by hash (VerifyWritten), it proves what a
+	// full decompression of the file from the disk proves, without a second
+	// pass over the raw bytes.
+	CheckFrames bool
 	// BeforeManifest, when set, is called once every part is written and
 	// before the manifest is: the caller completes m with what it computed
 	// meanwhile (the stats, from the same snapshot). Its error aborts Write.
@@ -97,7 +103,7 @@ func Write(ctx context.Context, w io.Writer, m *Manifest, parts []PartSource, op
 		return WriteResult{}, fmt.Errorf("pack: write: %w", err)
 	}
 
-	c, err := startCompressor(plain, int64(len(mk)), level, workers)
+	c, err := startCompressor(plain, int64(len(mk)), level, workers, opt.CheckFrames)
 	if err != nil {
 		return WriteResult{}, err
 	}
@@ -273,10 +279,11 @@ type compressor struct {
 type frameJob struct {
 	raw, comp []byte
 	crc       uint32
+	err       error // compression failed
 	ready     chan struct{}
 }
 
-func startCompressor(w io.Writer, off int64, level zstd.EncoderLevel, workers int) (*compressor, error) {
+func startCompressor(w io.Writer, off int64, level, workers int, check bool) (*compressor, error) {
 	c := &compressor{
 		jobs:   make(chan *frameJob, workers),
 		order:  make(chan *frameJob, 2*workers),
@@ -285,20 +292,45 @@ func startCompressor(w io.Writer, off int64, level zstd.EncoderLevel, workers in
 		abort:  make(chan struct{}),
 		free:   make(chan []byte, 4*workers+2),
 	}
-	encs := make([]*zstd.Encoder, workers)
+	encs := make([]*frameEncoder, workers)
 	for i := range encs {
 		var err error
-		encs[i], err = zstd.NewWriter(nil, zstd.WithEncoderLevel(level), zstd.WithEncoderCRC(true), zstd.WithEncoderConcurrency(1))
-		if err != nil {
-			return nil, fmt.Errorf("pack: zstd: %w", err)
+		if encs[i], err = newFrameEncoder(level); err != nil {
+			for _, e := range encs[:i] {
+				e.close()
+			}
+			return nil, err
 		}
 	}
 	for _, enc := range encs {
+		var dec *frameDecoder
+		if check {
+			var err error
+			if dec, err = newFrameDecoder(); err != nil {
+				return nil, err
+			}
+		}
 		c.wg.Go(func() {
+			defer enc.close()
+			var scratch []byte
 			for j := range c.jobs {
-				j.comp = enc.EncodeAll(j.raw, c.getBuf())
-				j.crc = checksum(j.comp)
+				j.comp, j.err = enc.encode(c.getBuf(), j.raw)
+				if j.err == nil && dec != nil {
+					scratch, j.err = dec.decode(scratch, j.comp, len(j.raw))
+					if j.err == nil && !bytes.Equal(scratch, j.raw) {
+						j.err = errors.New("frame does not decode to its input")
+					}
+					if j.err != nil {
+						j.err = fmt.Errorf("pack: compressed frame check: %w: %w", dossier.ErrCorrupt, j.err)
+					}
+				}
+				if j.err == nil {
+					j.crc = checksum(j.comp)
+				}
 				close(j.ready)
+			}
+			if dec != nil {
+				dec.close()
 			}
 		})
 	}
@@ -316,7 +348,10 @@ func (c *compressor) write(w io.Writer, off int64) {
 		case <-c.abort:
 		default:
 			if c.err == nil {
-				if _, err := w.Write(j.comp); err != nil {
+				if j.err != nil {
+					c.err = j.err
+					close(c.failed)
+				} else if _, err := w.Write(j.comp); err != nil {
 					c.err = fmt.Errorf("pack: write: %w", err)
 					close(c.failed)
 				}
@@ -334,7 +369,9 @@ func (c *compressor) getBuf() []byte {
 	case b := <-c.free:
 		return b
 	default:
-		return make([]byte, 0, ChunkSize)
+		// Room for a chunk, or for its frame: zstd's bound for a chunk
+		// adds a block header per 128 KiB, and the frame header.
+		return make([]byte, 0, ChunkSize+ChunkSize/256+64<<10)
 	}
 }
 
@@ -402,4 +439,50 @@ func (c *compressor) close(abort bool) error {
 	c.wg.Wait()
 	<-c.done
 	return c.err
+}
+
+// VerifyWritten re-reads the file at path from the disk and checks that it
+// holds exactly the bytes Write produced (res: size and SHA-256), then that
+// its index and manifest read back. With WriteOptions.CheckFrames this is
+// the verification of a plain file: every frame was decoded against its
+// input while it was written, so decompressing the file again would prove
+// nothing more. An encrypted file is read whole instead (Read), which also
+// proves the passphrase opens it.
+func VerifyWritten(ctx context.Context, path string, res WriteResult, opt ReadOptions) (*Manifest, error) {
+	if res.Manifest != nil && res.Manifest.Encrypted {
+		return Read(ctx, path, opt, nil)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	phase := opt.Phase
+	if phase == "" {
+		phase = dossier.PhaseVerification
+	}
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		k, err := f.Read(buf)
+		h.Write(buf[:k])
+		n += int64(k)
+		if k > 0 {
+			opt.Progress.Report(dossier.Event{Phase: phase, Dossier: opt.Dossier, Done: n, Total: res.Size})
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pack: read: %w", err)
+		}
+	}
+	if n != res.Size || hex.EncodeToString(h.Sum(nil)) != res.SHA256 {
+		return nil, corrupt(msgStructure, nil, fmt.Errorf("%d bytes on the disk, %d written, or other bytes", n, res.Size))
+	}
+	return Inspect(ctx, path, opt)
 }

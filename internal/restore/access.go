@@ -83,6 +83,9 @@ func runAccess(ctx context.Context, req Request, m *pack.Manifest, info access.I
 				return err
 			}
 			found = true
+			if err := pack.CheckRoom(filepath.Dir(final), p); err != nil {
+				return err
+			}
 			_, err := io.Copy(tmp, r)
 			return err
 		})

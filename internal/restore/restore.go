@@ -362,7 +362,11 @@ func extract(ctx context.Context, req Request, in Input, dst string) error {
 				return err
 			}
 			seen = true
-			_, err := io.Copy(f, r)
+			if err := pack.CheckRoom(filepath.Dir(dst), p); err != nil {
+				return err
+			}
+			// Large writes: the frames arrive decoded in parallel.
+			_, err := io.CopyBuffer(sqlitestore.ImageWriter(f, p.Size), r, make([]byte, 1<<20))
 			return err
 		})
 	if err != nil {

@@ -41,6 +41,12 @@ type SnapshotOptions struct {
 	// TempDir is where a snapshot that needs a temporary copy (a WAL-mode
 	// database, a server) puts it; "" means the OS temp folder.
 	TempDir string
+	// Copy asks for a snapshot that holds no lock on the dossier once open:
+	// a private copy taken in short steps, so that the management software
+	// keeps writing while the copy is compressed and checked (a backup).
+	Copy bool
+	// Progress receives the copy's progress (PhaseLecture).
+	Progress dossier.Progress
 }
 
 // Snapshot is a consistent read view of one dossier. It is used from one

@@ -173,6 +173,9 @@ func Import(ctx context.Context, req ImportRequest) (res ImportResult, err error
 				_, err := io.Copy(io.Discard, r)
 				return err
 			}
+			if err := pack.CheckRoom(filepath.Dir(path), p); err != nil {
+				return err
+			}
 			n, err := io.Copy(stream, r)
 			size += n
 			return err

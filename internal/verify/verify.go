@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"coffre/internal/access"
@@ -75,12 +76,15 @@ func File(ctx context.Context, path string, opt Options) (Report, error) {
 			_, err := io.Copy(io.Discard, r)
 			return err
 		}
+		if err := pack.CheckRoom(dir, p); err != nil {
+			return err
+		}
 		var err error
 		tmp, err = fsutil.CreateTemp(filepath.Join(dir, "verification.db"))
 		if err != nil {
 			return err
 		}
-		_, err = io.Copy(tmp, r)
+		_, err = io.CopyBuffer(sqlitestore.ImageWriter(tmp, p.Size), r, make([]byte, 1<<20))
 		return err
 	})
 	if err != nil {
@@ -115,17 +119,24 @@ func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete 
 	}
 	defer db.Close()
 	label := m.Dossier.Base()
-	if complete {
-		err = backup.IntegrityCheck(ctx, db, label)
-	} else {
-		err = backup.QuickCheck(ctx, db, label)
-	}
-	if err != nil {
-		return st, nil, fmt.Errorf("%w (%w)", backup.Reword(err, msgDamaged), dossier.ErrCorrupt)
-	}
+	// SQLite's check and the counts and totals read the same file on two
+	// connections: both cores.
+	var cerr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if complete {
+			cerr = backup.IntegrityCheck(ctx, db, label)
+		} else {
+			cerr = backup.QuickCheck(ctx, db, label)
+		}
+	})
 	tables, err := sqlitestore.Tables(ctx, db)
 	if err == nil {
 		st, err = ledger.Compute(ctx, db, tables)
+	}
+	wg.Wait()
+	if cerr != nil {
+		return st, nil, fmt.Errorf("%w (%w)", backup.Reword(cerr, msgDamaged), dossier.ErrCorrupt)
 	}
 	if err != nil {
 		return st, nil, i18n.E(msgStatsDiffer, map[string]any{"Detail": err.Error()}, dossier.ErrCorrupt)

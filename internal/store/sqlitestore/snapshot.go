@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -25,27 +26,59 @@ var (
 	msgNotSQLite = &i18n.Message{ID: "SQLitePasUneBase", Other: "« {{.Path}} » n'est pas une base SQLite lisible."}
 )
 
-// snapshot holds a read transaction on one connection for its whole life:
-// the stats, the sessions and the database image all come from it.
+// snapshot is one consistent view of a dossier. Without SnapshotOptions.Copy
+// it holds a read transaction on the dossier for its whole life, and the
+// stats, the sessions and the image all come from it. With Copy, a private
+// copy is taken in steps (stepCopy, backupCopy) and everything is read from
+// that copy: the dossier itself is no longer locked at all.
 type snapshot struct {
 	path     string    // the dossier
-	view     *ReadView // what is read: the dossier, or a private copy
+	view     *ReadView // the dossier (or its rolled-back private copy), while open
+	notes    []i18n.Note
 	id       dossier.Identity
 	schema   string
 	tables   []string
-	db       *sql.DB
-	conn     *sql.Conn
+	conn     *sql.Conn      // on view: the live read transaction
+	q        ledger.Querier // what stats and queries read
 	wal      bool
 	tempDir  string
 	file     *os.File         // the raw file, read under the transaction's lock
-	tempCopy *fsutil.TempFile // WAL mode: the backup-API copy
-	progress dossier.Progress
+	tempCopy *fsutil.TempFile // WAL mode without Copy: the backup-API copy
+	private  string           // with Copy: the private copy, read-only
+	priv     *sql.DB          // on private
+	done     func()           // removes the private copy's folder
+	restarts int              // how often the stepped copy started over
+	copyDir  string           // where the private copy goes
+}
+
+var msgNoRoomForCopy = &i18n.Message{ID: "NotePasDePlaceCopie", Other: "Pas assez de place pour la copie privée du dossier {{.Dossier}}, ni dans le dossier de destination ni dans le dossier temporaire : la sauvegarde l'a lu directement, et le logiciel de gestion ne pouvait pas enregistrer pendant ce temps."}
+
+// roomForCopy is where a private copy of the dossier fits: the snapshot's
+// temp folder, else the OS temp folder; "" when neither has room.
+func (s *snapshot) roomForCopy() string {
+	var need int64
+	for _, sfx := range []string{"", "-wal"} {
+		if fi, err := os.Stat(s.path + sfx); err == nil {
+			need += fi.Size()
+		}
+	}
+	need += need/64 + 1<<20
+	for _, dir := range []string{s.tempDir, os.TempDir()} {
+		if dir == "" {
+			continue
+		}
+		if free, err := fsutil.FreeSpace(dir); err != nil || free >= need {
+			return dir
+		}
+	}
+	return ""
 }
 
 // SnapshotFile opens a consistent read view of the SQLite database at path.
 // In rollback-journal mode the file itself is read while the transaction's
 // shared lock keeps writers from committing; in WAL mode the online backup
-// API copies it to a temp file within the same read transaction.
+// API copies it to a temp file within the same read transaction. With
+// opt.Copy, a private copy is taken first and read instead (see snapshot).
 func SnapshotFile(ctx context.Context, path string, opt store.SnapshotOptions) (store.Snapshot, error) {
 	if fi, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -59,8 +92,8 @@ func SnapshotFile(ctx context.Context, path string, opt store.SnapshotOptions) (
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{path: path, view: v, db: v.DB, tempDir: opt.TempDir}
-	if err := s.begin(ctx); err != nil {
+	s := &snapshot{path: path, view: v, notes: v.Notes, tempDir: opt.TempDir}
+	if err := s.open(ctx, opt); err != nil {
 		s.Close()
 		return nil, mapErr(path, err)
 	}
@@ -69,10 +102,14 @@ func SnapshotFile(ctx context.Context, path string, opt store.SnapshotOptions) (
 
 // Notes say what was found beside the dossier (a journal, a WAL) and what
 // the snapshot did about it.
-func (s *snapshot) Notes() []i18n.Note { return s.view.Notes }
+func (s *snapshot) Notes() []i18n.Note { return s.notes }
 
-func (s *snapshot) begin(ctx context.Context) error {
-	conn, err := s.db.Conn(ctx)
+// Restarts is how often the stepped private copy started over because the
+// management software committed meanwhile.
+func (s *snapshot) Restarts() int { return s.restarts }
+
+func (s *snapshot) open(ctx context.Context, opt store.SnapshotOptions) error {
+	conn, err := s.view.DB.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -82,19 +119,92 @@ func (s *snapshot) begin(ctx context.Context) error {
 		return err
 	}
 	s.wal = strings.EqualFold(mode, "wal")
-	// A plain BEGIN (not database/sql's Tx) keeps the connection usable for
-	// conn.Raw and queries while SQLite holds the transaction.
-	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+	if opt.Copy && !s.view.Private {
+		s.copyDir = s.roomForCopy()
+		if s.copyDir == "" {
+			s.notes = append(s.notes, i18n.NewNote(msgNoRoomForCopy, map[string]any{"Dossier": filepath.Base(s.path)}))
+		}
+	}
+	if opt.Copy && (s.view.Private || s.copyDir != "") {
+		if err := s.copyOut(ctx, opt.Progress); err != nil {
+			return err
+		}
+		s.q = s.priv
+		s.releaseLive()
+	} else {
+		// A plain BEGIN (not database/sql's Tx) keeps the connection usable
+		// for conn.Raw and queries while SQLite holds the transaction.
+		if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+			return err
+		}
+		s.q = conn
+	}
+	return s.describe(ctx)
+}
+
+// copyOut takes the private copy and lets go of the dossier.
+func (s *snapshot) copyOut(ctx context.Context, progress dossier.Progress) error {
+	label := strings.TrimSuffix(filepath.Base(s.path), dossier.ExtDB)
+	report := func(done, total int64) {
+		progress.Report(dossier.Event{Phase: dossier.PhaseLecture, Dossier: label, Done: done, Total: total})
+	}
+	if s.view.Private {
+		// Already a copy nobody else writes (a journal rolled back).
+		s.private = s.view.File
+	} else {
+		sweepPrivate(s.copyDir)
+		folder, done, err := privateFolder(s.copyDir)
+		if err != nil {
+			return err
+		}
+		s.done = done
+		s.private = filepath.Join(folder, filepath.Base(s.path))
+		if s.wal {
+			err = backupCopy(ctx, s.conn, s.private)
+		} else {
+			err = s.rollbackCopy(ctx, report)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	db, err := sql.Open("sqlite3", DSN(s.private, "mode=ro&immutable=1"))
+	if err != nil {
 		return err
 	}
-	if s.tables, err = Tables(ctx, conn); err != nil {
+	s.priv = db
+	return nil
+}
+
+func (s *snapshot) rollbackCopy(ctx context.Context, report func(done, total int64)) error {
+	live, err := os.Open(s.path)
+	if err != nil {
+		return err
+	}
+	// Closing a descriptor drops every POSIX lock this process holds on the
+	// file, SQLite's included: it is closed once the copy is done.
+	s.file = live
+	dst, err := os.OpenFile(s.private, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, s.restarts, err = stepCopy(ctx, s.conn, live, dst, report)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (s *snapshot) describe(ctx context.Context) error {
+	var err error
+	if s.tables, err = Tables(ctx, s.q); err != nil {
 		return err
 	}
 	if ledger.IsV1(s.tables) {
 		s.schema = "v1"
 		var siren, devise sql.NullString
 		var version sql.NullInt64
-		err := conn.QueryRowContext(ctx, "SELECT numero, nom, raison_sociale, siren, devise, identifiant, version_schema FROM dossier LIMIT 1").
+		err := s.q.QueryRowContext(ctx, "SELECT numero, nom, raison_sociale, siren, devise, identifiant, version_schema FROM dossier LIMIT 1").
 			Scan(&s.id.Numero, &s.id.Nom, &s.id.RaisonSociale, &siren, &devise, &s.id.Identifiant, &version)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -126,13 +236,13 @@ func Tables(ctx context.Context, q ledger.Querier) ([]string, error) {
 func (s *snapshot) Identity() dossier.Identity { return s.id }
 func (s *snapshot) Schema() string             { return s.schema }
 func (s *snapshot) Tables() []string           { return s.tables }
-func (s *snapshot) Querier() ledger.Querier    { return s.conn }
+func (s *snapshot) Querier() ledger.Querier    { return s.q }
 
 func (s *snapshot) Sessions(ctx context.Context) ([]dossier.Session, error) {
 	if s.schema != "v1" {
 		return nil, nil
 	}
-	rows, err := s.conn.QueryContext(ctx, "SELECT poste, utilisateur, programme, debut, derniere_activite FROM sessions ORDER BY poste, debut")
+	rows, err := s.q.QueryContext(ctx, "SELECT poste, utilisateur, programme, debut, derniere_activite FROM sessions ORDER BY poste, debut")
 	if err != nil {
 		return nil, fmt.Errorf("sessions: %w", err)
 	}
@@ -149,13 +259,25 @@ func (s *snapshot) Sessions(ctx context.Context) ([]dossier.Session, error) {
 }
 
 func (s *snapshot) Stats(ctx context.Context) (dossier.Stats, error) {
-	st, err := ledger.Compute(ctx, s.conn, s.tables)
+	st, err := ledger.Compute(ctx, s.q, s.tables)
 	return st, mapErr(s.path, err)
 }
 
 // Database returns the image. Rollback mode: the first page_count×page_size
 // bytes of the file, read under the shared lock. WAL mode: a backup-API copy.
 func (s *snapshot) Database(ctx context.Context) (io.ReadCloser, int64, error) {
+	if s.private != "" {
+		f, err := os.Open(s.private)
+		if err != nil {
+			return nil, 0, err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, 0, err
+		}
+		return f, fi.Size(), nil
+	}
 	if s.wal {
 		return s.walCopy(ctx)
 	}
@@ -279,17 +401,41 @@ func (s *snapshot) walCopy(ctx context.Context) (io.ReadCloser, int64, error) {
 }
 
 func (s *snapshot) Close() error {
-	if s.conn != nil {
-		s.conn.ExecContext(context.Background(), "ROLLBACK")
-		s.conn.Close()
-	}
-	if s.file != nil {
-		s.file.Close()
-	}
+	s.releaseLive()
 	if s.tempCopy != nil {
 		s.tempCopy.Abort()
 	}
-	return s.view.Close()
+	var err error
+	if s.priv != nil {
+		err = s.priv.Close()
+	}
+	if s.view != nil {
+		if verr := s.view.Close(); err == nil {
+			err = verr
+		}
+	}
+	if s.done != nil {
+		s.done()
+	}
+	return err
+}
+
+// releaseLive ends the read transaction on the dossier and closes it,
+// unless the view is itself the private copy being read.
+func (s *snapshot) releaseLive() {
+	if s.conn != nil {
+		s.conn.ExecContext(context.Background(), "ROLLBACK")
+		s.conn.Close()
+		s.conn = nil
+	}
+	if s.view != nil && !s.view.Private && s.priv != nil {
+		s.view.Close()
+		s.view = nil
+	}
+	if s.file != nil {
+		s.file.Close()
+		s.file = nil
+	}
 }
 
 // MapError turns SQLite's errors on the database at path into the
@@ -312,6 +458,11 @@ func mapErr(path string, err error) error {
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	// The disk's own errors (full, failing, forbidden) say it best.
+	var pe *fs.PathError
+	if errors.As(err, &pe) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EIO) {
 		return err
 	}
 	return i18n.E(msgOpen, map[string]any{"Path": path, "Detail": err.Error()}, err)
