@@ -6,11 +6,16 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+var setThreadPriority = windows.NewLazySystemDLL("kernel32.dll").NewProc("SetThreadPriority")
+
+// threadPriorityBelowNormal is THREAD_PRIORITY_BELOW_NORMAL.
+const threadPriorityBelowNormal = ^uintptr(0) // -1
+
 // lowPriority pins the calling goroutine to its OS thread and lowers that
 // thread's priority: SQLite runs on the calling thread, so the checks then
-// use what the compression leaves of the cores. The thread, lowered, ends
-// with the goroutine.
+// use what the compression leaves of the cores. The thread, lowered, is
+// retired with the goroutine (it stays locked).
 func lowPriority() {
 	runtime.LockOSThread()
-	windows.SetThreadPriority(windows.CurrentThread(), windows.THREAD_PRIORITY_BELOW_NORMAL)
+	setThreadPriority.Call(uintptr(windows.CurrentThread()), threadPriorityBelowNormal)
 }

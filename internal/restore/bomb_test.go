@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"coffre/internal/backup"
 	"coffre/internal/dossier"
 	"coffre/internal/dossiertest"
 	"coffre/internal/faults"
@@ -18,6 +19,7 @@ import (
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
 	"coffre/internal/restore"
+	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
 	"coffre/internal/verify"
 )
@@ -112,5 +114,47 @@ func TestDecompressionBombRefusedBeforeWriting(t *testing.T) {
 				t.Fatalf("the bomb took %d bytes of the disk", free-after)
 			}
 		})
+	}
+}
+
+// TestRestoreRefusesIndexThatDisagrees: a dossier whose index lignes_compte
+// no longer matches its table (quick_check sees nothing) is backed up; its
+// restore must not switch it in — queries through that index would answer
+// wrongly — and says which index, in French.
+func TestRestoreRefusesIndexThatDisagrees(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "001SOC.db")
+	dossiertest.BuildV1(t, src)
+	db, err := sqlitestore.OpenRW(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	for _, q := range []string{"PRAGMA writable_schema = ON",
+		"UPDATE sqlite_master SET sql = 'CREATE INDEX lignes_compte ON lignes(libelle)' WHERE name = 'lignes_compte'",
+		"PRAGMA writable_schema = OFF"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	db.Close()
+	s, _ := sqlitestore.Open(dir)
+	res, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: t.TempDir(), Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := t.TempDir()
+	target, _ := sqlitestore.Open(conn)
+	_, err = restore.Run(context.Background(), restore.Request{File: res.Path, Store: target, SafetyDir: t.TempDir()})
+	if !errors.Is(err, dossier.ErrCorrupt) || !strings.Contains(i18n.Describe(err), "lignes_compte") {
+		t.Fatalf("restore of a dossier whose index disagrees: %v", err)
+	} else {
+		t.Log(i18n.Describe(err))
+	}
+	if left, _ := os.ReadDir(conn); len(left) > 1 {
+		t.Fatalf("the restore left %s", left[0].Name())
+	}
+	if _, err := verify.File(context.Background(), res.Path, verify.Options{}); !errors.Is(err, dossier.ErrCorrupt) {
+		t.Fatalf("verifier: %v", err)
 	}
 }

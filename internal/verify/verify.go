@@ -141,6 +141,14 @@ func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete 
 	if err != nil {
 		return st, nil, i18n.E(msgStatsDiffer, map[string]any{"Detail": err.Error()}, dossier.ErrCorrupt)
 	}
+	// quick_check does not compare indexes with their tables (a dossier
+	// whose index disagrees would answer queries wrongly once restored);
+	// integrity_check does, at the complete level.
+	if !complete {
+		if err := sqlitestore.IndexCheck(ctx, db, m.Dossier.Numero, progress); err != nil {
+			return st, nil, err
+		}
+	}
 	if diffs := ledger.Diff(m.Stats, st); len(diffs) > 0 {
 		return st, nil, i18n.E(msgStatsDiffer, map[string]any{"Detail": joinLimit(diffs, 5)}, dossier.ErrCorrupt)
 	}
