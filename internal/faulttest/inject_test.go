@@ -10,6 +10,7 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+	"time"
 
 	"coffre/internal/faults"
 	"coffre/internal/i18n"
@@ -29,10 +30,17 @@ func injectSource(tb testing.TB) ([]byte, int) {
 	src := make([]byte, 3<<20)
 	rand.New(rand.NewSource(3)).Read(src[:1<<20]) // one incompressible MiB
 	var buf bytes.Buffer
-	if _, err := pack.Write(context.Background(), &buf, &pack.Manifest{Kind: pack.KindPBF}, parts(src), pack.WriteOptions{}); err != nil {
+	if _, err := pack.Write(context.Background(), &buf, manifest(), parts(src), pack.WriteOptions{}); err != nil {
 		tb.Fatal(err)
 	}
 	return src, buf.Len()
+}
+
+// manifest is the same every time, date included: the sweep needs Write to
+// produce the same bytes as injectSource did (a manifest dated a second
+// later can compress one byte shorter, and the last point fall past the end).
+func manifest() *pack.Manifest {
+	return &pack.Manifest{Kind: pack.KindPBF, CreatedAt: time.Date(2026, 11, 21, 20, 30, 0, 0, time.UTC)}
 }
 
 func parts(src []byte) []pack.PartSource {
@@ -55,7 +63,7 @@ func TestInjectDiskFull(t *testing.T) {
 	src, size := injectSource(t)
 	for _, n := range sweep(size) {
 		w := &faults.FailWriter{W: io.Discard, N: int64(n)}
-		_, err := pack.Write(context.Background(), w, &pack.Manifest{Kind: pack.KindPBF}, parts(src), pack.WriteOptions{})
+		_, err := pack.Write(context.Background(), w, manifest(), parts(src), pack.WriteOptions{})
 		if !errors.Is(err, faults.ErrNoSpace) || !strings.Contains(i18n.Describe(err), "Espace disque insuffisant") {
 			t.Fatalf("disk full at byte %d of %d: %v (%q)", n, size, err, i18n.Describe(err))
 		}
@@ -69,7 +77,7 @@ func TestInjectShortWrite(t *testing.T) {
 	for _, n := range sweep(size) {
 		var out bytes.Buffer
 		w := &faults.ShortWriter{W: &out, N: int64(n)}
-		_, err := pack.Write(context.Background(), w, &pack.Manifest{Kind: pack.KindPBF}, parts(src), pack.WriteOptions{})
+		_, err := pack.Write(context.Background(), w, manifest(), parts(src), pack.WriteOptions{})
 		if err == nil {
 			t.Fatalf("short write at byte %d of %d reported as success", n, size)
 		}
