@@ -150,8 +150,8 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	}
 
 	// The database checks run on the snapshot while the image is being
-	// compressed: same instant, the other core, at a lower priority than
-	// compression so that neither core waits for the other.
+	// compressed: same instant, both cores shared by the compression and
+	// the checks.
 	type checked struct {
 		stats dossier.Stats
 		took  time.Duration

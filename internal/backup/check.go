@@ -106,7 +106,9 @@ func pragmaCheck(ctx context.Context, q ledger.Querier, pragma, label string) er
 // runChecks is the database side of a backup: quick_check (with verify)
 // and the counts and totals, both on the snapshot. When the snapshot can
 // be read by several connections at once (a private copy) they run side
-// by side, each on an OS thread of lower priority than the compression.
+// by side. (Their threads are not given a lower priority than the
+// compression: priorities are system-wide, and on a loaded machine a
+// lowered thread starves behind every other program.)
 func runChecks(ctx context.Context, snap store.Snapshot, verify bool, label string) (dossier.Stats, error) {
 	quick := func() error {
 		if !verify {
@@ -128,14 +130,8 @@ func runChecks(ctx context.Context, snap store.Snapshot, verify bool, label stri
 	var st dossier.Stats
 	var qerr, serr error
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		lowPriority()
-		qerr = quick()
-	})
-	wg.Go(func() {
-		lowPriority()
-		st, serr = snap.Stats(ctx)
-	})
+	wg.Go(func() { qerr = quick() })
+	wg.Go(func() { st, serr = snap.Stats(ctx) })
 	wg.Wait()
 	if qerr != nil {
 		return st, qerr
