@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -135,8 +136,14 @@ func CheckDatabase(ctx context.Context, path string, m *pack.Manifest, complete 
 		st, err = ledger.Compute(ctx, db, tables)
 	}
 	wg.Wait()
-	if cerr != nil {
+	var finding *backup.IntegrityError
+	switch {
+	case errors.As(cerr, &finding):
 		return st, nil, fmt.Errorf("%w (%w)", backup.Reword(cerr, msgDamaged), dossier.ErrCorrupt)
+	case cerr != nil:
+		// The check could not run (a read error, cancellation): that is not
+		// a finding about the file.
+		return st, nil, cerr
 	}
 	if err != nil {
 		return st, nil, i18n.E(msgStatsDiffer, map[string]any{"Detail": err.Error()}, dossier.ErrCorrupt)
