@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"coffre/internal/buildinfo"
+	"coffre/internal/crash"
 	"coffre/internal/dossier"
 	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
@@ -160,10 +161,13 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	checks := make(chan checked, 1)
 	go func() {
 		var c checked
+		// A panic here ends the backup as « Erreur interne », not the
+		// process: this goroutine is not the command's.
+		defer func() { checks <- c }()
+		defer crash.Recover(&c.err)
 		t := time.Now()
 		c.stats, c.err = runChecks(ctx, snap, req.Verify, label)
 		c.took = time.Since(t)
-		checks <- c
 	}()
 	waitChecks := func() (dossier.Stats, error) {
 		c := <-checks

@@ -169,7 +169,7 @@ func (r Result[R]) Err() error {
 	case r.Total == 1:
 		return bad[0].Err
 	}
-	first := i18n.T(msgFirst, map[string]any{"Label": bad[0].Item.Label, "Error": i18n.Describe(bad[0].Err)})
+	first := i18n.NewNote(msgFirst, map[string]any{"Label": bad[0].Item.Label, "Error": i18n.Described(bad[0].Err)})
 	cause := bad[0].Err
 	if r.Count(Done)+r.Count(Skipped) > 0 {
 		cause = fmt.Errorf("%w: %w", ErrPartial, cause)

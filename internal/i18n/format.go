@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -87,3 +88,29 @@ func Duration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
 }
+
+// The Arg functions give a message's data a value rendered when the
+// message is — in the reader's language, at the edge — rather than when
+// the data is built: a note built in one language reads right in another.
+// JSON gets the rendered text.
+
+// BytesArg is n as Bytes renders it.
+func BytesArg(n int64) any { return lazy(func() string { return Bytes(n) }) }
+
+// DurationArg is d as Duration renders it.
+func DurationArg(d time.Duration) any { return lazy(func() string { return Duration(d) }) }
+
+// MoneyArg is cents as Money renders them.
+func MoneyArg(cents int64) any { return lazy(func() string { return Money(cents) }) }
+
+// DateTimeArg is t as DateTime renders it.
+func DateTimeArg(t time.Time) any { return lazy(func() string { return DateTime(t) }) }
+
+// Lazy is the text f gives, computed when the message around it is
+// rendered.
+func Lazy(f func() string) any { return lazy(f) }
+
+type lazy func() string
+
+func (l lazy) String() string               { return l() }
+func (l lazy) MarshalJSON() ([]byte, error) { return json.Marshal(l()) }

@@ -33,11 +33,13 @@ func Sessions(ss []dossier.Session) string {
 
 // Backup is the lines of one dossier's backup.
 func Backup(it batch.Item, r backup.Result) []Line {
-	v := ""
-	if r.Verified {
-		v = i18n.T(msgVerified, nil)
-	}
-	out := []Line{info(msgBackupFile, map[string]any{"Label": it.Label, "File": r.Path, "Size": i18n.Bytes(r.Size), "Duration": i18n.Duration(r.Duration), "Verified": v})}
+	v := i18n.Lazy(func() string {
+		if r.Verified {
+			return i18n.T(msgVerified, nil)
+		}
+		return ""
+	})
+	out := []Line{info(msgBackupFile, map[string]any{"Label": it.Label, "File": r.Path, "Size": i18n.BytesArg(r.Size), "Duration": i18n.DurationArg(r.Duration), "Verified": v})}
 	out = append(out, warnings(r.Warnings)...)
 	return append(out, warnNotes(r.Notes)...)
 }
@@ -45,9 +47,9 @@ func Backup(it batch.Item, r backup.Result) []Line {
 // BackupDetails says where a backup's time went (sauvegarder --details).
 func BackupDetails(r backup.Result) Line {
 	return info(msgBackupDetail, map[string]any{
-		"File": filepath.Base(r.Path), "Size": i18n.Bytes(r.Size), "Total": i18n.Duration(r.Duration),
-		"Read": i18n.Duration(r.Phases["lecture"]), "Compress": i18n.Duration(r.Phases["compression"]),
-		"Check": i18n.Duration(r.Phases["controle"]), "Verify": i18n.Duration(r.Phases["verification"]),
+		"File": filepath.Base(r.Path), "Size": i18n.BytesArg(r.Size), "Total": i18n.DurationArg(r.Duration),
+		"Read": i18n.DurationArg(r.Phases["lecture"]), "Compress": i18n.DurationArg(r.Phases["compression"]),
+		"Check": i18n.DurationArg(r.Phases["controle"]), "Verify": i18n.DurationArg(r.Phases["verification"]),
 	})
 }
 
@@ -58,9 +60,11 @@ func Backups(res batch.Result[backup.Result]) Summary {
 
 // AccessBackup is the line of the Access database base, packed whole.
 func AccessBackup(base string, r backup.Result) []Line {
-	v := ""
-	if r.Verified {
-		v = i18n.T(msgAccessVerif, nil)
-	}
-	return []Line{info(msgAccessBackup, map[string]any{"Base": base, "Size": i18n.Bytes(r.Size), "Verified": v, "Duration": i18n.Duration(r.Duration)})}
+	v := i18n.Lazy(func() string {
+		if r.Verified {
+			return i18n.T(msgAccessVerif, nil)
+		}
+		return ""
+	})
+	return []Line{info(msgAccessBackup, map[string]any{"Base": base, "Size": i18n.BytesArg(r.Size), "Verified": v, "Duration": i18n.DurationArg(r.Duration)})}
 }

@@ -17,5 +17,8 @@ var (
 	cntCompared  = &i18n.Message{ID: "NbLignesComparees", One: "{{.Count}} comparée", Other: "{{.Count}} comparées"}
 )
 
-// count renders n with its message.
-func count[N ~int | ~int64](m *i18n.Message, n N) string { return i18n.N(m, int64(n), nil) }
+// count is n with its message, as message data: it takes its plural form
+// and language when the sentence around it is rendered.
+func count[N ~int | ~int64](m *i18n.Message, n N) i18n.Note {
+	return i18n.NewNote(m, map[string]any{"Count": int64(n)})
+}

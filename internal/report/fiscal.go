@@ -74,6 +74,20 @@ func Codes(codes []string) string {
 	return strings.Join(codes[:len(codes)-1], ", ") + " " + i18n.T(msgAnd, nil) + " " + codes[len(codes)-1]
 }
 
+// codesArg is Codes(codes) as message data, rendered with the sentence.
+func codesArg(codes []string) any { return i18n.Lazy(func() string { return Codes(codes) }) }
+
+// joinArg is notes rendered and joined by sep, as message data.
+func joinArg(notes []i18n.Note, sep string) any {
+	return i18n.Lazy(func() string {
+		parts := make([]string, len(notes))
+		for i, n := range notes {
+			parts[i] = n.String()
+		}
+		return strings.Join(parts, sep)
+	})
+}
+
 func safetyLines(path string) []Line {
 	if path == "" {
 		return nil
@@ -83,8 +97,8 @@ func safetyLines(path string) []Line {
 
 // Export is the lines of one dossier's export.
 func Export(it batch.Item, r export.Result) []Line {
-	d := map[string]any{"Label": it.Label, "File": r.Path, "Size": i18n.Bytes(r.Size), "Tables": count(cntTables, len(r.Stats.Tables)),
-		"Exercices": count(cntExercices, len(r.Stats.Exercices)), "Duration": i18n.Duration(r.Duration), "Base": r.Dossier.Base()}
+	d := map[string]any{"Label": it.Label, "File": r.Path, "Size": i18n.BytesArg(r.Size), "Tables": count(cntTables, len(r.Stats.Tables)),
+		"Exercices": count(cntExercices, len(r.Stats.Exercices)), "Duration": i18n.DurationArg(r.Duration), "Base": r.Dossier.Base()}
 	if r.OnServer {
 		return append([]Line{info(msgExportServer, d)}, warnNotes(r.Notes)...)
 	}
@@ -119,8 +133,8 @@ func TransferExport(it batch.Item, r transfer.ExportResult) []Line {
 	if r.Message.Msg != nil {
 		out = append(out, info(msgPTFNote, map[string]any{"Numero": it.Label, "Text": r.Message}))
 	}
-	d := map[string]any{"Label": it.Label, "Sequence": r.Sequence, "File": r.Path, "Size": i18n.Bytes(r.Size),
-		"Changes": count(cntChanged, r.TotalChanges()), "Rows": count(cntCompared, r.Rows), "Duration": i18n.Duration(r.Duration)}
+	d := map[string]any{"Label": it.Label, "Sequence": r.Sequence, "File": r.Path, "Size": i18n.BytesArg(r.Size),
+		"Changes": count(cntChanged, r.TotalChanges()), "Rows": count(cntCompared, r.Rows), "Duration": i18n.DurationArg(r.Duration)}
 	switch {
 	case r.NoChange:
 		return out
@@ -137,21 +151,22 @@ func TransferImport(r transfer.ImportResult, err error) Summary {
 		return s
 	}
 	s.Lines = append(s.Lines, info(msgPTFApplied, map[string]any{"Sequence": r.Sequence, "Dossier": r.Dossier.Base(),
-		"Changes": count(cntChanged, r.TotalChanges()), "Duration": i18n.Duration(r.Duration)}))
+		"Changes": count(cntChanged, r.TotalChanges()), "Duration": i18n.DurationArg(r.Duration)}))
 	s.Lines = append(s.Lines, tableLines(r.Changes)...)
 	return s.with(warnNotes(r.Notes)...)
 }
 
 // Archive is the lines of one dossier's archiving.
 func Archive(it batch.Item, r archive.Result) []Line {
-	var codes, balances []string
+	var codes []string
+	var balances []i18n.Note
 	for _, e := range r.Exercices {
 		codes = append(codes, e.Code)
-		balances = append(balances, i18n.T(msgArchBalance, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Lignes": count(cntLignes, e.BalanceLignes)}))
+		balances = append(balances, i18n.NewNote(msgArchBalance, map[string]any{"Exercice": e.Code, "Numero": e.BalanceNumero, "Lignes": count(cntLignes, e.BalanceLignes)}))
 	}
 	out := append([]Line{
-		info(msgArchFile, map[string]any{"Label": it.Label, "File": r.Path, "Size": i18n.Bytes(r.Size), "Duration": i18n.Duration(r.Duration)}),
-		info(msgArchMoved, map[string]any{"Codes": Codes(codes), "Ecritures": count(cntEcritures, r.Ecritures), "Lignes": count(cntLignes, r.Lignes), "Annexes": count(cntAnnexes, r.Annexes), "Balances": strings.Join(balances, " ; ")}),
+		info(msgArchFile, map[string]any{"Label": it.Label, "File": r.Path, "Size": i18n.BytesArg(r.Size), "Duration": i18n.DurationArg(r.Duration)}),
+		info(msgArchMoved, map[string]any{"Codes": codesArg(codes), "Ecritures": count(cntEcritures, r.Ecritures), "Lignes": count(cntLignes, r.Lignes), "Annexes": count(cntAnnexes, r.Annexes), "Balances": joinArg(balances, " ; ")}),
 	}, safetyLines(r.SafetyBackup)...)
 	return append(out, warnNotes(r.Notes)...)
 }
@@ -168,7 +183,7 @@ func Unarchive(file string, r archive.RestoreResult, err error) Summary {
 		return s
 	}
 	if len(r.AlreadyBack) > 0 {
-		s.Lines = append(s.Lines, info(msgUnarchAlready, map[string]any{"Codes": Codes(r.AlreadyBack)}))
+		s.Lines = append(s.Lines, info(msgUnarchAlready, map[string]any{"Codes": codesArg(r.AlreadyBack)}))
 	}
 	var codes []string
 	back := map[string]bool{}
@@ -176,8 +191,8 @@ func Unarchive(file string, r archive.RestoreResult, err error) Summary {
 		codes = append(codes, e.Code)
 		back[e.Code] = true
 	}
-	s.Lines = append(s.Lines, info(msgUnarchDone, map[string]any{"Dossier": r.Dossier.Base(), "Codes": Codes(codes),
-		"Ecritures": count(cntEcritures, r.Ecritures), "Lignes": count(cntLignes, r.Lignes), "Annexes": count(cntAnnexes, r.Annexes), "Duration": i18n.Duration(r.Duration)}))
+	s.Lines = append(s.Lines, info(msgUnarchDone, map[string]any{"Dossier": r.Dossier.Base(), "Codes": codesArg(codes),
+		"Ecritures": count(cntEcritures, r.Ecritures), "Lignes": count(cntLignes, r.Lignes), "Annexes": count(cntAnnexes, r.Annexes), "Duration": i18n.DurationArg(r.Duration)}))
 	if len(r.Recreated) > 0 {
 		s.Lines = append(s.Lines, info(msgUnarchMore, map[string]any{"List": strings.Join(r.Recreated, ", ")}))
 	}
@@ -194,7 +209,7 @@ func Unarchive(file string, r archive.RestoreResult, err error) Summary {
 		}
 	}
 	if len(left) > 0 {
-		return s.with(info(msgUnarchLeft, map[string]any{"File": file, "Codes": Codes(left)}))
+		return s.with(info(msgUnarchLeft, map[string]any{"File": file, "Codes": codesArg(left)}))
 	}
 	return s.with(info(msgUnarchKept, map[string]any{"File": file}))
 }
@@ -211,10 +226,10 @@ func Cut(r cut.Result, clean bool, err error) Summary {
 		return s
 	}
 	s.Lines = append(s.Lines, info(msgCutDone, map[string]any{
-		"Moved": Codes(r.Moved), "File": r.CutPath, "Size": i18n.Bytes(r.CutSize),
+		"Moved": codesArg(r.Moved), "File": r.CutPath, "Size": i18n.BytesArg(r.CutSize),
 		"Ecritures": count(cntEcritures, r.Ecritures), "Lignes": count(cntLignes, r.Lignes), "Annexes": count(cntAnnexes, r.Annexes),
-		"Dossier": r.Dossier.Base(), "Kept": Codes(r.Kept),
-		"Before": i18n.Bytes(r.SizeBefore), "After": i18n.Bytes(r.SizeAfter), "Duration": i18n.Duration(r.Duration),
+		"Dossier": r.Dossier.Base(), "Kept": codesArg(r.Kept),
+		"Before": i18n.BytesArg(r.SizeBefore), "After": i18n.BytesArg(r.SizeAfter), "Duration": i18n.DurationArg(r.Duration),
 	}))
 	if clean {
 		s.Lines = append(s.Lines, info(msgCutClean, map[string]any{
@@ -250,21 +265,22 @@ func Admin(r admin.Result, err error) Summary {
 	if err != nil {
 		return s
 	}
-	version, ann := AdminWords(r.Simplified, r.Annexes)
-	s.Lines = append(s.Lines, info(msgAdminCopy, map[string]any{"File": r.Path, "Size": i18n.Bytes(r.Size), "Dossier": r.Dossier.Base(),
-		"Codes": Codes(r.Exercices), "Version": version, "Annexes": ann}))
+	version := i18n.Lazy(func() string { v, _ := AdminWords(r.Simplified, r.Annexes); return v })
+	ann := i18n.Lazy(func() string { _, a := AdminWords(r.Simplified, r.Annexes); return a })
+	s.Lines = append(s.Lines, info(msgAdminCopy, map[string]any{"File": r.Path, "Size": i18n.BytesArg(r.Size), "Dossier": r.Dossier.Base(),
+		"Codes": codesArg(r.Exercices), "Version": version, "Annexes": ann}))
 	var tables []string
 	for _, t := range r.Tables {
 		tables = append(tables, fmt.Sprintf("%s %d", t.Name, t.Rows))
 	}
 	s.Lines = append(s.Lines, info(msgAdminTables, map[string]any{"List": strings.Join(tables, ", ")}))
 	for _, f := range r.FEC {
-		s.Lines = append(s.Lines, info(msgAdminFEC, map[string]any{"Exercice": f.Exercice, "File": f.Path, "Size": i18n.Bytes(f.Size),
-			"Ecritures": count(cntEcritures, f.Ecritures), "Lignes": count(cntLignes, f.Lignes), "Total": i18n.Money(f.Debit)}))
+		s.Lines = append(s.Lines, info(msgAdminFEC, map[string]any{"Exercice": f.Exercice, "File": f.Path, "Size": i18n.BytesArg(f.Size),
+			"Ecritures": count(cntEcritures, f.Ecritures), "Lignes": count(cntLignes, f.Lignes), "Total": i18n.MoneyArg(f.Debit)}))
 		if f.Cleaned > 0 {
 			s.Lines = append(s.Lines, info(msgAdminCleaned, map[string]any{"Exercice": f.Exercice, "Count": f.Cleaned}))
 		}
 		s.Lines = append(s.Lines, notes(f.Notes)...)
 	}
-	return s.with(info(msgDuration, map[string]any{"Duration": i18n.Duration(r.Duration)}))
+	return s.with(info(msgDuration, map[string]any{"Duration": i18n.DurationArg(r.Duration)}))
 }

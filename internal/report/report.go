@@ -36,9 +36,11 @@ func (l Line) MarshalJSON() ([]byte, error) {
 		lv = "attention"
 	}
 	return json.Marshal(struct {
-		i18n.Note
-		Level string `json:"niveau"`
-	}{l.Note, lv})
+		Code  string         `json:"code"`
+		Data  map[string]any `json:"donnees,omitempty"`
+		Text  string         `json:"texte"`
+		Level string         `json:"niveau"`
+	}{l.Note.Code(), l.Note.Data, l.String(), lv})
 }
 
 func info(m *i18n.Message, data map[string]any) Line {

@@ -27,6 +27,6 @@ func Restore(r restore.Result, err error) Summary {
 	}
 	s.Lines = append(PlanNotes(r.Plan), s.Lines...)
 	s.Lines = append(s.Lines, warnings(r.Warnings)...)
-	s.Lines = append(s.Lines, info(msgRestored, map[string]any{"Numero": r.Numero, "File": r.Path, "Duration": i18n.Duration(r.Duration)}))
+	s.Lines = append(s.Lines, info(msgRestored, map[string]any{"Numero": r.Numero, "File": r.Path, "Duration": i18n.DurationArg(r.Duration)}))
 	return s
 }

@@ -29,7 +29,7 @@ func VerifyLevel(complete bool) string {
 func Verify(complete bool) func(batch.Item, verify.Report) []Line {
 	return func(it batch.Item, rep verify.Report) []Line {
 		m := rep.Manifest
-		d := map[string]any{"File": it.Label, "Duration": i18n.Duration(rep.Duration)}
+		d := map[string]any{"File": it.Label, "Duration": i18n.DurationArg(rep.Duration)}
 		if m != nil {
 			d["Dossier"], d["Kind"] = m.Dossier.Base(), string(m.Kind)
 		}
@@ -40,7 +40,7 @@ func Verify(complete bool) func(batch.Item, verify.Report) []Line {
 			}
 			return []Line{info(msgVerifyContainer, d)}
 		}
-		d["Level"], d["Tables"], d["Exercices"] = VerifyLevel(complete), count(cntTables, len(rep.Stats.Tables)), count(cntExercices, len(rep.Stats.Exercices))
+		d["Level"], d["Tables"], d["Exercices"] = i18n.Lazy(func() string { return VerifyLevel(complete) }), count(cntTables, len(rep.Stats.Tables)), count(cntExercices, len(rep.Stats.Exercices))
 		return append([]Line{info(msgVerifyOK, d)}, warnings(rep.Warnings)...)
 	}
 }
