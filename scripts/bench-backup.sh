@@ -22,7 +22,7 @@ command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time manque (paquet Debi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { echo "scale=2; $1 / $2" | bc | sed 's/^\./0./'; }
 # timed OUT CMD…: runs CMD, appends "seconds peak-KB" to OUT.
-timed() { local out=$1; shift; /usr/bin/time -a -o "$out" -f '%e %M' "$@" >/dev/null; }
+timed() { local out=$1; shift; /usr/bin/time -a -o "$out" -f '%e %M' "$@" >/dev/null 2>&1; }
 
 dossier() { # dossier KIND: path of the cached benchmark dossier KIND
 	local f="$WORK/$1.db"
@@ -107,11 +107,11 @@ conn="$WORK/conn-300" out="$WORK/out-300"
 rm -rf "$conn" "$out"; mkdir -p "$conn" "$out"
 for i in $(seq 300); do cp "$db" "$conn/$(printf '%03d' "$i")D$i.db"; done
 t0=$(date +%s.%N)
-for i in $(seq 300); do "$COFFRE" sauvegarder --connexion "$conn" --dossier "$i" --vers "$out" --verifier >/dev/null; done
+for i in $(seq 300); do "$COFFRE" sauvegarder --connexion "$conn" --dossier "$i" --vers "$out" --verifier >/dev/null 2>&1; done
 singles=$(echo "$(date +%s.%N) - $t0" | bc)
 rm -f "$out"/*
 t0=$(date +%s.%N)
-"$COFFRE" sauvegarder --connexion "$conn" --dossier "$(seq -s, 300)" --vers "$out" --verifier >/dev/null
+"$COFFRE" sauvegarder --connexion "$conn" --dossier "$(seq -s, 300)" --vers "$out" --verifier >/dev/null 2>&1
 job=$(echo "$(date +%s.%N) - $t0" | bc)
 echo
 echo "300 dossiers de $(($(stat -c %s "$db") / 1000000)) Mo : une seule exécution $job s, somme des 300 sauvegardes seules $singles s, rapport $(ratio "$job" "$singles") (objectif ≤ 1,2)"
