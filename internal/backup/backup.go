@@ -34,7 +34,11 @@ type Request struct {
 	Name       string
 	Verify     bool
 	Passphrase string
-	Progress   dossier.Progress
+	// Recipient encrypts for an age X25519 public key instead (the
+	// automatic backup's « cle »): the verification after writing uses a
+	// key made for that file alone, never stored.
+	Recipient string
+	Progress  dossier.Progress
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
 	// Locked says the caller already holds the dossier's lock (a restore
@@ -56,6 +60,10 @@ type Result struct {
 	Duration time.Duration
 	// Phases is where the time went, for reports and benchmarks.
 	Phases map[string]time.Duration
+	// CheckIdentity, for a backup encrypted for an age recipient, opens it
+	// for a check made right after (the service's weekly complete check);
+	// it is in no file and must be forgotten after that.
+	CheckIdentity string `json:"-"`
 	// Warnings are facts about the source a person should know (a WAL
 	// dossier on a network share, a journal beside it that was not
 	// applied…); the backup itself is sound. The presenter renders them.
@@ -186,6 +194,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	t = time.Now()
 	wr, err := pack.Write(ctx, bw, m, []pack.PartSource{{Name: pack.DatabasePart, Role: pack.RoleDatabase, Size: size, R: image}}, pack.WriteOptions{
 		Passphrase:  req.Passphrase,
+		Recipient:   req.Recipient,
 		Progress:    req.Progress,
 		Dossier:     label,
 		CheckFrames: req.Verify,
@@ -218,6 +227,10 @@ type imageChecker interface {
 // holds exactly what was written, and only then gives it its final name.
 func finish(ctx context.Context, verify bool, reread pack.ReadOptions, tmp *fsutil.TempFile, final string, wr pack.WriteResult, res Result, start time.Time) (Result, error) {
 	res.Manifest, res.Size, res.SHA256 = wr.Manifest, wr.Size, wr.SHA256
+	if wr.CheckIdentity != "" {
+		reread.Passphrase = wr.CheckIdentity // encrypted for a key this machine does not hold
+		res.CheckIdentity = wr.CheckIdentity
+	}
 	if verify {
 		t := time.Now()
 		reread.Phase = dossier.PhaseVerification

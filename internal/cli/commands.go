@@ -63,13 +63,13 @@ func init() {
 		usage: "--connexion C --dossier N[,N…] --vers DOSSIER [--nom NOM] [--verifier] [--phrase-secrete-fichier F] [--json]",
 		new:   func() verb { return &backupCmd{} }})
 	register(&command{name: "verifier", aliases: []string{"verify"}, summary: sumVerifier, args: 1, optionalArgs: true,
-		usage: "FICHIER [--complet] [--phrase-secrete-fichier F] [--json] | --distant [--config F] [--complet]",
+		usage: "FICHIER [--complet] [--phrase-secrete-fichier F | --identite-fichier F] [--json] | --distant [--config F] [--complet]",
 		new:   func() verb { return &verifyCmd{} }})
 	register(&command{name: "contenu", aliases: []string{"inspect"}, summary: sumContenu, args: 1,
-		usage: "FICHIER [--json] [--phrase-secrete-fichier F]",
+		usage: "FICHIER [--json] [--phrase-secrete-fichier F | --identite-fichier F]",
 		new:   func() verb { return &contentCmd{} }})
 	register(&command{name: "restaurer", aliases: []string{"restore"}, summary: sumRestaurer, args: 1,
-		usage: "FICHIER --connexion C [--numero N] [--remplacer] [--ignorer-sessions] [--phrase-secrete-fichier F] [--json]",
+		usage: "FICHIER --connexion C [--numero N] [--remplacer] [--ignorer-sessions] [--phrase-secrete-fichier F | --identite-fichier F] [--json]",
 		new:   func() verb { return &restoreCmd{} }})
 	register(&command{name: "demo", summary: sumDemo, usage: "DOSSIER [--taille MO]", args: 1, argName: msgArgFolder,
 		new: func() verb { return &demoCmd{} }})
@@ -270,7 +270,7 @@ func (c *backupCmd) runAccess(env *Env, pass string) error {
 
 type verifyCmd struct {
 	complete bool
-	pass     passOpt
+	pass     openOpt
 	json     jsonOpt
 	remote   bool
 	config   configOpt
@@ -306,7 +306,7 @@ func (c *verifyCmd) run(env *Env, args []string) error {
 
 type contentCmd struct {
 	json jsonOpt
-	pass passOpt
+	pass openOpt
 }
 
 func (c *contentCmd) flags(fs *flag.FlagSet) {
@@ -346,7 +346,7 @@ type restoreCmd struct {
 	otherDossier bool
 	sessions     sessionsOpt
 	safety       safetyOpt
-	pass         passOpt
+	pass         openOpt
 	json         jsonOpt
 }
 

@@ -2,13 +2,16 @@ package cli
 
 import (
 	"flag"
+	"os"
 	"slices"
 	"strings"
 
 	"coffre/internal/connexion"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
+	"coffre/internal/pack"
 	"coffre/internal/paths"
+	"coffre/internal/secret"
 	"coffre/internal/store"
 )
 
@@ -135,3 +138,38 @@ func (p *passOpt) flags(fs *flag.FlagSet) {
 }
 
 func (p passOpt) read() (string, error) { return readPassphrase(string(p)) }
+
+// openOpt is what opens an encrypted file: --phrase-secrete-fichier or
+// --identite-fichier (an age private key, passed on as the passphrase,
+// which pack tells apart).
+type openOpt struct {
+	pass     passOpt
+	identity string
+}
+
+func (o *openOpt) flags(fs *flag.FlagSet) {
+	o.pass.flags(fs)
+	fs.StringVar(&o.identity, "identite-fichier", "", i18n.T(msgFlagIdentite, nil))
+}
+
+func (o openOpt) read() (string, error) {
+	if o.identity == "" {
+		return o.pass.read()
+	}
+	if o.pass != "" {
+		return "", usagef(msgPhraseOrKey, nil)
+	}
+	b, err := os.ReadFile(o.identity)
+	if err != nil {
+		return "", i18n.E(msgIdentityFile, map[string]any{"File": o.identity}, err)
+	}
+	defer secret.Wipe(b)
+	secret.Protect()
+	return pack.IdentityFromText(strings.TrimPrefix(string(b), "\uFEFF"))
+}
+
+var (
+	msgFlagIdentite = &i18n.Message{ID: "FlagIdentite", Other: "fichier de la clé privée age (« AGE-SECRET-KEY-1… », de la fiche de secours) d'une sauvegarde chiffrée pour une clé"}
+	msgPhraseOrKey  = &i18n.Message{ID: "CLIPhraseOuCle", Other: "Indiquez soit --phrase-secrete-fichier, soit --identite-fichier, pas les deux."}
+	msgIdentityFile = &i18n.Message{ID: "CLIIdentiteFichier", Other: "Impossible de lire le fichier de clé « {{.File}} »."}
+)

@@ -14,6 +14,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/remote"
+	"coffre/internal/secret"
 	"coffre/internal/service"
 	"coffre/internal/verify"
 )
@@ -49,11 +50,17 @@ var (
 	msgTrusted        = &i18n.Message{ID: "CLIServeurConfiance", Other: "Serveur {{.Host}} enregistré comme sûr (empreinte {{.Fingerprint}})."}
 	msgTestSent       = &i18n.Message{ID: "CLIEmailTestEnvoye", Other: "E-mail de test envoyé à {{.To}}."}
 	msgSecretSaved    = &i18n.Message{ID: "CLISecretEnregistre", Other: "Mot de passe {{.Name}} enregistré {{.Where}}."}
-	msgNeedSecret     = &i18n.Message{ID: "CLIMotDePasseRequis", Other: "indiquez --smtp-fichier, --sftp-fichier, --s3-fichier ou --webdav-fichier"}
+	msgNeedSecret     = &i18n.Message{ID: "CLIMotDePasseRequis", Other: "indiquez --smtp-fichier, --sftp-fichier, --s3-fichier, --webdav-fichier ou --phrase-fichier"}
 	msgNotSFTP        = &i18n.Message{ID: "CLIPasSFTP", Other: "la copie distante configurée n'est pas un serveur SFTP"}
 	msgWatchFailed    = &i18n.Message{ID: "CLISurveillerAlerte", Other: "Sauvegarde non reçue : dossiers sans sauvegarde récente sur la copie distante : {{.Count}}."}
 	msgServiceStarted = &i18n.Message{ID: "CLIServiceDemarre", Other: "Service de sauvegarde automatique démarré (configuration : {{.File}}). Ctrl+C pour l'arrêter."}
 	msgServiceRunErr  = &i18n.Message{ID: "CLIServiceErreur", Other: "Sauvegarde automatique : {{.Error}}"}
+
+	sumServiceNewKey  = &i18n.Message{ID: "ResumeServiceNouvelleCle", Other: "crée une clé age pour chiffrer les sauvegardes automatiques : la clé publique va dans coffre.toml (chiffrement = « cle »), la clé privée seulement sur la fiche de secours affichée"}
+	sumServiceSheet   = &i18n.Message{ID: "ResumeServiceFiche", Other: "affiche la fiche de secours à imprimer : la phrase secrète ou la clé des sauvegardes chiffrées, et comment restaurer"}
+	msgFlagAutoPhrase = &i18n.Message{ID: "FlagPhraseAuto", Other: "enregistrer la phrase secrète des sauvegardes automatiques (chiffrement = « phrase ») lue dans ce fichier, hors de coffre.toml"}
+	msgKeySaved       = &i18n.Message{ID: "CLICleAgeEnregistree", Other: "Clé publique enregistrée dans {{.File}} : les prochaines sauvegardes automatiques seront chiffrées pour elle. Imprimez la fiche ci-dessus : la clé privée n'est gardée nulle part ailleurs."}
+	msgOldKey         = &i18n.Message{ID: "CLIAncienneCleAge", Other: "Les sauvegardes déjà faites restent chiffrées pour l'ancienne clé ({{.Old}}) : gardez aussi son ancienne fiche."}
 
 	sumServiceAccept    = &i18n.Message{ID: "ResumeServiceAccepter", Other: "accepte le changement signalé dans un dossier (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
 	msgFlagAccepter     = &i18n.Message{ID: "FlagAccepter", Other: "accepter le changement signalé dans le dossier NUMÉRO (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
@@ -71,7 +78,7 @@ func init() {
 		return &command{name: name, summary: summary, usage: usage, new: new}
 	}
 	register(&command{name: "service", summary: sumService,
-		usage: "[une-fois | maintenant | installer | faire-confiance | tester-email | accepter | mot-de-passe] [--config F]",
+		usage: "[une-fois | maintenant | installer | faire-confiance | tester-email | accepter | mot-de-passe | nouvelle-cle-age | fiche-de-secours] [--config F]",
 		new:   func() verb { return &serviceCmd{} },
 		subs: []*command{
 			sub("une-fois", sumServiceOnce, "[--config F]", func() verb { return &serviceOnceCmd{} }),
@@ -80,7 +87,9 @@ func init() {
 			sub("faire-confiance", sumServiceTrust, "[--empreinte SHA256:…] [--config F]", func() verb { return &serviceTrustCmd{} }),
 			sub("tester-email", sumServiceMail, "[--config F]", func() verb { return &serviceMailCmd{} }),
 			sub("accepter", sumServiceAccept, "--dossier N[,N…] [--config F]", func() verb { return &serviceAcceptCmd{} }),
-			sub("mot-de-passe", sumServiceSecret, "[--smtp-fichier F] [--sftp-fichier F] [--s3-fichier F] [--webdav-fichier F] [--config F]", func() verb { return &serviceSecretCmd{} }),
+			sub("mot-de-passe", sumServiceSecret, "[--smtp-fichier F] [--sftp-fichier F] [--s3-fichier F] [--webdav-fichier F] [--phrase-fichier F] [--config F]", func() verb { return &serviceSecretCmd{} }),
+			sub("nouvelle-cle-age", sumServiceNewKey, "[--config F]", func() verb { return &serviceNewKeyCmd{} }),
+			sub("fiche-de-secours", sumServiceSheet, "[--config F]", func() verb { return &serviceSheetCmd{} }),
 		}})
 	register(&command{name: "surveiller", aliases: []string{"watch"}, summary: sumSurveiller, usage: "[--config F]",
 		new: func() verb { return &watchCmd{} }})
@@ -330,8 +339,8 @@ func (c *serviceMailCmd) run(env *Env, args []string) error {
 // service mot-de-passe
 
 type serviceSecretCmd struct {
-	config                 configOpt
-	smtp, sftp, s3, webdav string
+	config                         configOpt
+	smtp, sftp, s3, webdav, phrase string
 }
 
 func (c *serviceSecretCmd) flags(fs *flag.FlagSet) {
@@ -340,10 +349,11 @@ func (c *serviceSecretCmd) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.sftp, "sftp-fichier", "", i18n.T(msgFlagSFTPPass, nil))
 	fs.StringVar(&c.s3, "s3-fichier", "", i18n.T(msgFlagS3Secret, nil))
 	fs.StringVar(&c.webdav, "webdav-fichier", "", i18n.T(msgFlagWebDAVPass, nil))
+	fs.StringVar(&c.phrase, "phrase-fichier", "", i18n.T(msgFlagAutoPhrase, nil))
 }
 
 func (c *serviceSecretCmd) any() bool {
-	return c.smtp != "" || c.sftp != "" || c.s3 != "" || c.webdav != ""
+	return c.smtp != "" || c.sftp != "" || c.s3 != "" || c.webdav != "" || c.phrase != ""
 }
 
 func (c *serviceSecretCmd) run(env *Env, args []string) error {
@@ -351,7 +361,7 @@ func (c *serviceSecretCmd) run(env *Env, args []string) error {
 		return usagef(msgNeedSecret, nil)
 	}
 	eng := c.config.engine(env)
-	for _, s := range []struct{ file, name string }{{c.smtp, config.SecretSMTP}, {c.sftp, config.SecretSFTP}, {c.s3, config.SecretS3}, {c.webdav, config.SecretWebDAV}} {
+	for _, s := range []struct{ file, name string }{{c.smtp, config.SecretSMTP}, {c.sftp, config.SecretSFTP}, {c.s3, config.SecretS3}, {c.webdav, config.SecretWebDAV}, {c.phrase, config.SecretPhrase}} {
 		if s.file == "" {
 			continue
 		}
@@ -359,11 +369,71 @@ func (c *serviceSecretCmd) run(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if s.name == config.SecretPhrase {
+			if err := secret.CheckNew(pw); err != nil {
+				return err
+			}
+		}
 		if err := eng.Secrets.Set(s.name, pw); err != nil {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, i18n.T(msgSecretSaved, map[string]any{"Name": strings.ToUpper(s.name), "Where": eng.Secrets.Where()}))
 	}
+	return nil
+}
+
+// service nouvelle-cle-age
+
+type serviceNewKeyCmd struct{ config configOpt }
+
+func (c *serviceNewKeyCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+
+func (c *serviceNewKeyCmd) run(env *Env, args []string) error {
+	eng := c.config.engine(env)
+	cfg, err := config.Require(eng.ConfigPath)
+	if err != nil {
+		return err
+	}
+	id, rcpt, err := secret.NewAgeKey()
+	if err != nil {
+		return err
+	}
+	old := cfg.Auto.CleAge
+	cfg.Auto.Chiffrement, cfg.Auto.CleAge = config.ChiffrementCle, rcpt
+	sheet, err := eng.RecoverySheet(cfg, id)
+	if err != nil {
+		return err
+	}
+	// The sheet is shown before the key is saved: no backup is ever made
+	// for a key whose private half was not shown.
+	fmt.Fprint(env.Stdout, sheet.Text())
+	if err := config.Save(eng.ConfigPath, cfg); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, i18n.T(msgKeySaved, map[string]any{"File": eng.ConfigPath}))
+	if old != "" && old != rcpt {
+		fmt.Fprintln(env.Stdout, i18n.T(msgOldKey, map[string]any{"Old": old}))
+	}
+	return nil
+}
+
+// service fiche-de-secours
+
+type serviceSheetCmd struct{ config configOpt }
+
+func (c *serviceSheetCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+
+func (c *serviceSheetCmd) run(env *Env, args []string) error {
+	eng := c.config.engine(env)
+	cfg, err := config.Require(eng.ConfigPath)
+	if err != nil {
+		return err
+	}
+	sheet, err := eng.RecoverySheet(cfg, "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(env.Stdout, sheet.Text())
 	return nil
 }
 

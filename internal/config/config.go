@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"github.com/BurntSushi/toml"
 
 	"coffre/internal/dossier"
@@ -54,7 +55,20 @@ type Auto struct {
 	// ApresNEcritures backs a dossier up once that many entries were added
 	// since its last backup (0: off).
 	ApresNEcritures int `toml:"apres_n_ecritures"`
+	// Chiffrement encrypts the automatic backups, hence their offsite
+	// copies: "" (no), « phrase » (the passphrase in Secrets, SecretPhrase)
+	// or « cle » (for the age public key CleAge: this machine never holds
+	// the private key that opens them).
+	Chiffrement string `toml:"chiffrement"`
+	CleAge      string `toml:"cle_age"` // « age1… », with chiffrement = "cle"
 }
+
+// Encryption modes of the automatic backups.
+const (
+	ChiffrementAucun  = ""
+	ChiffrementPhrase = "phrase"
+	ChiffrementCle    = "cle"
+)
 
 // Offsite target kinds.
 const (
@@ -184,6 +198,9 @@ var (
 	msgBadType   = &i18n.Message{ID: "ConfigTypeDistant", Other: "Type de copie distante inconnu « {{.Value}} » : sftp, dossier, s3 ou webdav."}
 	msgNoS3      = &i18n.Message{ID: "ConfigS3Manquant", Other: "Indiquez l'adresse du service S3, le compartiment et la clé d'accès de la copie distante."}
 	msgNoWebDAV  = &i18n.Message{ID: "ConfigWebDAVManquant", Other: "Indiquez l'adresse WebDAV et l'utilisateur de la copie distante."}
+	msgBadChiffr = &i18n.Message{ID: "ConfigChiffrement", Other: "Chiffrement inconnu « {{.Value}} » : phrase, cle ou vide (pas de chiffrement)."}
+	msgBadCleAge = &i18n.Message{ID: "ConfigCleAge", Other: "Clé publique age invalide « {{.Value}} » : avec chiffrement = « cle », indiquez la clé publique « age1… » donnée par « age-keygen » (la clé privée reste hors de ce poste)."}
+	msgNoPhrase  = &i18n.Message{ID: "ConfigPhraseAbsente", Other: "La sauvegarde automatique est chiffrée par phrase secrète mais aucune phrase n'est enregistrée : saisissez-la dans l'écran Configuration ou avec « coffre service mot-de-passe --phrase-fichier »."}
 	msgBadStyle  = &i18n.Message{ID: "ConfigStyleS3", Other: "Style d'adresse S3 inconnu « {{.Value}} » : chemin, hote ou vide (automatique)."}
 	msgNoHost    = &i18n.Message{ID: "ConfigHoteManquant", Other: "Indiquez le serveur et l'utilisateur de la copie distante."}
 	msgNoFolder  = &i18n.Message{ID: "ConfigDossierDistant", Other: "Indiquez le dossier réseau de la copie distante."}
@@ -253,6 +270,9 @@ const header = `# Coffre — configuration de la sauvegarde automatique, de la c
 #   conserver          nombre de sauvegardes complètes et vérifiées gardées par dossier (10)
 #   tous_les_n_jours   sauvegarder un dossier dont la dernière sauvegarde a N jours (0 = non)
 #   apres_n_ecritures  sauvegarder un dossier après N nouvelles écritures (0 = non)
+#   chiffrement        « phrase » (phrase secrète du trousseau), « cle » (clé publique age) ou vide
+#   cle_age            avec chiffrement = "cle" : la clé publique « age1… » ; la clé privée reste
+#                      hors de ce poste (fiche de secours) et sert aux restaurations
 #   Une sauvegarde manquée (ordinateur éteint) est faite au démarrage suivant.
 # [copie_distante]
 #   type               « sftp », « dossier » (dossier réseau), « s3 », « webdav » ou vide (pas de copie)
@@ -348,6 +368,24 @@ func (a Auto) DestinationDir() string {
 	return paths.Backups()
 }
 
+// Encryption says how the automatic backups are encrypted: the passphrase
+// (read from secrets) or the age recipient, both empty for none. A missing
+// passphrase is an error in French, so that no backup is made in clear by
+// mistake.
+func (a Auto) Encryption(secrets Secrets) (passphrase, recipient string, err error) {
+	switch a.Chiffrement {
+	case ChiffrementPhrase:
+		p, err := secrets.Get(SecretPhrase)
+		if errors.Is(err, ErrNoSecret) {
+			return "", "", i18n.E(msgNoPhrase, nil, err)
+		}
+		return p, "", err
+	case ChiffrementCle:
+		return "", strings.TrimSpace(a.CleAge), nil
+	}
+	return "", "", nil
+}
+
 // KnownHostsFile is the known_hosts file used for the SFTP server.
 func (d Distant) KnownHostsFile() string {
 	if d.KnownHosts != "" {
@@ -370,6 +408,15 @@ func (c Config) Validate() error {
 	}
 	if a.Active && strings.TrimSpace(a.Heure) == "" && a.TousLesNJours <= 0 && a.ApresNEcritures <= 0 {
 		return i18n.E(msgNoTrigger, nil, ErrInvalid)
+	}
+	switch a.Chiffrement {
+	case ChiffrementAucun, ChiffrementPhrase:
+	case ChiffrementCle:
+		if _, err := age.ParseX25519Recipient(strings.TrimSpace(a.CleAge)); err != nil {
+			return i18n.E(msgBadCleAge, map[string]any{"Value": a.CleAge}, ErrInvalid)
+		}
+	default:
+		return i18n.E(msgBadChiffr, map[string]any{"Value": a.Chiffrement}, ErrInvalid)
 	}
 	switch c.Distant.Type {
 	case DistantAucun:

@@ -27,6 +27,7 @@ const (
 	SecretSFTP   = "sftp"   // the SFTP user's password
 	SecretS3     = "s3"     // the S3 secret access key
 	SecretWebDAV = "webdav" // the WebDAV user's password
+	SecretPhrase = "phrase" // the passphrase of the automatic backups
 )
 
 // ErrNoSecret is returned by Get when nothing was recorded under the name.

@@ -1,6 +1,7 @@
 package pack
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -29,7 +30,7 @@ func TestRecoverWithoutCoffre(t *testing.T) {
 		path, res := writeFile(t, dir, parts, pass, 2)
 		if pass != "" {
 			f, _ := os.Open(path)
-			r, err := decrypt(f, pass)
+			r, err := decrypt(bufio.NewReader(f), pass)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -339,22 +339,46 @@ func (p plaintext) Read(b []byte) (int, error) {
 
 func decrypt(src io.Reader, passphrase string) (io.Reader, error) {
 	br := bufio.NewReaderSize(src, 64<<10)
+	var kinds []string
 	if head, _ := br.Peek(8 << 10); len(head) > 0 {
-		if kinds := ageStanzas(head); len(kinds) > 0 && !slices.Contains(kinds, "scrypt") {
-			return nil, i18n.E(msgForeignKey, map[string]any{"Kinds": strings.Join(kinds, ", ")},
-				fmt.Errorf("age recipients %v: %w", kinds, dossier.ErrNotCoffre))
-		}
+		kinds = ageStanzas(head)
 	}
 	src = br
+	// The header names the kind of secret: a passphrase (scrypt), the key
+	// of an automatic backup (X25519), or a key Coffre never uses.
+	forPhrase, forKey := slices.Contains(kinds, "scrypt"), slices.Contains(kinds, "X25519")
+	if len(kinds) > 0 && !forPhrase && !forKey {
+		return nil, i18n.E(msgForeignKey, map[string]any{"Kinds": strings.Join(kinds, ", ")},
+			fmt.Errorf("age recipients %v: %w", kinds, dossier.ErrNotCoffre))
+	}
 	if passphrase == "" {
+		if forKey {
+			return nil, i18n.E(msgNeedIdentity, nil, dossier.ErrNeedPassphrase)
+		}
 		return nil, dossier.ErrNeedPassphrase
 	}
 	secret.Protect()
-	id, err := age.NewScryptIdentity(passphrase)
-	if err != nil {
-		return nil, fmt.Errorf("pack: passphrase: %w", err)
+	var id age.Identity
+	if IsIdentity(passphrase) {
+		if forPhrase {
+			return nil, i18n.E(msgNeedPhraseNotKey, nil, dossier.ErrWrongPassphrase)
+		}
+		x, err := age.ParseX25519Identity(passphrase)
+		if err != nil {
+			return nil, i18n.E(msgBadIdentity, nil, err)
+		}
+		id = x
+	} else {
+		if forKey {
+			return nil, i18n.E(msgNeedIdentity, nil, dossier.ErrWrongPassphrase)
+		}
+		sid, err := age.NewScryptIdentity(passphrase)
+		if err != nil {
+			return nil, fmt.Errorf("pack: passphrase: %w", err)
+		}
+		sid.SetMaxWorkFactor(maxScryptWorkFactor)
+		id = sid
 	}
-	id.SetMaxWorkFactor(maxScryptWorkFactor)
 	r, err := age.Decrypt(src, id)
 	var nomatch *age.NoIdentityMatchError
 	var fe *fileError
@@ -362,6 +386,9 @@ func decrypt(src io.Reader, passphrase string) (io.Reader, error) {
 	case err == nil:
 		return plaintext{r}, nil
 	case errors.As(err, &nomatch):
+		if IsIdentity(passphrase) {
+			return nil, i18n.E(msgWrongIdentity, nil, withDetail(dossier.ErrWrongPassphrase, err))
+		}
 		return nil, i18n.E(msgWrongPassphrase, nil, withDetail(dossier.ErrWrongPassphrase, err))
 	case errors.As(err, &fe):
 		return nil, err
@@ -372,8 +399,9 @@ func decrypt(src io.Reader, passphrase string) (io.Reader, error) {
 }
 
 // ageStanzas lists the kinds of recipient stanzas (« scrypt », « X25519 »…)
-// of the age header at the start of head: a file encrypted for a key
-// rather than a passphrase has no scrypt stanza, and no passphrase opens it.
+// of the age header at the start of head: a passphrase's file has one
+// scrypt stanza, an automatic backup for a key X25519 ones, and any other
+// kind is a key Coffre never encrypts for.
 func ageStanzas(head []byte) []string {
 	s := string(head)
 	if !strings.HasPrefix(s, ageMagic) {

@@ -38,11 +38,15 @@ type PartSource struct {
 
 // WriteOptions tune Write.
 type WriteOptions struct {
-	Passphrase string           // non-empty: encrypt with age (scrypt)
-	Level      int              // zstd level; 0: DefaultLevel
-	Workers    int              // 0: runtime.NumCPU()
-	Progress   dossier.Progress // PhaseCompression, over the parts' raw bytes
-	Dossier    string           // label of the events
+	Passphrase string // non-empty: encrypt with age (scrypt)
+	// Recipient, when set, is an age X25519 public key (« age1… ») to
+	// encrypt for instead of a passphrase: the machine writing the backup
+	// does not hold the private key that opens it.
+	Recipient string
+	Level     int              // zstd level; 0: DefaultLevel
+	Workers   int              // 0: runtime.NumCPU()
+	Progress  dossier.Progress // PhaseCompression, over the parts' raw bytes
+	Dossier   string           // label of the events
 	// CheckFrames decodes every frame again right after compressing it and
 	// compares it with its input, on the same workers: with a re-read of
 	// the written bytes compared by hash (VerifyWritten), it proves what a
@@ -60,6 +64,12 @@ type WriteResult struct {
 	Manifest *Manifest
 	Size     int64  // bytes written to w
 	SHA256   string // hex SHA-256 of all bytes written to w
+	// CheckIdentity, with a Recipient, is a private key made for this file
+	// alone and also able to open it, so that the caller can verify what
+	// it wrote without holding the recipient's key. It is never stored:
+	// the caller reads the file back with it (as ReadOptions.Passphrase)
+	// and forgets it.
+	CheckIdentity string
 }
 
 // Write streams a container to w: the parts in order, then m as
@@ -84,6 +94,25 @@ func Write(ctx context.Context, w io.Writer, m *Manifest, parts []PartSource, op
 	out := &hashingWriter{w: w, h: sha256.New()}
 	var plain io.Writer = out
 	var enc io.WriteCloser
+	var check string
+	if opt.Recipient != "" {
+		if opt.Passphrase != "" {
+			return WriteResult{}, errors.New("pack: both a passphrase and a recipient")
+		}
+		rcpt, err := ParseRecipient(opt.Recipient)
+		if err != nil {
+			return WriteResult{}, err
+		}
+		id, err := age.GenerateX25519Identity()
+		if err != nil {
+			return WriteResult{}, fmt.Errorf("pack: check identity: %w", err)
+		}
+		check = id.String()
+		if enc, err = age.Encrypt(out, rcpt, id.Recipient()); err != nil {
+			return WriteResult{}, fmt.Errorf("pack: encrypt: %w", err)
+		}
+		plain = enc
+	}
 	if opt.Passphrase != "" {
 		secret.Protect()
 		rcpt, err := age.NewScryptRecipient(opt.Passphrase)
@@ -123,7 +152,7 @@ func Write(ctx context.Context, w io.Writer, m *Manifest, parts []PartSource, op
 			return WriteResult{}, fmt.Errorf("pack: write: %w", err)
 		}
 	}
-	return WriteResult{Manifest: m, Size: out.n, SHA256: hex.EncodeToString(out.h.Sum(nil))}, nil
+	return WriteResult{Manifest: m, Size: out.n, SHA256: hex.EncodeToString(out.h.Sum(nil)), CheckIdentity: check}, nil
 }
 
 func completeManifest(m *Manifest, parts []PartSource, opt WriteOptions) error {
@@ -153,7 +182,7 @@ func completeManifest(m *Manifest, parts []PartSource, opt WriteOptions) error {
 	// Whole seconds in UTC: the tar headers carry the same time without a
 	// PAX record, and the manifest reads the same everywhere.
 	m.CreatedAt = m.CreatedAt.UTC().Truncate(time.Second)
-	m.Encrypted = opt.Passphrase != ""
+	m.Encrypted = opt.Passphrase != "" || opt.Recipient != ""
 	m.Parts = make([]Part, 0, len(parts))
 	return nil
 }

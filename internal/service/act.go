@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -90,8 +91,13 @@ func (e *Engine) backupOne(ctx context.Context, p *runPlan, d schedule.Decision)
 	if d.Reason != schedule.ReasonRetry {
 		ds.Failures = 0
 	}
+	if p.encErr != nil {
+		b.Err = p.encErr
+		return b
+	}
 	b.Result, b.Err = backup.Run(ctx, backup.Request{Source: store.InStore(p.store, d.Numero), DestDir: p.dest,
-		Name: p.reg.freeName(p.dest, b.Info, p.now), Verify: true, Progress: e.Progress, Now: e.Now})
+		Name: p.reg.freeName(p.dest, b.Info, p.now), Verify: true, Progress: e.Progress, Now: e.Now,
+		Passphrase: p.passphrase, Recipient: p.recipient})
 	if b.Err != nil {
 		if ctx.Err() == nil {
 			ds.Failed(p.now)
@@ -105,7 +111,7 @@ func (e *Engine) backupOne(ctx context.Context, p *runPlan, d schedule.Decision)
 	w := Written{Key: key, Seq: p.reg.next(), Size: b.Result.Size, SHA256: b.Result.SHA256, Created: p.now,
 		Verified: b.Result.Verified, Content: c, Flagged: len(b.Changes) > 0}
 	if ds.LastFullCheck.IsZero() || p.now.Sub(ds.LastFullCheck) >= FullCheckEvery || ds.LastFullCheck.After(p.now) {
-		b.FullCheck = e.fullCheck(ctx, b.Result.Path)
+		b.FullCheck = e.fullCheck(ctx, b.Result.Path, cmp.Or(p.passphrase, b.Result.CheckIdentity))
 		if b.FullCheck.Err == nil {
 			ds.LastFullCheck = p.now
 		} else {
@@ -182,11 +188,11 @@ func (r *register) lastHealthy(key string) *Content {
 }
 
 // fullCheck runs the complete verification of the backup at path.
-func (e *Engine) fullCheck(ctx context.Context, path string) *Check {
+func (e *Engine) fullCheck(ctx context.Context, path, secret string) *Check {
 	start := time.Now()
 	dir := filepath.Join(e.Dir, "verification")
 	os.MkdirAll(dir, 0o700)
-	_, err := verify.File(ctx, path, verify.Options{Complete: true, Progress: e.Progress, TempDir: dir})
+	_, err := verify.File(ctx, path, verify.Options{Complete: true, Progress: e.Progress, TempDir: dir, Passphrase: secret})
 	return &Check{Name: filepath.Base(path), Err: err, Took: time.Since(start)}
 }
 

@@ -37,6 +37,12 @@ type runPlan struct {
 
 	slot time.Time // the daily slot this run handles (zero: none)
 	dest string    // absolute folder of the local backups
+
+	// passphrase or recipient encrypt the backups (chiffrement); encErr,
+	// a passphrase that is not stored, fails each dossier in the report
+	// rather than backing it up in clear.
+	passphrase, recipient string
+	encErr                error
 }
 
 // plan reads the settings and the state and decides what is due. It
@@ -68,6 +74,7 @@ func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
 		p.disabled = true
 		return p, nil
 	}
+	p.passphrase, p.recipient, p.encErr = cfg.Auto.Encryption(e.Secrets)
 	p.dest = cfg.Auto.DestinationDir()
 	if cfg.Auto.Destination == "" {
 		os.MkdirAll(p.dest, 0o755)
