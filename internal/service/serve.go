@@ -94,14 +94,18 @@ func (e *Engine) step(ctx context.Context, l *loop, force bool, done func(Report
 	if force || changed || !now.Before(l.next) {
 		rep, err := e.RunOnce(ctx, Options{Force: force})
 		msg := i18n.Describe(err)
-		if done != nil && (rep.Ran || (err != nil && msg != l.lastErr)) {
-			done(rep, err)
-		}
+		// The next look is decided from the clock at the end of the run,
+		// before the report goes out (whoever reads it may act on the
+		// clock at once: a test moving it, a user's next click).
+		report := done != nil && (rep.Ran || (err != nil && msg != l.lastErr))
 		l.lastErr = msg
 		l.next = e.nextLook(l.plan, e.now())
 		l.mailAt, l.mailGap = time.Time{}, 0
 		if e.queue().Len() > 0 {
 			l.backOff(e.now())
+		}
+		if report {
+			done(rep, err)
 		}
 		return
 	}
