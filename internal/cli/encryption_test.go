@@ -16,7 +16,7 @@ import (
 // private key and writes only the public key to coffre.toml; the automatic
 // backup is then encrypted for it; the key copied from the sheet restores
 // it (--identite-fichier) and opens it with the real age; a passphrase is
-// refused with « clé age », not « incorrecte ». With chiffrement = phrase,
+// refused with « pour une clé (X25519) », not « incorrecte ». With chiffrement = phrase,
 // fiche-de-secours shows the stored phrase.
 func TestAutomaticBackupForAgeKey(t *testing.T) {
 	root := t.TempDir()
@@ -54,7 +54,7 @@ func TestAutomaticBackupForAgeKey(t *testing.T) {
 	os.WriteFile(keyFile, []byte(key+"\r\n"), 0o600) // copied by hand from the sheet, in Notepad
 	phraseFile := filepath.Join(root, "phrase.txt")
 	os.WriteFile(phraseFile, []byte("trois chats sur le toit"), 0o600)
-	if r := run(t, "verifier", files[0], "--phrase-secrete-fichier", phraseFile); r.code == 0 || !strings.Contains(r.stderr, "clé age") {
+	if r := run(t, "verifier", files[0], "--phrase-secrete-fichier", phraseFile); r.code == 0 || !strings.Contains(r.stderr, "pour une clé (X25519)") {
 		t.Errorf("a passphrase for a key's file: %+v", r)
 	}
 	if r := run(t, "verifier", files[0]); r.code == 0 || !strings.Contains(r.stderr, "--identite-fichier") {

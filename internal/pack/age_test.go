@@ -51,7 +51,7 @@ func shell(t *testing.T, dir, script string, stdin string) {
 // private key; the check identity returned opens it (for the verification
 // after writing) and is in no file; the recipient's private key opens it in
 // Coffre and with the README's pipeline `age -d -i | zstd -d | tar x`; a
-// passphrase, or nothing, is answered by « clé age », not « phrase
+// passphrase, or nothing, is answered by « pour une clé (X25519) », not « phrase
 // incorrecte ».
 func TestRecipientEncryption(t *testing.T) {
 	dir := t.TempDir()
@@ -75,7 +75,7 @@ func TestRecipientEncryption(t *testing.T) {
 	}
 	other, _ := age.GenerateX25519Identity()
 	for _, c := range []struct{ secret, says string }{
-		{"", "clé age"}, {"une phrase secrète", "clé age"}, {other.String(), "autre clé"},
+		{"", "pour une clé (X25519)"}, {"une phrase secrète", "pour une clé (X25519)"}, {other.String(), "autre clé"},
 	} {
 		_, err := Inspect(context.Background(), path, ReadOptions{Passphrase: c.secret})
 		if err == nil || !strings.Contains(err.Error(), c.says) || errors.Is(err, dossier.ErrCorrupt) {
