@@ -2,15 +2,11 @@ package remote
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,7 +14,6 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"coffre/internal/config"
-	"coffre/internal/dossier"
 )
 
 func s3Options(t *testing.T) S3Options {
@@ -152,168 +147,6 @@ func TestS3Causes(t *testing.T) {
 	l.Close()
 	_, err = DialS3(context.Background(), closed)
 	wantCause(t, "closed port", err, CauseRefused, "refuse la connexion")
-}
-
-// ownWeed is a SeaweedFS this test starts, stops and kills itself (the
-// shared one must stay up for the other tests).
-type ownWeed struct {
-	bin, dir string
-	base     int
-	cmd      *exec.Cmd
-}
-
-func startWeed(t *testing.T) *ownWeed {
-	t.Helper()
-	env := need(t, "COFFRE_TEST_WEED")
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "s3.json")
-	os.WriteFile(cfg, []byte(`{"identities":[{"name":"t","credentials":[{"accessKey":"PROPRE","secretKey":"SENTINELLE-propre"}],"actions":["Admin","Read","Write","List"]}]}`), 0o600)
-	w := &ownWeed{bin: env["COFFRE_TEST_WEED"], dir: dir}
-	for try := 0; try < 20 && w.cmd == nil; try++ {
-		base := 20000 + int(time.Now().UnixNano()%35000)
-		free := true
-		for p := base; p <= base+10 && free; p++ {
-			if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
-				c.Close()
-				free = false
-			}
-		}
-		if free {
-			w.base = base
-			w.start(t)
-		}
-	}
-	t.Cleanup(func() { w.kill(syscall.SIGKILL) })
-	return w
-}
-
-func (w *ownWeed) start(t *testing.T) {
-	t.Helper()
-	b := w.base
-	args := []string{"mini", "-dir=" + filepath.Join(w.dir, "data"), "-ip=127.0.0.1", "-ip.bind=127.0.0.1"}
-	for i, f := range []string{"master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port", "filer.port.grpc", "s3.port", "s3.port.grpc", "webdav.port", "admin.port", "admin.port.grpc"} {
-		args = append(args, fmt.Sprintf("-%s=%d", f, b+i))
-	}
-	args = append(args, "-admin.port.legacy=0", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-		"-s3.config="+filepath.Join(w.dir, "s3.json"), "-bucket=propre")
-	os.MkdirAll(filepath.Join(w.dir, "data"), 0o755)
-	log, _ := os.OpenFile(filepath.Join(w.dir, "weed.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	w.cmd = exec.Command(w.bin, args...)
-	w.cmd.Stdout, w.cmd.Stderr = log, log
-	if err := w.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 600; i++ {
-		ok := true
-		for _, p := range []int{b + 6, b + 8} {
-			c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(p))
-			if err != nil {
-				ok = false
-				break
-			}
-			c.Close()
-		}
-		if ok {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("weed did not start: see %s", filepath.Join(w.dir, "weed.log"))
-}
-
-func (w *ownWeed) kill(sig syscall.Signal) {
-	if w.cmd != nil && w.cmd.Process != nil {
-		w.cmd.Process.Signal(sig)
-		if sig == syscall.SIGKILL {
-			w.cmd.Wait()
-		}
-	}
-}
-
-func (w *ownWeed) s3(t *testing.T) S3Options {
-	o := S3Options{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", w.base+6), Bucket: "propre", Region: "us-east-1",
-		AccessKey: "PROPRE", SecretKey: "SENTINELLE-propre", Style: StylePath, PartSize: minPartSize, Prefix: "coffre"}
-	ensureBucket(t, o)
-	return o
-}
-
-// The server killed in the middle of a multipart upload: the copy fails in
-// French, nothing carries the final name, and once the server is back the
-// interrupted parts are swept and the copy is made again, whole.
-func TestS3ServerKilledMidUpload(t *testing.T) {
-	w := startWeed(t)
-	o := w.s3(t)
-	ctx := context.Background()
-	s, err := DialS3(ctx, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := Guard(s, 3*time.Second)
-	src := randomFile(t, "001-SOC_20260301_2130.pbf", 40<<20)
-	killed := false
-	res := Copy(ctx, g, src, CopyOptions{Progress: func(e dossier.Event) {
-		if !killed && e.Phase == PhaseUpload && e.Done > 12<<20 {
-			killed = true
-			w.kill(syscall.SIGKILL)
-		}
-	}})
-	if !killed || res.Status != Failed || res.Detail == "" || strings.Contains(res.Detail, "Erreur inattendue") {
-		t.Fatalf("copy while the server died: killed %v, %+v", killed, res)
-	}
-	g.Close()
-
-	w.start(t)
-	ensureBucket(t, o)
-	s2, err := DialS3(ctx, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
-	files, err := s2.List()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if f.Name == filepath.Base(src) {
-			t.Fatalf("%s carries its final name after an interrupted upload", f.Name)
-		}
-	}
-	SweepTemp(s2, 0, time.Now().Add(time.Minute))
-	for up := range s2.client.ListIncompleteUploads(ctx, o.Bucket, s2.prefix, false) {
-		t.Errorf("incomplete upload left after the sweep: %+v", up)
-	}
-	if files, _ := s2.List(); len(files) != 0 {
-		t.Errorf("files left after the sweep: %+v", files)
-	}
-	if r := Copy(ctx, Guard(s2, 10*time.Second), src, CopyOptions{}); r.Status != Validated {
-		t.Fatalf("copy once the server is back: %+v", r)
-	}
-}
-
-// A stalled object store or WebDAV server (its process stopped: the port
-// accepts, nothing answers) fails the copy with CauseStalled.
-func TestStallObjectStores(t *testing.T) {
-	w := startWeed(t)
-	ctx := context.Background()
-	s, err := DialS3(ctx, w.s3(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dav, err := DialWebDAV(ctx, WebDAVOptions{URL: fmt.Sprintf("http://127.0.0.1:%d/bloque/", w.base+8)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := randomFile(t, "001-SOC_20260301_2130.pbf", 24<<20)
-	for _, b := range []Backend{s, dav} {
-		w.kill(syscall.SIGSTOP)
-		done := make(chan CopyResult, 1)
-		go func() { done <- Copy(ctx, Guard(b, 2*time.Second), src, CopyOptions{}) }()
-		res := waitCopy(t, done)
-		w.kill(syscall.SIGCONT)
-		if res.Status != Failed || res.Cause != CauseStalled || !strings.Contains(res.Detail, "ne répond plus") {
-			t.Errorf("%s stalled: %+v", b.Describe(), res)
-		}
-	}
 }
 
 // coffre.toml's [copie_distante] for S3 and WebDAV, the secret in the
