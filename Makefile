@@ -3,7 +3,9 @@
 
 SHELL := /bin/bash
 GO ?= go
-export GOFLAGS ?= -mod=mod
+# -mod=mod and the SQLite build tags (scripts/goenv.sh, also sourced by the
+# scripts so they work standalone): every build and test gets them.
+export GOFLAGS := $(shell . scripts/goenv.sh && echo "$$GOFLAGS")
 VERSION ?= 0.1.0
 LDFLAGS := -X coffre/internal/buildinfo.Version=$(VERSION)
 
@@ -13,7 +15,8 @@ DEPS_BUILD := ca-certificates gcc libc6-dev pkg-config libgl-dev libegl-dev libx
 	libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev \
 	libxkbcommon-dev libgtk-3-dev unixodbc-dev
 DEPS_TEST := sqlite3 zstd age bc time xvfb xauth imagemagick \
-	unixodbc postgresql odbc-postgresql libsqliteodbc openssh-server
+	unixodbc postgresql odbc-postgresql libsqliteodbc openssh-server \
+	proj-data libsqlite3-mod-spatialite
 DEPS_WINDOWS := gcc-mingw-w64-x86-64
 
 .PHONY: all deps deps-windows build run test test-long test-race vet bench bench-long windows clean screenshots

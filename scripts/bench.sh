@@ -4,6 +4,8 @@
 # then the Go benchmarks of the container, then ODBC throughput.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=goenv.sh
+. scripts/goenv.sh
 # --- sauvegarde et restauration (section « perf ») ---------------------------
 ./scripts/bench-backup.sh
 

@@ -6,6 +6,8 @@
 # becomes a seed). Every reader of untrusted bytes must be listed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=goenv.sh
+. scripts/goenv.sh
 time=${1:-10m}
 # package  target
 targets=(

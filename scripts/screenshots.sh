@@ -9,6 +9,8 @@
 # Needs: xvfb xauth imagemagick. COFFRE_BIN uses an already built binary.
 set -eu
 cd "$(dirname "$0")/.."
+# shellcheck source=goenv.sh
+. scripts/goenv.sh
 out=$(pwd)/docs/ecrans
 mkdir -p "$out"
 tmp=$(mktemp -d)

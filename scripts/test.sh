@@ -4,6 +4,8 @@
 # briefly. Extra arguments go to go test (-run, -timeout…).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=goenv.sh
+. scripts/goenv.sh
 go vet ./...
 ./scripts/with-services.sh go test -race -count=1 -timeout 45m "$@" ./...
 ./scripts/fuzz.sh "${COFFRE_FUZZTIME:-10s}"

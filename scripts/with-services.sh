@@ -7,6 +7,8 @@
 #   ./scripts/with-services.sh go test -race ./internal/remote/
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=goenv.sh
+. scripts/goenv.sh
 export COFFRE_TEST_TMP
 COFFRE_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/coffre-test.XXXXXX")
 # Tests that need a server fail instead of skipping when it is missing.

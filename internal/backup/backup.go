@@ -135,6 +135,10 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if n, ok := snap.(noter); ok {
 		res.Warnings = append(res.Warnings, n.Notes()...)
 	}
+	var journal string
+	if j, ok := snap.(interface{ JournalMode() string }); ok {
+		journal = j.JournalMode() // kept, so the restore sets it again
+	}
 	name := req.Name
 	if name == "" {
 		name = defaultName(id, req.Source.Label(), now())
@@ -153,7 +157,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		Kind:      pack.KindPBF,
 		Tool:      buildinfo.Tool(),
 		CreatedAt: now().UTC().Truncate(time.Second),
-		Source:    pack.Source{Kind: desc.Kind, Dialect: desc.Dialect, Description: desc.Location},
+		Source:    pack.Source{Kind: desc.Kind, Dialect: desc.Dialect, Description: desc.Location, JournalMode: journal},
 		Dossier:   id,
 		Sessions:  res.Sessions,
 	}

@@ -94,10 +94,21 @@ func (c *listeCmd) flags(fs *flag.FlagSet) {
 
 var (
 	msgListHeader   = &i18n.Message{ID: "CLIEnteteListe", Other: "N°\tNom\tFichier\tRaison sociale\tExercices\tTaille\tDernière sauvegarde"}
-	msgNotV1        = &i18n.Message{ID: "CLIPasV1", Other: "(base SQLite hors schéma de gestion)"}
+	msgNotV1        = &i18n.Message{ID: "CLIPasV1", Other: "(base {{.Moteur}} hors schéma de gestion)"}
 	msgUnrecognised = &i18n.Message{ID: "DossierNonReconnu", Other: "non reconnu : {{.Reason}}"}
 	msgConflict     = &i18n.Message{ID: "DossierNumeroConflit", Other: "même numéro que {{.Files}} (renommez ou renumérotez l'un d'eux) —"}
 )
+
+// engineName names the connexion's database engine for a person.
+func engineName(dialect string) string {
+	switch dialect {
+	case "postgresql":
+		return "PostgreSQL"
+	case "sqlserver":
+		return "SQL Server"
+	}
+	return "SQLite"
+}
 
 func (c *listeCmd) run(env *Env, args []string) error {
 	s, err := c.conn.open(env)
@@ -130,7 +141,7 @@ func (c *listeCmd) run(env *Env, args []string) error {
 		case d.Error != "":
 			rs = "⚠ " + report.Clean(d.Error)
 		case d.Schema == "":
-			rs = i18n.T(msgNotV1, nil)
+			rs = i18n.T(msgNotV1, map[string]any{"Moteur": engineName(s.Describe().Dialect)})
 		}
 		if len(d.Conflict) > 0 {
 			rs = "⚠ " + i18n.T(msgConflict, map[string]any{"Files": report.Clean(strings.Join(d.Conflict, ", "))}) + " " + rs

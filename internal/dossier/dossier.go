@@ -156,6 +156,10 @@ type Session struct {
 type TableCount struct {
 	Name string `json:"table"`
 	Rows int64  `json:"lignes"`
+	// Hash is the table's content hash computed by the server itself, for
+	// a verified backup of a PostgreSQL base ("" otherwise): the image's
+	// rows hashed the same way must give it (docs/FORMAT.md).
+	Hash string `json:"empreinte,omitempty"`
 }
 
 // ExerciceTotals are the accounting figures of one fiscal year, used to check

@@ -27,6 +27,10 @@ var (
 	ErrSequence        = i18n.E(&i18n.Message{ID: "ErrSequence", Other: "Ce transfert n'est pas le suivant attendu."}, nil, nil)
 	ErrSchema          = i18n.E(&i18n.Message{ID: "ErrSchema", Other: "Cette base n'est pas un dossier de gestion (schéma version 1) : cette opération en a besoin."}, nil, nil)
 	ErrBadNumero       = i18n.E(&i18n.Message{ID: "ErrNumero", Other: "Numéro de dossier invalide : il faut trois chiffres, de 001 à 999."}, nil, nil)
+	// ErrUnfaithful: the copy would not be an exact image of the database
+	// (a module, a function or a type Coffre cannot carry), so it is refused
+	// before anything is written.
+	ErrUnfaithful = i18n.E(&i18n.Message{ID: "ErrInfidele", Other: "Cette base ne peut pas être copiée à l'identique."}, nil, nil)
 )
 
 var msgSchemaVersion = &i18n.Message{ID: "SchemaVersionInconnue", Other: "Le dossier {{.Dossier}} est au schéma version {{.Version}} du logiciel de gestion ; cette version de Coffre ne connaît que la version 1, dont l'archivage, la découpe, la copie pour l'administration, le FEC et les transferts partiels ont besoin : mettez Coffre à jour. La sauvegarde, la vérification et la restauration complètes restent possibles."}

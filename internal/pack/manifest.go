@@ -30,6 +30,10 @@ type Source struct {
 	Kind        string `json:"type"` // "sqlite", "fichier", "odbc"
 	Dialect     string `json:"dialecte,omitempty"`
 	Description string `json:"description,omitempty"` // never a password
+	// JournalMode is "wal" when the source SQLite database was in WAL mode
+	// (the one journal mode a file keeps): a restore into a folder puts the
+	// dossier back in it. "" for rollback-journal mode and for servers.
+	JournalMode string `json:"journal,omitempty"`
 }
 
 // The database part: a portable SQLite image of the dossier. Readers find

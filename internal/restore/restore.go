@@ -72,6 +72,9 @@ type Input struct {
 	Manifest *pack.Manifest // nil for a database file
 	Identity dossier.Identity
 	Database bool // a .db file rather than a PBF
+	// JournalMode is "wal" when the dossier was in WAL mode (the manifest
+	// says so, or the .db file is): a restore into a folder keeps it.
+	JournalMode string
 }
 
 // Result says what was done.
@@ -110,6 +113,9 @@ func Examine(ctx context.Context, path, passphrase string) (Input, error) {
 			return in, err
 		}
 		in.Identity = snap.Identity()
+		if j, ok := snap.(interface{ JournalMode() string }); ok {
+			in.JournalMode = j.JournalMode()
+		}
 		snap.Close()
 		if ok {
 			in.Identity.Numero, in.Identity.Nom = p.Numero, p.Nom
@@ -134,7 +140,7 @@ func Examine(ctx context.Context, path, passphrase string) (Input, error) {
 			return in, i18n.E(msgAdmin, map[string]any{"File": filepath.Base(path)}, dossier.ErrNotRestorable)
 		}
 	}
-	in.Manifest, in.Identity = m, m.Dossier
+	in.Manifest, in.Identity, in.JournalMode = m, m.Dossier, m.Source.JournalMode
 	if !dossier.ValidNom(in.Identity.Nom) {
 		in.Identity.Nom = dossier.NomFromName(base)
 	}
@@ -262,7 +268,13 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return res, backup.Reword(err, msgDamaged)
 	}
-	if err := sqlitestore.SetRollbackJournal(ctx, stage.Path()); err != nil {
+	// A folder gets the dossier back in the journal mode it had; a server
+	// loads the staged file, which stays in rollback mode.
+	journal := ""
+	if req.Store.Describe().Kind == "sqlite" {
+		journal = plan.Input.JournalMode
+	}
+	if err := sqlitestore.SetJournalMode(ctx, stage.Path(), journal); err != nil {
 		return res, err
 	}
 

@@ -36,6 +36,7 @@ type meta struct {
 	objects   []metaObject // sqlite_master rows, in creation order
 	layouts   map[string]tableLayout
 	sequences []metaObject // Name = table, SQL = seq
+	stats     []metaObject // sqlite_stat1: Name = tbl, TblName = idx, SQL = stat
 }
 
 func metaDDL(d Dialect) string {
@@ -77,6 +78,8 @@ func readMeta(ctx context.Context, d Dialect, q ledger.Querier, tables []Table) 
 			m.layouts[o.Name] = l
 		case "sequence":
 			m.sequences = append(m.sequences, o)
+		case "stat1":
+			m.stats = append(m.stats, o)
 		default:
 			m.objects = append(m.objects, o)
 		}

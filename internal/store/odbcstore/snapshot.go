@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"coffre/internal/dossier"
@@ -36,6 +37,11 @@ type snapshot struct {
 	tempDir  string
 	image    *fsutil.TempFile
 	file     *os.File
+	// pg: a PostgreSQL base Coffre did not create, carried exactly (see
+	// pgcatalog.go); hashes are its tables' content hashes on the server,
+	// computed once the image is checked against them.
+	pg     *pgSchema
+	hashes map[string]tableHash
 }
 
 func (s *Store) Snapshot(ctx context.Context, numero string, opt store.SnapshotOptions) (store.Snapshot, error) {
@@ -73,6 +79,21 @@ func (sn *snapshot) begin(ctx context.Context) error {
 		}
 	}
 	sn.names = userTables(all)
+	if _, ok := sn.s.d.(postgres); ok && sn.meta == nil {
+		for _, q := range sessionSettings {
+			if _, err := sn.tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		if sn.pg, err = readPGSchema(ctx, sn.tx, sn.name); err != nil {
+			return err
+		}
+		sn.names = nil
+		for _, t := range sn.pg.tables {
+			sn.names = append(sn.names, t.Image)
+		}
+		sort.Strings(sn.names)
+	}
 	if ledger.IsV1(sn.names) {
 		sn.schema = "v1"
 		var siren, devise sql.NullString
@@ -130,8 +151,42 @@ func (sn *snapshot) Sessions(ctx context.Context) ([]dossier.Session, error) {
 }
 
 func (sn *snapshot) Stats(ctx context.Context) (dossier.Stats, error) {
+	if sn.pg != nil {
+		st, err := sn.pgStats(ctx)
+		return st, sn.s.wrap(sn.name, err)
+	}
 	st, err := ledger.Compute(ctx, sn.tx, sn.names)
 	return st, sn.s.wrap(sn.name, err)
+}
+
+// pgStats: each table's rows (and content hash once checked), plus the
+// accounting figures of a schema-v1 dossier, whose tables are public's.
+func (sn *snapshot) pgStats(ctx context.Context) (dossier.Stats, error) {
+	var st dossier.Stats
+	if sn.schema == "v1" {
+		var public []string
+		for _, t := range sn.pg.tables {
+			if t.Schema == "public" {
+				public = append(public, t.Name)
+			}
+		}
+		var err error
+		if st, err = ledger.Compute(ctx, sn.tx, public); err != nil {
+			return st, err
+		}
+	}
+	st.Tables = nil
+	for _, t := range sn.pg.tables {
+		tc := dossier.TableCount{Name: t.Image}
+		if h, ok := sn.hashes[t.Image]; ok {
+			tc.Rows, tc.Hash = h.Rows, h.String()
+		} else if err := sn.tx.QueryRowContext(ctx, "SELECT count(*) FROM "+t.from()).Scan(&tc.Rows); err != nil {
+			return st, fmt.Errorf("count %s: %w", t.qualified(), err)
+		}
+		st.Tables = append(st.Tables, tc)
+	}
+	sort.Slice(st.Tables, func(i, j int) bool { return st.Tables[i].Name < st.Tables[j].Name })
+	return st, nil
 }
 
 // Database builds the portable SQLite image in a temp file and returns it.
@@ -179,6 +234,26 @@ func (sn *snapshot) QuickCheck(ctx context.Context, label string) error {
 	if res != "ok" {
 		return fmt.Errorf("%s: %w: %s", label, dossier.ErrCorrupt, res)
 	}
+	if sn.pg == nil {
+		return nil
+	}
+	// « Vérifiée » means the same content: each table's rows hashed by the
+	// server, inside the snapshot, and from the image.
+	got, want := map[string]tableHash{}, map[string]tableHash{}
+	for _, t := range sn.pg.tables {
+		h, err := serverHash(ctx, sn.tx, t)
+		if err != nil {
+			return sn.s.wrap(sn.name, err)
+		}
+		want[t.Image] = h
+		if got[t.Image], err = imageHash(ctx, db, t); err != nil {
+			return err
+		}
+	}
+	if d := compareHashes(got, want); d != "" {
+		return i18n.E(msgContentDiffers, map[string]any{"Base": sn.name, "Tables": d}, dossier.ErrCorrupt)
+	}
+	sn.hashes = want
 	return nil
 }
 
@@ -245,6 +320,12 @@ func (sn *snapshot) buildImage(ctx context.Context, path string) error {
 		_, err := img.ExecContext(ctx, q, args...)
 		return err
 	}
+	if sn.pg != nil {
+		if err := writePGImage(ctx, sn.tx, img, sn.pg); err != nil {
+			return err
+		}
+		return exec("PRAGMA journal_mode=DELETE")
+	}
 	type plan struct {
 		t     Table
 		kinds []string
@@ -309,6 +390,22 @@ func (sn *snapshot) buildImage(ctx context.Context, path string) error {
 					if err := exec(o.SQL); err != nil {
 						return fmt.Errorf("image: %s: %w", o.Name, err)
 					}
+				}
+			}
+		}
+		if len(m.stats) > 0 {
+			// As .dump does: ANALYZE sqlite_schema creates an empty
+			// sqlite_stat1, then the source's statistics go in.
+			if err := exec("ANALYZE sqlite_schema"); err != nil {
+				return err
+			}
+			for _, o := range m.stats {
+				var idx any
+				if o.TblName != "" {
+					idx = o.TblName
+				}
+				if err := exec("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", o.Name, idx, o.SQL); err != nil {
+					return err
 				}
 			}
 		}

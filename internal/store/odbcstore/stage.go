@@ -218,6 +218,8 @@ type sourceTable struct {
 	layout  tableLayout
 	indexes []string        // server CREATE INDEX statements
 	keyed   map[string]bool // columns in a key or an index
+	// withoutRowid: a WITHOUT ROWID table, read in key order.
+	withoutRowid bool
 }
 
 var literalRe = regexp.MustCompile(`^(-?[0-9]+(\.[0-9]+)?|'([^']|'')*')$`)
@@ -231,7 +233,32 @@ func (s *Store) load(ctx context.Context, name, path, final string) error {
 	}
 	defer src.Close()
 	src.SetMaxOpenConns(1)
-	objects, tables, sequences, err := readSource(ctx, src, s.d)
+	// An image of a PostgreSQL base Coffre did not create: its own DDL.
+	im, err := readPGImage(ctx, src)
+	if err != nil {
+		return err
+	}
+	if im != nil {
+		db, err := s.openDB(name)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		db.SetMaxOpenConns(1)
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := s.loadPG(ctx, src, tx, im, final); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		return db.Close()
+	}
+	objects, tables, extra, err := readSource(ctx, src, s.d)
 	if err != nil {
 		return err
 	}
@@ -264,7 +291,7 @@ func (s *Store) load(ctx context.Context, name, path, final string) error {
 			}
 		}
 	}
-	if err := writeMeta(ctx, d, tx, objects, tables, sequences); err != nil {
+	if err := writeMeta(ctx, d, tx, objects, tables, extra); err != nil {
 		return err
 	}
 	var names []string
@@ -305,7 +332,9 @@ func readSource(ctx context.Context, src *sql.DB, d Dialect) ([]metaObject, []so
 		}
 		objects = append(objects, o)
 	}
-	rows.Close()
+	if err := closeRows(rows); err != nil {
+		return nil, nil, nil, err
+	}
 	var tables []sourceTable
 	for _, o := range objects {
 		if o.Type != "table" {
@@ -320,9 +349,13 @@ func readSource(ctx context.Context, src *sql.DB, d Dialect) ([]metaObject, []so
 		}
 		tables = append(tables, t)
 	}
-	var sequences []metaObject
-	var hasSeq int
-	src.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_sequence'").Scan(&hasSeq)
+	// sqlite_sequence and ANALYZE's sqlite_stat1 ride along in metaTable,
+	// so the image gets its AUTOINCREMENT counters and planner statistics.
+	var extra []metaObject
+	var hasSeq, hasStat int
+	if err := src.QueryRowContext(ctx, "SELECT COUNT(*) FILTER (WHERE name = 'sqlite_sequence'), COUNT(*) FILTER (WHERE name = 'sqlite_stat1') FROM sqlite_master WHERE type = 'table'").Scan(&hasSeq, &hasStat); err != nil {
+		return nil, nil, nil, err
+	}
 	if hasSeq > 0 {
 		rows, err := src.QueryContext(ctx, "SELECT name, seq FROM sqlite_sequence ORDER BY rowid")
 		if err != nil {
@@ -335,11 +368,41 @@ func readSource(ctx context.Context, src *sql.DB, d Dialect) ([]metaObject, []so
 				rows.Close()
 				return nil, nil, nil, err
 			}
-			sequences = append(sequences, metaObject{Type: "sequence", Name: n, SQL: fmt.Sprint(seq)})
+			extra = append(extra, metaObject{Type: "sequence", Name: n, TblName: n, SQL: fmt.Sprint(seq)})
 		}
-		rows.Close()
+		if err := closeRows(rows); err != nil {
+			return nil, nil, nil, err
+		}
 	}
-	return objects, tables, sequences, nil
+	if hasStat > 0 {
+		rows, err := src.QueryContext(ctx, "SELECT tbl, COALESCE(idx, ''), COALESCE(stat, '') FROM sqlite_stat1 ORDER BY rowid")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for rows.Next() {
+			var o metaObject
+			if err := rows.Scan(&o.Name, &o.TblName, &o.SQL); err != nil {
+				rows.Close()
+				return nil, nil, nil, err
+			}
+			o.Type = "stat1"
+			extra = append(extra, o)
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return objects, tables, extra, nil
+}
+
+// closeRows ends a scan: the error that stopped rows.Next, if any, then
+// Close's.
+func closeRows(rows *sql.Rows) error {
+	err := rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // Storage-class bits summed (DISTINCT) per column in one scan.
@@ -353,22 +416,36 @@ const (
 
 func readSourceTable(ctx context.Context, src *sql.DB, d Dialect, name string) (sourceTable, error) {
 	t := sourceTable{name: name}
-	rows, err := src.QueryContext(ctx, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", name)
+	// table_xinfo, not table_info: an index's cid counts the generated
+	// columns too. Those are computed by SQLite from an expression the
+	// server cannot run: they are left out of the server's table (and of
+	// its indexes), and the image recomputes them from the recorded CREATE.
+	rows, err := src.QueryContext(ctx, "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid", name)
 	if err != nil {
 		return t, err
 	}
+	var xcols []string // every column by cid
+	generated := map[string]bool{}
 	for rows.Next() {
 		var c Column
-		var notnull int
+		var notnull, hidden int
 		var dflt sql.NullString
-		if err := rows.Scan(&c.Name, &c.Type, &notnull, &dflt, &c.PK); err != nil {
+		if err := rows.Scan(&c.Name, &c.Type, &notnull, &dflt, &c.PK, &hidden); err != nil {
 			rows.Close()
 			return t, err
+		}
+		xcols = append(xcols, c.Name)
+		if hidden == 2 || hidden == 3 {
+			generated[c.Name] = true
+			continue
 		}
 		c.NotNull, c.Default = notnull != 0, dflt.String
 		t.cols = append(t.cols, c)
 	}
-	rows.Close()
+	if err := closeRows(rows); err != nil {
+		return t, err
+	}
+	kindOf := map[string]string{}
 	var sums []string
 	for _, c := range t.cols {
 		sums = append(sums, "COALESCE(SUM(DISTINCT CASE typeof("+ledger.Quote(c.Name)+") WHEN 'integer' THEN 1 WHEN 'real' THEN 2 WHEN 'text' THEN 4 WHEN 'blob' THEN 8 ELSE 16 END), 0)")
@@ -400,6 +477,7 @@ func readSourceTable(ctx context.Context, src *sql.DB, d Dialect, name string) (
 			c.Kind = kindMixed
 		}
 		t.layout.Columns = append(t.layout.Columns, layoutColumn{Name: c.Name, Kind: c.Kind})
+		kindOf[c.Name] = c.Kind
 	}
 	// Row order: the rowid alias, the key of a WITHOUT ROWID table, or the
 	// physical order otherwise.
@@ -410,7 +488,10 @@ func readSourceTable(ctx context.Context, src *sql.DB, d Dialect, name string) (
 		}
 	}
 	var withoutRowid int
-	src.QueryRowContext(ctx, "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", name).Scan(&withoutRowid)
+	if err := src.QueryRowContext(ctx, "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", name).Scan(&withoutRowid); err != nil {
+		return t, fmt.Errorf("%s: %w", name, err)
+	}
+	t.withoutRowid = withoutRowid != 0
 	if withoutRowid != 0 || (len(pk) == 1 && strings.EqualFold(pk[0].Type, "INTEGER")) {
 		t.layout.Order = Table{Columns: t.cols}.pk()
 	}
@@ -434,7 +515,9 @@ func readSourceTable(ctx context.Context, src *sql.DB, d Dialect, name string) (
 		}
 		list = append(list, x)
 	}
-	irows.Close()
+	if err := closeRows(irows); err != nil {
+		return t, err
+	}
 	for n, x := range list {
 		if x.origin == "pk" || x.partial {
 			continue
@@ -448,14 +531,23 @@ func readSourceTable(ctx context.Context, src *sql.DB, d Dialect, name string) (
 		for crows.Next() {
 			var cid int
 			var cn sql.NullString
-			crows.Scan(&cid, &cn)
-			if cid < 0 || !cn.Valid || t.cols[cid].Kind == kindMixed || t.cols[cid].Kind == kindBlob {
+			if err := crows.Scan(&cid, &cn); err != nil {
+				crows.Close()
+				return t, err
+			}
+			// An expression (cid -2), the rowid (-1), a generated column, or
+			// a column the server cannot index: the index stays SQLite's.
+			if cid < 0 || cid >= len(xcols) || !cn.Valid || generated[cn.String] {
+				ok = false
+			} else if k := kindOf[cn.String]; k == kindMixed || k == kindBlob {
 				ok = false
 			}
 			cols = append(cols, d.Quote(cn.String))
 			names = append(names, cn.String)
 		}
-		crows.Close()
+		if err := closeRows(crows); err != nil {
+			return t, err
+		}
 		if !ok || len(cols) == 0 {
 			continue
 		}
@@ -536,13 +628,8 @@ func (s *Store) insertTable(ctx context.Context, src *sql.DB, tx *sql.Tx, t sour
 	}
 	defer full.Close()
 	order := ""
-	if len(t.layout.Order) == 0 {
+	if len(t.layout.Order) == 0 && !t.withoutRowid {
 		order = " ORDER BY rowid"
-		var wr int
-		src.QueryRowContext(ctx, "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", t.name).Scan(&wr)
-		if wr != 0 {
-			order = ""
-		}
 	}
 	rows, err := src.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+ledger.Quote(t.name)+order)
 	if err != nil {
@@ -603,7 +690,7 @@ func (s *Store) insertTable(ctx context.Context, src *sql.DB, tx *sql.Tx, t sour
 // the binary type is the same empty value.
 func emptyBlob(Dialect) any { return "" }
 
-func writeMeta(ctx context.Context, d Dialect, tx *sql.Tx, objects []metaObject, tables []sourceTable, sequences []metaObject) error {
+func writeMeta(ctx context.Context, d Dialect, tx *sql.Tx, objects []metaObject, tables []sourceTable, extra []metaObject) error {
 	if _, err := tx.ExecContext(ctx, metaDDL(d)); err != nil {
 		return fmt.Errorf("%s: %w", metaTable, err)
 	}
@@ -626,8 +713,7 @@ func writeMeta(ctx context.Context, d Dialect, tx *sql.Tx, objects []metaObject,
 			return err
 		}
 	}
-	for _, o := range sequences {
-		o.TblName = o.Name
+	for _, o := range extra {
 		if err := put(o); err != nil {
 			return err
 		}

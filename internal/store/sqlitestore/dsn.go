@@ -43,13 +43,28 @@ func OpenRW(path string) (*sql.DB, error) {
 }
 
 // SetRollbackJournal puts the database at path in rollback-journal (DELETE)
-// mode, the mode a restored dossier starts in, whatever its source used.
+// mode, the mode a new database Coffre writes starts in.
 func SetRollbackJournal(ctx context.Context, path string) error {
+	return SetJournalMode(ctx, path, "")
+}
+
+// SetJournalMode puts the database at path in WAL mode when mode is "wal"
+// (what a backup's manifest records for a WAL source), in rollback-journal
+// (DELETE) mode otherwise. The -wal file is checkpointed and removed when
+// the connection closes: only the file's header keeps the mode.
+func SetJournalMode(ctx context.Context, path, mode string) error {
 	db, err := sql.Open("sqlite3", DSN(path, "mode=rw"))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	var mode string
-	return db.QueryRowContext(ctx, "PRAGMA journal_mode=DELETE").Scan(&mode)
+	pragma := "PRAGMA journal_mode=DELETE"
+	if strings.EqualFold(mode, "wal") {
+		pragma = "PRAGMA journal_mode=WAL"
+	}
+	var got string
+	if err := db.QueryRowContext(ctx, pragma).Scan(&got); err != nil {
+		return err
+	}
+	return db.Close()
 }

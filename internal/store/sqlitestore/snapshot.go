@@ -200,6 +200,10 @@ func (s *snapshot) describe(ctx context.Context) error {
 	if s.tables, err = Tables(ctx, s.q); err != nil {
 		return err
 	}
+	// Refused before anything is read: a table this build cannot open.
+	if err := CheckModules(ctx, s.q, s.path); err != nil {
+		return err
+	}
 	if ledger.IsV1(s.tables) {
 		s.schema = "v1"
 		var siren, devise sql.NullString
@@ -215,9 +219,15 @@ func (s *snapshot) describe(ctx context.Context) error {
 	return nil
 }
 
-// Tables lists the user tables of the database seen through q.
+// PGMetaTable, in the image of a PostgreSQL base, holds its structure
+// (internal/store/odbcstore): Coffre's, not the dossier's.
+const PGMetaTable = "coffre_schema_postgresql"
+
+// Tables lists the user tables of the database seen through q. The
+// structure of a PostgreSQL base, kept in its image (PGMetaTable), is not
+// one of them.
 func Tables(ctx context.Context, q ledger.Querier) ([]string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+	rows, err := q.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '"+PGMetaTable+"' ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +244,15 @@ func Tables(ctx context.Context, q ledger.Querier) ([]string, error) {
 }
 
 func (s *snapshot) Identity() dossier.Identity { return s.id }
+
+// JournalMode is "wal" for a database in WAL mode (kept by the file, so
+// recorded in the backup and set again by a restore), "" otherwise.
+func (s *snapshot) JournalMode() string {
+	if s.wal {
+		return "wal"
+	}
+	return ""
+}
 func (s *snapshot) Schema() string             { return s.schema }
 func (s *snapshot) Tables() []string           { return s.tables }
 func (s *snapshot) Querier() ledger.Querier    { return s.q }
@@ -464,6 +483,10 @@ func mapErr(path string, err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EIO) {
 		return err
+	}
+	var ie *i18n.Error
+	if errors.As(err, &ie) {
+		return err // already says what happened (a missing module…)
 	}
 	return i18n.E(msgOpen, map[string]any{"Path": path, "Detail": err.Error()}, err)
 }
