@@ -20,8 +20,8 @@ import (
 // carry is refused before anything is written.
 
 var (
-	msgPGType   = &i18n.Message{ID: "PGTypeNonPortable", Other: "La base {{.Base}} ne peut pas être sauvegardée à l'identique : la colonne {{.Colonne}} est de type {{.Type}} ({{.Raison}}). Rien n'a été écrit."}
-	msgPGObject = &i18n.Message{ID: "PGObjetNonPortable", Other: "La base {{.Base}} ne peut pas être sauvegardée à l'identique : {{.Objets}} (l'image portable ne sait pas les recréer). Rien n'a été écrit."}
+	msgPGType   = &i18n.Message{ID: "PGTypeNonPortable", Other: "La base {{.Base}} ne peut pas être sauvegardée à l'identique : la colonne {{.Colonne}} est de type {{.Type}} ({{.Raison}}). Rien n'a été écrit."}
+	msgPGObject = &i18n.Message{ID: "PGObjetNonPortable", Other: "La base {{.Base}} ne peut pas être sauvegardée à l'identique : {{.Objets}} (l'image portable ne sait pas les recréer). Rien n'a été écrit."}
 
 	msgWhyExtension = &i18n.Message{ID: "PGRaisonExtension", Other: "type de l'extension {{.Extension}}"}
 	msgWhyBase      = &i18n.Message{ID: "PGRaisonTypeExterne", Other: "type de base défini hors de PostgreSQL"}

@@ -19,11 +19,11 @@ import (
 )
 
 var (
-	msgContentDiffers = &i18n.Message{ID: "PGContenuDifferent", Other: "Le contenu de la copie ne correspond pas à la base {{.Base}} : {{.Tables}}."}
-	msgTableDiffers   = &i18n.Message{ID: "PGTableDifferente", Other: "table {{.Table}} ({{.Lignes}} lignes, empreinte {{.Empreinte}} ; attendu {{.LignesAttendues}} lignes, empreinte {{.EmpreinteAttendue}})"}
+	msgContentDiffers = &i18n.Message{ID: "PGContenuDifferent", Other: "Le contenu de la copie ne correspond pas à la base {{.Base}} : {{.Tables}}."}
+	msgTableDiffers   = &i18n.Message{ID: "PGTableDifferente", Other: "table {{.Table}} différente (nombre de lignes {{.Lignes}} au lieu de {{.LignesAttendues}}, empreinte {{.Empreinte}} au lieu de {{.EmpreinteAttendue}})"}
 	msgTableMissing   = &i18n.Message{ID: "PGTableAbsente", Other: "table {{.Table}} absente"}
-	msgPGOnly         = &i18n.Message{ID: "PGImageAutreServeur", Other: "Cette sauvegarde est celle d'une base PostgreSQL ({{.Base}}) : elle se restaure sur un serveur PostgreSQL ou dans un dossier SQLite, pas sur {{.Serveur}}."}
-	msgPGImageTables  = &i18n.Message{ID: "PGImageTablesInconnues", Other: "La base contient des tables que son schéma PostgreSQL ne décrit pas ({{.Tables}}) : elle ne peut pas être remise telle quelle sur PostgreSQL."}
+	msgPGOnly         = &i18n.Message{ID: "PGImageAutreServeur", Other: "Cette sauvegarde est celle d'une base PostgreSQL ({{.Base}}) : elle se restaure sur un serveur PostgreSQL ou dans un dossier SQLite, pas sur {{.Serveur}}."}
+	msgPGImageTables  = &i18n.Message{ID: "PGImageTablesInconnues", Other: "La base contient des tables que son schéma PostgreSQL ne décrit pas ({{.Tables}}) : elle ne peut pas être remise telle quelle sur PostgreSQL."}
 )
 
 // sessionSettings make PostgreSQL's text output of a value independent of
@@ -50,11 +50,21 @@ func readExpr(c pgColumn) string {
 	return "CAST(" + q + " AS text)"
 }
 
-// hashExpr is the text a column's value is hashed as, on the server.
+// hashExpr is the text a column's value is hashed as, on the server: its
+// ::text, except money (its numeric value's) and reals, hashed by their
+// IEEE 754 bits (float8send): PostgreSQL's text of a real is exact but not
+// always the shortest, and the bits also tell -0 from 0.
 func hashExpr(c pgColumn) string {
 	q := postgres{}.Quote(c.Name)
-	if c.Store == storeMoney {
+	switch c.Store {
+	case storeMoney:
 		return "CAST(CAST(" + q + " AS numeric) AS text)"
+	case storeFloat:
+		send := "float8send"
+		if c.Float4 {
+			send = "float4send"
+		}
+		return "CASE WHEN " + q + " = 'NaN' THEN 'NaN' ELSE encode(" + send + "(" + q + "), 'hex') END"
 	}
 	return "CAST(" + q + " AS text)"
 }
@@ -107,8 +117,8 @@ func fromServer(c pgColumn, v any) (any, error) {
 	return s, nil
 }
 
-// pgText renders a value kept in the image as PostgreSQL's text of it (the
-// text hashExpr gives on the server); ok is false for NULL.
+// pgText renders a value kept in the image as the text hashExpr gives on
+// the server; ok is false for NULL.
 func pgText(c pgColumn, v any) (string, bool) {
 	switch x := v.(type) {
 	case nil:
@@ -121,11 +131,11 @@ func pgText(c pgColumn, v any) (string, bool) {
 			return "false", true
 		}
 		if c.Store == storeFloat {
-			return pgFloat(float64(x), c.Float4), true
+			return floatBits(float64(x), c.Float4), true
 		}
 		return strconv.FormatInt(x, 10), true
 	case float64:
-		return pgFloat(x, c.Float4), true
+		return floatBits(x, c.Float4), true
 	case []byte:
 		if c.Store == storeBytea {
 			return `\x` + hex.EncodeToString(x), true
@@ -137,9 +147,18 @@ func pgText(c pgColumn, v any) (string, bool) {
 	return fmt.Sprint(v), true
 }
 
-// pgFloat is PostgreSQL's float8out/float4out with extra_float_digits > 0:
-// the shortest exact digits, fixed notation for decimal exponents from -4
-// to 14 (float4: 5), exponential otherwise.
+// floatBits is float8send's (float4send's) bytes in hexadecimal.
+func floatBits(f float64, float4 bool) string {
+	if float4 {
+		return fmt.Sprintf("%08x", math.Float32bits(float32(f)))
+	}
+	return fmt.Sprintf("%016x", math.Float64bits(f))
+}
+
+// pgFloat writes a real for PostgreSQL to read back exactly: the shortest
+// digits that give the same binary value (fixed notation for decimal
+// exponents from -4 to 14, float4: 5, exponential otherwise), NaN and
+// ±Infinity by name.
 func pgFloat(f float64, float4 bool) string {
 	switch {
 	case math.IsNaN(f):

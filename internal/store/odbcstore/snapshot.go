@@ -79,6 +79,11 @@ func (sn *snapshot) begin(ctx context.Context) error {
 		}
 	}
 	sn.names = userTables(all)
+	if ms, ok := sn.s.d.(sqlServer); ok && sn.meta == nil {
+		if err := ms.refuseColumns(sn.name, sn.tables); err != nil {
+			return err
+		}
+	}
 	if _, ok := sn.s.d.(postgres); ok && sn.meta == nil {
 		for _, q := range sessionSettings {
 			if _, err := sn.tx.ExecContext(ctx, q); err != nil {
@@ -413,12 +418,16 @@ func (sn *snapshot) buildImage(ctx context.Context, path string) error {
 	return exec("PRAGMA journal_mode=DELETE")
 }
 
-// copyTable reads one table through the snapshot and writes it to the image.
-func (sn *snapshot) copyTable(ctx context.Context, img *sql.DB, t Table, kinds []string, order []string) error {
-	d := sn.s.d
+// selectStatement is the read of one table for the image: each column as
+// the dialect reads it exactly, in the given order (or the physical one).
+func selectStatement(d Dialect, t Table, order []string) (string, []string) {
 	var cols, marks []string
 	for _, c := range t.Columns {
-		cols = append(cols, d.Quote(c.Name))
+		expr := d.Quote(c.Name)
+		if x, ok := d.(interface{ selectExpr(Column) string }); ok {
+			expr = x.selectExpr(c)
+		}
+		cols = append(cols, expr)
 		marks = append(marks, "?")
 	}
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + d.Quote(t.Name)
@@ -431,6 +440,13 @@ func (sn *snapshot) copyTable(ctx context.Context, img *sql.DB, t Table, kinds [
 	} else if ro := d.RowOrder(); ro != "" {
 		q += " ORDER BY " + ro
 	}
+	return q, marks
+}
+
+// copyTable reads one table through the snapshot and writes it to the image.
+func (sn *snapshot) copyTable(ctx context.Context, img *sql.DB, t Table, kinds []string, order []string) error {
+	d := sn.s.d
+	q, marks := selectStatement(d, t, order)
 	rows, err := sn.tx.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.Name, err)

@@ -12,6 +12,8 @@ import (
 	"coffre/internal/odbcconn"
 )
 
+var msgSQLServerType = &i18n.Message{ID: "SQLServerTypeNonPortable", Other: "La base {{.Base}} ne peut pas être sauvegardée à l'identique : la colonne {{.Colonne}} est de type {{.Type}}, que l'image portable ne sait pas garder exactement. Rien n'a été écrit."}
+
 var msgNoSnapshot = &i18n.Message{ID: "ODBCSansSnapshot", Other: "L'isolation SNAPSHOT n'est pas activée sur la base {{.Base}} : la sauvegarde lit en REPEATABLE READ, ce qui peut retarder les écritures du logiciel de gestion. Demandez à votre prestataire d'activer ALLOW_SNAPSHOT_ISOLATION."}
 
 // sqlServer is Microsoft SQL Server (Express included) through the
@@ -58,8 +60,57 @@ func (sqlServer) Kind(t string) string {
 		return kindReal
 	case "varbinary", "binary", "image", "timestamp", "rowversion":
 		return kindBlob
+	case "hierarchyid", "geography", "geometry", "sql_variant":
+		return kindBlob // refused by refuseColumns
 	}
 	return kindText
+}
+
+// selectExpr reads a column so that its value comes exactly: the ODBC
+// driver binds decimal, numeric and money as a C double (0.1 would not be
+// 0.1), datetime through a struct without its offset or its 100 ns, a GUID
+// as a struct. Those are read as SQL Server's own text of them instead
+// (CAST and CONVERT, Transact-SQL: styles 121 and 120 are the ODBC
+// canonical forms, style 2 keeps money's four decimals); the date and time
+// types of SQL Server 2008 and later convert to their full-precision ISO
+// text by default.
+func (d sqlServer) selectExpr(c Column) string {
+	q := d.Quote(c.Name)
+	switch strings.ToLower(c.Type) {
+	case "decimal", "numeric":
+		return "CAST(" + q + " AS nvarchar(64))"
+	case "money", "smallmoney":
+		return "CONVERT(nvarchar(32), " + q + ", 2)"
+	case "datetime":
+		return "CONVERT(nvarchar(23), " + q + ", 121)"
+	case "smalldatetime":
+		return "CONVERT(nvarchar(19), " + q + ", 120)"
+	case "datetime2", "datetimeoffset", "date", "time":
+		return "CAST(" + q + " AS nvarchar(40))"
+	case "uniqueidentifier":
+		return "CAST(" + q + " AS nchar(36))"
+	case "xml":
+		return "CAST(" + q + " AS nvarchar(max))"
+	}
+	return q
+}
+
+// notPortable are the types whose values the image cannot keep exactly:
+// CLR types (their text is not their value) and sql_variant (one column,
+// many types).
+var notPortable = map[string]bool{"hierarchyid": true, "geography": true, "geometry": true, "sql_variant": true}
+
+// refuseColumns names, before anything is read, a column the image cannot
+// carry.
+func (sqlServer) refuseColumns(base string, tables []Table) error {
+	for _, t := range tables {
+		for _, c := range t.Columns {
+			if notPortable[strings.ToLower(c.Type)] {
+				return i18n.E(msgSQLServerType, map[string]any{"Base": base, "Colonne": t.Name + "." + c.Name, "Type": c.Type}, dossier.ErrUnfaithful)
+			}
+		}
+	}
+	return nil
 }
 
 func (d sqlServer) Tables(ctx context.Context, q ledger.Querier) ([]Table, error) {

@@ -2,6 +2,7 @@ package odbcstore
 
 import (
 	"context"
+	"fmt"
 	"database/sql/driver"
 	"errors"
 	"strings"
@@ -170,5 +171,51 @@ func TestNativeRestoreSessions(t *testing.T) {
 	}
 	if log[0] != VerifyStatement(`D:\s.bak`) {
 		t.Fatalf("the file is not verified first: %q", log[0])
+	}
+}
+
+// TestSQLServerExactReads: each SQL Server type is read so that its value
+// comes exactly (the driver binds decimal and money as a C double). The
+// expected statement is written from Microsoft's CAST and CONVERT
+// documentation, not built by the helpers under test.
+func TestSQLServerExactReads(t *testing.T) {
+	d := sqlServer{}
+	tbl := Table{Name: "valeurs", Columns: []Column{
+		{Name: "id", Type: "int"}, {Name: "montant", Type: "decimal"}, {Name: "taux", Type: "numeric"},
+		{Name: "prix", Type: "money"}, {Name: "petit", Type: "smallmoney"}, {Name: "quand", Type: "datetime"},
+		{Name: "minute", Type: "smalldatetime"}, {Name: "precis", Type: "datetime2"}, {Name: "zone", Type: "datetimeoffset"},
+		{Name: "jour", Type: "date"}, {Name: "heure", Type: "time"}, {Name: "guid", Type: "uniqueidentifier"},
+		{Name: "doc", Type: "varbinary"}, {Name: "texte", Type: "nvarchar"}, {Name: "actif", Type: "bit"},
+		{Name: "version", Type: "timestamp"}, {Name: "x", Type: "xml"}, {Name: "f", Type: "float"},
+	}}
+	got, _ := selectStatement(d, tbl, []string{"id"})
+	want := "SELECT [id], CAST([montant] AS nvarchar(64)), CAST([taux] AS nvarchar(64)), CONVERT(nvarchar(32), [prix], 2), CONVERT(nvarchar(32), [petit], 2), " +
+		"CONVERT(nvarchar(23), [quand], 121), CONVERT(nvarchar(19), [minute], 120), CAST([precis] AS nvarchar(40)), CAST([zone] AS nvarchar(40)), " +
+		"CAST([jour] AS nvarchar(40)), CAST([heure] AS nvarchar(40)), CAST([guid] AS nchar(36)), [doc], [texte], [actif], [version], CAST([x] AS nvarchar(max)), [f] " +
+		"FROM [valeurs] ORDER BY [id]"
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	for _, c := range []struct {
+		kind string
+		in   any
+		want any
+	}{
+		{d.Kind("decimal"), []byte("12345678901234.123456"), "12345678901234.123456"},
+		{d.Kind("money"), "1.1000", "1.1000"},
+		{d.Kind("datetimeoffset"), "2024-06-30 12:34:56.7800000 +02:00", "2024-06-30 12:34:56.7800000 +02:00"},
+		{d.Kind("uniqueidentifier"), "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"},
+		{d.Kind("bit"), true, int64(1)},
+		{d.Kind("rowversion"), []byte{0, 0, 0, 0, 0, 0, 7, 209}, []byte{0, 0, 0, 0, 0, 0, 7, 209}},
+	} {
+		if v := normalize(c.in, c.kind); fmt.Sprint(v) != fmt.Sprint(c.want) {
+			t.Errorf("normalize(%v, %s) = %#v, want %#v", c.in, c.kind, v, c.want)
+		}
+	}
+	for _, typ := range []string{"hierarchyid", "geography", "geometry", "sql_variant"} {
+		err := d.refuseColumns("Compta", []Table{{Name: "lieux", Columns: []Column{{Name: "id", Type: "int"}, {Name: "g", Type: typ}}}})
+		if !errors.Is(err, dossier.ErrUnfaithful) || !strings.Contains(i18n.Describe(err), "lieux.g est de type "+typ) {
+			t.Errorf("%s: %v", typ, err)
+		}
 	}
 }
