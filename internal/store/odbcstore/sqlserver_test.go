@@ -2,9 +2,9 @@ package odbcstore
 
 import (
 	"context"
-	"fmt"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"

@@ -244,6 +244,9 @@ func Tables(ctx context.Context, q ledger.Querier) ([]string, error) {
 }
 
 func (s *snapshot) Identity() dossier.Identity { return s.id }
+func (s *snapshot) Schema() string             { return s.schema }
+func (s *snapshot) Tables() []string           { return s.tables }
+func (s *snapshot) Querier() ledger.Querier    { return s.q }
 
 // JournalMode is "wal" for a database in WAL mode (kept by the file, so
 // recorded in the backup and set again by a restore), "" otherwise.
@@ -253,9 +256,6 @@ func (s *snapshot) JournalMode() string {
 	}
 	return ""
 }
-func (s *snapshot) Schema() string             { return s.schema }
-func (s *snapshot) Tables() []string           { return s.tables }
-func (s *snapshot) Querier() ledger.Querier    { return s.q }
 
 func (s *snapshot) Sessions(ctx context.Context) ([]dossier.Session, error) {
 	if s.schema != "v1" {
