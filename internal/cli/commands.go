@@ -63,7 +63,7 @@ func init() {
 		usage: "--connexion C --dossier N[,N…] --vers DOSSIER [--nom NOM] [--verifier] [--phrase-secrete-fichier F] [--json]",
 		new:   func() verb { return &backupCmd{} }})
 	register(&command{name: "verifier", aliases: []string{"verify"}, summary: sumVerifier, args: 1, optionalArgs: true,
-		usage: "FICHIER [--complet] [--phrase-secrete-fichier F | --identite-fichier F] [--json] | --distant [--config F] [--complet]",
+		usage: "FICHIER [--complet] [--phrase-secrete-fichier F | --identite-fichier F] [--json] [--connexion odbc:… --utilisateur U --mot-de-passe-fichier F] | --distant [--config F] [--complet]",
 		new:   func() verb { return &verifyCmd{} }})
 	register(&command{name: "contenu", aliases: []string{"inspect"}, summary: sumContenu, args: 1,
 		usage: "FICHIER [--json] [--phrase-secrete-fichier F | --identite-fichier F]",
@@ -285,6 +285,9 @@ type verifyCmd struct {
 	json     jsonOpt
 	remote   bool
 	config   configOpt
+	// live: the server the backup was taken from, to compare each table's
+	// content with (--connexion odbc:…).
+	live connexionOpts
 }
 
 func (c *verifyCmd) flags(fs *flag.FlagSet) {
@@ -293,7 +296,14 @@ func (c *verifyCmd) flags(fs *flag.FlagSet) {
 	c.json.flags(fs)
 	fs.BoolVar(&c.remote, "distant", false, i18n.T(msgFlagDistant, nil))
 	c.config.flags(fs)
+	c.live.flags(fs)
+	fs.Lookup("connexion").Usage = i18n.T(msgFlagLive, nil)
 }
+
+var (
+	msgFlagLive      = &i18n.Message{ID: "FlagConnexionVivante", Other: "compare aussi le contenu de chaque table (lignes et empreinte) avec la base vivante de ce serveur PostgreSQL (odbc:…)"}
+	msgLiveNotServer = &i18n.Message{ID: "CLIComparaisonServeur", Other: "La comparaison avec la base vivante demande une connexion à un serveur PostgreSQL (--connexion odbc:…)."}
+)
 
 func (c *verifyCmd) run(env *Env, args []string) error {
 	if c.remote {
@@ -306,10 +316,23 @@ func (c *verifyCmd) run(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var live verify.LiveBase
+	if c.live.spec != "" {
+		s, err := c.live.open(env)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		l, ok := s.(verify.LiveBase)
+		if !ok {
+			return i18n.E(msgLiveNotServer, nil, nil)
+		}
+		live = l
+	}
 	items := []batch.Item{{Key: args[0], Label: filepath.Base(args[0])}}
 	return runBatch(env, env.Stdout, items, c.json, report.TitleVerify,
 		func(ctx context.Context, it batch.Item, p dossier.Progress) (verify.Report, error) {
-			return verify.File(ctx, it.Key, verify.Options{Passphrase: pass, Complete: c.complete, Progress: p})
+			return verify.File(ctx, it.Key, verify.Options{Passphrase: pass, Complete: c.complete, Progress: p, Live: live})
 		}, report.Verify(c.complete), nil)
 }
 

@@ -162,6 +162,16 @@ type TableCount struct {
 	Hash string `json:"empreinte,omitempty"`
 }
 
+// TableDifference is a table whose content differs between a backup and
+// the live base it was taken from (row counts and content hashes compared).
+type TableDifference struct {
+	Table    string `json:"table"`
+	FileRows int64  `json:"lignes_fichier"`
+	LiveRows int64  `json:"lignes_base"`
+	Missing  bool   `json:"absente_de_la_base,omitempty"` // in the backup, not in the base
+	Extra    bool   `json:"absente_du_fichier,omitempty"` // in the base, not in the backup
+}
+
 // ExerciceTotals are the accounting figures of one fiscal year, used to check
 // a copy against its original.
 type ExerciceTotals struct {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,16 @@ type Options struct {
 	Progress dossier.Progress
 	// TempDir receives the database while it is checked; "" = OS temp.
 	TempDir string
+	// Live, when set, is the connexion the backup was taken from: once the
+	// file checks, each table's rows and content hash are compared with the
+	// live base's (Report.Live).
+	Live LiveBase
+}
+
+// LiveBase compares the SQLite image at path, a backup of dossier numero,
+// with the live base (odbcstore.Store on PostgreSQL).
+type LiveBase interface {
+	CompareImage(ctx context.Context, numero, path string) ([]dossier.TableDifference, error)
 }
 
 // Report is what a verification found. A file that fails returns an error;
@@ -46,6 +57,10 @@ type Report struct {
 	Stats    dossier.Stats
 	Warnings []i18n.Note
 	Duration time.Duration
+	// Live: with Options.Live, the tables whose content differs from the
+	// live base's (none: the same content); LiveCompared says it was done.
+	Live         []dossier.TableDifference
+	LiveCompared bool
 	// ContainerOnly is set for a transfer (PTF) or an archive (PAF): its
 	// checksums and decompression were checked; its rows are checked by the
 	// operation that applies it. Also for the backup of an Access database
@@ -104,8 +119,44 @@ func File(ctx context.Context, path string, opt Options) (Report, error) {
 	}
 	st, warnings, err := CheckDatabase(ctx, tmp.Name(), m, opt.Complete, opt.Progress)
 	rep.Stats, rep.Warnings = st, warnings
+	if err == nil && opt.Live != nil {
+		if rep.Live, err = opt.Live.CompareImage(ctx, m.Dossier.Numero, tmp.Name()); err == nil {
+			rep.LiveCompared = true
+			err = liveResult(&rep)
+		}
+	}
 	rep.Duration = time.Since(start)
 	return rep, err
+}
+
+var (
+	msgLiveSame    = &i18n.Message{ID: "VerifBaseIdentique", Other: "Contenu identique à la base du serveur : chaque table a les mêmes lignes (nombre et empreinte)."}
+	msgLiveDiffers = &i18n.Message{ID: "VerifBaseDifferente", Other: "La base du serveur n'a plus le même contenu que la sauvegarde : {{.Tables}}."}
+	msgLiveMissing = &i18n.Message{ID: "VerifTableAbsenteBase", Other: "table {{.Table}} absente de la base du serveur"}
+	msgLiveExtra   = &i18n.Message{ID: "VerifTableAbsenteFichier", Other: "table {{.Table}} absente de la sauvegarde"}
+	msgLiveTable   = &i18n.Message{ID: "VerifTableDifferente", Other: "table {{.Table}} : contenu différent (nombre de lignes : {{.Fichier}} dans la sauvegarde, {{.Base}} sur le serveur)"}
+)
+
+// liveResult turns the comparison with the live base into a note (the
+// same content) or an error naming each table that differs: the file is
+// sound, but not what the base now holds.
+func liveResult(rep *Report) error {
+	if len(rep.Live) == 0 {
+		rep.Warnings = append(rep.Warnings, i18n.NewNote(msgLiveSame, nil))
+		return nil
+	}
+	var parts []string
+	for _, d := range rep.Live {
+		switch {
+		case d.Missing:
+			parts = append(parts, i18n.T(msgLiveMissing, map[string]any{"Table": d.Table}))
+		case d.Extra:
+			parts = append(parts, i18n.T(msgLiveExtra, map[string]any{"Table": d.Table}))
+		default:
+			parts = append(parts, i18n.T(msgLiveTable, map[string]any{"Table": d.Table, "Fichier": d.FileRows, "Base": d.LiveRows}))
+		}
+	}
+	return i18n.E(msgLiveDiffers, map[string]any{"Tables": strings.Join(parts, "\u00a0; ")}, nil)
 }
 
 // CheckDatabase checks the SQLite database at path (extracted from a packed

@@ -66,6 +66,9 @@ type pgColumn struct {
 	Float4    bool   `json:"real,omitempty"`
 	Generated bool   `json:"genere,omitempty"`   // STORED generated: recomputed by the server
 	Identity  string `json:"identite,omitempty"` // 'a' ALWAYS, 'd' BY DEFAULT
+	// Mixed: a SQLite column of several storage classes, kept on the
+	// server as tagged bytea (see encodeMixed); only for CompareImage.
+	Mixed bool `json:"-"`
 }
 
 // pgTable is a table of the base: a plain table or the root of a

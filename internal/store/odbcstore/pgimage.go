@@ -147,6 +147,16 @@ func pgText(c pgColumn, v any) (string, bool) {
 	return fmt.Sprint(v), true
 }
 
+// pgTextOf is pgText, a SQLite value of a mixed column first tagged as it
+// is on the server.
+func pgTextOf(c pgColumn, v any) (string, bool) {
+	if c.Mixed && v != nil {
+		b, _ := encodeMixed(v).([]byte)
+		return `\x` + hex.EncodeToString(b), true
+	}
+	return pgText(c, v)
+}
+
 // floatBits is float8send's (float4send's) bytes in hexadecimal.
 func floatBits(f float64, float4 bool) string {
 	if float4 {
@@ -280,7 +290,7 @@ type rowHasher struct {
 func (r *rowHasher) add(vals []any) {
 	r.buf = r.buf[:0]
 	for i, v := range vals {
-		s, ok := pgText(r.cols[i], v)
+		s, ok := pgTextOf(r.cols[i], v)
 		if !ok {
 			r.buf = append(r.buf, '-')
 			continue

@@ -1,6 +1,7 @@
 package odbcstore_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"coffre/internal/backup"
+	"coffre/internal/cli"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/odbcconn"
@@ -299,5 +301,36 @@ func TestPgbenchBase(t *testing.T) {
 	}
 	if d := diffMaps(want, pgCompare(t, openRaw(t, c.With("Database", "008BENCH")))); d != "" {
 		t.Fatalf("pgbench base changed:\n%s", d)
+	}
+}
+
+// TestVerifyAgainstLiveBase: « coffre verifier --complet FICHIER
+// --connexion … » compares each table with the live base, by row count and
+// content hash computed by the server, and names the tables that changed.
+func TestVerifyAgainstLiveBase(t *testing.T) {
+	ctx := context.Background()
+	c := pgConn(t)
+	s := openPG(t)
+	live := createBase(t, c, "003TYPES", typesSQL)
+	res, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "003"), DestDir: t.TempDir(), Verify: true})
+	if err != nil {
+		t.Fatalf("backup: %s", i18n.Describe(err))
+	}
+	verifier := func() (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := cli.Run(&cli.Env{Ctx: ctx, Stdout: &stdout, Stderr: &stderr}, []string{"verifier", "--complet", res.Path, "--connexion", "odbc:" + c.String()})
+		// The presenter may turn non-breaking spaces into spaces.
+		return code, strings.ReplaceAll(stdout.String()+stderr.String(), "\u00a0", " ")
+	}
+	if code, out := verifier(); code != 0 || !strings.Contains(out, "Contenu identique à la base du serveur :") {
+		t.Fatalf("untouched base: %d\n%s", code, out)
+	}
+	if _, err := live.Exec(`UPDATE compta.valeurs SET n12 = 2.20 WHERE id = 1; INSERT INTO public.clients (nom) VALUES ('Durand')`); err != nil {
+		t.Fatal(err)
+	}
+	code, out := verifier()
+	if code == 0 || !strings.Contains(out, "table compta.valeurs : contenu différent (nombre de lignes : 7 dans la sauvegarde, 7 sur le serveur)") ||
+		!strings.Contains(out, "table clients : contenu différent (nombre de lignes : 2 dans la sauvegarde, 3 sur le serveur)") || strings.Contains(out, "commandes") {
+		t.Fatalf("changed base: %d\n%s", code, out)
 	}
 }
