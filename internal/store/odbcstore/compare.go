@@ -130,4 +130,3 @@ func imageTables(ctx context.Context, img *sql.DB) ([]pgTable, error) {
 	}
 	return out, nil
 }
-
