@@ -43,4 +43,6 @@ echo
 printf '%-58s %8s s (objectif < 1 s)\n' "coffre liste, 1 000 dossiers (médiane de 5)" "$lt"
 echo
 go test -run '^$' -bench . -benchtime 3x ./internal/pack/
-( export COFFRE_TEST_TMP; COFFRE_TEST_TMP=$(mktemp -d); stops=(); source scripts/services/postgres.sh && go test -run '^$' -bench BenchmarkODBCBackup -benchtime 1x ./internal/store/odbcstore/; for s in "${stops[@]}"; do "$s"; done; rm -rf "$COFFRE_TEST_TMP" )
+echo
+echo "Sauvegarde depuis PostgreSQL (ODBC) et pg_dump -Fc de la même base, dans le même passage (ratio-coffre/pg_dump, objectif ≤ 2) :"
+( export COFFRE_TEST_TMP; COFFRE_TEST_TMP=$(mktemp -d); stops=(); source scripts/services/postgres.sh && go test -run '^$' -bench BenchmarkODBCBackup -benchtime 1x -timeout 60m ./internal/store/odbcstore/; for s in "${stops[@]}"; do "$s"; done; rm -rf "$COFFRE_TEST_TMP" )

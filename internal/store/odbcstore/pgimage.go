@@ -362,7 +362,7 @@ func shortHash(s string) string {
 
 // writePGImage writes the base's rows and structure into the image img
 // (an empty SQLite database), reading through q inside the snapshot.
-func writePGImage(ctx context.Context, q ledger.Querier, img *sql.DB, sc *pgSchema) error {
+func writePGImage(ctx context.Context, q *sql.Tx, img *sql.DB, sc *pgSchema) error {
 	exec := func(query string, args ...any) error {
 		_, err := img.ExecContext(ctx, query, args...)
 		return err
@@ -450,14 +450,18 @@ func writePGImage(ctx context.Context, q ledger.Querier, img *sql.DB, sc *pgSche
 	return exec("COMMIT")
 }
 
-// copyPGTable reads one table's rows through q and writes them to img.
-func copyPGTable(ctx context.Context, q ledger.Querier, img *sql.DB, t pgTable) error {
+// copyPGTable reads one table's rows through tx and writes them to img.
+func copyPGTable(ctx context.Context, tx *sql.Tx, img *sql.DB, t pgTable) error {
 	var sel, marks []string
 	for _, c := range t.Columns {
 		sel = append(sel, readExpr(c))
 		marks = append(marks, "?")
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + t.from()
+	if len(sel) == 0 {
+		// A table without columns still has rows: as many empty ones.
+		query, marks = "SELECT 1 FROM "+t.from(), nil
+	}
 	if len(t.Key) > 0 {
 		var k []string
 		for _, c := range t.Key {
@@ -465,46 +469,30 @@ func copyPGTable(ctx context.Context, q ledger.Querier, img *sql.DB, t pgTable) 
 		}
 		query += " ORDER BY " + strings.Join(k, ", ")
 	}
-	if len(sel) == 0 {
-		query = "SELECT 1 FROM " + t.from()
+	insert := "INSERT INTO " + ledger.Quote(t.Image) + " VALUES (" + strings.Join(marks, ", ") + ")"
+	if len(marks) == 0 {
+		insert = "INSERT INTO " + ledger.Quote(t.Image) + " DEFAULT VALUES"
 	}
-	rows, err := q.QueryContext(ctx, query)
-	if err != nil {
-		return fmt.Errorf("%s: %w", t.qualified(), err)
-	}
-	defer rows.Close()
-	ins, err := img.PrepareContext(ctx, "INSERT INTO "+ledger.Quote(t.Image)+" VALUES ("+strings.Join(marks, ", ")+")")
+	ins, err := img.PrepareContext(ctx, insert)
 	if err != nil {
 		return fmt.Errorf("image %s: %w", t.Image, err)
 	}
 	defer ins.Close()
-	vals := make([]any, len(sel))
-	ptrs := make([]any, len(sel))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if len(sel) == 0 {
-		ptrs = []any{new(any)}
-	}
-	for n := 1; rows.Next(); n++ {
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("%s: %w", t.qualified(), err)
-		}
-		for i, v := range vals {
-			if vals[i], err = fromServer(t.Columns[i], v); err != nil {
-				return fmt.Errorf("%s: %w", t.qualified(), err)
-			}
-		}
-		if _, err := ins.ExecContext(ctx, vals...); err != nil {
-			return fmt.Errorf("image %s: %w", t.Image, err)
-		}
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
+	out := make([]any, len(t.Columns))
+	err = eachRow(ctx, tx, query, max(1, len(sel)), batchFor(ctx, tx, t.qualified()), func(vals []any) error {
+		for i, c := range t.Columns {
+			var err error
+			if out[i], err = fromServer(c, vals[i]); err != nil {
 				return err
 			}
 		}
+		_, err := ins.ExecContext(ctx, out...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", t.qualified(), err)
 	}
-	return closeRows(rows)
+	return nil
 }
 
 // pgImage is what a restore finds in an image of a PostgreSQL base.

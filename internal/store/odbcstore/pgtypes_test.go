@@ -334,3 +334,35 @@ func TestVerifyAgainstLiveBase(t *testing.T) {
 		t.Fatalf("changed base: %d\n%s", code, out)
 	}
 }
+
+// TestBigValues: a 10 MB text and a 100 MB bytea come back whole (no
+// driver buffer truncates them), and the rows around them too.
+func TestBigValues(t *testing.T) {
+	ctx := context.Background()
+	c := pgConn(t)
+	s := openPG(t)
+	src := createBase(t, c, "010GROS", `CREATE TABLE public.pieces (id int PRIMARY KEY, texte text, contenu bytea);
+INSERT INTO public.pieces VALUES (1, repeat('é€x', 3500000), NULL), (2, 'petit', '\x00'), (3, NULL, decode(repeat('00ff7f80', 26214400), 'hex'));`)
+	sums := func(db *sql.DB) string {
+		var s string
+		if err := db.QueryRow(`SELECT string_agg(id || ':' || COALESCE(length(texte), -1) || ':' || COALESCE(md5(texte), '') || ':' || COALESCE(length(contenu), -1) || ':' || COALESCE(md5(contenu), ''), ' ' ORDER BY id) FROM public.pieces`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	want := sums(src)
+	if !strings.Contains(want, "1:10500000:") || !strings.Contains(want, ":104857600:") {
+		t.Fatalf("test base: %s", want)
+	}
+	work := t.TempDir()
+	res, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "010"), DestDir: work, Verify: true})
+	if err != nil {
+		t.Fatalf("backup: %s", i18n.Describe(err))
+	}
+	if _, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Numero: "011", SafetyDir: filepath.Join(work, "securite")}); err != nil {
+		t.Fatalf("restore: %s", i18n.Describe(err))
+	}
+	if got := sums(openRaw(t, c.With("Database", "011GROS"))); got != want {
+		t.Fatalf("big values changed:\n%s\n%s", want, got)
+	}
+}

@@ -31,10 +31,12 @@ func (postgres) RenameDatabase(from, to string) []string {
 
 // Tune: sums of bigint are numeric, read as text (NumericAs=12, SQL_VARCHAR)
 // so they scan exactly into integers; no LF→CRLF rewriting; bytea as long
-// binary; cursors in batches so a big table is not loaded in memory.
+// binary. No UseDeclareFetch: a big table is read through a cursor of
+// Coffre's own, in batches sized to the rows (see eachRow), three times
+// faster than psqlODBC's fixed-size fetches.
 func (postgres) Tune(c odbcconn.ConnString) odbcconn.ConnString {
 	return c.With("NumericAs", "12").With("LFConversion", "0").With("ByteaAsLongVarBinary", "1").
-		With("UseDeclareFetch", "1").With("Fetch", "2000").With("BoolsAsChar", "0").
+		With("UseDeclareFetch", "0").With("BoolsAsChar", "0").
 		// Transaction-level rollback: no savepoint around each statement,
 		// so SET TRANSACTION really is the first one.
 		With("Protocol", "7.4-1").

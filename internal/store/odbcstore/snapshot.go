@@ -447,41 +447,52 @@ func selectStatement(d Dialect, t Table, order []string) (string, []string) {
 func (sn *snapshot) copyTable(ctx context.Context, img *sql.DB, t Table, kinds []string, order []string) error {
 	d := sn.s.d
 	q, marks := selectStatement(d, t, order)
-	rows, err := sn.tx.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("%s: %w", t.Name, err)
-	}
-	defer rows.Close()
 	ins, err := img.PrepareContext(ctx, "INSERT INTO "+ledger.Quote(t.Name)+" VALUES ("+strings.Join(marks, ", ")+")")
 	if err != nil {
 		return fmt.Errorf("image %s: %w", t.Name, err)
 	}
 	defer ins.Close()
+	out := make([]any, len(t.Columns))
+	put := func(vals []any) error {
+		for i, v := range vals {
+			if kinds[i] == kindMixed {
+				out[i] = decodeMixed(v)
+			} else {
+				out[i] = normalize(v, kinds[i])
+			}
+		}
+		_, err := ins.ExecContext(ctx, out...)
+		return err
+	}
+	if _, ok := d.(postgres); ok {
+		if err := eachRow(ctx, sn.tx, q, len(t.Columns), batchFor(ctx, sn.tx, d.Quote(t.Name)), put); err != nil {
+			return fmt.Errorf("%s: %w", t.Name, err)
+		}
+		return nil
+	}
+	// Other servers' drivers stream a result as it is read.
+	rows, err := sn.tx.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: %w", t.Name, err)
+	}
+	defer rows.Close()
 	vals := make([]any, len(t.Columns))
 	ptrs := make([]any, len(t.Columns))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	n := 0
-	for rows.Next() {
+	for n := 1; rows.Next(); n++ {
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("%s: %w", t.Name, err)
 		}
-		for i, v := range vals {
-			if kinds[i] == kindMixed {
-				vals[i] = decodeMixed(v)
-			} else {
-				vals[i] = normalize(v, kinds[i])
-			}
-		}
-		if _, err := ins.ExecContext(ctx, vals...); err != nil {
+		if err := put(vals); err != nil {
 			return fmt.Errorf("image %s: %w", t.Name, err)
 		}
-		if n++; n%4096 == 0 {
+		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 	}
-	return rows.Err()
+	return closeRows(rows)
 }
