@@ -25,6 +25,10 @@ func batchFor(ctx context.Context, tx *sql.Tx, rel string) int {
 	var width sql.NullFloat64
 	err := tx.QueryRowContext(ctx, `SELECT sum(pg_total_relation_size(c.oid)) / NULLIF(sum(GREATEST(c.reltuples, 0)), 0)
 FROM pg_class c WHERE c.oid = CAST(? AS regclass) OR c.oid IN (SELECT relid FROM pg_partition_tree(CAST(? AS regclass)))`, rel, rel).Scan(&width)
+	if err == nil && (!width.Valid || width.Float64 <= 0) {
+		// Never analyzed (a base just loaded): the first rows tell.
+		err = tx.QueryRowContext(ctx, "SELECT avg(pg_column_size(s.*)) FROM (SELECT * FROM "+rel+" LIMIT 200) s").Scan(&width)
+	}
 	if err != nil || !width.Valid || width.Float64 <= 0 {
 		return defaultBatch
 	}
