@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
@@ -36,11 +35,6 @@ func TestSQLServerStatements(t *testing.T) {
 	d := sqlServer{}
 	for _, tc := range []struct{ got, want string }{
 		{d.Quote("001]SOC"), "[001]]SOC]"},
-		{BackupStatement("001SOC", `D:\Sauvegardes\l'an.bak`, false), `BACKUP DATABASE [001SOC] TO DISK = N'D:\Sauvegardes\l''an.bak' WITH CHECKSUM, COPY_ONLY, INIT, FORMAT`},
-		{BackupStatement("001SOC", `D:\s.bak`, true), `BACKUP DATABASE [001SOC] TO DISK = N'D:\s.bak' WITH CHECKSUM, COPY_ONLY, INIT, FORMAT, COMPRESSION`},
-		{VerifyStatement(`D:\s.bak`), `RESTORE VERIFYONLY FROM DISK = N'D:\s.bak' WITH CHECKSUM`},
-		{RestoreStatement("001SOC", `D:\s.bak`, []Move{{"Compta", `C:\Data\001SOC.mdf`}, {"Compta_log", `C:\Log\001SOC_log.ldf`}}, true),
-			`RESTORE DATABASE [001SOC] FROM DISK = N'D:\s.bak' WITH CHECKSUM, MOVE N'Compta' TO N'C:\Data\001SOC.mdf', MOVE N'Compta_log' TO N'C:\Log\001SOC_log.ldf', REPLACE`},
 		{strings.Join(d.RenameDatabase("coffre_tmp_001_ab", "001SOC"), "\n"), "ALTER DATABASE [coffre_tmp_001_ab] SET SINGLE_USER WITH NO_WAIT\nALTER DATABASE [coffre_tmp_001_ab] MODIFY NAME = [001SOC]\nALTER DATABASE [001SOC] SET MULTI_USER"},
 		{strings.Join(d.CreateDatabase("x"), "\n"), "CREATE DATABASE [x]\nALTER DATABASE [x] SET ALLOW_SNAPSHOT_ISOLATION ON"},
 		{serverDDL(d, sourceTable{name: "journaux", cols: []Column{{Name: "code", PK: 1, Kind: kindText, NotNull: true}, {Name: "libelle", Kind: kindText, Default: "'x'"}, {Name: "n", Kind: kindInteger, Default: "'no'"}}, nulls: []bool{false, false, false}}),
@@ -98,79 +92,6 @@ func TestSQLServerAppLock(t *testing.T) {
 			t.Fatalf("statement %q", log[0])
 		}
 		conn.Close()
-	}
-}
-
-// TestNativeBackup: COMPRESSION except on Express, then VERIFYONLY and
-// HEADERONLY, in that order.
-func TestNativeBackup(t *testing.T) {
-	finish := time.Date(2025, 11, 21, 21, 30, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		edition  int64
-		compress bool
-	}{{engineExpress, false}, {3, true}} {
-		f, db := newFake(t,
-			answer{match: "EngineEdition", cols: []string{"e"}, rows: [][]driver.Value{{tc.edition}}},
-			answer{match: "HEADERONLY", cols: []string{"BackupName", "DatabaseName", "BackupSize", "BackupFinishDate", "Compressed"},
-				rows: [][]driver.Value{{nil, "001SOC", int64(123456), finish, int64(1)}}},
-		)
-		res, err := NewNative(db).Backup(context.Background(), "001SOC", `D:\s.bak`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		log := f.statements()
-		want := []string{"SELECT CAST(SERVERPROPERTY('EngineEdition') AS int)", BackupStatement("001SOC", `D:\s.bak`, tc.compress), VerifyStatement(`D:\s.bak`), `RESTORE HEADERONLY FROM DISK = N'D:\s.bak'`}
-		if strings.Join(log, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("statements\n%s\nwant\n%s", strings.Join(log, "\n"), strings.Join(want, "\n"))
-		}
-		if !res.Verified || res.Compressed != tc.compress || res.Header.DatabaseName != "001SOC" || res.Header.BackupSize != 123456 || !res.Header.BackupFinish.Equal(finish) {
-			t.Fatalf("result %+v", res)
-		}
-	}
-}
-
-// TestNativeRestoreSessions: a restore over a database in use is refused
-// with who to ask to close; confirmed, it goes single-user, restores with
-// MOVE and REPLACE, and goes back to multi-user.
-func TestNativeRestoreSessions(t *testing.T) {
-	ctx := context.Background()
-	answers := []answer{
-		{match: "InstanceDefaultDataPath", cols: []string{"d", "l"}, rows: [][]driver.Value{{`C:\Data\`, `C:\Log\`}}},
-		{match: "FILELISTONLY", cols: []string{"LogicalName", "PhysicalName", "Type"}, rows: [][]driver.Value{{"Compta", `E:\old\compta.mdf`, "D"}, {"Compta_log", `E:\old\compta.ldf`, "L"}}},
-		{match: "SELECT DB_ID(?)", cols: []string{"id"}, rows: [][]driver.Value{{int64(7)}}},
-		{match: "dm_exec_sessions", cols: []string{"h", "l", "p", "d", "a"}, rows: [][]driver.Value{{"POSTE-2", "marie", "Compta", "2025-11-21T08:00:00", "2025-11-21T09:30:00"}}},
-	}
-	f, db := newFake(t, answers...)
-	n := NewNative(db)
-	err := n.Restore(ctx, `D:\s.bak`, "001SOC", NativeRestoreOptions{})
-	if !errors.Is(err, dossier.ErrExists) {
-		t.Fatalf("restore over an existing base without Replace: %v", err)
-	}
-	err = n.Restore(ctx, `D:\s.bak`, "001SOC", NativeRestoreOptions{Replace: true})
-	if !errors.Is(err, dossier.ErrInUse) || !strings.Contains(i18n.Describe(err), "Fermez Compta sur POSTE-2") {
-		t.Fatalf("restore over a base in use: %v", err)
-	}
-	for _, s := range f.statements() {
-		if strings.Contains(s, "SINGLE_USER") || strings.HasPrefix(s, "RESTORE DATABASE") {
-			t.Fatalf("sessions cut or restore run without confirmation: %q", s)
-		}
-	}
-	f.log = nil
-	if err := n.Restore(ctx, `D:\s.bak`, "001SOC", NativeRestoreOptions{Replace: true, Disconnect: true}); err != nil {
-		t.Fatal(err)
-	}
-	log := f.statements()
-	tail := log[len(log)-3:]
-	want := []string{
-		"ALTER DATABASE [001SOC] SET SINGLE_USER WITH ROLLBACK IMMEDIATE",
-		RestoreStatement("001SOC", `D:\s.bak`, []Move{{"Compta", `C:\Data\001SOC.mdf`}, {"Compta_log", `C:\Log\001SOC_log.ldf`}}, true),
-		"ALTER DATABASE [001SOC] SET MULTI_USER",
-	}
-	if strings.Join(tail, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("statements\n%s\nwant\n%s", strings.Join(log, "\n"), strings.Join(want, "\n"))
-	}
-	if log[0] != VerifyStatement(`D:\s.bak`) {
-		t.Fatalf("the file is not verified first: %q", log[0])
 	}
 }
 
