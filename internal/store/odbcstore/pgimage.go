@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +40,9 @@ var sessionSettings = []string{
 
 // readExpr is how a column is read: numbers, booleans and bytea as they
 // are, money as its numeric value, everything else as PostgreSQL's text.
+// A short char(n) or varchar(n) is read as a varchar(2n): the same text,
+// but one the ODBC driver binds to a buffer instead of fetching it value by
+// value (2n UTF-16 units hold any n characters, so none is cut).
 func readExpr(c pgColumn) string {
 	q := postgres{}.Quote(c.Name)
 	switch c.Store {
@@ -47,8 +51,19 @@ func readExpr(c pgColumn) string {
 	case storeMoney:
 		return "CAST(CAST(" + q + " AS numeric) AS text)"
 	}
+	if m := shortCharRe.FindStringSubmatch(c.Type); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n > 0 && 2*n <= maxBoundChars {
+			return "CAST(" + q + " AS varchar(" + strconv.Itoa(2*n) + "))"
+		}
+	}
 	return "CAST(" + q + " AS text)"
 }
+
+// maxBoundChars is the widest column the ODBC driver (alexbrainman/odbc)
+// binds to a buffer; wider ones it reads piece by piece.
+const maxBoundChars = 1024
+
+var shortCharRe = regexp.MustCompile(`^(?:character|character varying)\((\d+)\)$`)
 
 // hashExpr is the text a column's value is hashed as, on the server: its
 // ::text, except money (its numeric value's) and reals, hashed by their

@@ -90,6 +90,8 @@ INSERT INTO public.commandes (client, montant) VALUES (1, 100.10), (1, 5), (2, 0
 CREATE VIEW public.totaux AS SELECT c.nom, sum(o.montant) AS total FROM public.clients c JOIN public.commandes o ON o.client = c.id GROUP BY c.nom;
 CREATE MATERIALIZED VIEW compta.mv_ventes AS SELECT jour, total FROM compta.ventes;
 CREATE UNIQUE INDEX mv_ventes_jour ON compta.mv_ventes (jour);
+CREATE TABLE public.courts (c char(3), v varchar(4), n char(1));
+INSERT INTO public.courts VALUES ('😀é€', '😀😀😀😀', 'x'), ('a', '', NULL), (NULL, ' a ', ' ');
 COMMENT ON TABLE public.clients IS 'Les clients';
 COMMENT ON COLUMN public.clients.nom IS 'Nom « usuel »';
 SELECT nextval('compta.numeros');
