@@ -19,6 +19,7 @@ const (
 	BackupOK         Kind = "sauvegarde_reussie"
 	BackupFailed     Kind = "sauvegarde_echouee"
 	BackupSuspicious Kind = "sauvegarde_suspecte" // made, but the dossier changed alarmingly
+	BackupStuck      Kind = "sauvegarde_bloquee"  // a run holds the service for hours
 	NotReceived      Kind = "sauvegarde_non_recue"
 	WatchFailed      Kind = "surveillance_impossible" // the watch could not reach the destination
 	RemoteOK         Kind = "copie_distante_validee"
@@ -40,7 +41,7 @@ const (
 )
 
 // Kinds lists every alert, in the order the examples are shown.
-var Kinds = []Kind{BackupOK, BackupFailed, BackupSuspicious, RemoteOK, RemoteDamaged,
+var Kinds = []Kind{BackupOK, BackupFailed, BackupSuspicious, BackupStuck, RemoteOK, RemoteDamaged,
 	RemoteRefused, RemoteNoHost, RemoteNoAnswer, RemoteUnknownKey, RemoteKeyChanged, RemoteAuth,
 	RemoteNoSpace, RemoteDenied, RemoteStalled, RemoteTLS, RemoteNotFound, RemoteFailed,
 	NotReceived, WatchFailed, Digest, Test}
@@ -112,6 +113,7 @@ var (
 		BackupOK:         {ID: "MailSujetReussie", One: "[Coffre] Sauvegarde réussie — {{.Count}} dossier ({{.Poste}})", Other: "[Coffre] Sauvegarde réussie — {{.Count}} dossiers ({{.Poste}})"},
 		BackupFailed:     {ID: "MailSujetEchouee", One: "[Coffre] Sauvegarde échouée — {{.Count}} dossier en échec ({{.Poste}})", Other: "[Coffre] Sauvegarde échouée — {{.Count}} dossiers en échec ({{.Poste}})"},
 		BackupSuspicious: {ID: "MailSujetSuspecte", One: "[Coffre] ATTENTION : {{.Count}} dossier a changé de façon inquiétante ({{.Poste}})", Other: "[Coffre] ATTENTION : {{.Count}} dossiers ont changé de façon inquiétante ({{.Poste}})"},
+		BackupStuck:      {ID: "MailSujetBloquee", Other: "[Coffre] Sauvegarde automatique bloquée depuis le {{.Date}} ({{.Poste}})"},
 		NotReceived:      {ID: "MailSujetNonRecue", One: "[Coffre] Sauvegarde non reçue — {{.Count}} dossier", Other: "[Coffre] Sauvegarde non reçue — {{.Count}} dossiers"},
 		WatchFailed:      {ID: "MailSujetSurveillanceImpossible", Other: "[Coffre] Surveillance impossible : la destination distante ne répond pas"},
 		RemoteOK:         {ID: "MailSujetDistanteValidee", One: "[Coffre] Copie distante reçue et validée — {{.Count}} dossier ({{.Poste}})", Other: "[Coffre] Copie distante reçue et validée — {{.Count}} dossiers ({{.Poste}})"},
@@ -135,6 +137,7 @@ var (
 		BackupOK:         {ID: "MailIntroReussie", Other: "La sauvegarde automatique du {{.Date}} sur le poste {{.Poste}} s'est bien passée : chaque sauvegarde a été relue et vérifiée."},
 		BackupFailed:     {ID: "MailIntroEchouee", Other: "La sauvegarde automatique du {{.Date}} sur le poste {{.Poste}} a ÉCHOUÉ pour au moins un dossier. Les sauvegardes précédentes sont conservées."},
 		BackupSuspicious: {ID: "MailIntroSuspecte", Other: "La sauvegarde automatique du {{.Date}} sur le poste {{.Poste}} a été faite, mais un dossier a changé de façon inquiétante depuis sa sauvegarde précédente (voir ci-dessous). Cette sauvegarde est gardée, et les sauvegardes saines d'avant aussi : aucune n'est supprimée à cause d'elle."},
+		BackupStuck:      {ID: "MailIntroBloquee", Other: "La sauvegarde automatique commencée le {{.Date}} sur le poste {{.Poste}} n'est toujours pas terminée. Tant qu'elle tient le service, aucune autre sauvegarde automatique ne peut se faire."},
 		NotReceived:      {ID: "MailIntroNonRecue", Other: "Aucune sauvegarde récente n'est arrivée sur {{.Distant}} : la plus récente a plus de {{.Age}}."},
 		WatchFailed:      {ID: "MailIntroSurveillanceImpossible", Other: "La surveillance des copies distantes n'a pas pu lire {{.Distant}} le {{.Date}} : elle ne peut donc pas dire si les sauvegardes y arrivent."},
 		RemoteOK:         {ID: "MailIntroDistanteValidee", Other: "La copie distante vers {{.Distant}} a été relue depuis le serveur et validée (taille et empreinte SHA-256 identiques)."},
@@ -157,6 +160,7 @@ var (
 	advice = map[Kind]*i18n.Message{
 		BackupFailed:     {ID: "MailConseilEchouee", Other: "Que faire : lisez l'erreur de chaque dossier ci-dessus. Vérifiez que le disque de destination est branché et a de la place, puis lancez « Sauvegarder maintenant » depuis l'icône de Coffre (ou « coffre service maintenant »). Si l'erreur dit que la base est endommagée, ne travaillez plus dans ce dossier et appelez votre prestataire informatique."},
 		BackupSuspicious: {ID: "MailConseilSuspecte", Other: "Que faire : si vous venez d'archiver, de découper ou de remplacer ce dossier, c'est attendu ; confirmez-le avec « coffre service accepter --dossier NUMÉRO » pour que la prochaine sauvegarde serve de référence. Sinon, ne travaillez plus dans ce dossier et appelez votre prestataire informatique : le fichier a peut-être été vidé, écrasé ou chiffré par un logiciel malveillant, et les sauvegardes saines d'avant permettent de le restaurer."},
+		BackupStuck:      {ID: "MailConseilBloquee", Other: "Que faire : regardez si un disque réseau ou un partage ne répond plus, ou si un programme garde un dossier ouvert ; redémarrez l'ordinateur principal si besoin (une sauvegarde interrompue ne laisse rien à moitié écrit). Si cela se répète, transmettez cet e-mail à votre prestataire informatique."},
 		NotReceived:      {ID: "MailConseilNonRecue", Other: "Que faire : vérifiez que l'ordinateur principal est allumé, que le service Coffre tourne (icône près de l'horloge) et qu'il a accès à Internet ; lisez son « Historique ». Appelez votre prestataire informatique si cela dure."},
 		WatchFailed:      {ID: "MailConseilSurveillanceImpossible", Other: "Que faire : vérifiez que le serveur de sauvegarde est allumé et joignable depuis ce poste (réseau, pare-feu, identifiants). Tant qu'il ne l'est pas, ni les copies ni leur surveillance ne fonctionnent."},
 		RemoteDamaged:    {ID: "MailConseilDistanteEndommagee", Other: "Que faire : la copie endommagée a été retirée du serveur et sera envoyée de nouveau tant que la sauvegarde locale existe. Si cela se répète, faites vérifier le disque du serveur et la connexion par votre prestataire (« coffre verifier --distant » relit toutes les copies)."},

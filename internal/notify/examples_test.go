@@ -58,6 +58,10 @@ func exampleReport(k Kind) Report {
 		empty.Changements = []string{"le fichier du dossier est vide : aucune table (la sauvegarde précédente en avait 11)"}
 		r.Dossiers = []Dossier{soc, empty}
 		r.Remarques = []string{"Attention : l'horloge de ce poste indique 23/11/2026 21:30, plus tôt que la sauvegarde la plus récente (24/11/2026 21:30). Vérifiez la date et l'heure de l'ordinateur (pile de la carte mère, serveur de temps) : la sauvegarde de ce passage est bien gardée comme la plus récente."}
+	case BackupStuck:
+		r.Duree, r.DureeLocale, r.DureeDistante, r.Destination, r.Distant = 0, 0, 0, "", ""
+		r.Debut = at.Add(-3 * time.Hour)
+		r.Dossiers = []Dossier{{Numero: "—", Erreur: "La sauvegarde automatique commencée le 23/11/2026 18:30 (processus 4312) n'est toujours pas terminée : les sauvegardes suivantes ne peuvent pas se faire."}}
 	case RemoteOK:
 		late := remote(bou, "copie distante reçue et validée", false)
 		late.Fichier, late.EnRetard = "002-BOULANG_20261122_2130.pbf", true

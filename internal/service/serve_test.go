@@ -2,14 +2,20 @@ package service
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"coffre/internal/connexion"
+	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
 	"coffre/internal/schedule"
 )
 
@@ -241,5 +247,34 @@ func TestServeLoop(t *testing.T) {
 	cancel()
 	if err := <-ended; err != context.Canceled {
 		t.Errorf("Serve ended with %v", err)
+	}
+}
+
+// #11.3: a run that holds the service for hours (a share that stopped
+// answering) does not silently refuse every later run: the first one
+// refused after StuckAfter says so by mail, once.
+func TestStuckRunIsMailed(t *testing.T) {
+	w := newWorld(t)
+	w.withSMTP(t)
+	w.save(t)
+	// Another process's run, started at 18:00, still holds the service.
+	os.MkdirAll(w.eng.Dir, 0o700)
+	release, err := fsutil.Lock(filepath.Join(w.eng.Dir, ".service.lock"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	start := time.Date(2026, 3, 2, 18, 0, 0, 0, time.Local)
+	os.WriteFile(filepath.Join(w.eng.Dir, runningFile), []byte(`{"debut":"`+start.Format(time.RFC3339)+`","pid":4312,"poste":"POSTE-TEST"}`), 0o600)
+	for _, at := range []time.Time{start.Add(time.Hour), start.Add(3 * time.Hour), start.Add(4 * time.Hour)} {
+		w.clock = at
+		_, err := w.eng.RunOnce(t.Context(), Options{Force: true})
+		if !errors.Is(err, dossier.ErrInUse) || !strings.Contains(err.Error(), "depuis le 02/03/2026 18:00 (processus 4312)") {
+			t.Fatalf("at %s: %v", at.Format("15:04"), err)
+		}
+	}
+	got := subjects(t, w.rcpt[0])
+	if len(got) != 1 || got[0] != "[Coffre] Sauvegarde automatique bloquée depuis le 02/03/2026 18:00 (POSTE-TEST)" {
+		t.Errorf("mails %v, want one « bloquée »", got)
 	}
 }

@@ -227,12 +227,9 @@ func (r Report) Err() error {
 // connexion) are returned, logged and e-mailed too.
 func (e *Engine) RunOnce(ctx context.Context, opt Options) (Report, error) {
 	rep := Report{started: time.Now()}
-	if err := os.MkdirAll(e.Dir, 0o700); err != nil {
-		return rep, err
-	}
-	unlock, err := fsutil.Lock(filepath.Join(e.Dir, ".service.lock"), 0)
+	unlock, err := e.lock(ctx)
 	if err != nil {
-		return rep, i18n.E(msgBusy, nil, dossier.ErrInUse)
+		return rep, err
 	}
 	defer unlock()
 	fsutil.SweepTemp(e.Dir)
