@@ -46,13 +46,8 @@ func HistoriqueView(j *journal.Journal) fyne.CanvasObject {
 			switch entries[i].Statut {
 			case journal.StatusFailed:
 				icon = theme.ErrorIcon()
-			case journal.StatusPartial:
+			case journal.StatusPartial, journal.StatusSuspicious, journal.StatusRemoteFailed:
 				icon = theme.WarningIcon()
-			}
-			for _, d := range entries[i].Dossiers {
-				if d.Distant != "" && !strings.Contains(d.Distant, "validée") && entries[i].Statut == journal.StatusOK {
-					icon = theme.WarningIcon()
-				}
 			}
 			box.Objects[0].(*widget.Icon).SetResource(icon)
 			box.Objects[1].(*widget.Label).SetText(entries[i].Title())

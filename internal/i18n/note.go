@@ -1,6 +1,10 @@
 package i18n
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+)
 
 // Note is a fact for a person that an engine result carries — a warning, a
 // remark about what was done — kept as its message and arguments so that the
@@ -39,3 +43,45 @@ func (n Note) MarshalJSON() ([]byte, error) {
 		Text string         `json:"texte"`
 	}{n.Code(), n.Data, n.String()})
 }
+
+// UnmarshalJSON reads back a note that was written (a run log kept on
+// disk): its code finds the message again, so that it is rendered in the
+// reader's language; a code the catalogue no longer has keeps the text as
+// it was written. Whole numbers come back as integers (sizes, counts).
+func (n *Note) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Code string         `json:"code"`
+		Data map[string]any `json:"donnees"`
+		Text string         `json:"texte"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	for k, x := range v.Data {
+		if num, ok := x.(json.Number); ok {
+			if i, err := num.Int64(); err == nil {
+				v.Data[k] = i
+			} else if f, err := num.Float64(); err == nil {
+				v.Data[k] = f
+			}
+		}
+	}
+	n.Msg, n.Data = &Message{ID: v.Code, Other: v.Text}, v.Data
+	return nil
+}
+
+// NoteOf is the note an error shows a person: the message and arguments of
+// its user-facing Error, or, for any other error, its description as text.
+func NoteOf(err error) Note {
+	var e *Error
+	if errors.As(err, &e) {
+		return Note{Msg: e.Msg, Data: e.Data}
+	}
+	return Note{Msg: &Message{Other: Describe(err)}}
+}
+
+// Text is a note that is only a text, already in its language (a file
+// name, a line from elsewhere).
+func Text(s string) Note { return Note{Msg: &Message{Other: s}} }

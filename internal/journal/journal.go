@@ -32,7 +32,10 @@ const (
 	StatusRemoteFailed Status = "distante_echouee"
 )
 
-// Dossier is what happened to one dossier in a run.
+// Dossier is what happened to one dossier in a run. What a person reads is
+// kept as notes (message and arguments), rendered when the log is shown, in
+// the reader's language; the plain-text fields are those of logs written
+// before, still shown as they are.
 type Dossier struct {
 	Numero           string        `json:"numero"`
 	Nom              string        `json:"nom,omitempty"`
@@ -44,16 +47,39 @@ type Dossier struct {
 	Verifiee         bool          `json:"verifiee"`
 	DerniereEcriture string        `json:"derniere_ecriture,omitempty"`
 	Sessions         []string      `json:"sessions,omitempty"`
-	Erreur           string        `json:"erreur,omitempty"`
-	Distant          string        `json:"distant,omitempty"` // « validée », « endommagée », or an error
-	DistantValidee   bool          `json:"distant_validee,omitempty"`
-	DureeDistant     time.Duration `json:"duree_distant_ns,omitempty"`
-	Supprimes        []string      `json:"supprimes,omitempty"`
+	// Probleme is why the dossier failed (Erreur in older logs).
+	Probleme *i18n.Note `json:"probleme,omitempty"`
+	Erreur   string     `json:"erreur,omitempty"`
+	// Copie is the offsite copy's verdict (Distant in older logs).
+	Copie          *i18n.Note    `json:"copie,omitempty"`
+	Distant        string        `json:"distant,omitempty"`
+	DistantValidee bool          `json:"distant_validee,omitempty"`
+	DureeDistant   time.Duration `json:"duree_distant_ns,omitempty"`
+	Supprimes      []string      `json:"supprimes,omitempty"`
 	// Changements say what makes the backup suspicious compared with the
 	// previous healthy one.
-	Changements []string `json:"changements,omitempty"`
+	Changements []i18n.Note `json:"changements,omitempty"`
 	// Controle is the outcome of the weekly complete verification.
-	Controle string `json:"controle,omitempty"`
+	Controle *i18n.Note `json:"controle,omitempty"`
+}
+
+// Failed reports whether the dossier was not backed up.
+func (d Dossier) Failed() bool { return d.Probleme != nil || d.Erreur != "" }
+
+// Problem is why the dossier failed, in the reader's language.
+func (d Dossier) Problem() string {
+	if d.Probleme != nil {
+		return d.Probleme.String()
+	}
+	return d.Erreur
+}
+
+// CopyVerdict is the offsite copy's verdict, "" without one.
+func (d Dossier) CopyVerdict() string {
+	if d.Copie != nil {
+		return d.Copie.String()
+	}
+	return d.Distant
 }
 
 // Entry is one run of the service.
@@ -63,13 +89,23 @@ type Entry struct {
 	Statut   Status    `json:"statut"`
 	Poste    string    `json:"poste,omitempty"`
 	Dossiers []Dossier `json:"dossiers,omitempty"`
-	// Distant sums up the offsite copy: "" when none is configured.
+	// Distant names the offsite destination: "" when none is configured.
 	Distant string `json:"distant,omitempty"`
-	// Emails lists what happened to the alerts (sent, queued).
-	Emails []string `json:"emails,omitempty"`
-	// Messages are other notes and errors, in French.
-	Messages []string `json:"messages,omitempty"`
+	// Courriels say what happened to the alerts (sent, queued); Emails in
+	// older logs.
+	Courriels []i18n.Note `json:"courriels,omitempty"`
+	Emails    []string    `json:"emails,omitempty"`
+	// Remarques are the other facts and errors of the run; Messages in
+	// older logs.
+	Remarques []i18n.Note `json:"remarques,omitempty"`
+	Messages  []string    `json:"messages,omitempty"`
 }
+
+// Mail records what happened to an alert.
+func (e *Entry) Mail(n i18n.Note) { e.Courriels = append(e.Courriels, n) }
+
+// Note records a fact or an error of the run.
+func (e *Entry) Note(n i18n.Note) { e.Remarques = append(e.Remarques, n) }
 
 // Files: the current log and its rotated predecessors journal.1.jsonl….
 const (
@@ -209,12 +245,12 @@ func (e Entry) Title() string {
 	return fmt.Sprintf("%s — %s (%d)", i18n.DateTime(e.Debut), s, len(e.Dossiers))
 }
 
-// Lines are the entry's details, in French, one per line.
+// Lines are the entry's details, in the reader's language, one per line.
 func (e Entry) Lines() []string {
 	var out []string
 	for _, d := range e.Dossiers {
-		if d.Erreur != "" {
-			out = append(out, i18n.T(msgLineErr, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "Error": d.Erreur}))
+		if d.Failed() {
+			out = append(out, i18n.T(msgLineErr, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "Error": d.Problem()}))
 			continue
 		}
 		v := ""
@@ -230,16 +266,16 @@ func (e Entry) Lines() []string {
 			out = append(out, "    "+i18n.T(msgSessions, map[string]any{"List": strings.Join(d.Sessions, " ; ")}))
 		}
 		for _, c := range d.Changements {
-			out = append(out, "    "+i18n.T(msgChanged, map[string]any{"Change": c}))
+			out = append(out, "    "+i18n.T(msgChanged, map[string]any{"Change": c.String()}))
 		}
-		if d.Controle != "" {
-			out = append(out, "    "+d.Controle)
+		if d.Controle != nil {
+			out = append(out, "    "+d.Controle.String())
 		}
-		switch {
-		case d.Distant != "" && d.DureeDistant > 0:
-			out = append(out, "    "+i18n.T(msgRemoteIn, map[string]any{"Status": d.Distant, "Duration": i18n.Duration(d.DureeDistant)}))
-		case d.Distant != "":
-			out = append(out, "    "+i18n.T(msgDistant, map[string]any{"Status": d.Distant}))
+		switch v := d.CopyVerdict(); {
+		case v != "" && d.DureeDistant > 0:
+			out = append(out, "    "+i18n.T(msgRemoteIn, map[string]any{"Status": v, "Duration": i18n.Duration(d.DureeDistant)}))
+		case v != "":
+			out = append(out, "    "+i18n.T(msgDistant, map[string]any{"Status": v}))
 		}
 		if len(d.Supprimes) > 0 {
 			out = append(out, "    "+i18n.T(msgDeleted, map[string]any{"List": strings.Join(d.Supprimes, ", ")}))
@@ -248,7 +284,12 @@ func (e Entry) Lines() []string {
 	if e.Distant != "" {
 		out = append(out, i18n.T(msgDistant, map[string]any{"Status": e.Distant}))
 	}
+	for _, n := range e.Courriels {
+		out = append(out, n.String())
+	}
 	out = append(out, e.Emails...)
-	out = append(out, e.Messages...)
-	return out
+	for _, n := range e.Remarques {
+		out = append(out, n.String())
+	}
+	return append(out, e.Messages...)
 }

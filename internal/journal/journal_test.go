@@ -2,9 +2,12 @@ package journal
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"coffre/internal/i18n"
 )
 
 // The log rotates past MaxSize, keeps Keep old files, reads newest first,
@@ -32,5 +35,37 @@ func TestAppendRotateRead(t *testing.T) {
 	}
 	if !strings.Contains(got[0].Title(), "Sauvegarde réussie") {
 		t.Errorf("title %q", got[0].Title())
+	}
+}
+
+// #14.3: a run log written in French is read in the reader's language: its
+// facts are kept as notes (code and arguments), rendered when shown; counts
+// come back as numbers and take their plural form. A log written before, in
+// plain text, is shown as it was. (The line is what the service writes.)
+func TestNotesRenderedWhenRead(t *testing.T) {
+	defer i18n.SetLanguage("fr")
+	dir := t.TempDir()
+	line := `{"debut":"2026-03-02T21:30:00+01:00","fin":"2026-03-02T21:31:00+01:00","statut":"partielle","dossiers":[` +
+		`{"numero":"004","verifiee":false,"probleme":{"code":"ServiceDossierAbsent","donnees":{"Conn":"D:\\Compta","Numero":"004"},"texte":"Le dossier 004 …"}},` +
+		`{"numero":"003","verifiee":false,"erreur":"ancien texte"}],` +
+		`"courriels":[{"code":"ServiceMailsRenvoyes","donnees":{"Count":2},"texte":"2 e-mails en attente ont été envoyés."}]}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for lang, wants := range map[string][]string{
+		"en": {"Dossier 004, chosen for the automatic backup, is not in the connexion “D:\\Compta”", "2 pending emails have been sent.", "ancien texte"},
+		"fr": {"Le dossier 004 choisi pour la sauvegarde automatique n'existe pas dans la connexion « D:\\Compta »", "2 e-mails en attente ont été envoyés.", "ancien texte"},
+	} {
+		i18n.SetLanguage(lang)
+		got, err := Open(dir).Read(1)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("read: %v", err)
+		}
+		text := strings.Join(got[0].Lines(), "\n")
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: lacks %q:\n%s", lang, want, text)
+			}
+		}
 	}
 }

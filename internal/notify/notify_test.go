@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -69,7 +70,7 @@ func TestSendTestEmail(t *testing.T) {
 	q := Queue{Dir: t.TempDir()}
 	down := s
 	down.Port = 1
-	if sent, note := Deliver(context.Background(), down, q, Compose(Report{Kind: BackupOK, Poste: "P", Debut: time.Now()}, []string{to})); sent || note == "" || q.Len() != 1 {
+	if sent, note := Deliver(context.Background(), down, q, Compose(Report{Kind: BackupOK, Poste: "P", Debut: time.Now()}, []string{to})); sent || note.String() == "" || q.Len() != 1 {
 		t.Fatalf("deliver while down: %v %q %d", sent, note, q.Len())
 	}
 	if sent, notes := q.Flush(context.Background(), s, time.Now()); sent != 1 || len(notes) != 0 || q.Len() != 0 {
@@ -104,5 +105,21 @@ func TestRecipients(t *testing.T) {
 	got := Recipients(config.Destinataire{Employes: true, Adresses: []string{"presta@y.fr", "a@x.fr"}}, emp)
 	if strings.Join(got, ",") != "a@x.fr,presta@y.fr" {
 		t.Errorf("got %v", got)
+	}
+}
+
+// A mail server out of reach is said in French, not as the library's
+// « dial failed: … connection refused ».
+func TestSMTPErrorsInFrench(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	s := SMTP{Host: "127.0.0.1", Port: port, Security: config.SecuriteAucune, From: "coffre@coffre.test", Timeout: 5 * time.Second}
+	err = s.Send(context.Background(), Compose(Report{Kind: Test, Poste: "P", Debut: time.Now()}, []string{"a@coffre.test"}))
+	if err == nil || !strings.Contains(err.Error(), "le serveur d'e-mail 127.0.0.1:") || !strings.Contains(err.Error(), "injoignable") || strings.Contains(err.Error(), "dial") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -3,14 +3,18 @@ package notify
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -125,9 +129,38 @@ func (s SMTP) Send(ctx context.Context, m Mail) error {
 		return err
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("smtp %s:%d: %w", s.Host, s.Port, scrub(err, s.Password))
+		return smtpError(s, scrub(err, s.Password))
 	}
 	return nil
+}
+
+var (
+	msgSMTPDown   = &i18n.Message{ID: "MailServeurInjoignable", Other: "le serveur d'e-mail {{.Server}} est injoignable (arrêté, mauvais port ou pas de réseau)"}
+	msgSMTPAuth   = &i18n.Message{ID: "MailIdentificationRefusee", Other: "le serveur d'e-mail {{.Server}} refuse l'utilisateur « {{.User}} » ou son mot de passe"}
+	msgSMTPTLS    = &i18n.Message{ID: "MailCertificat", Other: "le certificat du serveur d'e-mail {{.Server}} n'est pas reconnu, ou il ne propose pas la sécurité choisie"}
+	msgSMTPRefuse = &i18n.Message{ID: "MailEnvoiRefuse", Other: "le serveur d'e-mail {{.Server}} a refusé l'envoi ({{.Reply}})"}
+)
+
+// smtpError says in French why the server did not take the mail; the
+// library's error is kept as the cause.
+func smtpError(s SMTP, err error) error {
+	data := map[string]any{"Server": fmt.Sprintf("%s:%d", s.Host, s.Port), "User": s.User, "Reply": err.Error()}
+	var netErr net.Error
+	var certErr *tls.CertificateVerificationError
+	var uaErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	text := strings.ToLower(err.Error())
+	switch {
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &certErr), errors.As(err, &uaErr), errors.As(err, &hostErr), strings.Contains(text, "tls"), strings.Contains(text, "starttls"):
+		return i18n.E(msgSMTPTLS, data, err)
+	case strings.Contains(text, "535"), strings.Contains(text, "authentication"), strings.Contains(text, "auth "):
+		return i18n.E(msgSMTPAuth, data, err)
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &netErr), strings.Contains(text, "dial failed"), strings.Contains(text, "no such host"):
+		return i18n.E(msgSMTPDown, data, err)
+	}
+	return i18n.E(msgSMTPRefuse, data, err)
 }
 
 // scrub makes sure an error never carries the password into a log.
@@ -203,11 +236,11 @@ func (q Queue) files() ([]string, error) {
 }
 
 // Flush retries every queued alert, oldest first; the sent ones are
-// removed. It returns how many were sent and a French line per failure.
-func (q Queue) Flush(ctx context.Context, s SMTP, now time.Time) (sent int, notes []string) {
+// removed. It returns how many were sent and a note per failure.
+func (q Queue) Flush(ctx context.Context, s SMTP, now time.Time) (sent int, notes []i18n.Note) {
 	files, err := q.files()
 	if err != nil {
-		return 0, []string{i18n.Describe(err)}
+		return 0, []i18n.Note{i18n.NoteOf(err)}
 	}
 	for _, f := range files {
 		if ctx.Err() != nil {
@@ -227,7 +260,7 @@ func (q Queue) Flush(ctx context.Context, s SMTP, now time.Time) (sent int, note
 			} else {
 				q.write(f, m)
 			}
-			notes = append(notes, i18n.T(msgSendFailed, map[string]any{"Subject": m.Subject, "Detail": err.Error()}))
+			notes = append(notes, i18n.NewNote(msgSendFailed, map[string]any{"Subject": m.Subject, "Detail": i18n.Describe(err)}))
 			continue
 		}
 		os.Remove(f)
@@ -237,16 +270,16 @@ func (q Queue) Flush(ctx context.Context, s SMTP, now time.Time) (sent int, note
 }
 
 // Deliver sends m, or queues it when sending fails: an alert is never
-// lost, and a failed alert never fails the backup. The note is for the run
-// log ("" when sent).
-func Deliver(ctx context.Context, s SMTP, q Queue, m Mail) (sent bool, note string) {
+// lost, and a failed alert never fails the backup. The note, for the run
+// log, says why it waits (none when sent).
+func Deliver(ctx context.Context, s SMTP, q Queue, m Mail) (sent bool, note i18n.Note) {
 	err := s.Send(ctx, m)
 	if err == nil {
-		return true, ""
+		return true, note
 	}
 	m.Attempts, m.LastError = 1, err.Error()
 	if qerr := q.Put(m); qerr != nil {
-		return false, i18n.Describe(qerr)
+		return false, i18n.NoteOf(qerr)
 	}
-	return false, i18n.T(msgSendFailed, map[string]any{"Subject": m.Subject, "Detail": i18n.Describe(err)})
+	return false, i18n.NewNote(msgSendFailed, map[string]any{"Subject": m.Subject, "Detail": i18n.Describe(err)})
 }

@@ -34,7 +34,7 @@ func (e *Engine) act(ctx context.Context, p *runPlan, rep *Report) {
 	start := time.Now()
 	if newest := p.reg.newest(); p.now.Before(newest) {
 		rep.ClockBehind = newest
-		rep.note(i18n.T(msgClockBehind, map[string]any{"Now": i18n.DateTime(p.now), "Newest": i18n.DateTime(newest)}))
+		rep.note(i18n.NewNote(msgClockBehind, map[string]any{"Now": i18n.DateTime(p.now), "Newest": i18n.DateTime(newest)}))
 	}
 	// Every dossier of the run goes through the one batch runner: those
 	// that cannot be backed up (missing, unusable) as items refused at
@@ -78,7 +78,7 @@ func (e *Engine) act(ctx context.Context, p *runPlan, rep *Report) {
 		rep.Backups = append(rep.Backups, b)
 	}
 	if err := p.reg.save(); err != nil {
-		rep.note(i18n.Describe(err))
+		rep.note(i18n.NoteOf(err))
 	}
 	rep.LocalTime = time.Since(start)
 }

@@ -107,9 +107,9 @@ func (e *Engine) flushQueue(ctx context.Context, cfg config.Config, rep *Report)
 	}
 	sent, notes := e.queue().Flush(ctx, s, e.now())
 	if sent > 0 {
-		rep.Entry.Emails = append(rep.Entry.Emails, i18n.N(msgQueueSent, int64(sent), nil))
+		rep.Entry.Mail(i18n.NewNote(msgQueueSent, map[string]any{"Count": sent}))
 	}
-	rep.Entry.Emails = append(rep.Entry.Emails, notes...)
+	rep.Entry.Courriels = append(rep.Entry.Courriels, notes...)
 }
 
 func (e *Engine) send(ctx context.Context, cfg config.Config, rep *Report, r notify.Report) {
@@ -118,7 +118,7 @@ func (e *Engine) send(ctx context.Context, cfg config.Config, rep *Report, r not
 	}
 	s, to, err := e.smtp(cfg)
 	if err != nil {
-		rep.Entry.Emails = append(rep.Entry.Emails, i18n.T(msgSMTPConf, map[string]any{"Detail": i18n.Describe(err)}))
+		rep.Entry.Mail(i18n.NewNote(msgSMTPConf, map[string]any{"Detail": i18n.Describe(err)}))
 		return
 	}
 	m := notify.Compose(r, to)
@@ -126,10 +126,10 @@ func (e *Engine) send(ctx context.Context, cfg config.Config, rep *Report, r not
 	sent, note := notify.Deliver(ctx, s, e.queue(), m)
 	if sent {
 		rep.Sent++
-		rep.Entry.Emails = append(rep.Entry.Emails, i18n.T(msgSent, map[string]any{"To": strings.Join(to, ", "), "Subject": m.Subject}))
+		rep.Entry.Mail(i18n.NewNote(msgSent, map[string]any{"To": strings.Join(to, ", "), "Subject": m.Subject}))
 	} else {
 		rep.Queued++
-		rep.Entry.Emails = append(rep.Entry.Emails, note)
+		rep.Entry.Mail(note)
 	}
 }
 
@@ -138,7 +138,7 @@ func (e *Engine) send(ctx context.Context, cfg config.Config, rep *Report, r not
 // endommagée, or why it was not sent) when one is configured.
 func (e *Engine) alerts(ctx context.Context, p *runPlan, rep *Report) {
 	r := notify.Report{Kind: notify.BackupOK, Poste: e.Poste, Debut: rep.Entry.Debut, Duree: time.Since(rep.started),
-		DureeLocale: rep.LocalTime, DureeDistante: rep.RemoteTime, Destination: p.dest, Remarques: rep.Notes}
+		DureeLocale: rep.LocalTime, DureeDistante: rep.RemoteTime, Destination: p.dest, Remarques: texts(rep.Notes)}
 	var copies []notify.Dossier
 	kind := notify.RemoteOK
 	worse := func(k notify.Kind) {
@@ -200,6 +200,14 @@ func (e *Engine) alerts(ctx context.Context, p *runPlan, rep *Report) {
 	}
 }
 
+func texts(ns []i18n.Note) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.String()
+	}
+	return out
+}
+
 // copyLine is one copy in the offsite alert.
 func copyLine(d notify.Dossier, res *remote.CopyResult, late bool) notify.Dossier {
 	c := notify.Dossier{Numero: d.Numero, Nom: d.Nom, RaisonSociale: d.RaisonSociale, Fichier: res.Name, Taille: res.Size,
@@ -249,7 +257,7 @@ func (e *Engine) digest(ctx context.Context, p *runPlan, rep *Report) bool {
 				order = append(order, k)
 			}
 			switch {
-			case d.Erreur != "":
+			case d.Failed():
 				w.Failed++
 			case len(d.Changements) > 0:
 				w.Suspicious++

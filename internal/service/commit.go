@@ -29,11 +29,11 @@ func (e *Engine) commit(ctx context.Context, p *runPlan, rep *Report) {
 		removed, err := p.reg.rotateLocal(p.dest, key, p.cfg.Auto.Conserver)
 		rep.Backups[i].Removed = removed
 		if err != nil {
-			rep.note(i18n.Describe(err))
+			rep.note(i18n.NoteOf(err))
 		}
 	}
 	if err := p.reg.save(); err != nil {
-		rep.note(i18n.Describe(err))
+		rep.note(i18n.NoteOf(err))
 	}
 	if !p.slot.IsZero() {
 		p.st.SlotDone = p.slot
@@ -45,7 +45,7 @@ func (e *Engine) commit(ctx context.Context, p *runPlan, rep *Report) {
 		e.digest(ctx, p, rep)
 	}
 	if err := p.st.Save(e.Dir); err != nil {
-		rep.Entry.Messages = append(rep.Entry.Messages, i18n.Describe(err))
+		rep.Entry.Note(i18n.NoteOf(err))
 	}
 	rep.Entry.Fin = e.now()
 }
@@ -102,7 +102,8 @@ func (e *Engine) finishEntry(rep *Report) {
 		switch {
 		case b.Err != nil:
 			failed++
-			d.Erreur = i18n.Describe(b.Err)
+			n := i18n.NoteOf(b.Err)
+			d.Probleme = &n
 		default:
 			r := b.Result
 			d.Fichier, d.Taille, d.SHA256, d.Duree, d.Verifiee = r.Path, r.Size, r.SHA256, r.Duration, r.Verified
@@ -111,15 +112,13 @@ func (e *Engine) finishEntry(rep *Report) {
 			}
 			d.Sessions = sessionLines(r.Sessions)
 			d.Supprimes = append(b.Removed, b.RemoteRemoved...)
-			for _, c := range b.Changes {
-				d.Changements = append(d.Changements, c.String())
-			}
+			d.Changements = b.Changes
 			if c := b.FullCheck; c != nil {
-				if c.Err == nil {
-					d.Controle = i18n.T(msgFullCheckOK, nil)
-				} else {
-					d.Controle = i18n.T(msgFullCheckBad, map[string]any{"Detail": i18n.Describe(c.Err)})
+				n := i18n.NewNote(msgFullCheckOK, nil)
+				if c.Err != nil {
+					n = i18n.NewNote(msgFullCheckBad, map[string]any{"Detail": i18n.Describe(c.Err)})
 				}
+				d.Controle = &n
 			}
 			switch {
 			case b.FullCheck != nil && b.FullCheck.Err != nil:
@@ -131,21 +130,22 @@ func (e *Engine) finishEntry(rep *Report) {
 			}
 		}
 		if b.Remote != nil {
-			d.Distant = remoteVerdict(b.Remote)
+			n := copyNote(b.Remote)
+			d.Copie = &n
 			d.DistantValidee = b.Remote.Status == remote.Validated
 			d.DureeDistant = b.Remote.Duration
 		}
 		rep.Entry.Dossiers = append(rep.Entry.Dossiers, d)
 	}
-	rep.Entry.Messages = append(rep.Entry.Messages, rep.Notes...)
+	rep.Entry.Remarques = append(rep.Entry.Remarques, rep.Notes...)
 	for _, s := range rep.Outbox {
-		rep.Entry.Messages = append(rep.Entry.Messages, i18n.T(msgOutboxSent, map[string]any{"Name": s.Result.Name, "Status": remoteVerdict(&s.Result)}))
+		rep.Entry.Note(i18n.NewNote(msgOutboxSent, map[string]any{"Name": s.Result.Name, "Status": remoteVerdict(&s.Result)}))
 	}
 	for _, c := range rep.Rechecked {
 		if c.Err == nil {
-			rep.Entry.Messages = append(rep.Entry.Messages, i18n.T(msgRecheckOK, map[string]any{"Name": c.Name}))
+			rep.Entry.Note(i18n.NewNote(msgRecheckOK, map[string]any{"Name": c.Name}))
 		} else {
-			rep.Entry.Messages = append(rep.Entry.Messages, i18n.T(msgRecheckBad, map[string]any{"Name": c.Name, "Detail": i18n.Describe(c.Err)}))
+			rep.Entry.Note(i18n.NewNote(msgRecheckBad, map[string]any{"Name": c.Name, "Detail": i18n.Describe(c.Err)}))
 		}
 	}
 	switch {
@@ -164,21 +164,22 @@ func (e *Engine) finishEntry(rep *Report) {
 
 var (
 	msgCopyOK      = &i18n.Message{ID: "ServiceCopieValidee", Other: "copie distante reçue et validée"}
+	msgCopyRetried = &i18n.Message{ID: "ServiceCopieValideeRenvoyee", Other: "copie distante reçue et validée après un second envoi"}
 	msgCopyDamaged = &i18n.Message{ID: "ServiceCopieEndommagee", Other: "copie distante reçue endommagée ({{.Detail}})"}
 	msgCopyFailed  = &i18n.Message{ID: "ServiceCopieEchouee", Other: "copie distante non envoyée ({{.Detail}})"}
-	msgRetried     = &i18n.Message{ID: "ServiceCopieRenvoyee", Other: " après un second envoi"}
 )
 
-func remoteVerdict(r *remote.CopyResult) string {
-	switch r.Status {
-	case remote.Validated:
-		s := i18n.T(msgCopyOK, nil)
-		if r.Attempts > 1 {
-			s += i18n.T(msgRetried, nil)
-		}
-		return s
-	case remote.Damaged:
-		return i18n.T(msgCopyDamaged, map[string]any{"Detail": r.Detail})
+// copyNote is the verdict on one offsite copy.
+func copyNote(r *remote.CopyResult) i18n.Note {
+	switch {
+	case r.Status == remote.Validated && r.Attempts > 1:
+		return i18n.NewNote(msgCopyRetried, nil)
+	case r.Status == remote.Validated:
+		return i18n.NewNote(msgCopyOK, nil)
+	case r.Status == remote.Damaged:
+		return i18n.NewNote(msgCopyDamaged, map[string]any{"Detail": r.Detail})
 	}
-	return i18n.T(msgCopyFailed, map[string]any{"Detail": r.Detail})
+	return i18n.NewNote(msgCopyFailed, map[string]any{"Detail": r.Detail})
 }
+
+func remoteVerdict(r *remote.CopyResult) string { return copyNote(r).String() }

@@ -47,7 +47,7 @@ func (e *Engine) offsite(ctx context.Context, p *runPlan, rep *Report) {
 	be, err := remote.Open(ctx, p.cfg.Distant, e.Secrets)
 	if err != nil {
 		rep.RemoteErr = err
-		rep.note(i18n.Describe(err))
+		rep.note(i18n.NoteOf(err))
 		for _, path := range todo {
 			e.record(p, rep, path, remote.CopyResult{Name: filepath.Base(path), Status: remote.Failed, Detail: i18n.Describe(err), Err: err})
 		}
@@ -58,7 +58,7 @@ func (e *Engine) offsite(ctx context.Context, p *runPlan, rep *Report) {
 	files, err := listed(be)
 	if err != nil {
 		rep.RemoteErr = err
-		rep.note(i18n.Describe(err))
+		rep.note(i18n.NoteOf(err))
 		return
 	}
 	p.reg.forgetVanished(where, files)
@@ -78,12 +78,12 @@ func (e *Engine) offsite(ctx context.Context, p *runPlan, rep *Report) {
 		key := p.reg.Local[path].Key
 		removed, err := p.reg.rotateRemote(be, where, files, key, p.cfg.Distant.Conserver)
 		if err != nil {
-			rep.note(i18n.Describe(err))
+			rep.note(i18n.NoteOf(err))
 		}
 		if i := rep.backupAt(path); i >= 0 {
 			rep.Backups[i].RemoteRemoved = append(rep.Backups[i].RemoteRemoved, removed...)
 		} else if len(removed) > 0 {
-			rep.note(i18n.T(msgDeletedRemote, map[string]any{"List": strings.Join(removed, ", ")}))
+			rep.note(i18n.NewNote(msgDeletedRemote, map[string]any{"List": strings.Join(removed, ", ")}))
 		}
 	}
 	if ctx.Err() == nil {
@@ -92,7 +92,7 @@ func (e *Engine) offsite(ctx context.Context, p *runPlan, rep *Report) {
 		}
 	}
 	if err := p.reg.save(); err != nil {
-		rep.note(i18n.Describe(err))
+		rep.note(i18n.NoteOf(err))
 	}
 }
 
@@ -201,7 +201,7 @@ func (e *Engine) clearName(p *runPlan, rep *Report, files map[string]remote.File
 		if i := rep.backupAt(path); i >= 0 {
 			rep.Backups[i].Result.Path = np
 		}
-		rep.note(i18n.T(msgRenamedLocal, map[string]any{"Name": name, "New": filepath.Base(np)}))
+		rep.note(i18n.NewNote(msgRenamedLocal, map[string]any{"Name": name, "New": filepath.Base(np)}))
 		return np
 	}
 	return path
@@ -225,7 +225,7 @@ func (e *Engine) copyFreeing(ctx context.Context, p *runPlan, rep *Report, be re
 	}
 	delete(p.reg.Remote, remoteKey(where, victim))
 	delete(files, victim)
-	rep.note(i18n.T(msgFreedSpace, map[string]any{"Name": victim}))
+	rep.note(i18n.NewNote(msgFreedSpace, map[string]any{"Name": victim}))
 	again := remote.Copy(ctx, be, path, opt)
 	again.Attempts += res.Attempts
 	again.Duration += res.Duration

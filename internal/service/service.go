@@ -135,14 +135,14 @@ type Report struct {
 	LocalTime, RemoteTime time.Duration
 	// Notes are remarks about the whole run, in the reader's language (the
 	// clock, space made offsite, a file that could not be saved…).
-	Notes []string
+	Notes []i18n.Note
 	Mails []notify.Mail
 	// Sent and Queued count the alerts of this run.
 	Sent, Queued int
 	started      time.Time
 }
 
-func (r *Report) note(s string) { r.Notes = append(r.Notes, s) }
+func (r *Report) note(n i18n.Note) { r.Notes = append(r.Notes, n) }
 
 // Failed reports whether something went wrong: a backup, a check, or the
 // offsite copy.
@@ -287,6 +287,6 @@ func (e *Engine) idle(ctx context.Context, p *runPlan, rep *Report) {
 	e.flushQueue(ctx, p.cfg, rep)
 	e.digest(ctx, p, rep)
 	if err := p.st.Save(e.Dir); err != nil {
-		rep.Entry.Messages = append(rep.Entry.Messages, i18n.Describe(err))
+		rep.Entry.Note(i18n.NoteOf(err))
 	}
 }

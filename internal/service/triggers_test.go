@@ -138,7 +138,7 @@ func TestPasswordsNeverInClearText(t *testing.T) {
 	w.clock = w.clock.Add(time.Hour)
 	rep = run(t, w, true)
 	if rep.Sent != 2 || (notify.Queue{Dir: queued}).Len() != 0 {
-		t.Fatalf("queue not flushed: sent %d, %v", rep.Sent, rep.Entry.Emails)
+		t.Fatalf("queue not flushed: sent %d, %v", rep.Sent, rep.Entry.Courriels)
 	}
 	if n := len(mails(t, w.rcpt[0])); n != 4 {
 		t.Errorf("received %d alerts, want the 2 queued then the 2 new", n)

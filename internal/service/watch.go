@@ -126,7 +126,7 @@ func (e *Engine) watchMail(ctx context.Context, cfg config.Config, w *WatchRepor
 	if len(rep.Mails) > 0 {
 		w.Mail = &rep.Mails[0]
 	}
-	if len(rep.Entry.Emails) > 0 {
-		w.Note = rep.Entry.Emails[0]
+	if len(rep.Entry.Courriels) > 0 {
+		w.Note = rep.Entry.Courriels[0].String()
 	}
 }
