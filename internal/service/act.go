@@ -103,6 +103,13 @@ func (e *Engine) backupOne(ctx context.Context, p *runPlan, d schedule.Decision)
 			ds.Failed(p.now)
 		}
 		p.st.Dossiers[d.Numero] = ds
+		// An emptied dossier file cannot be backed up at all: say what
+		// changed since its last healthy backup.
+		if b.Info.Taille == 0 && p.store.Describe().Kind == "sqlite" {
+			if prev := p.reg.lastHealthy(keyOf(b.Info, nil)); prev != nil && len(prev.Stats.Tables) > 0 {
+				b.Changes = []i18n.Note{i18n.NewNote(msgChangeEmptied, map[string]any{"From": len(prev.Stats.Tables)})}
+			}
+		}
 		return b
 	}
 	key := keyOf(b.Info, b.Result.Manifest)

@@ -152,6 +152,7 @@ func (e *Engine) alerts(ctx context.Context, p *runPlan, rep *Report) {
 		case b.Err != nil:
 			r.Kind = notify.BackupFailed
 			d.Erreur = i18n.Describe(b.Err)
+			d.Changements = texts(b.Changes)
 		default:
 			res := b.Result
 			d.Fichier, d.Taille, d.Duree, d.Verifiee = res.Path, res.Size, res.Duration, res.Verified

@@ -103,7 +103,7 @@ func (e *Engine) finishEntry(rep *Report) {
 		case b.Err != nil:
 			failed++
 			n := i18n.NoteOf(b.Err)
-			d.Probleme = &n
+			d.Probleme, d.Changements = &n, b.Changes
 		default:
 			r := b.Result
 			d.Fichier, d.Taille, d.SHA256, d.Duree, d.Verifiee = r.Path, r.Size, r.SHA256, r.Duration, r.Verified
