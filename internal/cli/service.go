@@ -69,6 +69,7 @@ var (
 	msgFlagDistant      = &i18n.Message{ID: "FlagDistant", Other: "relire et vérifier chaque copie de la destination distante de la sauvegarde automatique (au lieu d'un FICHIER)"}
 	msgRemoteCopyOK     = &i18n.Message{ID: "CLIDistanteIntacte", Other: "{{.Name}} : intacte ({{.Duration}})"}
 	msgRemoteCopyBad    = &i18n.Message{ID: "CLIDistanteEndommagee", Other: "{{.Name}} : ENDOMMAGÉE — {{.Error}}"}
+	msgRemoteCopySealed = &i18n.Message{ID: "CLIDistanteScellee", Other: "{{.Name}} : intacte, identique à ce qui a été validé ({{.Duration}}) ; chiffrée pour une clé age, son contenu se vérifie avec --identite-fichier"}
 	msgRemoteNone       = &i18n.Message{ID: "CLIDistanteAucune", Other: "Aucune sauvegarde sur la destination distante."}
 	msgRemoteBad        = &i18n.Message{ID: "CLIDistantesEndommagees", Other: "Des copies distantes ne se vérifient pas : {{.Count}} sur {{.Total}}."}
 )

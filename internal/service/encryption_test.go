@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 
 	"coffre/internal/config"
 	"coffre/internal/pack"
 	"coffre/internal/remote"
+	"coffre/internal/verify"
 )
 
 // The automatic backups, and so their offsite copies, are encrypted when
@@ -88,6 +90,61 @@ func TestEncryptedAutomaticBackups(t *testing.T) {
 					}
 					return nil
 				})
+			}
+		})
+	}
+}
+
+// `verifier --distant` of copies encrypted for an age key this workstation
+// does not hold: each is compared with what was validated (a copy changed
+// on the server is reported) and said « sealed » rather than failed for
+// lack of the key; with the stored passphrase, each is verified in full.
+func TestVerifyRemoteEncrypted(t *testing.T) {
+	key, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"cle", "phrase"} {
+		t.Run(mode, func(t *testing.T) {
+			w := newWorld(t)
+			w.cfg.Auto.Dossiers = []string{"002"}
+			offsite := filepath.Join(w.root, "nas")
+			os.MkdirAll(offsite, 0o755)
+			w.cfg.Distant = config.Distant{Type: config.DistantDossier, Dossier: offsite, Conserver: 7}
+			if mode == "cle" {
+				w.cfg.Auto.Chiffrement, w.cfg.Auto.CleAge = config.ChiffrementCle, key.Recipient().String()
+			} else {
+				w.cfg.Auto.Chiffrement = config.ChiffrementPhrase
+				if err := w.eng.Secrets.Set(config.SecretPhrase, "trois chats sur le toit"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.save(t)
+			made := runsWritten(t, w, 2, time.Hour)
+			checks, err := w.eng.VerifyRemote(t.Context(), verify.Options{})
+			if err != nil || len(checks) != 2 {
+				t.Fatalf("%v %+v", err, checks)
+			}
+			for _, c := range checks {
+				if c.Err != nil || c.Sealed != (mode == "cle") {
+					t.Errorf("%s: %+v", c.Name, c)
+				}
+			}
+			f, _ := os.OpenFile(filepath.Join(offsite, made[0]), os.O_WRONLY, 0)
+			f.WriteAt([]byte("ALTÉRÉ"), 500)
+			f.Close()
+			checks, _ = w.eng.VerifyRemote(t.Context(), verify.Options{})
+			bad := 0
+			for _, c := range checks {
+				if c.Err != nil {
+					bad++
+					if c.Name != made[0] {
+						t.Errorf("%s reported damaged", c.Name)
+					}
+				}
+			}
+			if bad != 1 {
+				t.Errorf("%d damaged, want 1: %+v", bad, checks)
 			}
 		})
 	}

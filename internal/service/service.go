@@ -103,6 +103,9 @@ type Check struct {
 	Err  error  // nil: the file verifies
 	// Took is how long it took.
 	Took time.Duration
+	// Sealed: an encrypted copy found identical to what was validated, whose
+	// content could not be read without its key.
+	Sealed bool
 }
 
 // Sent is an earlier backup the outbox sent offsite in this run.
