@@ -92,34 +92,9 @@ func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
 	if err != nil {
 		return p, err
 	}
-	p.infos = map[string]dossier.Info{}
-	var all []string
-	for _, d := range list {
-		if !d.Usable() {
-			p.unusable = append(p.unusable, d)
-			continue
-		}
-		p.infos[d.Numero] = d
-		all = append(all, d.Numero)
-	}
-	chosen := all
-	if len(cfg.Auto.Dossiers) > 0 {
-		nums, err := dossier.ParseNumeros(strings.Join(cfg.Auto.Dossiers, ","))
-		if err != nil {
-			return p, err
-		}
-		chosen = nil
-		var named []dossier.Info
-		for _, n := range nums {
-			if _, ok := p.infos[n]; ok {
-				chosen = append(chosen, n)
-			} else if i := slices.IndexFunc(p.unusable, func(d dossier.Info) bool { return d.Numero == n }); i >= 0 {
-				named = append(named, p.unusable[i])
-			} else {
-				p.missing = append(p.missing, n)
-			}
-		}
-		p.unusable = named
+	chosen, err := p.choose(list)
+	if err != nil {
+		return p, err
 	}
 	if len(chosen) == 0 && len(p.missing) == 0 && len(p.unusable) == 0 {
 		return p, i18n.E(msgNoDossier, map[string]any{"Conn": s.Describe().Location}, dossier.ErrNotFound)
@@ -142,6 +117,41 @@ func (e *Engine) plan(ctx context.Context, opt Options) (*runPlan, error) {
 		p.decisions = append(p.decisions, d)
 	}
 	return p, nil
+}
+
+// choose sorts the connexion's listing: the dossiers to consider (all, or
+// those the configuration names), the named ones it does not have
+// (missing) and the files that cannot be backed up (unusable).
+func (p *runPlan) choose(list []dossier.Info) (chosen []string, err error) {
+	p.infos = map[string]dossier.Info{}
+	for _, d := range list {
+		if !d.Usable() {
+			p.unusable = append(p.unusable, d)
+			continue
+		}
+		p.infos[d.Numero] = d
+		chosen = append(chosen, d.Numero)
+	}
+	if len(p.cfg.Auto.Dossiers) == 0 {
+		return chosen, nil
+	}
+	nums, err := dossier.ParseNumeros(strings.Join(p.cfg.Auto.Dossiers, ","))
+	if err != nil {
+		return nil, err
+	}
+	chosen = nil
+	var named []dossier.Info
+	for _, n := range nums {
+		if _, ok := p.infos[n]; ok {
+			chosen = append(chosen, n)
+		} else if i := slices.IndexFunc(p.unusable, func(d dossier.Info) bool { return d.Numero == n }); i >= 0 {
+			named = append(named, p.unusable[i])
+		} else {
+			p.missing = append(p.missing, n)
+		}
+	}
+	p.unusable = named
+	return chosen, nil
 }
 
 var (
