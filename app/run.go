@@ -43,49 +43,51 @@ type runState struct {
 	bytes     binding.String
 	remaining binding.String
 
-	mu         sync.Mutex // the estimate's state, touched by the work goroutine
-	cur        dossier.Phase
-	phaseStart time.Time
+	mu    sync.Mutex // the model, touched by the work goroutine
+	model *progressModel
+	now   func() time.Time
 }
 
 func newRunState() *runState {
 	rs := &runState{
 		fraction: binding.NewFloat(), item: binding.NewString(), phase: binding.NewString(),
-		bytes: binding.NewString(), remaining: binding.NewString(),
+		bytes: binding.NewString(), remaining: binding.NewString(), now: time.Now,
 	}
+	rs.model = newProgressModel(rs.now())
 	_ = rs.item.Set(i18n.T(msgRunStarting, nil))
 	return rs
 }
 
+// started: item index of total begins. The bar goes on from where it is:
+// it is the whole operation's.
 func (rs *runState) started(index, total int, label string) {
+	rs.mu.Lock()
+	rs.model.started(index, total)
+	v := rs.model.value
+	rs.mu.Unlock()
 	_ = rs.item.Set(i18n.T(msgRunItem, map[string]any{"Label": label, "N": index + 1, "Total": total}))
-	_ = rs.fraction.Set(0)
+	_ = rs.fraction.Set(v)
 	_ = rs.bytes.Set("")
-	_ = rs.remaining.Set("")
 }
 
-// report shows one progress event: the phase, the bytes and, once a tenth
-// of the phase is done, an estimate of the time it still needs.
+// report shows one progress event: the phase as text, its bytes, the
+// whole operation's bar and, once enough is done, the time it still needs.
 func (rs *runState) report(e dossier.Event) {
 	rs.mu.Lock()
-	if e.Phase != rs.cur {
-		rs.cur, rs.phaseStart = e.Phase, time.Now()
-	}
-	elapsed := time.Since(rs.phaseStart)
+	v := rs.model.event(e)
+	left, ok := rs.model.remaining(rs.now())
 	rs.mu.Unlock()
 	_ = rs.phase.Set(i18n.T(msgRunPhase, map[string]any{"Phase": report.PhaseLabel(e.Phase)}))
+	_ = rs.fraction.Set(v)
 	if e.Total <= 0 {
 		_ = rs.bytes.Set(i18n.Bytes(e.Done))
-		return
+	} else {
+		_ = rs.bytes.Set(i18n.T(msgRunBytes, map[string]any{"Done": i18n.Bytes(e.Done), "Total": i18n.Bytes(e.Total)}))
 	}
-	f := float64(e.Done) / float64(e.Total)
-	_ = rs.fraction.Set(f)
-	_ = rs.bytes.Set(i18n.T(msgRunBytes, map[string]any{"Done": i18n.Bytes(e.Done), "Total": i18n.Bytes(e.Total)}))
-	if f < 0.1 || elapsed < 300*time.Millisecond {
+	if !ok {
 		_ = rs.remaining.Set(i18n.T(msgRunEstimate, nil))
 		return
 	}
-	left := time.Duration(float64(elapsed) * (1 - f) / f)
 	_ = rs.remaining.Set(i18n.T(msgRunRemaining, map[string]any{"Duration": i18n.Duration(left)}))
 }
 
@@ -155,10 +157,18 @@ func (w *wizard) finish(out outcome) {
 	w.running = false
 	w.cancelRun = nil
 	w.result = out
+	if w.stopAsk != nil { // the work ended while the question was open
+		d := w.stopAsk
+		w.stopAsk = nil
+		d.Hide()
+	}
 	if out.Err == nil && w.op().hasDestination() {
 		_ = prefs.Update(func(p *prefs.Prefs) { p.Destination = w.opts.DestDir })
 	}
 	w.show(stepIdxResult)
+	if w.closeAfter {
+		w.closeWindow()
+	}
 }
 
 func resultView(w *wizard) fyne.CanvasObject {
@@ -205,7 +215,7 @@ func resultView(w *wizard) fyne.CanvasObject {
 	buttons = append(buttons,
 		widget.NewButtonWithIcon(i18n.T(msgNewOperation, nil), theme.ContentRedoIcon(), w.restart),
 		layout.NewSpacer(),
-		widget.NewButtonWithIcon(i18n.T(msgQuit, nil), theme.LogoutIcon(), func() { w.win.Close() }))
+		widget.NewButtonWithIcon(i18n.T(msgQuit, nil), theme.LogoutIcon(), w.closeWindow))
 	head := container.NewBorder(nil, nil, icon, nil, title)
 	return container.NewBorder(head, container.NewVBox(widget.NewSeparator(), container.NewHBox(buttons...)), nil, nil, container.NewScroll(box))
 }
