@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -39,6 +40,13 @@ var (
 	msgExitFailed    = &i18n.Message{ID: "UIQuitterEchec", Other: "La sauvegarde a échoué"}
 	msgExitSkipped   = &i18n.Message{ID: "UIQuitterNonSauvegardes", One: "{{.Count}} fichier de la connexion ressemble à un dossier mais ne peut pas être sauvegardé :", Other: "{{.Count}} fichiers de la connexion ressemblent à des dossiers mais ne peuvent pas être sauvegardés :"}
 	msgExitSkipItem  = &i18n.Message{ID: "UIQuitterNonSauvegarde", Other: "• {{.Line}}"}
+	msgExitBusyTitle = &i18n.Message{ID: "UIQuitterEnCoursTitre", Other: "La sauvegarde est en cours"}
+	msgExitBusyText  = &i18n.Message{ID: "UIQuitterEnCoursTexte", Other: "Vous pouvez partir : la sauvegarde continue et la fenêtre se fermera d'elle-même quand tous les dossiers seront sauvegardés et vérifiés. En cas d'échec, elle reste ouverte pour le dire."}
+	msgExitBusyLater = &i18n.Message{ID: "UIQuitterFermerALaFin", Other: "Fermer à la fin"}
+	msgExitBusyStop  = &i18n.Message{ID: "UIQuitterArreter", Other: "Arrêter la sauvegarde"}
+	msgExitBusyGoOn  = &i18n.Message{ID: "UIQuitterContinuer", Other: "Continuer"}
+	msgExitStopTitle = &i18n.Message{ID: "UIQuitterArreterTitre", Other: "Arrêter la sauvegarde ?"}
+	msgExitStopText  = &i18n.Message{ID: "UIQuitterArreterTexte", Other: "Les dossiers déjà sauvegardés le restent ; celui en cours n'est pas gardé. Vos dossiers ne seront pas tous sauvegardés ce soir."}
 )
 
 // exitPrompt is the small window the management software opens when its
@@ -62,6 +70,10 @@ type exitPrompt struct {
 	running bool
 	cancel  context.CancelFunc
 	run     *runState
+	// ask: the question shown during the backup; closeWhenDone: the
+	// person closed the window, which closes once the backup succeeded.
+	ask           dialog.Dialog
+	closeWhenDone bool
 
 	// closed: the window was closed (or never needed); err: what
 	// ExitPrompt returns; written: the files the backup wrote.
@@ -78,17 +90,71 @@ type exitPrompt struct {
 func newExitPrompt(a fyne.App, conn string) *exitPrompt {
 	p := &exitPrompt{app: a, conn: conn, goWork: func(f func()) { go f() }, pickFolder: nativeFolder, now: time.Now}
 	p.win = a.NewWindow(i18n.T(msgExitTitle, nil))
-	p.win.SetCloseIntercept(func() {
-		if p.running {
-			p.cancel()
-			return
-		}
-		p.close()
-	})
+	p.win.SetCloseIntercept(p.closeRequested)
 	p.win.Resize(fyne.NewSize(620, 340))
 	p.reason = wrapLabel("")
 	p.reason.Importance = widget.DangerImportance
 	return p
+}
+
+// closeRequested is the window's close box. During the backup it does not
+// stop it: the person chooses to let it finish (the window closes by
+// itself once it succeeded) or to stop it.
+func (p *exitPrompt) closeRequested() {
+	if !p.running {
+		p.close()
+		return
+	}
+	if p.ask != nil {
+		return
+	}
+	var d dialog.Dialog
+	later := widget.NewButton(i18n.T(msgExitBusyLater, nil), func() {
+		p.closeWhenDone = true
+		d.Hide()
+	})
+	later.Importance = widget.HighImportance
+	stop := widget.NewButton(i18n.T(msgExitBusyStop, nil), func() {
+		d.Hide()
+		p.stop()
+	})
+	goOn := widget.NewButton(i18n.T(msgExitBusyGoOn, nil), func() { d.Hide() })
+	cd := dialog.NewCustomWithoutButtons(i18n.T(msgExitBusyTitle, nil), minWidth(440, wrapLabel(i18n.T(msgExitBusyText, nil))), p.win)
+	cd.SetButtons([]fyne.CanvasObject{stop, goOn, later})
+	d = cd
+	p.showAsk(d)
+}
+
+// askStop is « Annuler » during the backup: nothing stops until the person
+// confirms.
+func (p *exitPrompt) askStop() {
+	if !p.running || p.ask != nil {
+		return
+	}
+	d := dialog.NewCustomConfirm(i18n.T(msgExitStopTitle, nil), i18n.T(msgExitBusyStop, nil), i18n.T(msgExitBusyGoOn, nil),
+		minWidth(400, wrapLabel(i18n.T(msgExitStopText, nil))), func(ok bool) {
+			if ok {
+				p.stop()
+			}
+		}, p.win)
+	p.showAsk(d)
+}
+
+func (p *exitPrompt) showAsk(d dialog.Dialog) {
+	p.ask = d
+	d.SetOnClosed(func() {
+		if p.ask == d {
+			p.ask = nil
+		}
+	})
+	d.Show()
+}
+
+// stop cancels the running backup.
+func (p *exitPrompt) stop() {
+	if p.running && p.cancel != nil {
+		p.cancel()
+	}
 }
 
 // start asks for a code, or checks the one the management software gave.
@@ -238,7 +304,7 @@ func (p *exitPrompt) save() {
 	p.run = newRunState()
 	rs := p.run
 	bar := widget.NewProgressBarWithData(rs.fraction)
-	stop := widget.NewButton(i18n.T(msgCancel, nil), cancel)
+	stop := widget.NewButton(i18n.T(msgCancel, nil), p.askStop)
 	p.setPage(container.NewVBox(heading(i18n.T(msgExitSave, nil)), widget.NewLabelWithData(rs.item), bar,
 		widget.NewLabelWithData(rs.phase), container.NewHBox(widget.NewLabelWithData(rs.bytes), layout.NewSpacer(), widget.NewLabelWithData(rs.remaining))), stop)
 	dest := p.dest
@@ -255,6 +321,11 @@ func (p *exitPrompt) save() {
 
 func (p *exitPrompt) finished(res batch.Result[backup.Result], dest, dir string) {
 	p.running = false
+	if p.ask != nil { // the backup ended while a question was open
+		d := p.ask
+		p.ask = nil
+		d.Hide()
+	}
 	for _, r := range res.Done() {
 		p.written = append(p.written, r.Path)
 	}
@@ -274,6 +345,9 @@ func (p *exitPrompt) finished(res batch.Result[backup.Result], dest, dir string)
 		text += "\n\n" + p.skippedText()
 	}
 	p.showMessage(report.TitleBackup, text)
+	if p.closeWhenDone {
+		p.close()
+	}
 }
 
 // showMessage shows a title, a text and « Fermer ».

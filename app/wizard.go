@@ -55,6 +55,11 @@ var (
 	msgQuitNo    = &i18n.Message{ID: "UIQuitterNon", Other: "Rester"}
 	msgClose     = &i18n.Message{ID: "UIFermer", Other: "Fermer"}
 	msgErrTitle  = &i18n.Message{ID: "UIErreurTitre", Other: "Erreur"}
+	msgStopTitle = &i18n.Message{ID: "UIArreterTitre", Other: "Arrêter l'opération ?"}
+	msgStopText  = &i18n.Message{ID: "UIArreterTexte", Other: "L'opération est en cours. Si vous l'arrêtez, rien de ce qu'elle a commencé n'est gardé : aucun fichier à moitié écrit ne reste, et il faudra la relancer."}
+	msgStopClose = &i18n.Message{ID: "UIArreterFermerTexte", Other: "L'opération est en cours. Pour fermer Coffre, il faut l'arrêter : rien de ce qu'elle a commencé n'est gardé, et il faudra la relancer."}
+	msgStopYes   = &i18n.Message{ID: "UIArreterOui", Other: "Arrêter l'opération"}
+	msgStopNo    = &i18n.Message{ID: "UIArreterNon", Other: "Continuer"}
 
 	stepConnexion = &i18n.Message{ID: "UIEtapeConnexion", Other: "Connexion"}
 	stepOperation = &i18n.Message{ID: "UIEtapeOperation", Other: "Opération"}
@@ -119,13 +124,20 @@ type wizard struct {
 	cancel        *widget.Button
 	configButton  *widget.Button
 	configWindow  fyne.Window
-	onFrameUpdate func() // tests: called after every step change
+	dialog        dialog.Dialog // the dialog shown last, for Escape
+	onFrameUpdate func()        // tests: called after every step change
 
 	// The running operation.
 	running   bool
 	cancelRun context.CancelFunc
-	run       *runState
-	result    outcome
+	// stopAsk is the open « Arrêter l'opération ? » dialog; closeAfter:
+	// the window closes once the stopped run has cleaned up.
+	stopAsk    dialog.Dialog
+	closeAfter bool
+	// closed: the window was closed (tests).
+	closed bool
+	run    *runState
+	result outcome
 
 	// Hooks replaced by tests and the screenshot mode.
 	goWork     func(func()) // starts the work: a goroutine
@@ -178,6 +190,17 @@ func newWizard(a fyne.App, conn string) *wizard {
 	w.win.SetCloseIntercept(w.closeRequested)
 	w.show(0)
 	return w
+}
+
+// showDialog shows d as the window's current dialog (Escape dismisses it).
+func (w *wizard) showDialog(d dialog.Dialog) {
+	w.dialog = d
+	d.SetOnClosed(func() {
+		if w.dialog == d {
+			w.dialog = nil
+		}
+	})
+	d.Show()
 }
 
 func (w *wizard) op() *operation {
@@ -322,33 +345,62 @@ func (w *wizard) back() {
 	w.show(w.cur - 1)
 }
 
-// cancelTapped cancels the running operation, or offers to close.
+// cancelTapped asks before stopping the running operation (a long backup
+// is not lost to a slip of the mouse), or offers to close.
 func (w *wizard) cancelTapped() {
 	if w.running {
-		if w.cancelRun != nil {
-			w.cancelRun()
-		}
+		w.askStop(false)
 		return
 	}
 	w.closeRequested()
 }
 
+// closeRequested is the window's close box: during a run it asks before
+// stopping the work, and closes once the work has cleaned up.
 func (w *wizard) closeRequested() {
 	if w.running {
-		w.cancelTapped()
+		w.askStop(true)
 		return
 	}
 	if w.cur == stepIdxResult {
-		w.win.Close()
+		w.closeWindow()
 		return
 	}
 	d := dialog.NewCustomConfirm(i18n.T(msgQuitTitle, nil), i18n.T(msgQuitYes, nil), i18n.T(msgQuitNo, nil),
 		wrapLabel(i18n.T(msgQuitText, nil)), func(ok bool) {
 			if ok {
-				w.win.Close()
+				w.closeWindow()
 			}
 		}, w.win)
-	d.Show()
+	w.showDialog(d)
+}
+
+// askStop asks whether to stop the running operation; nothing is
+// cancelled until the person confirms. closing: the window closes after.
+func (w *wizard) askStop(closing bool) {
+	if w.stopAsk != nil {
+		return
+	}
+	text := msgStopText
+	if closing {
+		text = msgStopClose
+	}
+	d := dialog.NewCustomConfirm(i18n.T(msgStopTitle, nil), i18n.T(msgStopYes, nil), i18n.T(msgStopNo, nil),
+		minWidth(420, wrapLabel(i18n.T(text, nil))), func(stop bool) {
+			w.stopAsk = nil
+			if !stop || !w.running || w.cancelRun == nil {
+				return
+			}
+			w.closeAfter = w.closeAfter || closing
+			w.cancelRun()
+		}, w.win)
+	w.stopAsk = d
+	w.showDialog(d)
+}
+
+func (w *wizard) closeWindow() {
+	w.closed = true
+	w.win.Close()
 }
 
 // restart goes back to the Opération step for a new operation on the same
@@ -363,11 +415,13 @@ func (w *wizard) restart() {
 
 // showError shows err in a dialog with our own button label.
 func (w *wizard) showError(err error) {
-	showError(w.win, err)
+	w.showDialog(errorDialog(w.win, err))
 }
 
-func showError(win fyne.Window, err error) {
-	dialog.NewCustom(i18n.T(msgErrTitle, nil), i18n.T(msgClose, nil), wrapLabel(i18n.Describe(err)), win).Show()
+func showError(win fyne.Window, err error) { errorDialog(win, err).Show() }
+
+func errorDialog(win fyne.Window, err error) dialog.Dialog {
+	return dialog.NewCustom(i18n.T(msgErrTitle, nil), i18n.T(msgClose, nil), wrapLabel(i18n.Describe(err)), win)
 }
 
 func wrapLabel(text string) *widget.Label {

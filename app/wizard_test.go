@@ -318,7 +318,8 @@ func TestCancelDuringRunLeavesNoFile(t *testing.T) {
 		for _, n := range dirFiles(t, dest) {
 			tmpSeen = tmpSeen || fsutil.IsTemp(n)
 		}
-		test.Tap(w.cancel) // Annuler, in the middle of writing the first file
+		test.Tap(w.cancel) // Annuler, in the middle of writing the first file…
+		test.Tap(button(t, top(w.win), "Arrêter l'opération")) // …confirmed
 	}
 	next(t, w, stepIdxResult)
 	if w.cur != stepIdxResult || !i18n.Canceled(w.result.Err) {
