@@ -67,15 +67,33 @@ type column struct {
 
 // selectionTable is a table whose first column shows whether the row is
 // selected; tapping a row toggles it.
-func selectionTable(cols []column, rows func() int, selected func(row int) bool, toggle func(row int)) *widget.Table {
+func selectionTable(cols []column, rows func() int, selected func(row int) bool, toggle func(row int)) *keyTable {
 	return greyableTable(cols, rows, selected, toggle, nil)
+}
+
+// choiceTable is a selectionTable for a choice of one: its first column
+// shows radio buttons, not check boxes.
+func choiceTable(cols []column, rows func() int, selected func(row int) bool, choose func(row int)) *keyTable {
+	return markTable(cols, rows, selected, choose, nil, radioMarks)
 }
 
 // greyableTable is a selectionTable whose rows for which enabled is false
 // are greyed and cannot be ticked (nil: every row can).
-func greyableTable(cols []column, rows func() int, selected func(row int) bool, toggle func(row int), enabled func(row int) bool) *widget.Table {
+func greyableTable(cols []column, rows func() int, selected func(row int) bool, toggle func(row int), enabled func(row int) bool) *keyTable {
+	return markTable(cols, rows, selected, toggle, enabled, checkMarks)
+}
+
+// marks are the icons of a selection table's first column.
+type marks struct{ off, on func() fyne.Resource }
+
+var (
+	checkMarks = marks{theme.CheckButtonIcon, theme.CheckButtonCheckedIcon}
+	radioMarks = marks{theme.RadioButtonIcon, theme.RadioButtonCheckedIcon}
+)
+
+func markTable(cols []column, rows func() int, selected func(row int) bool, toggle func(row int), enabled func(row int) bool, m marks) *keyTable {
 	on := func(row int) bool { return enabled == nil || enabled(row) }
-	t := widget.NewTableWithHeaders(
+	t := newKeyTable(
 		func() (int, int) { return rows(), len(cols) + 1 },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -90,11 +108,11 @@ func greyableTable(cols []column, rows func() int, selected func(row int) bool, 
 				icon.Show()
 				switch {
 				case !on(id.Row):
-					icon.SetResource(theme.NewDisabledResource(theme.CheckButtonIcon()))
+					icon.SetResource(theme.NewDisabledResource(m.off()))
 				case selected(id.Row):
-					icon.SetResource(theme.CheckButtonCheckedIcon())
+					icon.SetResource(m.on())
 				default:
-					icon.SetResource(theme.CheckButtonIcon())
+					icon.SetResource(m.off())
 				}
 				return
 			}
@@ -149,7 +167,7 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 	isSel := func(n string) bool { return slices.Contains(o.Dossiers, n) }
 	proposed := func(d dossier.Info) bool { return op.listed == nil || o.ShowAll || op.listed(d) }
 	count := widget.NewLabel("")
-	all := widget.NewCheck(i18n.T(msgSelectAll, nil), nil)
+	all := newCheck(i18n.T(msgSelectAll, nil), nil)
 	syncing := false // the box follows the rows without selecting them
 	updateCount := func() {
 		count.SetText(i18n.N(msgSelectedCount, int64(len(o.Dossiers)), map[string]any{"Total": len(w.dossiers)}))
@@ -184,10 +202,14 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 		{colTaille, 90, func(r int) string { return i18n.Bytes(visible[r].Taille) }},
 		{colDerniere, 160, func(r int) string { return i18n.DateTime(visible[r].DerniereSauvegarde) }},
 	}
-	table := greyableTable(cols, func() int { return len(visible) },
+	mark := checkMarks
+	if op.single {
+		mark = radioMarks
+	}
+	table := markTable(cols, func() int { return len(visible) },
 		func(r int) bool { return isSel(visible[r].Numero) },
-		func(r int) { setSel(visible[r].Numero, !isSel(visible[r].Numero)); updateCount() },
-		func(r int) bool { return visible[r].Usable() })
+		func(r int) { setSel(visible[r].Numero, op.single || !isSel(visible[r].Numero)); updateCount() },
+		func(r int) bool { return visible[r].Usable() }, mark)
 	filter := widget.NewEntry()
 	filter.SetPlaceHolder(i18n.T(msgFilter, nil))
 	applyFilter := func(q string) {
@@ -224,7 +246,7 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, right, filter)
 	if op.listed != nil {
 		// Dossiers hidden by the proposal are unticked: what is ticked is seen.
-		showAll := widget.NewCheck(i18n.T(msgShowAll, nil), func(b bool) {
+		showAll := newCheck(i18n.T(msgShowAll, nil), func(b bool) {
 			o.ShowAll = b
 			if !b {
 				o.Dossiers = slices.DeleteFunc(o.Dossiers, func(n string) bool { return !proposed(w.info(n)) })
@@ -389,9 +411,14 @@ func filesView(w *wizard) fyne.CanvasObject {
 		{colTaille, 80, func(r int) string { return i18n.Bytes(w.files[r].Size) }},
 		{colEtat, 90, func(r int) string { return state(w.files[r]) }},
 	}
-	table := selectionTable(cols, func() int { return len(w.files) },
-		func(r int) bool { return isSel(w.files[r].Path) },
-		func(r int) { p := w.files[r].Path; choose(p, !isSel(p)) })
+	rowCount, rowSel := func() int { return len(w.files) }, func(r int) bool { return isSel(w.files[r].Path) }
+	var table *keyTable
+	if op.single {
+		// A choice of one: radio buttons, and choosing again keeps it.
+		table = choiceTable(cols, rowCount, rowSel, func(r int) { choose(w.files[r].Path, true) })
+	} else {
+		table = selectionTable(cols, rowCount, rowSel, func(r int) { p := w.files[r].Path; choose(p, !isSel(p)) })
+	}
 
 	folder := widget.NewEntry()
 	folder.SetText(o.FilesFolder)

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"coffre/internal/connexion"
 	"coffre/internal/i18n"
@@ -113,7 +112,7 @@ func exerciceChecks(w *wizard, key string, list []ledger.Exercice, choice exerci
 			o.Exercices[key] = append(o.Exercices[key], e.Code)
 		}
 		code := e.Code
-		c := widget.NewCheck(text, func(on bool) {
+		c := newCheck(text, func(on bool) {
 			cur := slices.DeleteFunc(o.Exercices[key], func(s string) bool { return s == code })
 			if on {
 				cur = append(cur, code)

@@ -74,6 +74,8 @@ type exitPrompt struct {
 	// person closed the window, which closes once the backup succeeded.
 	ask           dialog.Dialog
 	closeWhenDone bool
+	// enter, esc: what Enter and Escape do on the page shown.
+	enter, esc func()
 
 	// closed: the window was closed (or never needed); err: what
 	// ExitPrompt returns; written: the files the backup wrote.
@@ -187,7 +189,8 @@ func (p *exitPrompt) checkCode(code string) {
 }
 
 func (p *exitPrompt) askCode(err error) {
-	entry := widget.NewPasswordEntry()
+	entry := newEscEntry(p.escape)
+	entry.Password = true
 	p.setReason(err)
 	submit := func() { p.checkCode(entry.Text) }
 	entry.OnSubmitted = func(string) { submit() }
@@ -359,10 +362,49 @@ func (p *exitPrompt) showMessage(title *i18n.Message, text string) {
 
 func (p *exitPrompt) setReason(err error) { showReason(p.reason, p.reason, err) }
 
-// setPage shows content above the buttons, aligned right.
-func (p *exitPrompt) setPage(content fyne.CanvasObject, buttons ...fyne.CanvasObject) {
-	row := container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, buttons...)...)
+// setPage shows content above the buttons, aligned right. Enter is the
+// last button when it is the page's default (« Sauvegarder », « Valider »,
+// « Fermer »), Escape the first (« Ne pas sauvegarder », « Annuler »).
+func (p *exitPrompt) setPage(content fyne.CanvasObject, buttons ...*widget.Button) {
+	p.enter, p.esc = nil, nil
+	if n := len(buttons); n > 0 {
+		if b := buttons[n-1]; b.Importance == widget.HighImportance {
+			p.enter = b.OnTapped
+		}
+		p.esc = buttons[0].OnTapped
+	}
+	objs := []fyne.CanvasObject{layout.NewSpacer()}
+	for _, b := range buttons {
+		objs = append(objs, b)
+	}
+	row := container.NewHBox(objs...)
 	p.win.SetContent(container.NewPadded(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), row), nil, nil, container.NewVScroll(content))))
+	p.win.Canvas().SetOnTypedKey(p.typedKey)
+}
+
+// typedKey gets the keys no control used: Enter, Escape.
+func (p *exitPrompt) typedKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if p.ask == nil && p.enter != nil {
+			p.enter()
+		}
+	case fyne.KeyEscape:
+		p.escape()
+	}
+}
+
+// escape closes the question shown, else is the page's first button.
+func (p *exitPrompt) escape() {
+	if p.ask != nil {
+		d := p.ask
+		p.ask = nil
+		d.Hide()
+		return
+	}
+	if p.esc != nil {
+		p.esc()
+	}
 }
 
 func (p *exitPrompt) close() {

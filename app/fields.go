@@ -103,7 +103,7 @@ func (encryptField) view(w *wizard) fyne.CanvasObject {
 	passForm := container.NewVBox(widget.NewForm(
 		widget.NewFormItem(i18n.T(msgPass1, nil), pass1),
 		widget.NewFormItem(i18n.T(msgPass2, nil), pass2)), warnLabel(i18n.T(msgPassWarn, nil)))
-	encrypt := widget.NewCheck(i18n.T(msgEncrypt, nil), func(b bool) {
+	encrypt := newCheck(i18n.T(msgEncrypt, nil), func(b bool) {
 		o.Encrypt = b
 		if b {
 			passForm.Show()
@@ -166,11 +166,11 @@ func (replaceField) view(w *wizard) fyne.CanvasObject {
 		return nil
 	}
 	box := container.NewVBox(warnLabel(i18n.T(msgTakenBy, map[string]any{"Numero": d.Numero, "Nom": d.Nom, "RaisonSociale": d.RaisonSociale})))
-	replace := widget.NewCheck(i18n.T(msgReplace, nil), func(b bool) { o.Replace = b })
+	replace := newCheck(i18n.T(msgReplace, nil), func(b bool) { o.Replace = b })
 	replace.SetChecked(o.Replace)
 	box.Add(replace)
 	if w.otherIdentity() {
-		other := widget.NewCheck(i18n.T(msgOther, nil), func(b bool) { o.OtherDossier = b })
+		other := newCheck(i18n.T(msgOther, nil), func(b bool) { o.OtherDossier = b })
 		other.SetChecked(o.OtherDossier)
 		box.Add(other)
 	}
@@ -194,8 +194,7 @@ type levelField struct{}
 func (levelField) view(w *wizard) fyne.CanvasObject {
 	o := &w.opts
 	quick, full := i18n.T(msgLevelQuick, nil), i18n.T(msgLevelFull, nil)
-	lv := widget.NewRadioGroup([]string{quick, full}, func(s string) { o.Complete = s == full })
-	lv.Required = true
+	lv := newRadioList([]string{quick, full}, func(s string) { o.Complete = s == full })
 	if o.Complete {
 		lv.SetSelected(full)
 	} else {

@@ -39,7 +39,7 @@ func pick(t *testing.T, w *wizard, id string) {
 	if op == nil {
 		t.Fatalf("no operation %q", id)
 	}
-	find(w.content(), func(*widget.RadioGroup) bool { return true }).SetSelected(op.label.Other)
+	find(w.content(), func(*radioList) bool { return true }).SetSelected(op.label.Other)
 	if w.opts.Operation != id {
 		t.Fatalf("operation %q after choosing %q", w.opts.Operation, op.label.Other)
 	}

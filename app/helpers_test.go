@@ -59,6 +59,9 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		return
 	}
 	fn(o)
+	if u, ok := o.(interface{ unwrap() fyne.CanvasObject }); ok {
+		fn(u.unwrap()) // an entry, check box or table with our keys is still one
+	}
 	switch x := o.(type) {
 	case *fyne.Container:
 		for _, c := range x.Objects {

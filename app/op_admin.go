@@ -55,9 +55,9 @@ func adminOptions(w *wizard) fyne.CanvasObject {
 	} else {
 		version.SetSelected(complete)
 	}
-	annexes := widget.NewCheck(i18n.T(msgAdminAnnexes, nil), func(b bool) { o.Annexes = b })
+	annexes := newCheck(i18n.T(msgAdminAnnexes, nil), func(b bool) { o.Annexes = b })
 	annexes.SetChecked(o.Annexes)
-	fecBox := widget.NewCheck(i18n.T(msgAdminFEC, nil), func(b bool) { o.FEC = b })
+	fecBox := newCheck(i18n.T(msgAdminFEC, nil), func(b bool) { o.FEC = b })
 	fecBox.SetChecked(o.FEC)
 	box.Add(widget.NewSeparator())
 	box.Add(fieldTitle(i18n.T(msgAdminVersion, nil)))

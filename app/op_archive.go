@@ -186,7 +186,7 @@ func unarchiveOptions(w *wizard) fyne.CanvasObject {
 		}
 		return true, counts[e.Code], true
 	})
-	del := widget.NewCheck(i18n.T(msgPAFDelete, nil), func(b bool) { o.DeleteArchive = b })
+	del := newCheck(i18n.T(msgPAFDelete, nil), func(b bool) { o.DeleteArchive = b })
 	del.SetChecked(o.DeleteArchive)
 	return container.NewVBox(fieldTitle(i18n.T(msgPAFExercices, map[string]any{"Dossier": w.dossierLabel(o.Numero)})), checks, widget.NewSeparator(), del)
 }

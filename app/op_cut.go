@@ -97,7 +97,7 @@ func cutOptions(w *wizard) fyne.CanvasObject {
 		sel.SetSelected(exerciceText(list[i]))
 	}
 	showSplit()
-	clean := widget.NewCheck(i18n.T(msgCutClean, nil), func(b bool) { o.Clean = b })
+	clean := newCheck(i18n.T(msgCutClean, nil), func(b bool) { o.Clean = b })
 	clean.SetChecked(o.Clean)
 	box.Add(lowLabel(i18n.T(msgCutFirstTip, nil)))
 	box.Add(sel)

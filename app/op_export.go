@@ -70,7 +70,7 @@ func exportOptions(w *wizard) fyne.CanvasObject {
 	} else {
 		where.SetSelected(elsewhere)
 	}
-	replace := widget.NewCheck(i18n.T(msgExportReplace, nil), func(b bool) { o.Replace = b })
+	replace := newCheck(i18n.T(msgExportReplace, nil), func(b bool) { o.Replace = b })
 	replace.SetChecked(o.Replace)
 	return container.NewVBox(fieldTitle(i18n.T(msgExportWhere, nil)), note, where, dest, widget.NewSeparator(), replace)
 }

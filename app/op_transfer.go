@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
@@ -46,7 +45,7 @@ var ptfFiles = &fileKind{ext: dossier.ExtPTF, folder: msgPTFFolder, empty: msgPT
 
 func ptfSendOptions(w *wizard) fyne.CanvasObject {
 	o := &w.opts
-	base := widget.NewCheck(i18n.T(msgPTFBase, nil), func(b bool) { o.NewBase = b })
+	base := newCheck(i18n.T(msgPTFBase, nil), func(b bool) { o.NewBase = b })
 	base.SetChecked(o.NewBase)
 	return container.NewVBox(base)
 }

@@ -176,10 +176,10 @@ func operationView(w *wizard) fyne.CanvasObject {
 		labels = append(labels, i18n.T(op.label, nil))
 	}
 	help := lowLabel("")
-	verifyAfter := widget.NewCheck(i18n.T(msgVerifyAfter, nil), func(b bool) { o.VerifyAfter = b })
+	verifyAfter := newCheck(i18n.T(msgVerifyAfter, nil), func(b bool) { o.VerifyAfter = b })
 	verifyAfter.SetChecked(o.VerifyAfter)
-	radio := widget.NewRadioGroup(labels, nil)
-	radio.Required = true
+	radio := newRadioList(labels, nil)
+	radio.Columns = 2
 	radio.OnChanged = func(s string) {
 		for i, l := range labels {
 			if l != s {

@@ -188,6 +188,7 @@ func newWizard(a fyne.App, conn string) *wizard {
 	w.win.SetContent(w.frame())
 	w.win.Resize(fyne.NewSize(1000, 680))
 	w.win.SetCloseIntercept(w.closeRequested)
+	w.win.Canvas().SetOnTypedKey(w.typedKey)
 	w.show(0)
 	return w
 }
@@ -258,8 +259,11 @@ func (w *wizard) show(i int) {
 	w.title.SetText(i18n.T(s.title, nil))
 	w.counter.SetText(i18n.T(msgStepOf, map[string]any{"N": i + 1, "Total": len(w.steps)}))
 	w.drawCrumbs()
-	w.body.Objects = []fyne.CanvasObject{s.view(w)}
+	view := s.view(w)
+	w.wireKeys(view)
+	w.body.Objects = []fyne.CanvasObject{view}
 	w.body.Refresh()
+	w.win.Canvas().Unfocus() // Enter is « Suivant » until a control is chosen
 	w.next.SetText(i18n.T(msgNext, nil))
 	if s.nextLabel != nil {
 		w.next.SetText(i18n.T(s.nextLabel, nil))

@@ -162,7 +162,7 @@ func TestRestoreWalkUnderFreeNumber(t *testing.T) {
 	}
 	w := newTestWizard(t, conn)
 	next(t, w, stepIdxOperation)
-	find(w.content(), func(r *widget.RadioGroup) bool { return true }).SetSelected("Restauration")
+	find(w.content(), func(r *radioList) bool { return true }).SetSelected("Restauration")
 	next(t, w, stepIdxDossiers)
 	list := texts(w.content())
 	if !strings.Contains(list, filepath.Base(file)) || !strings.Contains(list, "001 SOC") {
@@ -318,7 +318,7 @@ func TestCancelDuringRunLeavesNoFile(t *testing.T) {
 		for _, n := range dirFiles(t, dest) {
 			tmpSeen = tmpSeen || fsutil.IsTemp(n)
 		}
-		test.Tap(w.cancel) // Annuler, in the middle of writing the first file…
+		test.Tap(w.cancel)                                     // Annuler, in the middle of writing the first file…
 		test.Tap(button(t, top(w.win), "Arrêter l'opération")) // …confirmed
 	}
 	next(t, w, stepIdxResult)
