@@ -190,6 +190,9 @@ func classify(err error) Cause {
 		return CauseRefused
 	case isNoSpace(err):
 		return CauseNoSpace
+	case errors.Is(err, sftp.ErrSSHFxConnectionLost), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		// The server died or the line dropped mid-transfer.
+		return CauseUnreachable
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, os.ErrDeadlineExceeded),
 		errors.As(err, &netErr) && netErr.Timeout():
 		return CauseUnreachable

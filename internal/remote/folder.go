@@ -97,3 +97,53 @@ func (f Folder) List() ([]File, error) {
 }
 
 func (f Folder) Close() error { return nil }
+
+// resumeFrom keeps what an interrupted upload wrote to tmp up to the start
+// of its last chunk, when the chunk before reads as the source's.
+func (f Folder) resumeFrom(tmp string, size int64, src io.ReaderAt) (int64, error) {
+	p := filepath.Join(f.Dir, tmp)
+	file, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fail(OpRead, f.Dir, tmp, err)
+	}
+	defer file.Close()
+	fi, err := file.Stat()
+	if err != nil {
+		return 0, fail(OpRead, f.Dir, tmp, err)
+	}
+	off := resumePoint(fi.Size(), size)
+	if !sameTail(file, src, off) {
+		return 0, f.discard(tmp)
+	}
+	return off, nil
+}
+
+// createFrom opens tmp at off, cut there (a new file when off is 0).
+func (f Folder) createFrom(tmp string, size, off int64) (io.WriteCloser, error) {
+	if off == 0 {
+		return f.Create(tmp)
+	}
+	file, err := os.OpenFile(filepath.Join(f.Dir, tmp), os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fail(OpCreate, f.Dir, tmp, err)
+	}
+	if err := file.Truncate(off); err != nil {
+		file.Close()
+		return nil, fail(OpWrite, f.Dir, tmp, err)
+	}
+	if _, err := file.Seek(off, io.SeekStart); err != nil {
+		file.Close()
+		return nil, fail(OpWrite, f.Dir, tmp, err)
+	}
+	return syncCloser{file: file, dir: f.Dir, name: tmp}, nil
+}
+
+func (f Folder) discard(tmp string) error {
+	if err := os.Remove(filepath.Join(f.Dir, tmp)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fail(OpRemove, f.Dir, tmp, err)
+	}
+	return nil
+}

@@ -1,8 +1,8 @@
 package remote
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -70,6 +70,12 @@ type CopyResult struct {
 	Status   Status
 	Attempts int
 	Duration time.Duration
+	// Resumed is the offset an interrupted upload was resumed from: the
+	// bytes an earlier attempt had sent and the server still held (0: sent
+	// from the start).
+	Resumed int64
+	// Sent is how many bytes this copy sent (all attempts).
+	Sent int64
 	// Cause sorts a failed or damaged copy (CauseOf(Err)); "" when validated.
 	Cause Cause
 	// Detail explains a damaged or failed copy, in French.
@@ -103,6 +109,12 @@ func IsTemp(name string) bool {
 // temporary name, read back and compared (size and SHA-256 of what the
 // server returns), then renamed. A damaged copy is removed and sent once
 // more. Nothing damaged ever carries the final name.
+//
+// The temporary name carries the source's SHA-256 prefix, so that an upload
+// an earlier attempt left (a server killed or stalled, Coffre stopped) is
+// found by the next one and resumed from what the server already holds and
+// still matches the source; a temporary upload of the same name from other
+// content is discarded. See doc.go.
 func Copy(ctx context.Context, b Backend, local string, opt CopyOptions) CopyResult {
 	start := time.Now()
 	name := path.Base(strings.ReplaceAll(local, "\\", "/"))
@@ -113,14 +125,19 @@ func Copy(ctx context.Context, b Backend, local string, opt CopyOptions) CopyRes
 		return res
 	}
 	res.Size, res.SHA256 = size, sum
+	damaged := false
 	for attempt := 1; attempt <= 2; attempt++ {
 		res.Attempts = attempt
 		if err := ctx.Err(); err != nil {
 			res.Status, res.Err, res.Detail = Failed, err, i18n.Describe(err)
 			return res
 		}
-		var damaged bool
-		damaged, res.Detail, res.Err = copyOnce(ctx, b, local, name, size, sum, attempt, opt)
+		var t transfer
+		// After a damaged copy, everything is sent again.
+		t, res.Detail, res.Err = copyOnce(ctx, b, local, name, size, sum, attempt, !damaged, opt)
+		res.Sent += t.sent
+		res.Resumed = t.resumed
+		damaged = t.damaged
 		switch {
 		case res.Err == nil:
 			res.Status, res.Detail = Validated, ""
@@ -155,27 +172,65 @@ func retryable(c Cause) bool {
 // ErrDamaged is wrapped by the error of a copy that arrived different.
 var ErrDamaged = errors.New("remote: copy differs from the original")
 
-func copyOnce(ctx context.Context, b Backend, local, name string, size int64, sum string, attempt int, opt CopyOptions) (damaged bool, detail string, err error) {
-	var rnd [6]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return false, "", err
-	}
-	tmp := "." + name + tempMarker + hex.EncodeToString(rnd[:])
+// transfer is what one attempt did.
+type transfer struct {
+	damaged bool
+	resumed int64 // the offset an earlier upload was resumed from
+	sent    int64 // bytes sent
+}
+
+// tempName is the temporary name of name's upload from content whose
+// SHA-256 is sum: the same for every attempt at the same content.
+func tempName(name, sum string) string { return tempStem(name) + sum[:16] }
+
+// tempStem begins every temporary name of name's uploads.
+func tempStem(name string) string { return "." + name + tempMarker }
+
+// stemOf is the tempStem of a temporary name.
+func stemOf(tmp string) string {
+	return tmp[:strings.LastIndex(tmp, tempMarker)+len(tempMarker)]
+}
+
+func copyOnce(ctx context.Context, b Backend, local, name string, size int64, sum string, attempt int, resume bool, opt CopyOptions) (t transfer, detail string, err error) {
+	tmp := tempName(name, sum)
 	committed := false
+	r, canResume := resumable(b)
 	defer func() {
-		if !committed {
+		// An interrupted upload stays for the next attempt to resume; a
+		// damaged one, one no backend could resume, and one that filled
+		// the destination (its room is wanted for other copies) go.
+		if !committed && (t.damaged || !canResume || CauseOf(err) == CauseNoSpace || isNoSpace(err)) {
 			b.Remove(tmp)
 		}
 	}()
-	if err := upload(ctx, b, local, tmp, opt.Progress, name); err != nil {
-		return false, "", err
+	discardOthers(b, name, tmp)
+	src, err := os.Open(local)
+	if err != nil {
+		return t, "", err
+	}
+	defer src.Close()
+	var off int64
+	if canResume {
+		if resume {
+			off, err = r.resumeFrom(tmp, size, src)
+		} else {
+			err = r.discard(tmp)
+		}
+		if err != nil {
+			return t, "", err
+		}
+	}
+	t.resumed = off
+	t.sent, err = upload(ctx, b, src, tmp, size, off, opt.Progress, name)
+	if err != nil {
+		return t, "", err
 	}
 	if opt.AfterUpload != nil {
 		opt.AfterUpload(tmp, attempt)
 	}
 	gotSize, gotSum, err := readBack(ctx, b, tmp, opt.Progress, name)
 	if err != nil {
-		return false, "", err
+		return t, "", err
 	}
 	if gotSize != size || gotSum != sum {
 		same := i18n.T(msgNo, nil)
@@ -183,49 +238,148 @@ func copyOnce(ctx context.Context, b Backend, local, name string, size int64, su
 			same = i18n.T(msgYes, nil)
 		}
 		d := i18n.T(msgMismatch, map[string]any{"GotSize": gotSize, "WantSize": size, "Same": same})
-		return true, d, fmt.Errorf("%w: %s", ErrDamaged, name)
+		t.damaged = true
+		return t, d, fmt.Errorf("%w: %s", ErrDamaged, name)
 	}
 	if err := b.Rename(tmp, name); err != nil {
-		return false, "", err
+		return t, "", err
 	}
 	committed = true
-	return false, "", nil
+	return t, "", nil
 }
 
-func upload(ctx context.Context, b Backend, local, tmp string, p dossier.Progress, label string) error {
-	f, err := os.Open(local)
+// discardOthers removes the temporary uploads of name from other content
+// than tmp's (a source that changed since, a random name of an older
+// Coffre): they can never be resumed.
+func discardOthers(b Backend, name, tmp string) {
+	files, err := b.List()
 	if err != nil {
-		return err
+		return
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
+	for _, f := range files {
+		if f.Name != tmp && strings.HasPrefix(f.Name, tempStem(name)) {
+			b.Remove(f.Name)
+		}
 	}
-	var w io.WriteCloser
-	if sc, ok := b.(sizedCreator); ok {
-		w, err = sc.CreateSized(tmp, fi.Size())
+}
+
+// chunk is the size of each write of an upload. Each write starts at a
+// multiple of it, so that after an interruption everything before the
+// start of the last write is known to be whole (SFTP writes a chunk as
+// concurrent packets: the end of an interrupted one may have holes).
+const chunk = 1 << 20
+
+// resumer is a backend that can continue an upload an earlier attempt left
+// under a temporary name.
+type resumer interface {
+	// resumeFrom is how many leading bytes of the upload to tmp the server
+	// already holds and match src; 0 when nothing usable is there (and
+	// what was there is discarded).
+	resumeFrom(tmp string, size int64, src io.ReaderAt) (int64, error)
+	// createFrom continues the upload to tmp at off, which resumeFrom
+	// returned (0: a new upload).
+	createFrom(tmp string, size, off int64) (io.WriteCloser, error)
+	// discard removes what an earlier upload to tmp left.
+	discard(tmp string) error
+}
+
+// resumable is b as a resumer, when it (or the backend it guards) is one.
+func resumable(b Backend) (resumer, bool) {
+	if g, ok := b.(*guarded); ok {
+		if _, ok := g.b.(resumer); !ok {
+			return nil, false
+		}
+	}
+	r, ok := b.(resumer)
+	return r, ok
+}
+
+// resumePoint is where an upload of size bytes resumes when the server's
+// partial file has have bytes: the start of the last chunk written, which
+// may have been cut (0 when the partial cannot be this upload's).
+func resumePoint(have, size int64) int64 {
+	if have <= 0 || have > size {
+		return 0
+	}
+	return (have - 1) / chunk * chunk
+}
+
+// sameTail checks that the chunk of the partial file just before off reads
+// as the source's: the cheap check that what is resumed is this upload
+// (the read-back after the upload checks every byte).
+func sameTail(remote, src io.ReaderAt, off int64) bool {
+	if off <= 0 {
+		return false
+	}
+	n := min(off, chunk)
+	a, b := make([]byte, n), make([]byte, n)
+	if _, err := remote.ReadAt(a, off-n); err != nil && err != io.EOF {
+		return false
+	}
+	if _, err := src.ReadAt(b, off-n); err != nil && err != io.EOF {
+		return false
+	}
+	return bytes.Equal(a, b)
+}
+
+// upload sends src from off to tmp, chunk by chunk, and returns how many
+// bytes it sent.
+func upload(ctx context.Context, b Backend, src *os.File, tmp string, size, off int64, p dossier.Progress, label string) (int64, error) {
+	var (
+		w   io.WriteCloser
+		err error
+	)
+	if r, ok := resumable(b); ok {
+		w, err = r.createFrom(tmp, size, off)
+	} else if sc, ok := b.(sizedCreator); ok {
+		w, err = sc.CreateSized(tmp, size)
 	} else {
 		w, err = b.Create(tmp)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
-	// 1 MiB a call: SFTP sends it as concurrent packets, and the stall
-	// guard sees each call.
-	buf := make([]byte, 1<<20)
-	_, err = io.CopyBuffer(onlyWriter{w}, &ctxReader{ctx: ctx, r: f, p: p, total: fi.Size(), label: label, phase: PhaseUpload}, buf)
-	if cerr := w.Close(); err == nil {
-		err = cerr
+	if _, err := src.Seek(off, io.SeekStart); err != nil {
+		w.Close()
+		return 0, err
 	}
-	return err
+	r := &ctxReader{ctx: ctx, r: src, p: p, done: off, total: size, label: label, phase: PhaseUpload}
+	buf := make([]byte, chunk)
+	var sent int64
+	for err == nil {
+		var n int
+		n, err = io.ReadFull(r, buf)
+		if n > 0 {
+			wn, werr := w.Write(buf[:n])
+			sent += int64(wn)
+			if werr != nil {
+				err = werr
+			}
+		}
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	if err != nil {
+		// Never completed: a multipart upload closed here would carry
+		// what was sent so far as the whole.
+		abort(w, err)
+		return sent, err
+	}
+	return sent, w.Close()
 }
 
-// onlyWriter hides a destination's ReadFrom, so that io.CopyBuffer writes
-// buffer by buffer (each write under the stall guard).
-type onlyWriter struct{ w io.Writer }
+// aborter is an upload's writer that can be given up without completing
+// it (what it sent stays for a resume when the backend can resume).
+type aborter interface{ abort(err error) }
 
-func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
+func abort(w io.WriteCloser, err error) {
+	if a, ok := w.(aborter); ok {
+		a.abort(err)
+		return
+	}
+	w.Close()
+}
 
 func readBack(ctx context.Context, b Backend, name string, p dossier.Progress, label string) (int64, string, error) {
 	r, err := b.Open(name)

@@ -280,6 +280,11 @@ func (w *s3Writer) Write(p []byte) (int, error) {
 	return n, err
 }
 
+func (w *s3Writer) abort(err error) {
+	w.pw.CloseWithError(err)
+	<-w.done
+}
+
 func (w *s3Writer) Close() error {
 	w.pw.Close()
 	return w.s.fail(OpWrite, w.name, <-w.done)

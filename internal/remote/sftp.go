@@ -407,3 +407,52 @@ func (s *SFTP) Close() error {
 
 // Progress phase of an upload.
 const PhaseUpload dossier.Phase = "envoi"
+
+// resumeFrom keeps what an interrupted upload wrote to tmp up to the start
+// of its last chunk, when the chunk before reads as the source's.
+func (s *SFTP) resumeFrom(tmp string, size int64, src io.ReaderAt) (int64, error) {
+	f, err := s.client.Open(s.p(tmp))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, s.fail(OpRead, tmp, err, 0)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, s.fail(OpRead, tmp, err, 0)
+	}
+	off := resumePoint(fi.Size(), size)
+	if !sameTail(f, src, off) {
+		return 0, s.discard(tmp)
+	}
+	return off, nil
+}
+
+// createFrom opens tmp at off, cut there (a new file when off is 0).
+func (s *SFTP) createFrom(tmp string, size, off int64) (io.WriteCloser, error) {
+	if off == 0 {
+		return s.Create(tmp)
+	}
+	f, err := s.client.OpenFile(s.p(tmp), os.O_WRONLY)
+	if err != nil {
+		return nil, s.fail(OpCreate, tmp, err, 0)
+	}
+	if err := f.Truncate(off); err != nil {
+		f.Close()
+		return nil, s.fail(OpWrite, tmp, err, 0)
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		f.Close()
+		return nil, s.fail(OpWrite, tmp, err, 0)
+	}
+	return &sftpWriter{s: s, f: f, name: tmp}, nil
+}
+
+func (s *SFTP) discard(tmp string) error {
+	if err := s.client.Remove(s.p(tmp)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return s.fail(OpRemove, tmp, err, 0)
+	}
+	return nil
+}

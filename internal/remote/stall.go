@@ -17,7 +17,10 @@ const DefaultStall = 60 * time.Second
 // server keeps its TCP connection open but moves nothing: that, not the
 // length of a transfer, is what the stall guard measures, so that a large
 // copy on a slow line still finishes.
-type activity struct{ last atomic.Int64 }
+type activity struct {
+	last atomic.Int64
+	sent atomic.Int64 // bytes written to the connections (tests measure a resume with it)
+}
 
 func (a *activity) touch() { a.last.Store(time.Now().UnixNano()) }
 
@@ -46,6 +49,7 @@ func (c activityConn) Write(b []byte) (int, error) {
 	n, err := c.Conn.Write(b)
 	if n > 0 {
 		c.act.touch()
+		c.act.sent.Add(int64(n))
 	}
 	return n, err
 }
@@ -148,6 +152,37 @@ func (g *guarded) CreateSized(name string, size int64) (io.WriteCloser, error) {
 	return &guardedWriter{g: g, w: w, name: name}, nil
 }
 
+func (g *guarded) resumeFrom(tmp string, size int64, src io.ReaderAt) (int64, error) {
+	r, ok := g.b.(resumer)
+	if !ok {
+		return 0, nil
+	}
+	var off int64
+	err := g.call(OpRead, tmp, func() (err error) { off, err = r.resumeFrom(tmp, size, src); return })
+	return off, err
+}
+
+func (g *guarded) createFrom(tmp string, size, off int64) (io.WriteCloser, error) {
+	r, ok := g.b.(resumer)
+	if !ok {
+		return g.CreateSized(tmp, size)
+	}
+	var w io.WriteCloser
+	err := g.call(OpCreate, tmp, func() (err error) { w, err = r.createFrom(tmp, size, off); return })
+	if err != nil {
+		return nil, err
+	}
+	return &guardedWriter{g: g, w: w, name: tmp}, nil
+}
+
+func (g *guarded) discard(tmp string) error {
+	r, ok := g.b.(resumer)
+	if !ok {
+		return nil
+	}
+	return g.call(OpRemove, tmp, func() error { return r.discard(tmp) })
+}
+
 func (g *guarded) sweepIncomplete(age time.Duration, now time.Time) {
 	if s, ok := g.b.(incompleteSweeper); ok {
 		g.call(OpRemove, "", func() error { s.sweepIncomplete(age, now); return nil })
@@ -209,6 +244,10 @@ func (w *guardedWriter) Write(p []byte) (int, error) {
 
 func (w *guardedWriter) Close() error {
 	return w.g.call(OpWrite, w.name, w.w.Close)
+}
+
+func (w *guardedWriter) abort(err error) {
+	w.g.call(OpWrite, w.name, func() error { abort(w.w, err); return nil })
 }
 
 type guardedReader struct {

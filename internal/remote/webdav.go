@@ -164,6 +164,11 @@ func (wr *webdavWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+func (wr *webdavWriter) abort(err error) {
+	wr.pw.CloseWithError(err)
+	<-wr.done
+}
+
 func (wr *webdavWriter) Close() error {
 	wr.pw.Close()
 	return wr.w.fail(OpWrite, wr.name, <-wr.done)

@@ -1,0 +1,188 @@
+//go:build !windows
+
+package remote
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"coffre/internal/dossier"
+)
+
+// sentBytes is what b's connections have written so far (0 for a folder).
+func sentBytes(b Backend) int64 {
+	if g, ok := b.(*guarded); ok {
+		b = g.b
+	}
+	if r, ok := b.(activityReporter); ok {
+		return r.activity().sent.Load()
+	}
+	return 0
+}
+
+// temps lists the temporary uploads in b.
+func temps(t *testing.T, b Backend) []File {
+	t.Helper()
+	files, err := b.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []File
+	for _, f := range files {
+		if IsTemp(f.Name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// checkResumed checks a copy that resumed an interrupted upload: validated,
+// resumed at a chunk past the start, sending (as counted by Copy and on the
+// wire) less than the file, and nothing temporary left.
+func checkResumed(t *testing.T, b Backend, res CopyResult, wire int64) {
+	t.Helper()
+	if res.Status != Validated || res.Resumed <= 0 || res.Resumed%chunk != 0 || res.Sent != res.Size-res.Resumed {
+		t.Fatalf("the copy after the interruption did not resume: %+v", res)
+	}
+	if wire > 0 && wire >= res.Size {
+		t.Errorf("%d bytes went on the wire for a file of %d resumed at %d", wire, res.Size, res.Resumed)
+	}
+	if l := temps(t, b); len(l) != 0 {
+		t.Errorf("temporary uploads left: %+v", l)
+	}
+}
+
+// An SFTP upload cut off by the server's death (the sshd session process
+// killed mid-upload) leaves a partial file under its temporary name, never
+// the final one; the next copy, on a new connection, sends only the rest,
+// and the copy verifies on arrival. A partial whose source has changed
+// since is discarded and the file sent whole.
+func TestResumeSFTPServerKilled(t *testing.T) {
+	env := need(t, "COFFRE_TEST_SFTP_PID")
+	sshdPID, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PID"])
+	o := trusted(t)
+	o.Timeout = 5 * time.Second
+	ctx := context.Background()
+	src := randomFile(t, "001-SOC_20260301_2130.pbf", 40<<20)
+	cut := func() CopyResult {
+		s, err := DialSFTP(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		killed := false
+		res := Copy(ctx, Guard(s, o.Timeout), src, CopyOptions{Progress: func(e dossier.Event) {
+			if !killed && e.Phase == PhaseUpload && e.Done > 16<<20 {
+				killed = true
+				for _, p := range sessionProcesses(t, sshdPID, s.ssh.Conn.LocalAddr()) {
+					syscall.Kill(p, syscall.SIGKILL)
+				}
+			}
+		}})
+		if !killed || res.Status != Failed || res.Detail == "" || strings.Contains(res.Detail, "Erreur inattendue") {
+			t.Fatalf("copy while the server died: killed %v, %+v", killed, res)
+		}
+		return res
+	}
+	cut()
+	if _, err := os.Stat(filepath.Join(o.Dir, filepath.Base(src))); err == nil {
+		t.Fatal("the final name exists after an interrupted upload")
+	}
+
+	s, err := DialSFTP(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	g := Guard(s, o.Timeout)
+	if l := temps(t, g); len(l) != 1 || l[0].Size < 8<<20 {
+		t.Fatalf("the interrupted upload left %+v, want one partial file of more than 8 MiB", l)
+	}
+	before := sentBytes(g)
+	res := Copy(ctx, g, src, CopyOptions{})
+	checkResumed(t, g, res, sentBytes(g)-before)
+	if got, want := mustRead(t, filepath.Join(o.Dir, filepath.Base(src))), mustRead(t, src); string(got) != string(want) {
+		t.Fatal("the resumed copy differs from the source")
+	}
+	t.Logf("resumed at %d of %d, %d bytes sent", res.Resumed, res.Size, res.Sent)
+
+	// The source changes under the same name: the partial is not resumed.
+	os.Remove(filepath.Join(o.Dir, filepath.Base(src)))
+	cut()
+	b := make([]byte, 40<<20)
+	rand.Read(b)
+	os.WriteFile(src, b, 0o644)
+	s2, err := DialSFTP(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	g2 := Guard(s2, o.Timeout)
+	if l := temps(t, g2); len(l) != 1 {
+		t.Fatalf("the interrupted upload left %+v, want one partial file", l)
+	}
+	res = Copy(ctx, g2, src, CopyOptions{})
+	if res.Status != Validated || res.Resumed != 0 || res.Sent != res.Size {
+		t.Fatalf("a partial of other content was resumed: %+v", res)
+	}
+	if l := temps(t, g2); len(l) != 0 {
+		t.Errorf("temporary uploads left: %+v", l)
+	}
+	if got := mustRead(t, filepath.Join(o.Dir, filepath.Base(src))); string(got) != string(b) {
+		t.Fatal("the copy differs from the changed source")
+	}
+}
+
+// A network folder: Coffre stopped mid-upload (its context cancelled, as a
+// killed process leaves the file) resumes the same way, and a damaged
+// partial (its tail changed on the share) is not trusted.
+func TestResumeFolder(t *testing.T) {
+	dir := t.TempDir()
+	f := Folder{Dir: dir}
+	src := randomFile(t, "001-SOC_20260301_2130.pbf", 9<<20+12345)
+	ctx, cancel := context.WithCancel(context.Background())
+	res := Copy(ctx, f, src, CopyOptions{Progress: func(e dossier.Event) {
+		if e.Phase == PhaseUpload && e.Done > 5<<20 {
+			cancel()
+		}
+	}})
+	if res.Status != Failed {
+		t.Fatalf("cancelled copy: %+v", res)
+	}
+	if l := temps(t, f); len(l) != 1 {
+		t.Fatalf("the interrupted upload left %+v, want one partial file", l)
+	}
+	res = Copy(context.Background(), f, src, CopyOptions{})
+	checkResumed(t, f, res, 0)
+	if string(mustRead(t, filepath.Join(dir, filepath.Base(src)))) != string(mustRead(t, src)) {
+		t.Fatal("the resumed copy differs from the source")
+	}
+
+	// A partial whose last chunk no longer matches: sent again whole.
+	os.Remove(filepath.Join(dir, filepath.Base(src)))
+	ctx, cancel = context.WithCancel(context.Background())
+	Copy(ctx, f, src, CopyOptions{Progress: func(e dossier.Event) {
+		if e.Phase == PhaseUpload && e.Done > 5<<20 {
+			cancel()
+		}
+	}})
+	l := temps(t, f)
+	if len(l) != 1 {
+		t.Fatalf("the interrupted upload left %+v", l)
+	}
+	p := filepath.Join(dir, l[0].Name)
+	fh, _ := os.OpenFile(p, os.O_WRONLY, 0)
+	fh.WriteAt([]byte("abîmé"), resumePoint(l[0].Size, res.Size)-100)
+	fh.Close()
+	res = Copy(context.Background(), f, src, CopyOptions{})
+	if res.Status != Validated || res.Resumed != 0 || res.Sent != res.Size {
+		t.Fatalf("a damaged partial was resumed: %+v", res)
+	}
+}
