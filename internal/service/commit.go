@@ -165,6 +165,7 @@ func (e *Engine) finishEntry(rep *Report) {
 var (
 	msgCopyOK      = &i18n.Message{ID: "ServiceCopieValidee", Other: "copie distante reçue et validée"}
 	msgCopyRetried = &i18n.Message{ID: "ServiceCopieValideeRenvoyee", Other: "copie distante reçue et validée après un second envoi"}
+	msgCopyResumed = &i18n.Message{ID: "ServiceCopieValideeReprise", Other: "copie distante reçue et validée (envoi interrompu repris à {{.Offset}} sur {{.Size}})"}
 	msgCopyDamaged = &i18n.Message{ID: "ServiceCopieEndommagee", Other: "copie distante reçue endommagée ({{.Detail}})"}
 	msgCopyFailed  = &i18n.Message{ID: "ServiceCopieEchouee", Other: "copie distante non envoyée ({{.Detail}})"}
 )
@@ -172,6 +173,8 @@ var (
 // copyNote is the verdict on one offsite copy.
 func copyNote(r *remote.CopyResult) i18n.Note {
 	switch {
+	case r.Status == remote.Validated && r.Resumed > 0:
+		return i18n.NewNote(msgCopyResumed, map[string]any{"Offset": i18n.BytesArg(r.Resumed), "Size": i18n.BytesArg(r.Size)})
 	case r.Status == remote.Validated && r.Attempts > 1:
 		return i18n.NewNote(msgCopyRetried, nil)
 	case r.Status == remote.Validated:

@@ -25,6 +25,10 @@ var (
 	msgFreedSpace     = &i18n.Message{ID: "ServicePlaceLiberee", Other: "espace insuffisant sur la destination distante : la copie la plus ancienne « {{.Name}} » a été supprimée pour faire de la place, puis l'envoi recommencé"}
 )
 
+// staleUpload is how long an interrupted upload offsite waits to be resumed
+// before it is removed.
+const staleUpload = 3 * 24 * time.Hour
+
 // ErrRecheckDamaged is wrapped by the error of an older offsite copy that no
 // longer matches what was validated.
 var ErrRecheckDamaged = errors.New("service: offsite copy changed since it was validated")
@@ -54,7 +58,6 @@ func (e *Engine) offsite(ctx context.Context, p *runPlan, rep *Report) {
 		return
 	}
 	defer be.Close()
-	remote.SweepTemp(be, 24*time.Hour, e.now())
 	files, err := listed(be)
 	if err != nil {
 		rep.RemoteErr = err
@@ -86,6 +89,9 @@ func (e *Engine) offsite(ctx context.Context, p *runPlan, rep *Report) {
 			rep.note(i18n.NewNote(msgDeletedRemote, map[string]any{"List": strings.Join(removed, ", ")}))
 		}
 	}
+	// After the copies, which resumed what an interrupted run left: what
+	// is still there unfinished after days is stale.
+	remote.SweepTemp(be, staleUpload, e.now())
 	if ctx.Err() == nil {
 		if c := e.recheck(ctx, p, be, where, files, sent); c != nil {
 			rep.Rechecked = append(rep.Rechecked, *c)

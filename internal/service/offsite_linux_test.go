@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"coffre/internal/dossier"
 	"coffre/internal/remote"
 )
 
@@ -245,4 +246,74 @@ func grow(t *testing.T, path string, n int64) {
 		VALUES ((SELECT MIN(id) FROM ecritures), 'scan.bin', 'application/octet-stream', randomblob(?))`, n); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A backup whose upload was cut off by the server's death (the sshd session
+// killed mid-upload) is resumed by the next run: only the rest is sent, the
+// copy is validated, and the run's log and mail say where it resumed.
+func TestInterruptedUploadResumedNextRun(t *testing.T) {
+	env := need(t, "COFFRE_TEST_SFTP_PID")
+	sshdPID, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PID"])
+	w := newWorld(t)
+	w.cfg.Auto.Dossiers = []string{"002"}
+	remoteDir, _ := w.withSFTP(t)
+	w.withSMTP(t)
+	w.cfg.Distant.BlocageSecondes = 5
+	w.save(t)
+	grow(t, filepath.Join(w.conn, "002BOULANG.db"), 24<<20)
+	killed := false
+	w.eng.Progress = func(e dossier.Event) {
+		if !killed && e.Phase == remote.PhaseUpload && e.Done > 10<<20 {
+			killed = true
+			for _, p := range sessionOf(t, sshdPID, w.cfg.Distant.Port) {
+				syscall.Kill(p, syscall.SIGKILL)
+			}
+		}
+	}
+	rep := run(t, w, true)
+	first := rep.Backups[0]
+	if !killed || first.Err != nil || first.Remote == nil || first.Remote.Status != remote.Failed {
+		t.Fatalf("the copy while the server died: killed %v, %+v", killed, first.Remote)
+	}
+	if got := pbfs(t, remoteDir, ""); len(got) != 0 {
+		t.Fatalf("final names after the interrupted upload: %v", got)
+	}
+
+	w.eng.Progress = nil
+	w.clock = w.clock.Add(time.Hour)
+	rep = run(t, w, true)
+	if len(rep.Outbox) != 1 {
+		t.Fatalf("outbox %+v\n%v", rep.Outbox, rep.Entry.Lines())
+	}
+	r := rep.Outbox[0].Result
+	if r.Status != remote.Validated || r.Resumed == 0 || r.Sent >= r.Size {
+		t.Fatalf("the interrupted upload was not resumed: %+v", r)
+	}
+	verified(t, filepath.Join(remoteDir, filepath.Base(first.Result.Path)))
+	log := strings.Join(rep.Entry.Lines(), "\n")
+	if !strings.Contains(log, "envoi interrompu repris à") {
+		t.Errorf("the log does not say the upload was resumed:\n%s", log)
+	}
+	m := lastMail(t, w.rcpt[0], "[Coffre]")
+	if !strings.Contains(m.Text, "envoi interrompu repris à") {
+		t.Errorf("the mail does not say the upload was resumed:\n%s", m.Text)
+	}
+	for _, e := range mustReadDir(t, remoteDir) {
+		if remote.IsTemp(e) {
+			t.Errorf("temporary upload left: %s", e)
+		}
+	}
+}
+
+func mustReadDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
 }
