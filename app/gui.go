@@ -51,6 +51,7 @@ func (GUI) ExitPrompt(connexion, employe string) error {
 
 func newApp() fyne.App {
 	a := fyneapp.NewWithID(AppID)
+	a.Settings().SetTheme(newTheme())
 	a.SetIcon(fyne.NewStaticResource("coffre.png", assets.IconPNG))
 	return a
 }
