@@ -346,7 +346,9 @@ func TestAdminWalk(t *testing.T) {
 	next(t, w, stepIdxOptions) // nothing ticked
 	contains(t, "reason", w.reason.Text, "Cochez au moins un exercice")
 	tickExercice(t, w, "2024", true)
-	test.Tap(check(t, w.content(), "Écrire aussi le FEC"))
+	if !check(t, w.content(), "Écrire aussi le FEC").Checked {
+		t.Error("the FEC is not ticked by default: the administration asks for it")
+	}
 	next(t, w, stepIdxSummary)
 	contains(t, "summary", texts(w.content()), "exercices 2024", "version complète", dossiertest.SIREN+"FEC20241231.txt", "n'est pas modifié")
 	next(t, w, stepIdxResult)

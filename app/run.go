@@ -29,6 +29,7 @@ var (
 	msgRunEstimate  = &i18n.Message{ID: "UIExecutionEstimation", Other: "Temps restant : estimation…"}
 	msgRunStarting  = &i18n.Message{ID: "UIExecutionDemarrage", Other: "Démarrage…"}
 	msgRunCancelTip = &i18n.Message{ID: "UIExecutionAnnulerAide", Other: "« Annuler » arrête l'opération proprement : aucun fichier à moitié écrit ne reste."}
+	msgRunRecap     = &i18n.Message{ID: "UIExecutionRappel", Other: "Ce qui est fait"}
 	msgOpenFolder   = &i18n.Message{ID: "UIOuvrirDossier", Other: "Ouvrir le dossier"}
 	msgNewOperation = &i18n.Message{ID: "UINouvelleOperation", Other: "Nouvelle opération"}
 	msgQuit         = &i18n.Message{ID: "UIQuitter", Other: "Quitter"}
@@ -102,9 +103,16 @@ func runView(w *wizard) fyne.CanvasObject {
 	bytes := widget.NewLabelWithData(rs.bytes)
 	remaining := widget.NewLabelWithData(rs.remaining)
 	tip := lowLabel(i18n.T(msgRunCancelTip, nil))
-	return container.NewVBox(
+	// What is being done, as the Résumé said it: the room below the bar
+	// recalls the choices.
+	recap := container.NewVBox(fieldTitle(i18n.T(msgRunRecap, nil)))
+	for _, l := range w.op().summary(w) {
+		recap.Add(wrapLabel(l.text))
+	}
+	return container.NewBorder(container.NewVBox(
 		widget.NewLabelWithStyle(i18n.T(w.op().label, nil), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		item, bar, phase, container.NewHBox(bytes, layout.NewSpacer(), remaining), widget.NewSeparator(), tip)
+		item, bar, phase, container.NewHBox(bytes, layout.NewSpacer(), remaining), widget.NewSeparator()),
+		tip, nil, nil, container.NewVScroll(recap))
 }
 
 // startRun runs the operation off the UI goroutine. Annuler cancels its

@@ -39,6 +39,8 @@ type step struct {
 	nextLabel *i18n.Message
 	// noBack, noNext: Précédent / Suivant stay disabled on this step.
 	noBack, noNext bool
+	// help is the step's short explanation, under its title.
+	help func(w *wizard) *i18n.Message
 }
 
 var (
@@ -49,6 +51,7 @@ var (
 	msgLaunch    = &i18n.Message{ID: "UILancer", Other: "Lancer"}
 	msgConfig    = &i18n.Message{ID: "UIConfiguration", Other: "Configuration"}
 	msgStepOf    = &i18n.Message{ID: "UIEtapeSur", Other: "Étape {{.N}} sur {{.Total}}"}
+	msgStepOfNow = &i18n.Message{ID: "UIEtapeSurNom", Other: "Étape {{.N}} sur {{.Total}} — {{.Step}}"}
 	msgQuitTitle = &i18n.Message{ID: "UIQuitterTitre", Other: "Quitter Coffre ?"}
 	msgQuitText  = &i18n.Message{ID: "UIQuitterTexte", Other: "Aucune opération n'a été lancée. Voulez-vous fermer l'assistant ?"}
 	msgQuitYes   = &i18n.Message{ID: "UIQuitterOui", Other: "Quitter"}
@@ -70,6 +73,28 @@ var (
 	stepResult    = &i18n.Message{ID: "UIEtapeResultat", Other: "Résultat"}
 )
 
+// The steps' explanations: what the step is for, in a sentence or two.
+var (
+	helpConnexion = &i18n.Message{ID: "UIAideConnexion", Other: "Indiquez où sont vos dossiers comptables : le dossier de votre logiciel de gestion sur cet ordinateur ou sur le réseau, ou un serveur SQL. Rien n'est modifié à cette étape."}
+	helpOperation = &i18n.Message{ID: "UIAideOperation", Other: "Choisissez ce que vous voulez faire (flèches ↑ ↓ pour parcourir la liste, Entrée pour continuer). Rien n'est fait avant « Lancer », à l'étape Résumé."}
+	helpDossiers  = &i18n.Message{ID: "UIAideDossiers", Other: "Cochez les dossiers concernés ; la dernière sauvegarde de chacun est indiquée."}
+	helpFiles     = &i18n.Message{ID: "UIAideFichiers", Other: "Choisissez le fichier : ceux du dossier indiqué sont listés avec ce qu'ils contiennent."}
+	helpOptions   = &i18n.Message{ID: "UIAideOptions", Other: "Réglez où et comment l'opération écrit. « Suivant » contrôle chaque choix avant d'aller plus loin."}
+	helpSummary   = &i18n.Message{ID: "UIAideResume", Other: "Relisez : voici exactement ce qui va se passer. « Lancer » démarre l'opération ; « Précédent » permet encore de changer d'avis."}
+	helpRun       = &i18n.Message{ID: "UIAideExecution", Other: "Vous pouvez continuer à travailler pendant l'opération. Fermer la fenêtre ou « Annuler » demande confirmation avant de l'arrêter."}
+)
+
+func fixedHelp(m *i18n.Message) func(*wizard) *i18n.Message {
+	return func(*wizard) *i18n.Message { return m }
+}
+
+func dossiersHelp(w *wizard) *i18n.Message {
+	if w.op().input == fromFiles {
+		return helpFiles
+	}
+	return helpDossiers
+}
+
 // Step indexes, for the steps that others jump to.
 const (
 	stepIdxConnexion = iota
@@ -85,12 +110,12 @@ const (
 // refer to the wizard's methods, which refer to the steps.)
 func wizardSteps() []step {
 	return []step{
-		stepIdxConnexion: {title: stepConnexion, view: connexionView, validate: connexionValidate, noBack: true},
-		stepIdxOperation: {title: stepOperation, view: operationView, validate: operationValidate},
-		stepIdxDossiers:  {title: stepDossiers, view: dossiersView, validate: dossiersValidate},
-		stepIdxOptions:   {title: stepOptions, view: optionsView, validate: optionsValidate},
-		stepIdxSummary:   {title: stepSummary, view: summaryView, validate: summaryValidate, nextLabel: msgLaunch},
-		stepIdxRun:       {title: stepRun, view: runView, enter: startRun, noBack: true, noNext: true},
+		stepIdxConnexion: {title: stepConnexion, view: connexionView, validate: connexionValidate, noBack: true, help: fixedHelp(helpConnexion)},
+		stepIdxOperation: {title: stepOperation, view: operationView, validate: operationValidate, help: fixedHelp(helpOperation)},
+		stepIdxDossiers:  {title: stepDossiers, view: dossiersView, validate: dossiersValidate, help: dossiersHelp},
+		stepIdxOptions:   {title: stepOptions, view: optionsView, validate: optionsValidate, help: fixedHelp(helpOptions)},
+		stepIdxSummary:   {title: stepSummary, view: summaryView, validate: summaryValidate, nextLabel: msgLaunch, help: fixedHelp(helpSummary)},
+		stepIdxRun:       {title: stepRun, view: runView, enter: startRun, noBack: true, noNext: true, help: fixedHelp(helpRun)},
 		stepIdxResult:    {title: stepResult, view: resultView, noBack: true, noNext: true},
 	}
 }
@@ -114,9 +139,10 @@ type wizard struct {
 	employee *employes.Employee
 
 	// Widgets of the frame.
-	crumbs        *fyne.Container
-	counter       *widget.Label
+	crumbs        *fyne.Container // every step's name
+	crumbShort    *widget.Label   // « Étape 6 sur 7 — Exécution », when they do not fit
 	title         *widget.Label
+	help          *widget.Label
 	body          *fyne.Container
 	reason        *widget.Label
 	reasonBox     *fyne.Container
@@ -175,6 +201,7 @@ func newWizard(a fyne.App, conn string) *wizard {
 	}
 	w.opts.Operation = operations[0].id
 	w.opts.VerifyAfter = true
+	w.opts.FEC = true // the administration asks for it with the tax-audit copy
 	w.opts.ExportHere = true
 	w.opts.DestDir = p.Destination
 	if w.opts.DestDir == "" {
@@ -223,14 +250,16 @@ func (w *wizard) info(n string) dossier.Info {
 
 func (w *wizard) frame() fyne.CanvasObject {
 	w.crumbs = container.NewHBox()
-	w.counter = widget.NewLabel("")
-	w.counter.TextStyle.Italic = true
+	w.crumbShort = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.crumbShort.Truncation = fyne.TextTruncateEllipsis
 	w.configButton = widget.NewButtonWithIcon(i18n.T(msgConfig, nil), theme.SettingsIcon(), w.openConfiguration)
 	history := widget.NewButtonWithIcon(i18n.T(msgHistTab, nil), theme.HistoryIcon(), func() { OpenHistorique(w.app) })
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.counter, history, w.configButton), container.NewHScroll(w.crumbs))
+	crumbs := container.New(crumbLayout{}, container.NewPadded(w.crumbs), w.crumbShort)
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(history, w.configButton), crumbs)
 
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.title.SizeName = theme.SizeNameSubHeadingText
+	w.help = lowLabel("")
 	w.body = container.NewStack()
 
 	w.reason = widget.NewLabel("")
@@ -246,7 +275,7 @@ func (w *wizard) frame() fyne.CanvasObject {
 	w.cancel = widget.NewButtonWithIcon(i18n.T(msgCancel, nil), theme.CancelIcon(), w.cancelTapped)
 	buttons := container.NewHBox(w.cancel, layout.NewSpacer(), w.prev, w.next)
 
-	top := container.NewVBox(header, widget.NewSeparator(), w.title)
+	top := container.NewVBox(header, widget.NewSeparator(), w.title, w.help)
 	bottom := container.NewVBox(w.reasonBox, widget.NewSeparator(), buttons)
 	return container.NewBorder(top, bottom, nil, nil, container.NewPadded(w.body))
 }
@@ -257,8 +286,15 @@ func (w *wizard) show(i int) {
 	s := w.steps[i]
 	w.setReason(nil)
 	w.title.SetText(i18n.T(s.title, nil))
-	w.counter.SetText(i18n.T(msgStepOf, map[string]any{"N": i + 1, "Total": len(w.steps)}))
+	w.crumbShort.SetText(i18n.T(msgStepOfNow, map[string]any{"N": i + 1, "Total": len(w.steps), "Step": i18n.T(s.title, nil)}))
 	w.drawCrumbs()
+	w.help.Hide()
+	if s.help != nil {
+		if m := s.help(w); m != nil {
+			w.help.SetText(i18n.T(m, nil))
+			w.help.Show()
+		}
+	}
 	view := s.view(w)
 	w.wireKeys(view)
 	w.body.Objects = []fyne.CanvasObject{view}
@@ -293,24 +329,55 @@ func setEnabled(b *widget.Button, on bool) {
 	}
 }
 
-// drawCrumbs shows every step's name, the current one in bold.
+// drawCrumbs shows every step's name, the current one in bold and in the
+// primary colour, those to come paler. Plain text, so that the seven names
+// fit the window's width at 1000 pixels; below, crumbLayout shows
+// « Étape N sur 7 — Nom » instead.
 func (w *wizard) drawCrumbs() {
 	w.crumbs.Objects = nil
+	v := w.app.Settings().ThemeVariant()
+	col := func(n fyne.ThemeColorName) color.Color { return w.app.Settings().Theme().Color(n, v) }
 	for i, s := range w.steps {
 		if i > 0 {
-			w.crumbs.Add(widget.NewIcon(theme.NavigateNextIcon()))
+			sep := canvas.NewText("›", col(theme.ColorNamePlaceHolder))
+			w.crumbs.Add(sep)
 		}
-		l := widget.NewLabel(i18n.T(s.title, nil))
+		t := canvas.NewText(i18n.T(s.title, nil), col(theme.ColorNameForeground))
 		switch {
 		case i == w.cur:
-			l.TextStyle.Bold = true
-			l.Importance = widget.HighImportance
+			t.TextStyle.Bold = true
+			t.Color = col(theme.ColorNamePrimary)
 		case i > w.cur:
-			l.Importance = widget.LowImportance
+			t.Color = col(theme.ColorNamePlaceHolder)
 		}
-		w.crumbs.Add(l)
+		w.crumbs.Add(t)
 	}
 	w.crumbs.Refresh()
+}
+
+// crumbLayout shows its first object (the whole breadcrumb) when it fits,
+// else its second (the condensed one); it asks only for the second's room.
+type crumbLayout struct{}
+
+func (crumbLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	full, short := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(min(full.Width, short.Width), max(full.Height, short.Height))
+}
+
+func (crumbLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	full, short := objs[0], objs[1]
+	fits := full.MinSize().Width <= size.Width
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(size.Width, o.MinSize().Height))
+		o.Move(fyne.NewPos(0, (size.Height-o.MinSize().Height)/2))
+	}
+	if fits {
+		short.Hide()
+		full.Show()
+	} else {
+		full.Hide()
+		short.Show()
+	}
 }
 
 // setReason shows why Suivant was refused (nil hides it).
