@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,6 +95,8 @@ func open(ctx context.Context, s store.Store, numero string) (*opened, error) {
 		return nil, err
 	}
 	o.id.SIREN, o.id.VersionSchema = siren.String, int(version.Int64)
+	// The number the connexion knows it by: its file's (see InFile).
+	o.id = o.id.InFile(filepath.Base(path))
 	if err := dossier.CheckSchemaVersion(o.id, numero); err != nil {
 		o.close()
 		return nil, err

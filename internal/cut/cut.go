@@ -2,7 +2,6 @@ package cut
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -591,7 +590,9 @@ func writeCut(ctx context.Context, req Request, p *plan, res *Result) (*fsutil.T
 		return nil, err
 	}
 	step(2)
-	if _, err := conn.ExecContext(ctx, `UPDATE dossier SET identifiant = ?`, newUUID()); err != nil {
+	// Its row says the number its name carries (the dossier's, whatever
+	// its own row said) and an identity of its own.
+	if err := ledger.SetIdentity(ctx, conn, p.id.Numero, p.id.Nom, dossier.NewIdentifiant()); err != nil {
 		return nil, err
 	}
 	for _, q := range []string{`DELETE FROM sessions`, `DELETE FROM transferts`} {
@@ -742,13 +743,4 @@ func vacuum(ctx context.Context, path string) error {
 	defer db.Close()
 	_, err = db.ExecContext(ctx, "VACUUM")
 	return err
-}
-
-// newUUID is a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"crypto/rand"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -228,4 +229,14 @@ func ShortNom(s string) string {
 		s = s[:20]
 	}
 	return s
+}
+
+// NewIdentifiant is a random (version 4) UUID: the identity of a dossier
+// that a copy becomes (a cut file, a restored copy beside its original).
+func NewIdentifiant() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

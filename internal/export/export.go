@@ -147,6 +147,11 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	if err := sqlitestore.SetRollbackJournal(ctx, tmp.Name()); err != nil {
 		return res, err
 	}
+	// Its row says the number its name carries: the dossier's file's,
+	// whatever the dossier's own row said.
+	if err := sqlitestore.SetIdentity(ctx, tmp.Name(), id.Numero, id.Nom, ""); err != nil {
+		return res, err
+	}
 	req.Progress.Report(dossier.Event{Phase: dossier.PhaseControle, Dossier: id.Numero})
 	got, err := check(ctx, tmp.Name(), id.Base())
 	if err != nil {

@@ -33,7 +33,8 @@ var (
 	msgIdentity     = &i18n.Message{ID: "AutreIdentite", Other: "Le dossier n° {{.Numero}} de la connexion ({{.Existing}}) n'est pas le même dossier que la sauvegarde ({{.Incoming}}) : confirmez explicitement le remplacement par un autre dossier (--autre-dossier)."}
 	msgExport       = &i18n.Message{ID: "NoteExport", Other: "Fichier d'export {{.File}} : restauré sous son nom sans le E ({{.Base}})."}
 	msgCut          = &i18n.Message{ID: "NoteDecoupe", Other: "Fichier découpé {{.File}} importé comme dossier {{.Base}}."}
-	msgDifferentNum = &i18n.Message{ID: "NoteAutreNumero", Other: "Restauré sous le numéro {{.Numero}} (le dossier n° {{.Own}} existe déjà) ; les données sont inchangées, le nom du fichier porte le nouveau numéro."}
+	msgDifferentNum = &i18n.Message{ID: "NoteAutreNumero", Other: "Restauré sous le numéro {{.Numero}} (le dossier n° {{.Own}} existe déjà) ; les écritures sont inchangées, le nom du fichier et la fiche du dossier portent le nouveau numéro."}
+	msgCopy         = &i18n.Message{ID: "NoteCopieNouvelIdentifiant", Other: "Le dossier {{.Dossier}} est une copie du dossier {{.Original}} de cette connexion : il reçoit son propre identifiant, et les transferts partiels du dossier {{.Original}} ne s'y appliqueront pas."}
 )
 
 // Request is one restore.
@@ -63,7 +64,11 @@ type Plan struct {
 	Numero   string
 	Nom      string
 	Replaces *dossier.Info // the dossier that will be replaced, if any
-	Notes    []i18n.Note
+	// Identifiant is the new identity the restored dossier gets when it is
+	// a copy beside its original ("": it keeps the backup's). See
+	// docs/FORMAT.md, « Identité d'un dossier ».
+	Identifiant string
+	Notes       []i18n.Note
 }
 
 // Input is what the file to restore is.
@@ -209,6 +214,10 @@ func MakePlan(ctx context.Context, req Request) (Plan, error) {
 		}
 		p.Replaces = &d
 	}
+	if orig, ok := original(list, p.Numero, in.Identity.Identifiant); ok {
+		p.Identifiant = dossier.NewIdentifiant()
+		p.Notes = append(p.Notes, i18n.NewNote(msgCopy, map[string]any{"Dossier": dossier.Label(p.Numero, p.Nom), "Original": orig.Label()}))
+	}
 	if in.Database {
 		base := strings.TrimSuffix(filepath.Base(req.File), filepath.Ext(req.File))
 		if x, ok := dossier.ParseDBName(base); ok {
@@ -225,6 +234,23 @@ func MakePlan(ctx context.Context, req Request) (Plan, error) {
 }
 
 func has(m map[string]dossier.Info, k string) bool { _, ok := m[k]; return ok }
+
+// original finds, among the connexion's other dossiers than numero, the one
+// whose identity is identifiant: restoring beside it makes a copy, which
+// gets an identity of its own. Replacing a dossier keeps the backup's
+// identity, and so does restoring where no dossier has it (a transfer
+// base, a dossier lost).
+func original(list []dossier.Info, numero, identifiant string) (dossier.Info, bool) {
+	if identifiant == "" {
+		return dossier.Info{}, false
+	}
+	for _, d := range list {
+		if d.Numero != numero && d.Identifiant == identifiant {
+			return d, true
+		}
+	}
+	return dossier.Info{}, false
+}
 
 // Run restores. Until the final switch the connexion is untouched; a
 // replaced dossier is first backed up (verified) into req.SafetyDir.
@@ -267,6 +293,12 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	}
 	if err != nil {
 		return res, backup.Reword(err, msgDamaged)
+	}
+	// The dossier's row says the number it is restored under (and a
+	// copy's own identity) before it takes its place: one number for every
+	// operation after it.
+	if err := sqlitestore.SetIdentity(ctx, stage.Path(), plan.Numero, plan.Nom, plan.Identifiant); err != nil {
+		return res, err
 	}
 	// A folder gets the dossier back in the journal mode it had; a server
 	// loads the staged file, which stays in rollback mode.

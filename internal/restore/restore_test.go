@@ -79,11 +79,17 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Numero != "002" || len(res.Notes) != 1 {
+	if res.Numero != "002" || len(res.Notes) != 2 {
 		t.Fatalf("restored as %s, notes %v (001 is taken: the first free number is 002)", res.Numero, res.Notes)
 	}
 	restored := filepath.Join(f.dir, "002SOC.db")
-	if d := dossiertest.Diff(dossiertest.Dump(t, f.source), dossiertest.Dump(t, restored)); d != "" {
+	// Beside its original the copy says its own number and has its own
+	// identity (TestRestoreUnderNumberWritesTheRow); everything else is
+	// identical.
+	want, got := dossiertest.Dump(t, f.source), dossiertest.Dump(t, restored)
+	delete(want, "dossier")
+	delete(got, "dossier")
+	if d := dossiertest.Diff(want, got); d != "" {
 		t.Fatalf("restored dossier differs: %s", d)
 	}
 	res, err = restore.Run(ctx, restore.Request{File: f.pbf, Store: f.store, Numero: "042", SafetyDir: t.TempDir()})

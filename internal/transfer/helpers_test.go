@@ -112,3 +112,5 @@ func execNoFK(t *testing.T, path, q string, args ...any) {
 func buildV1(t *testing.T, path string) { dossiertest.BuildV1(t, path) }
 
 func openFolder(dir string) (*sqlitestore.Folder, error) { return sqlitestore.Open(dir) }
+
+func openRO(path string) (*sql.DB, error) { return sqlitestore.OpenRO(path) }
