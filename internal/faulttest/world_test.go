@@ -259,6 +259,42 @@ func (w *world) noTemp(except ...string) {
 // at path and returns its RowHash (every row of every table).
 func checkedHash(tb testing.TB, path string) string {
 	tb.Helper()
+	return dossiertest.HashDump(checkedDump(tb, path))
+}
+
+// copyHash is checkedHash of a dossier restored as dossier numero beside
+// its original (docs/FORMAT.md § 16): its row must say numero and hold an
+// identifiant other than the original's, which is then not compared
+// further (it is random); every other row is.
+func copyHash(numero string) func(tb testing.TB, path string) string {
+	return func(tb testing.TB, path string) string {
+		tb.Helper()
+		d := checkedDump(tb, path)
+		orig := checkedDump(tb, filepath.Join(theTemplate(tb).dir, "conn", "001SOC.db"))["dossier"][0][5]
+		for _, r := range d["dossier"] {
+			if fmt.Sprint(r[0]) == numero && fmt.Sprint(r[5]) != fmt.Sprint(orig) {
+				r[5] = "copie"
+			}
+		}
+		return dossiertest.HashDump(d)
+	}
+}
+
+// copyAfter is the copyHash state a complete restore of in/apres.pbf as
+// dossier numero leaves.
+func copyAfter(tb testing.TB, numero string) string {
+	tb.Helper()
+	d := checkedDump(tb, filepath.Join(theTemplate(tb).dir, "apres", "001SOC.db"))
+	for _, r := range d["dossier"] {
+		r[0], r[5] = numero, "copie"
+	}
+	return dossiertest.HashDump(d)
+}
+
+// checkedDump checks integrity_check and foreign_key_check of the database
+// at path and returns its Dump, the clock's columns left out.
+func checkedDump(tb testing.TB, path string) map[string][][]any {
+	tb.Helper()
 	// Read-write, as the management software opens it: a garbage -journal
 	// left beside the file is discarded, a real one rolled back.
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=rw")
@@ -291,7 +327,7 @@ func checkedHash(tb testing.TB, path string) string {
 			}
 		}
 	}
-	return dossiertest.HashDump(d)
+	return d
 }
 
 // pbfHash extracts the database of a backup and returns its RowHash.
