@@ -102,7 +102,7 @@ func (w *wizard) openConfiguration() {
 		return
 	}
 	codeDialog(w.win, i18n.T(msgConfig, nil), i18n.T(msgConfigCode, nil), func(code string) (func(), error) {
-		e, ok, err := st.Allows(code, employes.Configurer)
+		e, ok, err := st.Allows(employes.AtConfig, code, employes.Configurer)
 		if err != nil {
 			return nil, err
 		}

@@ -60,7 +60,7 @@ func TestConfigurationForcesChangingAdminCode(t *testing.T) {
 		t.Fatal("configuration not opened after the change")
 	}
 	st, _ := employes.OpenDefault()
-	e, err := st.Authenticate("s3cret!")
+	e, err := st.Authenticate(employes.AtConfig, "s3cret!")
 	if err != nil || e.MustChange {
 		t.Fatalf("after change: %+v %v", e, err)
 	}

@@ -47,6 +47,7 @@ var (
 	msgExitBusyGoOn  = &i18n.Message{ID: "UIQuitterContinuer", Other: "Continuer"}
 	msgExitStopTitle = &i18n.Message{ID: "UIQuitterArreterTitre", Other: "Arrêter la sauvegarde ?"}
 	msgExitStopText  = &i18n.Message{ID: "UIQuitterArreterTexte", Other: "Les dossiers déjà sauvegardés le restent ; celui en cours n'est pas gardé. Vos dossiers ne seront pas tous sauvegardés ce soir."}
+	msgExitNoRight   = &i18n.Message{ID: "UIQuitterSansDroit", Other: "{{.Name}}, votre code n'a pas le droit « {{.Right}} » : rien n'a été sauvegardé. Un employé qui a ce droit peut sauvegarder les dossiers ; l'administrateur peut vous le donner dans Configuration."}
 )
 
 // exitPrompt is the small window the management software opens when its
@@ -174,14 +175,14 @@ func (p *exitPrompt) start(code string) {
 }
 
 // checkCode lets a code with « Sauvegarder » see the offer; a known code
-// without it closes the window at once, as the management software expects.
+// without it is told why nothing is backed up, then closes the window.
 func (p *exitPrompt) checkCode(code string) {
-	e, ok, err := p.emp.Allows(code, employes.Sauvegarder)
+	e, ok, err := p.emp.Allows(employes.AtExit, code, employes.Sauvegarder)
 	switch {
 	case err != nil:
 		p.askCode(err)
 	case !ok:
-		p.close()
+		p.showMessage(msgExitQuestion, i18n.T(msgExitNoRight, map[string]any{"Name": e.Name, "Right": employes.Sauvegarder.Label()}))
 	default:
 		p.who = e
 		p.offer()

@@ -41,4 +41,39 @@ func TestExitPromptLockout(t *testing.T) {
 	if len(p.written)+len(q.written) != 0 {
 		t.Fatal("a backup was made during the lockout")
 	}
+	// The lockout is the exit prompt's: the administrator still opens the
+	// configuration meanwhile. Failed before the fix: « Trop de codes
+	// incorrects » there too, for five minutes.
+	w := newTestWizard(t, conn)
+	test.Tap(w.configButton)
+	d := overlay(t, w.win)
+	test.Type(find(d, func(e *widget.Entry) bool { return e.Password }), "ADMIN")
+	test.Tap(button(t, d, "Valider"))
+	if got := texts(overlay(t, w.win)); strings.Contains(got, "Trop de codes incorrects") || !strings.Contains(got, "code d'origine ADMIN doit être remplacé") {
+		t.Fatalf("configuration after the exit prompt's lockout:\n%s", got)
+	}
+}
+
+// TestExitPromptSaysWhyWithoutBackupRight: a code without « Sauvegarder »
+// (typed, or given by the management software) does not close the prompt
+// silently: it says why, and nothing is backed up. Failed before the fix:
+// the window closed at once.
+func TestExitPromptSaysWhyWithoutBackupRight(t *testing.T) {
+	conn := env(t, "001SOC")
+	addEmployee(t, "Paul", "5678", employes.Restaurer)
+	for _, given := range []string{"", "5678"} {
+		p := newTestExitPrompt(t, conn, given)
+		if given == "" {
+			test.Type(find(p.win.Content(), func(e *widget.Entry) bool { return e.Password }), "5678")
+			test.Tap(button(t, p.win.Content(), "Valider"))
+		}
+		got := texts(p.win.Content())
+		if p.closed || !strings.Contains(got, "Paul") || !strings.Contains(got, "« Sauvegarder »") || !strings.Contains(got, "rien n'a été sauvegardé") {
+			t.Fatalf("code without the backup right (given %q): closed %v\n%s", given, p.closed, got)
+		}
+		test.Tap(button(t, p.win.Content(), "Fermer"))
+		if !p.closed || len(p.written) != 0 {
+			t.Fatalf("after Fermer: closed %v, written %v", p.closed, p.written)
+		}
+	}
 }

@@ -47,6 +47,8 @@ func TestExitPromptWithoutBackupRightDoesNotBackUp(t *testing.T) {
 	addEmployee(t, "Paul", "5678", employes.Restaurer)
 
 	p := newTestExitPrompt(t, conn, "5678")
+	// It says why (TestExitPromptSaysWhyWithoutBackupRight), then closes.
+	test.Tap(button(t, p.win.Content(), "Fermer"))
 	if !p.closed || p.err != nil {
 		t.Fatalf("closed %v, err %v: the prompt stayed open for a code without « Sauvegarder »", p.closed, p.err)
 	}

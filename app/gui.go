@@ -39,7 +39,7 @@ func (GUI) ExitPrompt(connexion, employe string) error {
 	p := newExitPrompt(a, connexion)
 	p.start(employe)
 	if p.closed {
-		return nil // a code without the backup right: nothing to show
+		return nil // nothing to show
 	}
 	if dir := screenshotDir(); dir != "" {
 		go takeExitScreenshot(p, dir)

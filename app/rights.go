@@ -26,7 +26,7 @@ func summaryValidate(w *wizard) error {
 	}
 	data := map[string]any{"Right": op.right.Label()}
 	codeDialog(w.win, i18n.T(op.label, nil), i18n.T(msgRightCode, data), func(code string) (func(), error) {
-		e, ok, err := st.Allows(code, op.right)
+		e, ok, err := st.Allows(employes.AtWizard, code, op.right)
 		if err != nil {
 			return nil, err
 		}

@@ -49,8 +49,11 @@ func (r Right) Label() string {
 	return string(r)
 }
 
-// The lockout: after MaxFailures wrong codes in a row, every code is refused
-// for LockoutDuration, so that a code cannot be guessed at the keyboard.
+// The lockout: after MaxFailures wrong codes in a row typed at one place
+// (a Source), every code typed there is refused for LockoutDuration, so
+// that a code cannot be guessed at the keyboard — while the other places
+// stay open: wrong codes at the exit prompt do not lock the administrator
+// out of the configuration.
 const (
 	MaxFailures     = 5
 	LockoutDuration = 5 * time.Minute
@@ -80,6 +83,20 @@ var (
 	msgLastAdmin   = &i18n.Message{ID: "EmployeDernierAdmin", Other: "Il faut garder au moins un employé ayant le droit « Configurer »."}
 	msgNeedCode    = &i18n.Message{ID: "EmployeCodeRequis", Other: "Indiquez un code pour le nouvel employé."}
 	msgBadFile     = &i18n.Message{ID: "EmployeFichierIllisible", Other: "Le fichier des employés « {{.File}} » est illisible : {{.Detail}}"}
+)
+
+// Source is where a code is typed; each has its own count of wrong codes
+// and its own lockout.
+type Source string
+
+const (
+	// AtExit is the exit-time prompt (a code typed, or given by the
+	// management software: quitter --employe).
+	AtExit Source = "fin-de-journee"
+	// AtConfig is the Configuration window.
+	AtConfig Source = "configuration"
+	// AtWizard is the wizard, before an operation that needs a right.
+	AtWizard Source = "assistant"
 )
 
 // ErrLocked is the error (wrapped) while the lockout lasts.
@@ -136,8 +153,13 @@ func (h hash) matches(code string) bool {
 type file struct {
 	Version   int        `json:"version"`
 	Employees []Employee `json:"employes"`
-	// Failures counts wrong codes in a row; LockedUntil is set when it
-	// reaches MaxFailures.
+	// Lockouts are the wrong codes in a row of each Source.
+	Lockouts map[Source]*lockout `json:"blocages,omitempty"`
+}
+
+// lockout counts wrong codes in a row at one Source; LockedUntil is set
+// when it reaches MaxFailures.
+type lockout struct {
 	Failures    int       `json:"echecs,omitempty"`
 	LockedUntil time.Time `json:"bloque_jusqua,omitzero"`
 }
@@ -247,10 +269,10 @@ func (s *Store) List() ([]Employee, error) {
 	return out, nil
 }
 
-// Authenticate finds the employee whose code is code. A wrong code counts
-// towards the lockout; during the lockout every code is refused with an
-// error wrapping ErrLocked.
-func (s *Store) Authenticate(code string) (Employee, error) {
+// Authenticate finds the employee whose code is code, typed at src. A wrong
+// code counts towards src's lockout; during it every code typed at src is
+// refused with an error wrapping ErrLocked (the other sources are not).
+func (s *Store) Authenticate(src Source, code string) (Employee, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, err := s.read()
@@ -258,13 +280,14 @@ func (s *Store) Authenticate(code string) (Employee, error) {
 		return Employee{}, err
 	}
 	now := s.now()
-	if now.Before(f.LockedUntil) {
-		return Employee{}, lockedError(f.LockedUntil.Sub(now))
+	l := f.Lockouts[src]
+	if l != nil && now.Before(l.LockedUntil) {
+		return Employee{}, lockedError(l.LockedUntil.Sub(now))
 	}
 	for _, e := range f.Employees {
 		if e.Code.matches(code) {
-			if f.Failures != 0 || !f.LockedUntil.IsZero() {
-				f.Failures, f.LockedUntil = 0, time.Time{}
+			if l != nil {
+				delete(f.Lockouts, src)
 				if err := s.write(f); err != nil {
 					return Employee{}, err
 				}
@@ -273,14 +296,22 @@ func (s *Store) Authenticate(code string) (Employee, error) {
 			return e, nil
 		}
 	}
-	f.Failures++
-	if f.Failures >= MaxFailures {
-		f.Failures, f.LockedUntil = 0, now.Add(LockoutDuration)
+	if l == nil {
+		l = &lockout{}
+		if f.Lockouts == nil {
+			f.Lockouts = map[Source]*lockout{}
+		}
+		f.Lockouts[src] = l
+	}
+	l.Failures++
+	locked := l.Failures >= MaxFailures
+	if locked {
+		l.Failures, l.LockedUntil = 0, now.Add(LockoutDuration)
 	}
 	if err := s.write(f); err != nil {
 		return Employee{}, err
 	}
-	if !f.LockedUntil.IsZero() {
+	if locked {
 		return Employee{}, lockedError(LockoutDuration)
 	}
 	return Employee{}, ErrWrongCode
@@ -413,11 +444,11 @@ func (s *Store) Remove(name string) error {
 	})
 }
 
-// Allows authenticates code and reports whether its employee has right r:
+// Allows authenticates code, typed at src, and reports whether its employee has right r:
 // the exit-time prompt offers a backup only to a code with Sauvegarder, and
 // the configuration opens only for Configurer.
-func (s *Store) Allows(code string, r Right) (Employee, bool, error) {
-	e, err := s.Authenticate(code)
+func (s *Store) Allows(src Source, code string, r Right) (Employee, bool, error) {
+	e, err := s.Authenticate(src, code)
 	if err != nil {
 		return Employee{}, false, err
 	}

@@ -32,7 +32,7 @@ func TestFirstStartHasAdminToChange(t *testing.T) {
 			t.Errorf("ADMIN lacks %s", r)
 		}
 	}
-	e, err := s.Authenticate(DefaultCode)
+	e, err := s.Authenticate(AtConfig, DefaultCode)
 	if err != nil || e.Name != DefaultName || !e.MustChange {
 		t.Fatalf("Authenticate(ADMIN) = %+v, %v", e, err)
 	}
@@ -42,10 +42,10 @@ func TestFirstStartHasAdminToChange(t *testing.T) {
 	if err := s.ChangeCode(DefaultName, "s3cret"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Authenticate(DefaultCode); !errors.Is(err, ErrWrongCode) {
+	if _, err := s.Authenticate(AtConfig, DefaultCode); !errors.Is(err, ErrWrongCode) {
 		t.Errorf("old code still accepted: %v", err)
 	}
-	e, err = s.Authenticate("s3cret")
+	e, err = s.Authenticate(AtConfig, "s3cret")
 	if err != nil || e.MustChange {
 		t.Fatalf("after change: %+v, %v", e, err)
 	}
@@ -85,11 +85,11 @@ func TestLockoutAfterFiveWrongCodes(t *testing.T) {
 	now := time.Date(2026, 11, 21, 21, 30, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	for i := 1; i < MaxFailures; i++ {
-		if _, err := s.Authenticate("nope"); !errors.Is(err, ErrWrongCode) {
+		if _, err := s.Authenticate(AtConfig, "nope"); !errors.Is(err, ErrWrongCode) {
 			t.Fatalf("try %d: %v", i, err)
 		}
 	}
-	if _, err := s.Authenticate("nope"); !errors.Is(err, ErrLocked) {
+	if _, err := s.Authenticate(AtConfig, "nope"); !errors.Is(err, ErrLocked) {
 		t.Fatalf("5th wrong code: %v, want locked", err)
 	}
 	// Even the right code is refused while locked, and the lock survives
@@ -100,18 +100,18 @@ func TestLockoutAfterFiveWrongCodes(t *testing.T) {
 	}
 	s2.Now = s.Now
 	now = now.Add(4 * time.Minute)
-	if _, err := s2.Authenticate(DefaultCode); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "1 min") {
+	if _, err := s2.Authenticate(AtConfig, DefaultCode); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "1 min") {
 		t.Fatalf("right code during lockout: %v", err)
 	}
 	now = now.Add(time.Minute + time.Second)
-	if _, err := s2.Authenticate(DefaultCode); err != nil {
+	if _, err := s2.Authenticate(AtConfig, DefaultCode); err != nil {
 		t.Fatalf("after the lockout: %v", err)
 	}
 	// A success resets the count: four more wrong codes do not lock.
 	for i := 0; i < MaxFailures-1; i++ {
-		s2.Authenticate("nope")
+		s2.Authenticate(AtConfig, "nope")
 	}
-	if _, err := s2.Authenticate(DefaultCode); err != nil {
+	if _, err := s2.Authenticate(AtConfig, DefaultCode); err != nil {
 		t.Fatalf("count not reset by a success: %v", err)
 	}
 }
@@ -140,7 +140,7 @@ func TestSaveAndRemoveRules(t *testing.T) {
 			t.Errorf("%s: err = %v, wantErr %v", tt.name, err, tt.wantErr)
 		}
 	}
-	e, err := s.Authenticate("1234")
+	e, err := s.Authenticate(AtConfig, "1234")
 	if err != nil || e.Name != "Julie M" || !e.Has(Restaurer) || e.Has(Configurer) {
 		t.Fatalf("edited employee: %+v, %v", e, err)
 	}
@@ -150,7 +150,24 @@ func TestSaveAndRemoveRules(t *testing.T) {
 	if err := s.Remove("Julie M"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Authenticate("1234"); !errors.Is(err, ErrWrongCode) {
+	if _, err := s.Authenticate(AtConfig, "1234"); !errors.Is(err, ErrWrongCode) {
 		t.Errorf("removed employee still authenticates: %v", err)
+	}
+}
+
+// TestLockoutIsPerSource: five wrong codes at the exit prompt lock the exit
+// prompt only; the configuration still takes the administrator's code.
+func TestLockoutIsPerSource(t *testing.T) {
+	s := open(t)
+	for i := 0; i < MaxFailures; i++ {
+		s.Authenticate(AtExit, "nope")
+	}
+	if _, err := s.Authenticate(AtExit, DefaultCode); !errors.Is(err, ErrLocked) {
+		t.Fatalf("exit prompt after %d wrong codes: %v", MaxFailures, err)
+	}
+	for _, src := range []Source{AtConfig, AtWizard} {
+		if _, err := s.Authenticate(src, DefaultCode); err != nil {
+			t.Fatalf("%s locked by the exit prompt's wrong codes: %v", src, err)
+		}
 	}
 }
