@@ -3,6 +3,8 @@ package restore_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,5 +136,51 @@ func TestExportAndCutSayTheFilesNumber(t *testing.T) {
 	}
 	if got := row(t, e.Path); filepath.Base(e.Path) != "E007ZED.db" || got.Numero != "007" || got.Nom != "ZED" {
 		t.Fatalf("export %s, row %+v", e.Path, got)
+	}
+}
+
+// TestSymlinkedDossierReplacedOnlyWithConfirmation (#17.11): a dossier
+// whose file in the connexion is a symbolic link is a dossier like any
+// other — a restore refuses it without « remplacer », and with it takes a
+// verified safety backup of what the link points to, replaces that file
+// and leaves the link pointing there.
+func TestSymlinkedDossierReplacedOnlyWithConfirmation(t *testing.T) {
+	ctx := context.Background()
+	elsewhere := filepath.Join(t.TempDir(), "vrai-001SOC.db")
+	dossiertest.BuildV1(t, elsewhere)
+	dir := t.TempDir()
+	link := filepath.Join(dir, "001SOC.db")
+	if err := os.Symlink(elsewhere, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	s, _ := sqlitestore.Open(dir)
+	b, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "001"), DestDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dossiertest.SQLite3(t, elsewhere, `UPDATE comptes SET libelle = 'changé après la sauvegarde' WHERE numero = '512000';`)
+	before := dossiertest.RowHash(t, elsewhere)
+	if _, err := restore.Run(ctx, restore.Request{File: b.Path, Store: s, Numero: "001", SafetyDir: t.TempDir()}); !errors.Is(err, dossier.ErrExists) {
+		t.Fatalf("restore over the symlinked 001 without remplacer: %v", err)
+	}
+	if dossiertest.RowHash(t, elsewhere) != before {
+		t.Fatal("refused restore changed the dossier")
+	}
+	res, err := restore.Run(ctx, restore.Request{File: b.Path, Store: s, Replace: true, SafetyDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SafetyBackup == "" {
+		t.Fatal("no safety backup of the symlinked dossier")
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced by a file: %v", err)
+	}
+	if dossiertest.RowHash(t, elsewhere) == before {
+		t.Fatal("the file the link points to was not restored")
+	}
+	sb, err := restore.Examine(ctx, res.SafetyBackup, "")
+	if err != nil || sb.Identity.Numero != "001" {
+		t.Fatalf("safety backup %+v %v", sb, err)
 	}
 }
