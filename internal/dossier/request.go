@@ -57,7 +57,7 @@ var (
 )
 
 // CheckDestination is the one rule for a destination folder: given, and an
-// existing folder.
+// existing folder where one can write (a temp file is created and removed).
 func CheckDestination(dir string) error {
 	if strings.TrimSpace(dir) == "" {
 		return MissingField(FieldDestination, msgNeedDest)
@@ -71,7 +71,7 @@ func CheckDestination(dir string) error {
 	case !fi.IsDir():
 		return BadField(FieldDestination, i18n.E(msgDestNotDir, map[string]any{"Dir": dir}, ErrNotFound))
 	}
-	return nil
+	return probeWritable(dir)
 }
 
 // CheckFile is the rule for the file an operation reads: given, and not a

@@ -61,12 +61,17 @@ func condition(err error) (*Message, map[string]any) {
 		return msgNotDir, map[string]any{"Path": pe.Path}
 	case strings.Contains(err.Error(), sqliteNotADB):
 		return msgNotADB, nil
-	case errors.Is(err, syscall.ENOSPC), strings.Contains(err.Error(), sqliteFull):
+	case isNoSpace(err), strings.Contains(err.Error(), sqliteFull):
 		return msgDiskFull, nil
+	case isReadOnly(err):
+		return msgReadOnly, nil
 	case errors.Is(err, syscall.EIO):
 		return msgDiskIO, nil
-	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM), errors.Is(err, fs.ErrPermission):
 		return msgAccess, nil
+	}
+	if m, data := sysCondition(err); m != nil {
+		return m, data
 	}
 	return msgInternal, map[string]any{"Detail": err.Error()}
 }
