@@ -43,15 +43,33 @@ var (
 func openConfigWindow(a fyne.App, st *employes.Store) fyne.Window {
 	win := a.NewWindow(i18n.T(msgConfigTitle, nil))
 	tabs := container.NewAppTabs(container.NewTabItemWithIcon(i18n.T(msgEmployees, nil), theme.AccountIcon(), employeesTab(win, st)))
-	for _, t := range AutoConfigTabs(win, "") {
+	ac := newAutoConfig(win, "")
+	for _, t := range ac.tabs() {
 		tabs.Append(t)
 	}
 	tabs.Append(HistoriqueTab())
-	closeButton := widget.NewButton(i18n.T(msgClose, nil), win.Close)
+	closing := func() { confirmClose(win, ac) }
+	win.SetCloseIntercept(closing)
+	closeButton := widget.NewButton(i18n.T(msgClose, nil), closing)
 	win.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeButton), nil, nil, tabs))
 	win.Resize(fyne.NewSize(900, 600))
 	win.Show()
 	return win
+}
+
+// confirmClose closes the window, asking first when the automatic-backup
+// settings hold changes not saved (« Fermer » used to drop them silently).
+func confirmClose(win fyne.Window, ac *autoConfig) {
+	if !ac.dirty() {
+		win.Close()
+		return
+	}
+	dialog.NewCustomConfirm(i18n.T(msgUnsavedTitle, nil), i18n.T(msgUnsavedClose, nil), i18n.T(msgCancel, nil),
+		wrapLabel(i18n.T(msgUnsavedText, nil)), func(ok bool) {
+			if ok {
+				win.Close()
+			}
+		}, win).Show()
 }
 
 func rightsText(e employes.Employee) string {

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
-	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -14,9 +16,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"coffre/internal/config"
+	"coffre/internal/connexion"
+	"coffre/internal/dossier"
 	"coffre/internal/employes"
+	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
+	"coffre/internal/paths"
 	"coffre/internal/remote"
+	"coffre/internal/secret"
 	"coffre/internal/service"
 )
 
@@ -74,6 +81,44 @@ var (
 	msgAutoSaved      = &i18n.Message{ID: "UIAutoEnregistre", Other: "Configuration enregistrée."}
 	msgAutoNumber     = &i18n.Message{ID: "UIAutoNombre", Other: "« {{.Field}} » doit être un nombre entier."}
 	msgAutoSecrets    = &i18n.Message{ID: "UIAutoSecrets", Other: "Les mots de passe sont gardés {{.Where}}, jamais dans coffre.toml."}
+	msgDistS3         = &i18n.Message{ID: "UIDistantS3", Other: "Stockage objet (S3)"}
+	msgDistWebDAV     = &i18n.Message{ID: "UIDistantWebDAV", Other: "WebDAV (Nextcloud, NAS)"}
+	msgDistEndpoint   = &i18n.Message{ID: "UIDistantAdresseS3", Other: "Adresse du service (https://…)"}
+	msgDistRegion     = &i18n.Message{ID: "UIDistantRegion", Other: "Région"}
+	msgDistBucket     = &i18n.Message{ID: "UIDistantCompartiment", Other: "Compartiment (bucket)"}
+	msgDistPrefix     = &i18n.Message{ID: "UIDistantPrefixe", Other: "Préfixe (répertoire dans le compartiment)"}
+	msgDistAccessKey  = &i18n.Message{ID: "UIDistantCleAcces", Other: "Clé d'accès"}
+	msgDistSecretKey  = &i18n.Message{ID: "UIDistantCleSecrete", Other: "Clé secrète"}
+	msgDistStyle      = &i18n.Message{ID: "UIDistantStyle", Other: "Adressage"}
+	msgDistStyleAuto  = &i18n.Message{ID: "UIDistantStyleAuto", Other: "automatique"}
+	msgDistStylePath  = &i18n.Message{ID: "UIDistantStyleChemin", Other: "par chemin (adresse/compartiment)"}
+	msgDistStyleHost  = &i18n.Message{ID: "UIDistantStyleHote", Other: "par nom d'hôte (compartiment.adresse)"}
+	msgDistURL        = &i18n.Message{ID: "UIDistantURL", Other: "Adresse du répertoire WebDAV (https://…)"}
+	msgAutoEncrypt    = &i18n.Message{ID: "UIAutoChiffrement", Other: "Chiffrement"}
+	msgAutoEncNone    = &i18n.Message{ID: "UIAutoChiffrementAucun", Other: "Aucun"}
+	msgAutoEncPhrase  = &i18n.Message{ID: "UIAutoChiffrementPhrase", Other: "Phrase secrète"}
+	msgAutoEncKey     = &i18n.Message{ID: "UIAutoChiffrementCle", Other: "Clé publique age"}
+	msgAutoEncKeyHint = &i18n.Message{ID: "UIAutoCleAgeAide", Other: "age1… (ce poste ne garde pas la clé privée qui ouvre les sauvegardes)"}
+	msgAutoPhraseSet  = &i18n.Message{ID: "UIAutoPhraseEnregistree", Other: "enregistrée — tapez-en une autre pour la changer"}
+	msgAutoSheet      = &i18n.Message{ID: "UIAutoFicheSecours", Other: "Fiche de secours…"}
+	msgAutoSheetTitle = &i18n.Message{ID: "UIAutoFicheTitre", Other: "Fiche de secours"}
+	msgAutoSheetSave  = &i18n.Message{ID: "UIAutoFicheEnregistrer", Other: "Enregistrer pour imprimer…"}
+	msgAutoSheetSaved = &i18n.Message{ID: "UIAutoFicheEnregistree", Other: "Fiche de secours enregistrée dans « {{.File}} » : imprimez-la, puis rangez-la sous clé, hors du bureau."}
+	msgAutoTestNow    = &i18n.Message{ID: "UIAutoTesterMaintenant", Other: "Tester maintenant"}
+	msgAutoTesting    = &i18n.Message{ID: "UIAutoTestEnCours", Other: "Sauvegarde automatique d'essai en cours, avec ces réglages…"}
+	msgAutoTestTitle  = &i18n.Message{ID: "UIAutoTestTitre", Other: "Essai de la sauvegarde automatique"}
+	msgAutoNothingDue = &i18n.Message{ID: "UIAutoRienAFaire", Other: "La sauvegarde automatique n'a rien fait : elle n'est pas activée (cochez « Sauvegarder automatiquement »)."}
+	msgAutoScheduled  = &i18n.Message{ID: "UIAutoProgrammee", Other: "Configuration enregistrée. La sauvegarde automatique est programmée ({{.File}})."}
+	msgAutoSchedCmds  = &i18n.Message{ID: "UIAutoProgrammeeCommandes", Other: "Configuration enregistrée. Pour activer la sauvegarde automatique, exécutez une fois : {{.Commands}}"}
+	msgAutoNoDossier  = &i18n.Message{ID: "UIAutoAucunDossier", Other: "La connexion « {{.Conn}} » ne contient aucun dossier comptable : la sauvegarde automatique n'aurait rien à sauvegarder. Indiquez le répertoire de votre logiciel de comptabilité dans « Connexion »."}
+	msgAutoUnknownDos = &i18n.Message{ID: "UIAutoDossierInconnu", Other: "Le dossier {{.Numero}} n'existe pas dans la connexion « {{.Conn}} » : retirez-le de la liste, ou corrigez la connexion."}
+	msgAutoConnMiss   = &i18n.Message{ID: "UIAutoConnexionAbsente", Other: "Le répertoire de connexion « {{.Dir}} » n'existe pas, ou n'est pas joignable : vérifiez le chemin (et que le lecteur réseau est connecté)."}
+	msgAutoFolderBad  = &i18n.Message{ID: "UIAutoRepertoireRefuse", Other: "{{.Field}} : {{.Reason}}"}
+	msgAutoNeedPhrase = &i18n.Message{ID: "UIAutoPhraseRequise", Other: "Le chiffrement par phrase secrète est choisi : tapez la phrase secrète deux fois."}
+	msgUnsavedTitle   = &i18n.Message{ID: "UIConfigNonEnregistreeTitre", Other: "Fermer sans enregistrer ?"}
+	msgUnsavedText    = &i18n.Message{ID: "UIConfigNonEnregistreeTexte", Other: "Des modifications de la configuration ne sont pas enregistrées : elles seront perdues."}
+	msgUnsavedClose   = &i18n.Message{ID: "UIConfigFermerSansEnregistrer", Other: "Fermer sans enregistrer"}
+	msgTrustYes       = &i18n.Message{ID: "UIFaireConfianceOui", Other: "Faire confiance"}
 )
 
 // autoConfig is the state shared by the automatic-backup tabs: the file
@@ -84,9 +129,19 @@ type autoConfig struct {
 	cfg     config.Config
 	secrets config.Secrets
 	fields  []func(*config.Config) error // copy the widgets into a config
-	smtpPw  *widget.Entry
-	sftpPw  *widget.Entry
-	status  *widget.Label
+	// typed are the password entries and the secret each one fills.
+	typed  []typedSecret
+	phrase *widget.Entry // the passphrase typed a second time
+	status *widget.Label
+
+	// Hooks replaced by tests.
+	pickFolder func(title, start string, done func(string))
+	goWork     func(func())
+}
+
+type typedSecret struct {
+	e    *widget.Entry
+	name string
 }
 
 // AutoConfigTabs returns the Configuration window's tabs for the automatic
@@ -96,15 +151,24 @@ type autoConfig struct {
 // puts typed passwords in the keyring (or the encrypted file), never in the
 // file.
 func AutoConfigTabs(win fyne.Window, configPath string) []*container.TabItem {
+	return newAutoConfig(win, configPath).tabs()
+}
+
+func newAutoConfig(win fyne.Window, configPath string) *autoConfig {
 	if configPath == "" {
 		configPath = config.DefaultPath()
 	}
 	cfg, err := config.Load(configPath)
-	ac := &autoConfig{win: win, path: configPath, cfg: cfg, secrets: config.OpenSecrets(), status: widget.NewLabel("")}
+	ac := &autoConfig{win: win, path: configPath, cfg: cfg, secrets: config.OpenSecrets(), status: widget.NewLabel(""),
+		pickFolder: nativeFolder, goWork: func(f func()) { go f() }}
 	ac.status.Wrapping = fyne.TextWrapWord
 	if err != nil {
 		ac.status.SetText(i18n.Describe(err))
 	}
+	return ac
+}
+
+func (ac *autoConfig) tabs() []*container.TabItem {
 	return []*container.TabItem{
 		container.NewTabItemWithIcon(i18n.T(msgAutoTab, nil), theme.HistoryIcon(), ac.page(ac.autoForm())),
 		container.NewTabItemWithIcon(i18n.T(msgDistTab, nil), theme.UploadIcon(), ac.page(ac.remoteForm())),
@@ -113,13 +177,35 @@ func AutoConfigTabs(win fyne.Window, configPath string) []*container.TabItem {
 	}
 }
 
+// dirty reports whether the screen holds changes not yet saved.
+func (ac *autoConfig) dirty() bool {
+	for _, p := range ac.typed {
+		if p.e.Text != "" {
+			return true
+		}
+	}
+	c, err := ac.collect()
+	return err != nil || !reflect.DeepEqual(normalized(c), normalized(ac.cfg))
+}
+
+// normalized makes empty and nil lists alike, for dirty.
+func normalized(c config.Config) config.Config {
+	for _, l := range []*[]string{&c.Auto.Jours, &c.Auto.Dossiers, &c.Destinataire.Adresses} {
+		if len(*l) == 0 {
+			*l = nil
+		}
+	}
+	return c
+}
+
 func (ac *autoConfig) page(content fyne.CanvasObject) fyne.CanvasObject {
 	save := widget.NewButtonWithIcon(i18n.T(msgAutoSave, nil), theme.DocumentSaveIcon(), func() {
 		if err := ac.save(); err != nil {
-			dialog.ShowError(errors.New(i18n.Describe(err)), ac.win)
+			ac.status.SetText("")
+			showError(ac.win, err)
 			return
 		}
-		ac.status.SetText(i18n.T(msgAutoSaved, nil))
+		ac.status.SetText(ac.schedule())
 	})
 	save.Importance = widget.HighImportance
 	return container.NewBorder(nil, container.NewVBox(ac.status, container.NewHBox(save)), nil, nil, container.NewVScroll(content))
@@ -137,28 +223,195 @@ func (ac *autoConfig) collect() (config.Config, error) {
 }
 
 // save validates and writes the file, then stores the passwords typed.
+// Everything is checked first — the settings, each folder (it exists and
+// can be written: a network folder that is not there is refused), the
+// connexion and its dossiers when the automatic backup is on, the
+// passphrase — so that nothing is saved that would fail at night.
 func (ac *autoConfig) save() error {
 	c, err := ac.collect()
 	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if err := ac.checkPhrase(c); err != nil {
+		return err
+	}
+	if err := checkFolders(c); err != nil {
 		return err
 	}
 	if err := config.Save(ac.path, c); err != nil {
 		return err
 	}
 	ac.cfg = c
-	for _, p := range []struct {
-		e    *widget.Entry
-		name string
-	}{{ac.smtpPw, config.SecretSMTP}, {ac.sftpPw, config.SecretSFTP}} {
-		if p.e != nil && p.e.Text != "" {
-			if err := ac.secrets.Set(p.name, p.e.Text); err != nil {
-				return err
-			}
-			p.e.SetText("")
-			p.e.SetPlaceHolder(i18n.T(msgPwSaved, nil))
+	for _, p := range ac.typed {
+		if p.e.Text == "" {
+			continue
+		}
+		if err := ac.secrets.Set(p.name, p.e.Text); err != nil {
+			return err
+		}
+		p.e.SetText("")
+		p.e.SetPlaceHolder(i18n.T(msgPwSaved, nil))
+	}
+	if ac.phrase != nil {
+		ac.phrase.SetText("")
+	}
+	return nil
+}
+
+// checkPhrase: with « phrase », a passphrase is typed twice alike and
+// strong enough, or one is already stored.
+func (ac *autoConfig) checkPhrase(c config.Config) error {
+	if c.Auto.Chiffrement != config.ChiffrementPhrase || ac.phrase == nil {
+		return nil
+	}
+	var typed string
+	for _, p := range ac.typed {
+		if p.name == config.SecretPhrase {
+			typed = p.e.Text
+		}
+	}
+	if typed == "" && ac.phrase.Text == "" {
+		if _, err := ac.secrets.Get(config.SecretPhrase); err == nil {
+			return nil
+		}
+		return i18n.E(msgAutoNeedPhrase, nil, config.ErrInvalid)
+	}
+	if typed != ac.phrase.Text {
+		return i18n.E(msgPassMismatch, nil, config.ErrInvalid)
+	}
+	return secret.CheckNew(typed)
+}
+
+// checkFolders checks every folder of c the way the engine will use it.
+func checkFolders(c config.Config) error {
+	if dir := c.Auto.DestinationDir(); dir == paths.Backups() {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := dossier.CheckDestination(c.Auto.DestinationDir()); err != nil {
+		return folderError(msgAutoDest, err)
+	}
+	if c.Distant.Type == config.DistantDossier {
+		if err := dossier.CheckDestination(c.Distant.Dossier); err != nil {
+			return folderError(msgDistFolderPath, err)
+		}
+	}
+	conn := strings.TrimSpace(c.Auto.Connexion)
+	if conn != "" && !connexion.IsODBC(conn) {
+		if fi, err := os.Stat(conn); err != nil || !fi.IsDir() {
+			return i18n.E(msgAutoConnMiss, map[string]any{"Dir": conn}, dossier.ErrNotFound)
+		}
+	}
+	if !c.Auto.Active {
+		return nil
+	}
+	return checkDossiers(c)
+}
+
+func folderError(field *i18n.Message, err error) error {
+	return i18n.E(msgAutoFolderBad, map[string]any{"Field": i18n.T(field, nil), "Reason": i18n.Described(err)}, err)
+}
+
+// checkDossiers opens the automatic backup's connexion: it must hold
+// dossiers, and every dossier chosen.
+func checkDossiers(c config.Config) error {
+	conn := c.Auto.Connexion
+	name := conn
+	if name == "" {
+		name = paths.Dossiers()
+	}
+	s, err := connexion.Open(conn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	list, err := s.List(context.Background())
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, d := range list {
+		if !d.Unrecognised {
+			have[d.Numero] = true
+		}
+	}
+	if len(have) == 0 {
+		return i18n.E(msgAutoNoDossier, map[string]any{"Conn": name}, dossier.ErrNotFound)
+	}
+	for _, n := range c.Auto.Dossiers {
+		if !have[n] {
+			return i18n.E(msgAutoUnknownDos, map[string]any{"Numero": n, "Conn": name}, dossier.ErrNotFound)
 		}
 	}
 	return nil
+}
+
+// schedule sets the scheduled task up when the automatic backup is on,
+// through the code of `coffre service installer`, and says what was done.
+func (ac *autoConfig) schedule() string {
+	if !ac.cfg.Auto.Active {
+		return i18n.T(msgAutoSaved, nil)
+	}
+	h, m, ok, _ := ac.cfg.Auto.TimeOfDay()
+	if !ok {
+		h, m = 21, 30
+	}
+	inst, err := service.Installer(ac.path, h, m)
+	if err != nil {
+		return i18n.T(msgAutoSaved, nil) + " " + i18n.Describe(err)
+	}
+	if len(inst.Commands) > 0 {
+		return i18n.T(msgAutoSchedCmds, map[string]any{"Commands": strings.Join(inst.Commands, " ; ")})
+	}
+	return i18n.T(msgAutoScheduled, map[string]any{"File": inst.File})
+}
+
+// testNow is « Tester maintenant »: save (everything checked), then one
+// automatic run with these settings by the service's own engine, its
+// result shown.
+func (ac *autoConfig) testNow(button *widget.Button) {
+	if err := ac.save(); err != nil {
+		showError(ac.win, err)
+		return
+	}
+	ac.status.SetText(i18n.T(msgAutoTesting, nil))
+	button.Disable()
+	ac.goWork(func() {
+		eng := service.New(ac.path)
+		eng.Secrets = ac.secrets
+		rep, err := eng.RunOnce(context.Background(), service.Options{Force: true})
+		var lines []string
+		switch {
+		case rep.Ran:
+			lines = append([]string{rep.Entry.Title()}, rep.Entry.Lines()...)
+			if err == nil {
+				err = rep.Err()
+			}
+		case err == nil:
+			lines = []string{i18n.T(msgAutoNothingDue, nil)}
+		}
+		if err != nil {
+			lines = append(lines, i18n.Describe(err))
+		}
+		fyne.Do(func() {
+			button.Enable()
+			ac.status.SetText(strings.Join(lines, "\n"))
+			dialog.NewCustom(i18n.T(msgAutoTestTitle, nil), i18n.T(msgClose, nil), minWidth(520, wrapLabel(strings.Join(lines, "\n"))), ac.win).Show()
+		})
+	})
+}
+
+// folderEntry is a folder's entry with its « Parcourir… ».
+func (ac *autoConfig) folderEntry(value string, set func(*config.Config, string)) fyne.CanvasObject {
+	e := ac.text(value, set)
+	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+		ac.pickFolder(i18n.T(msgPickFolder, nil), e.Text, e.SetText)
+	})
+	return container.NewBorder(nil, nil, nil, browse, e)
 }
 
 func (ac *autoConfig) text(value string, set func(*config.Config, string)) *widget.Entry {
@@ -191,6 +444,7 @@ func (ac *autoConfig) check(label *i18n.Message, value bool, set func(*config.Co
 
 func (ac *autoConfig) password(name string) *widget.Entry {
 	e := widget.NewPasswordEntry()
+	ac.typed = append(ac.typed, typedSecret{e, name})
 	if _, err := ac.secrets.Get(name); err == nil {
 		e.SetPlaceHolder(i18n.T(msgPwSaved, nil))
 	} else {
@@ -205,7 +459,10 @@ func (ac *autoConfig) autoForm() fyne.CanvasObject {
 	jours.Horizontal = true
 	jours.SetSelected(a.Jours)
 	ac.fields = append(ac.fields, func(c *config.Config) error { c.Auto.Jours = append([]string(nil), jours.Selected...); return nil })
-	return widget.NewForm(
+	if len(a.Jours) == 0 {
+		ac.cfg.Auto.Jours = nil
+	}
+	form := widget.NewForm(
 		widget.NewFormItem("", ac.check(msgAutoActive, a.Active, func(c *config.Config, v bool) { c.Auto.Active = v })),
 		widget.NewFormItem(i18n.T(msgAutoHeure, nil), ac.text(a.Heure, func(c *config.Config, v string) { c.Auto.Heure = v })),
 		widget.NewFormItem(i18n.T(msgAutoJours, nil), jours),
@@ -217,28 +474,149 @@ func (ac *autoConfig) autoForm() fyne.CanvasObject {
 				c.Auto.Dossiers = append(c.Auto.Dossiers, f)
 			}
 		})),
-		widget.NewFormItem(i18n.T(msgAutoConnexion, nil), ac.text(a.Connexion, func(c *config.Config, v string) { c.Auto.Connexion = v })),
-		widget.NewFormItem(i18n.T(msgAutoDest, nil), ac.text(a.Destination, func(c *config.Config, v string) { c.Auto.Destination = v })),
+		widget.NewFormItem(i18n.T(msgAutoConnexion, nil), ac.folderEntry(a.Connexion, func(c *config.Config, v string) { c.Auto.Connexion = v })),
+		widget.NewFormItem(i18n.T(msgAutoDest, nil), ac.folderEntry(a.Destination, func(c *config.Config, v string) { c.Auto.Destination = v })),
 		widget.NewFormItem(i18n.T(msgAutoConserver, nil), ac.number(msgAutoConserver, a.Conserver, func(c *config.Config, v int) { c.Auto.Conserver = v })),
 	)
+	for _, it := range ac.encryptionItems() {
+		form.AppendItem(it)
+	}
+	var testNow *widget.Button
+	testNow = widget.NewButtonWithIcon(i18n.T(msgAutoTestNow, nil), theme.MediaPlayIcon(), func() { ac.testNow(testNow) })
+	sheet := widget.NewButtonWithIcon(i18n.T(msgAutoSheet, nil), theme.DocumentPrintIcon(), ac.showSheet)
+	return container.NewVBox(form, container.NewHBox(testNow, sheet))
+}
+
+// encryptionItems are « Chiffrement » (aucun, phrase secrète, clé publique
+// age), the passphrase typed twice (kept in the secret store) and the age
+// key (kept in coffre.toml, cle_age).
+func (ac *autoConfig) encryptionItems() []*widget.FormItem {
+	a := ac.cfg.Auto
+	labels := []string{i18n.T(msgAutoEncNone, nil), i18n.T(msgAutoEncPhrase, nil), i18n.T(msgAutoEncKey, nil)}
+	values := []string{config.ChiffrementAucun, config.ChiffrementPhrase, config.ChiffrementCle}
+	mode := widget.NewRadioGroup(labels, nil)
+	mode.Horizontal = true
+	mode.Required = true
+	pass1 := ac.password(config.SecretPhrase)
+	if _, err := ac.secrets.Get(config.SecretPhrase); err == nil {
+		pass1.SetPlaceHolder(i18n.T(msgAutoPhraseSet, nil))
+	}
+	ac.phrase = widget.NewPasswordEntry()
+	key := widget.NewEntry()
+	key.SetPlaceHolder(i18n.T(msgAutoEncKeyHint, nil))
+	key.SetText(a.CleAge)
+	phraseItem := widget.NewFormItem(i18n.T(msgPass1, nil), pass1)
+	phrase2Item := widget.NewFormItem(i18n.T(msgPass2, nil), ac.phrase)
+	keyItem := widget.NewFormItem("age", key)
+	show := func(v string) {
+		for _, w := range []fyne.CanvasObject{pass1, ac.phrase} {
+			if v == config.ChiffrementPhrase {
+				w.Show()
+			} else {
+				w.Hide()
+			}
+		}
+		if v == config.ChiffrementCle {
+			key.Show()
+		} else {
+			key.Hide()
+		}
+	}
+	mode.OnChanged = func(l string) {
+		for i, x := range labels {
+			if x == l {
+				show(values[i])
+			}
+		}
+	}
+	for i, v := range values {
+		if v == a.Chiffrement {
+			mode.SetSelected(labels[i])
+		}
+	}
+	show(a.Chiffrement)
+	ac.fields = append(ac.fields, func(c *config.Config) error {
+		for i, x := range labels {
+			if x == mode.Selected {
+				c.Auto.Chiffrement = values[i]
+			}
+		}
+		c.Auto.CleAge = ""
+		if c.Auto.Chiffrement == config.ChiffrementCle {
+			c.Auto.CleAge = strings.TrimSpace(key.Text)
+		}
+		return nil
+	})
+	return []*widget.FormItem{widget.NewFormItem(i18n.T(msgAutoEncrypt, nil), mode), phraseItem, phrase2Item, keyItem}
+}
+
+// showSheet shows the recovery sheet of the saved settings (the service's
+// own), to print or save.
+func (ac *autoConfig) showSheet() {
+	if err := ac.save(); err != nil {
+		showError(ac.win, err)
+		return
+	}
+	eng := service.New(ac.path)
+	eng.Secrets = ac.secrets
+	sheet, err := eng.RecoverySheet(ac.cfg, "")
+	if err != nil {
+		showError(ac.win, err)
+		return
+	}
+	var lines []string
+	for _, n := range sheet.Lines {
+		lines = append(lines, n.String())
+	}
+	text := strings.Join(lines, "\n\n")
+	body := wrapLabel(text)
+	var d *dialog.CustomDialog
+	save := widget.NewButtonWithIcon(i18n.T(msgAutoSheetSave, nil), theme.DocumentSaveIcon(), func() {
+		ac.pickFolder(i18n.T(msgPickFolder, nil), "", func(dir string) {
+			file := filepath.Join(dir, "Fiche de secours Coffre.txt")
+			if err := writeSheet(file, text); err != nil {
+				showError(ac.win, err)
+				return
+			}
+			d.Hide()
+			ac.status.SetText(i18n.T(msgAutoSheetSaved, map[string]any{"File": file}))
+		})
+	})
+	closeB := widget.NewButton(i18n.T(msgClose, nil), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(i18n.T(msgAutoSheetTitle, nil), minWidth(640, container.NewVScroll(body)), ac.win)
+	d.SetButtons([]fyne.CanvasObject{closeB, save})
+	d.Resize(fyne.NewSize(700, 520))
+	d.Show()
+}
+
+// writeSheet writes the sheet whole under its final name (temp file,
+// then rename), with Windows line ends so that Notepad prints it.
+func writeSheet(file, text string) error {
+	tmp, err := fsutil.CreateTemp(file)
+	if err != nil {
+		return err
+	}
+	defer tmp.Abort()
+	if _, err := tmp.Write([]byte(strings.ReplaceAll(text, "\n", "\r\n") + "\r\n")); err != nil {
+		return err
+	}
+	return tmp.Commit(true)
 }
 
 func (ac *autoConfig) remoteForm() fyne.CanvasObject {
 	d := ac.cfg.Distant
-	kinds := []string{i18n.T(msgDistNone, nil), i18n.T(msgDistSFTP, nil), i18n.T(msgDistFolder, nil)}
-	values := []string{config.DistantAucun, config.DistantSFTP, config.DistantDossier}
-	kind := widget.NewSelect(kinds, nil)
-	for i, v := range values {
-		if v == d.Type {
-			kind.SetSelectedIndex(i)
-		}
-	}
-	ac.fields = append(ac.fields, func(c *config.Config) error {
+	kinds := []string{i18n.T(msgDistNone, nil), i18n.T(msgDistSFTP, nil), i18n.T(msgDistFolder, nil), i18n.T(msgDistS3, nil), i18n.T(msgDistWebDAV, nil)}
+	values := []string{config.DistantAucun, config.DistantSFTP, config.DistantDossier, config.DistantS3, config.DistantWebDAV}
+	kind := newSelect(kinds, nil)
+	selected := func() string {
 		if i := kind.SelectedIndex(); i >= 0 {
-			c.Distant.Type = values[i]
+			return values[i]
 		}
-		return nil
-	})
+		return d.Type
+	}
+	ac.fields = append(ac.fields, func(c *config.Config) error { c.Distant.Type = selected(); return nil })
+
+	// SFTP
 	auths := []string{i18n.T(msgDistKey, nil), i18n.T(msgDistPassword, nil)}
 	auth := widget.NewRadioGroup(auths, nil)
 	auth.Horizontal = true
@@ -253,21 +631,85 @@ func (ac *autoConfig) remoteForm() fyne.CanvasObject {
 		}
 		return nil
 	})
-	ac.sftpPw = ac.password(config.SecretSFTP)
+	// The user and the address are one key of coffre.toml each, shown in
+	// the form of the kind chosen.
+	sftpUser, davUser := widget.NewEntry(), widget.NewEntry()
+	s3Addr, davAddr := widget.NewEntry(), widget.NewEntry()
+	sftpUser.SetText(d.Utilisateur)
+	davUser.SetText(d.Utilisateur)
+	s3Addr.SetText(d.Adresse)
+	davAddr.SetText(d.Adresse)
+	ac.fields = append(ac.fields, func(c *config.Config) error {
+		switch selected() {
+		case config.DistantWebDAV:
+			c.Distant.Utilisateur, c.Distant.Adresse = strings.TrimSpace(davUser.Text), strings.TrimSpace(davAddr.Text)
+		case config.DistantS3:
+			c.Distant.Utilisateur, c.Distant.Adresse = strings.TrimSpace(sftpUser.Text), strings.TrimSpace(s3Addr.Text)
+		default:
+			c.Distant.Utilisateur = strings.TrimSpace(sftpUser.Text)
+		}
+		return nil
+	})
 	trust := widget.NewButtonWithIcon(i18n.T(msgTrust, nil), theme.ConfirmIcon(), ac.trust)
-	return container.NewVBox(widget.NewForm(
-		widget.NewFormItem(i18n.T(msgDistType, nil), kind),
+	sftp := container.NewVBox(widget.NewForm(
 		widget.NewFormItem(i18n.T(msgDistHost, nil), ac.text(d.Hote, func(c *config.Config, v string) { c.Distant.Hote = v })),
 		widget.NewFormItem(i18n.T(msgDistPort, nil), ac.number(msgDistPort, d.Port, func(c *config.Config, v int) { c.Distant.Port = v })),
-		widget.NewFormItem(i18n.T(msgDistUser, nil), ac.text(d.Utilisateur, func(c *config.Config, v string) { c.Distant.Utilisateur = v })),
+		widget.NewFormItem(i18n.T(msgDistUser, nil), sftpUser),
 		widget.NewFormItem(i18n.T(msgDistAuth, nil), auth),
 		widget.NewFormItem(i18n.T(msgDistKeyFile, nil), ac.text(d.Cle, func(c *config.Config, v string) { c.Distant.Cle = v })),
-		widget.NewFormItem(i18n.T(msgDistPassword, nil), ac.sftpPw),
+		widget.NewFormItem(i18n.T(msgDistPassword, nil), ac.password(config.SecretSFTP)),
 		widget.NewFormItem(i18n.T(msgDistPath, nil), ac.text(d.Chemin, func(c *config.Config, v string) { c.Distant.Chemin = v })),
-		widget.NewFormItem(i18n.T(msgDistFolderPath, nil), ac.text(d.Dossier, func(c *config.Config, v string) { c.Distant.Dossier = v })),
+	), container.NewHBox(trust))
+	folder := widget.NewForm(
+		widget.NewFormItem(i18n.T(msgDistFolderPath, nil), ac.folderEntry(d.Dossier, func(c *config.Config, v string) { c.Distant.Dossier = v })),
+	)
+	styles := []string{i18n.T(msgDistStyleAuto, nil), i18n.T(msgDistStylePath, nil), i18n.T(msgDistStyleHost, nil)}
+	styleValues := []string{config.StyleAuto, config.StyleChemin, config.StyleHote}
+	style := newSelect(styles, nil)
+	style.SetSelectedIndex(0)
+	for i, v := range styleValues {
+		if v == d.Style {
+			style.SetSelectedIndex(i)
+		}
+	}
+	ac.fields = append(ac.fields, func(c *config.Config) error { c.Distant.Style = styleValues[max(style.SelectedIndex(), 0)]; return nil })
+	s3 := widget.NewForm(
+		widget.NewFormItem(i18n.T(msgDistEndpoint, nil), s3Addr),
+		widget.NewFormItem(i18n.T(msgDistRegion, nil), ac.text(d.Region, func(c *config.Config, v string) { c.Distant.Region = v })),
+		widget.NewFormItem(i18n.T(msgDistBucket, nil), ac.text(d.Compartiment, func(c *config.Config, v string) { c.Distant.Compartiment = v })),
+		widget.NewFormItem(i18n.T(msgDistPrefix, nil), ac.text(d.Prefixe, func(c *config.Config, v string) { c.Distant.Prefixe = v })),
+		widget.NewFormItem(i18n.T(msgDistAccessKey, nil), ac.text(d.CleAcces, func(c *config.Config, v string) { c.Distant.CleAcces = v })),
+		widget.NewFormItem(i18n.T(msgDistSecretKey, nil), ac.password(config.SecretS3)),
+		widget.NewFormItem(i18n.T(msgDistStyle, nil), style),
+	)
+	webdav := widget.NewForm(
+		widget.NewFormItem(i18n.T(msgDistURL, nil), davAddr),
+		widget.NewFormItem(i18n.T(msgDistUser, nil), davUser),
+		widget.NewFormItem(i18n.T(msgDistPassword, nil), ac.password(config.SecretWebDAV)),
+	)
+	groups := map[string]fyne.CanvasObject{config.DistantSFTP: sftp, config.DistantDossier: folder, config.DistantS3: s3, config.DistantWebDAV: webdav}
+	showKind := func(v string) {
+		for k, g := range groups {
+			if k == v {
+				g.Show()
+			} else {
+				g.Hide()
+			}
+		}
+	}
+	kind.OnChanged = func(string) { showKind(selected()) }
+	for i, v := range values {
+		if v == d.Type {
+			kind.SetSelectedIndex(i)
+		}
+	}
+	showKind(d.Type)
+	common := widget.NewForm(
 		widget.NewFormItem(i18n.T(msgDistKeep, nil), ac.number(msgDistKeep, d.Conserver, func(c *config.Config, v int) { c.Distant.Conserver = v })),
 		widget.NewFormItem(i18n.T(msgWatchAge, nil), ac.number(msgWatchAge, ac.cfg.Surveiller.AgeMaxHeures, func(c *config.Config, v int) { c.Surveiller.AgeMaxHeures = v })),
-	), container.NewHBox(trust), widget.NewLabel(i18n.T(msgAutoSecrets, map[string]any{"Where": ac.secrets.Where()})))
+	)
+	return container.NewVBox(widget.NewForm(widget.NewFormItem(i18n.T(msgDistType, nil), kind)),
+		sftp, folder, s3, webdav, common, widget.NewLabel(i18n.T(msgAutoSecrets, map[string]any{"Where": ac.secrets.Where()})))
 }
 
 // trust is « Faire confiance à ce serveur »: fetch the server's key, show
@@ -275,7 +717,7 @@ func (ac *autoConfig) remoteForm() fyne.CanvasObject {
 func (ac *autoConfig) trust() {
 	c, err := ac.collect()
 	if err != nil {
-		dialog.ShowError(errors.New(i18n.Describe(err)), ac.win)
+		showError(ac.win, err)
 		return
 	}
 	o := remote.SFTPOptions{Host: c.Distant.Hote, Port: c.Distant.Port, User: c.Distant.Utilisateur, KnownHosts: c.Distant.KnownHostsFile()}
@@ -286,15 +728,16 @@ func (ac *autoConfig) trust() {
 		fyne.Do(func() {
 			switch {
 			case err != nil && fp == "":
-				dialog.ShowError(errors.New(i18n.Describe(err)), ac.win)
+				showError(ac.win, err)
 			case known:
 				ac.status.SetText(i18n.T(msgTrustKnown, map[string]any{"Fingerprint": fp}))
 			default:
-				dialog.ShowConfirm(i18n.T(msgTrustTitle, map[string]any{"Host": o.Host}), i18n.T(msgTrustText, map[string]any{"Fingerprint": fp}), func(ok bool) {
-					if ok {
-						ac.recordTrust(o, fp)
-					}
-				}, ac.win)
+				dialog.NewCustomConfirm(i18n.T(msgTrustTitle, map[string]any{"Host": o.Host}), i18n.T(msgTrustYes, nil), i18n.T(msgCancel, nil),
+					wrapLabel(i18n.T(msgTrustText, map[string]any{"Fingerprint": fp})), func(ok bool) {
+						if ok {
+							ac.recordTrust(o, fp)
+						}
+					}, ac.win).Show()
 			}
 		})
 	}()
@@ -307,7 +750,7 @@ func (ac *autoConfig) recordTrust(o remote.SFTPOptions, fp string) {
 		got, err := remote.Trust(ctx, o, fp)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(errors.New(i18n.Describe(err)), ac.win)
+				showError(ac.win, err)
 				return
 			}
 			ac.status.SetText(i18n.T(msgTrustDone, map[string]any{"Fingerprint": got}))
@@ -318,12 +761,12 @@ func (ac *autoConfig) recordTrust(o remote.SFTPOptions, fp string) {
 func (ac *autoConfig) mailForm() fyne.CanvasObject {
 	e := ac.cfg.Email
 	secu := []string{config.SecuriteSTARTTLS, config.SecuriteTLS, config.SecuriteAucune}
-	sel := widget.NewSelect(secu, nil)
+	sel := newSelect(secu, nil)
 	sel.SetSelected(e.Securite)
 	ac.fields = append(ac.fields, func(c *config.Config) error { c.Email.Securite = sel.Selected; return nil })
-	ac.smtpPw = ac.password(config.SecretSMTP)
+	smtpPw := ac.password(config.SecretSMTP)
 	none := i18n.T(msgMailNoDigest, nil)
-	digest := widget.NewSelect(append([]string{none}, config.WeekdayNames...), nil)
+	digest := newSelect(append([]string{none}, config.WeekdayNames...), nil)
 	digest.SetSelected(none)
 	if _, ok := e.DigestDay(); ok {
 		digest.SetSelected(strings.ToLower(strings.TrimSpace(e.ResumeHebdomadaire)))
@@ -342,7 +785,7 @@ func (ac *autoConfig) mailForm() fyne.CanvasObject {
 		widget.NewFormItem(i18n.T(msgDistPort, nil), ac.number(msgDistPort, e.Port, func(c *config.Config, v int) { c.Email.Port = v })),
 		widget.NewFormItem(i18n.T(msgMailSecurity, nil), sel),
 		widget.NewFormItem(i18n.T(msgMailUser, nil), ac.text(e.Utilisateur, func(c *config.Config, v string) { c.Email.Utilisateur = v })),
-		widget.NewFormItem(i18n.T(msgDistPassword, nil), ac.smtpPw),
+		widget.NewFormItem(i18n.T(msgDistPassword, nil), smtpPw),
 		widget.NewFormItem(i18n.T(msgMailFrom, nil), ac.text(e.Expediteur, func(c *config.Config, v string) { c.Email.Expediteur = v })),
 		widget.NewFormItem("", ac.check(msgMailFailOnly, e.EchecsSeulement, func(c *config.Config, v bool) { c.Email.EchecsSeulement = v })),
 		widget.NewFormItem(i18n.T(msgMailDigest, nil), digest),
@@ -353,7 +796,7 @@ func (ac *autoConfig) mailForm() fyne.CanvasObject {
 // test uses exactly what the service will use.
 func (ac *autoConfig) testMail() {
 	if err := ac.save(); err != nil {
-		dialog.ShowError(errors.New(i18n.Describe(err)), ac.win)
+		showError(ac.win, err)
 		return
 	}
 	c := ac.cfg
@@ -365,7 +808,7 @@ func (ac *autoConfig) testMail() {
 		to, err := eng.TestEmail(ctx, c)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(errors.New(i18n.Describe(err)), ac.win)
+				showError(ac.win, err)
 				return
 			}
 			ac.status.SetText(i18n.T(msgMailTestDone, map[string]any{"To": strings.Join(to, ", ")}))

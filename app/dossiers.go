@@ -520,7 +520,7 @@ func targetSelect(w *wizard) *widget.Select {
 		labels = append(labels, l)
 		byLabel[l] = d.Numero
 	}
-	sel := widget.NewSelect(labels, func(l string) {
+	sel := newSelect(labels, func(l string) {
 		if n := byLabel[l]; n != o.Numero {
 			o.Numero = n
 			o.Exercices = nil // ticks of another dossier's state

@@ -92,7 +92,7 @@ func cutOptions(w *wizard) fyne.CanvasObject {
 	if indexOf(list, o.FirstKept) < 1 {
 		o.FirstKept = ""
 	}
-	sel := widget.NewSelect(labels, func(l string) { o.FirstKept = byLabel[l]; showSplit() })
+	sel := newSelect(labels, func(l string) { o.FirstKept = byLabel[l]; showSplit() })
 	if i := indexOf(list, o.FirstKept); i > 0 {
 		sel.SetSelected(exerciceText(list[i]))
 	}

@@ -31,7 +31,7 @@ var (
 	msgTestConn       = &i18n.Message{ID: "UITesterConnexion", Other: "Tester la connexion"}
 	msgConnOK         = &i18n.Message{ID: "UIConnexionReussie", One: "Connexion réussie : {{.Count}} dossier trouvé.", Other: "Connexion réussie : {{.Count}} dossiers trouvés."}
 	msgNeedFolder     = &i18n.Message{ID: "UIDossierRequis", Other: "Indiquez le dossier où se trouvent les dossiers comptables."}
-	msgFolderMissing  = &i18n.Message{ID: "UIDossierAbsent", Other: "Le dossier « {{.Dir}} » n'existe pas."}
+	msgFolderMissing  = &i18n.Message{ID: "UIDossierAbsent", Other: "Le répertoire « {{.Dir}} » n'existe pas, ou n'est pas joignable (lecteur réseau déconnecté) : vérifiez le chemin, ou cliquez sur « Parcourir… » pour choisir le répertoire où votre logiciel de comptabilité range ses dossiers."}
 	msgNeedServer     = &i18n.Message{ID: "UIServeurRequis", Other: "Indiquez le DSN ou le serveur."}
 	msgOperationLabel = &i18n.Message{ID: "UIQuelleOperation", Other: "Que voulez-vous faire ?"}
 	msgVerifyAfter    = &i18n.Message{ID: "UIVerifierApres", Other: "Vérifier après (relire chaque fichier écrit et le contrôler)"}
@@ -49,6 +49,9 @@ func connexionView(w *wizard) fyne.CanvasObject {
 	})
 	hint := lowLabel(i18n.T(msgLocalDefault, map[string]any{"Dir": paths.Dossiers()}))
 	local := container.NewVBox(wrapLabel(i18n.T(msgLocalFolder, nil)), container.NewBorder(nil, nil, nil, browse, folder), hint)
+	if welcome := welcomeBox(w, folder.SetText); welcome != nil {
+		local.Objects = append([]fyne.CanvasObject{welcome}, local.Objects...)
+	}
 
 	server := widget.NewEntry()
 	server.SetPlaceHolder(i18n.T(msgServerHint, nil))
@@ -63,7 +66,7 @@ func connexionView(w *wizard) fyne.CanvasObject {
 	result := wrapLabel("")
 	result.Hide()
 	test := widget.NewButtonWithIcon(i18n.T(msgTestConn, nil), theme.SearchIcon(), func() {
-		err := testConnexion(o)
+		n, err := testConnexion(o)
 		result.Show()
 		if err != nil {
 			result.Importance = widget.DangerImportance
@@ -71,7 +74,7 @@ func connexionView(w *wizard) fyne.CanvasObject {
 			return
 		}
 		result.Importance = widget.SuccessImportance
-		result.SetText(i18n.N(msgConnOK, int64(len(w.dossiers)), nil))
+		result.SetText(i18n.N(msgConnOK, int64(n), nil))
 	})
 	form := widget.NewForm(
 		widget.NewFormItem(i18n.T(msgServer, nil), server),
@@ -100,18 +103,6 @@ func connexionView(w *wizard) fyne.CanvasObject {
 		kind.SetSelected(localText)
 	}
 	return container.NewVScroll(container.NewVBox(kind, widget.NewSeparator(), local, odbc))
-}
-
-// testConnexion opens the connexion the options describe and closes it.
-func testConnexion(o *Options) error {
-	if err := connexionFieldsError(o); err != nil {
-		return err
-	}
-	s, err := o.Spec().Open(context.Background())
-	if err != nil {
-		return err
-	}
-	return s.Close()
 }
 
 func connexionFieldsError(o *Options) error {
