@@ -83,6 +83,7 @@ func TestClosingTheWizardDuringARunAsksFirst(t *testing.T) {
 			// Again, and this time stop it.
 			dest2 := t.TempDir()
 			test.Tap(button(t, w.content(), "Nouvelle opération"))
+			resume() // the dossiers listed again, off the UI goroutine
 			next(t, w, stepIdxDossiers)
 			test.Tap(check(t, w.content(), "Tout sélectionner"))
 			next(t, w, stepIdxOptions)

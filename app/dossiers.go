@@ -317,20 +317,30 @@ func (w *wizard) entry(path string) catalogue.Entry {
 	return catalogue.Entry{Path: path}
 }
 
-// loadFiles lists the backups of the chosen folder, keeping the files added
-// one by one from elsewhere.
-func (w *wizard) loadFiles() {
-	var extra []catalogue.Entry
-	for _, e := range w.files {
-		if filepath.Dir(e.Path) != filepath.Clean(w.opts.FilesFolder) && slices.Contains(w.opts.Files, e.Path) {
-			extra = append(extra, e)
-		}
-	}
-	list, _ := catalogue.Folder(context.Background(), w.opts.FilesFolder, w.op().fileKind().ext)
-	w.files = append(extra, list...)
-	w.opts.Files = slices.DeleteFunc(w.opts.Files, func(f string) bool {
-		return !slices.ContainsFunc(w.files, func(e catalogue.Entry) bool { return e.Path == f })
-	})
+// loadFiles lists the backups of the chosen folder off the UI goroutine
+// (each file's header is read: slow on a network share), keeping the files
+// added one by one from elsewhere; done runs once they are in w.files.
+func (w *wizard) loadFiles(done func()) {
+	folder, ext := w.opts.FilesFolder, w.op().fileKind().ext
+	w.check(func(ctx context.Context) (func(bool) error, error) {
+		list, _ := catalogue.Folder(ctx, folder, ext)
+		return func(ok bool) error {
+			if !ok {
+				return nil
+			}
+			var extra []catalogue.Entry
+			for _, e := range w.files {
+				if filepath.Dir(e.Path) != filepath.Clean(folder) && slices.Contains(w.opts.Files, e.Path) {
+					extra = append(extra, e)
+				}
+			}
+			w.files = append(extra, list...)
+			w.opts.Files = slices.DeleteFunc(w.opts.Files, func(f string) bool {
+				return !slices.ContainsFunc(w.files, func(e catalogue.Entry) bool { return e.Path == f })
+			})
+			return nil
+		}, nil
+	}, done)
 }
 
 // filesView: the backups of a folder with what they hold; for a restore,
@@ -339,7 +349,6 @@ func filesView(w *wizard) fyne.CanvasObject {
 	o := &w.opts
 	op := w.op()
 	kind := op.fileKind()
-	w.loadFiles()
 	isSel := func(p string) bool { return slices.Contains(o.Files, p) }
 	count := widget.NewLabel("")
 	empty := wrapLabel(i18n.T(kind.empty, nil))
@@ -422,7 +431,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 
 	folder := widget.NewEntry()
 	folder.SetText(o.FilesFolder)
-	reload := func() { w.loadFiles(); table.Refresh(); update() }
+	reload := func() { w.loadFiles(func() { table.Refresh(); update() }) }
 	folder.OnSubmitted = func(s string) { o.FilesFolder = strings.TrimSpace(s); reload() }
 	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
 		w.pickFolder(i18n.T(msgPickFolder, nil), o.FilesFolder, func(dir string) {
@@ -464,6 +473,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 		bottom.Add(lowLabel(i18n.T(msgApplyToHint, nil)))
 	}
 	update()
+	reload()
 	return container.NewBorder(top, bottom, nil, nil, table)
 }
 

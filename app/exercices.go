@@ -43,6 +43,47 @@ func (w *wizard) exercicesOf(numero string) ([]ledger.Exercice, error) {
 	return list, err
 }
 
+// exercicesSlow reads, off the UI goroutine, the exercices the Options step
+// of a fiscal-year operation shows for the chosen dossiers.
+func exercicesSlow(w *wizard) slowCheck {
+	op := w.op()
+	if !op.needV1 && !op.target {
+		return nil
+	}
+	var todo []string
+	for _, n := range append(slices.Clone(w.opts.Dossiers), w.opts.Numero) {
+		if _, ok := w.exercices[n]; !ok && n != "" && !slices.Contains(todo, n) {
+			todo = append(todo, n)
+		}
+	}
+	if len(todo) == 0 || w.store == nil {
+		return nil
+	}
+	s := w.store
+	return func(ctx context.Context) (func(bool) error, error) {
+		got := map[string]loadedExercices{}
+		for _, n := range todo {
+			list, err := connexion.Exercices(ctx, s, n)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			got[n] = loadedExercices{list, err}
+		}
+		return func(ok bool) error {
+			if !ok {
+				return nil
+			}
+			if w.exercices == nil {
+				w.exercices = map[string]loadedExercices{}
+			}
+			for n, x := range got {
+				w.exercices[n] = x
+			}
+			return nil
+		}, nil
+	}
+}
+
 // day shows an AAAA-MM-JJ date the French way.
 func day(s string) string {
 	if len(s) < 10 || i18n.Language() != "fr" {

@@ -300,17 +300,22 @@ func restorePlanner(w *wizard) validator { return planner{w} }
 
 type planner struct{ w *wizard }
 
+// Validate is the request's own rules; slow reads the file for the plan.
 func (p planner) Validate() error {
+	return restoreRequest(&p.w.opts, p.w.store).Validate()
+}
+
+func (p planner) slow() slowCheck {
 	req := restoreRequest(&p.w.opts, p.w.store)
-	if err := req.Validate(); err != nil {
-		return err
+	return func(ctx context.Context) (func(bool) error, error) {
+		plan, err := restore.MakePlan(ctx, req)
+		return func(ok bool) error {
+			if ok {
+				p.w.plan = &plan
+			}
+			return nil
+		}, err
 	}
-	plan, err := restore.MakePlan(context.Background(), req)
-	if err != nil {
-		return err
-	}
-	p.w.plan = &plan
-	return nil
 }
 
 func restoreSummary(w *wizard) []line {

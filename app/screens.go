@@ -51,10 +51,23 @@ func screenshotSize() fyne.Size {
 	return fyne.NewSize(w, h)
 }
 
+// settle waits until no slow check of a step runs (they are off the UI
+// goroutine: Suivant returns before the next step shows).
+func settle(w *wizard) {
+	for {
+		var busy bool
+		fyne.DoAndWait(func() { busy = w.checking != nil })
+		if !busy {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // takeScreenshots drives the wizard from outside the UI goroutine, as a
 // person would, then quits.
 func takeScreenshots(w *wizard, dir string) {
-	ui := func(f func()) { fyne.DoAndWait(f) }
+	ui := func(f func()) { fyne.DoAndWait(f); settle(w) }
 	short := os.Getenv("COFFRE_ECRANS_COURT") == "1"
 	ui(func() { w.win.Resize(screenshotSize()) })
 	// Pause the work once a third of a file is written, for the Exécution

@@ -18,7 +18,7 @@ import (
 // dossiers (screenshot mode): each one's Options, Résumé and Résultat, the
 // code asked for the archive right, and the proposed dossiers of a cut.
 func takeFiscalScreenshots(w *wizard, dir string) {
-	ui := func(f func()) { fyne.DoAndWait(f) }
+	ui := func(f func()) { fyne.DoAndWait(f); settle(w) }
 	take := func(name string) { shot(w.win, dir, name) }
 	// run launches the operation and waits for its result.
 	run := func(name string) {

@@ -16,6 +16,7 @@ import (
 	"coffre/internal/paths"
 	"coffre/internal/prefs"
 	"coffre/internal/restore"
+	"coffre/internal/store"
 )
 
 var (
@@ -124,39 +125,72 @@ func connexionFieldsError(o *Options) error {
 	return nil
 }
 
-// connexionValidate opens the connexion and lists its dossiers.
+// connexionValidate checks the fields; connexionSlow opens the connexion
+// and lists its dossiers, off the UI goroutine.
 func connexionValidate(w *wizard) error {
-	if err := connexionFieldsError(&w.opts); err != nil {
-		return err
-	}
-	s, err := w.opts.Spec().Open(context.Background())
-	if err != nil {
-		return err
-	}
-	if w.store != nil {
-		w.store.Close()
-	}
-	w.store = s
-	if err := w.loadDossiers(); err != nil {
-		return err
-	}
-	_ = prefs.Update(func(p *prefs.Prefs) { p.Connexion = w.opts.RememberedConnexion() })
-	return nil
+	return connexionFieldsError(&w.opts)
 }
 
-// loadDossiers lists the connexion's dossiers with their last backup, looked
-// for in the default folder and the remembered destination.
+func connexionSlow(w *wizard) slowCheck {
+	spec, remembered, open := w.opts.Spec(), w.opts.RememberedConnexion(), w.openStore
+	return func(ctx context.Context) (func(bool) error, error) {
+		s, err := open(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		keepList, err := w.listDossiers(s, s.Close)(ctx)
+		return func(ok bool) error {
+			if !ok {
+				s.Close()
+				return nil
+			}
+			if w.store != nil && w.store != s {
+				w.store.Close()
+			}
+			w.store = s
+			if err := keepList(true); err != nil {
+				return err
+			}
+			_ = prefs.Update(func(p *prefs.Prefs) { p.Connexion = remembered })
+			return nil
+		}, err
+	}
+}
+
+// loadDossiers lists the dossiers again, on the calling goroutine (the
+// screenshot mode, which drives the window from outside).
 func (w *wizard) loadDossiers() error {
 	if w.store == nil {
 		return nil
 	}
-	list, err := connexion.List(context.Background(), w.store, connexion.DefaultBackupDirs(w.opts.DestDir))
+	keep, err := w.listDossiers(w.store, nil)(context.Background())
 	if err != nil {
 		return err
 	}
-	w.dossiers = list
-	w.exercices = nil
-	return nil
+	return keep(true)
+}
+
+// listDossiers lists s's dossiers with their last backup, looked for in the
+// default folder and the remembered destination; closeOnError releases s
+// when the listing fails.
+func (w *wizard) listDossiers(s store.Store, closeOnError func() error) slowCheck {
+	dirs := connexion.DefaultBackupDirs(w.opts.DestDir)
+	return func(ctx context.Context) (func(bool) error, error) {
+		list, err := connexion.List(ctx, s, dirs)
+		if err != nil {
+			if closeOnError != nil {
+				closeOnError()
+			}
+			return nil, err
+		}
+		return func(ok bool) error {
+			if ok {
+				w.dossiers = list
+				w.exercices = nil
+			}
+			return nil
+		}, nil
+	}
 }
 
 // operationView lists the operations (data) and « Vérifier après ».
@@ -339,6 +373,19 @@ func optionsValidate(w *wizard) error {
 		return nil
 	}
 	return op.request(w).Validate()
+}
+
+// slowValidator is an engine request whose check reads files (a restore
+// reads the whole backup): it runs off the UI goroutine.
+type slowValidator interface{ slow() slowCheck }
+
+func optionsSlow(w *wizard) slowCheck {
+	if op := w.op(); op.request != nil {
+		if v, ok := op.request(w).(slowValidator); ok {
+			return v.slow()
+		}
+	}
+	return nil
 }
 
 // summaryView says in plain French what will happen.

@@ -41,7 +41,17 @@ type step struct {
 	noBack, noNext bool
 	// help is the step's short explanation, under its title.
 	help func(w *wizard) *i18n.Message
+	// slow, if set, is the part of the check that reads a server or files
+	// (opening the connexion, reading a whole backup): called on the UI
+	// goroutine once validate passed, it returns the reading to do off it
+	// (nil: nothing to read), so that the window never freezes.
+	slow func(w *wizard) slowCheck
 }
+
+// slowCheck reads, off the UI goroutine, what a step needs; keep, called
+// back on the UI goroutine, takes the result in (keep(false): the check was
+// cancelled meanwhile, only release what was opened).
+type slowCheck func(ctx context.Context) (keep func(bool) error, err error)
 
 var (
 	msgTitle     = &i18n.Message{ID: "UITitre", Other: "Coffre"}
@@ -58,6 +68,7 @@ var (
 	msgQuitNo    = &i18n.Message{ID: "UIQuitterNon", Other: "Rester"}
 	msgClose     = &i18n.Message{ID: "UIFermer", Other: "Fermer"}
 	msgErrTitle  = &i18n.Message{ID: "UIErreurTitre", Other: "Erreur"}
+	msgChecking  = &i18n.Message{ID: "UIVerificationEnCours", Other: "Lecture en cours… « Annuler » l'interrompt."}
 	msgStopTitle = &i18n.Message{ID: "UIArreterTitre", Other: "Arrêter l'opération ?"}
 	msgStopText  = &i18n.Message{ID: "UIArreterTexte", Other: "L'opération est en cours. Si vous l'arrêtez, rien de ce qu'elle a commencé n'est gardé : aucun fichier à moitié écrit ne reste, et il faudra la relancer."}
 	msgStopClose = &i18n.Message{ID: "UIArreterFermerTexte", Other: "L'opération est en cours. Pour fermer Coffre, il faut l'arrêter : rien de ce qu'elle a commencé n'est gardé, et il faudra la relancer."}
@@ -110,10 +121,10 @@ const (
 // refer to the wizard's methods, which refer to the steps.)
 func wizardSteps() []step {
 	return []step{
-		stepIdxConnexion: {title: stepConnexion, view: connexionView, validate: connexionValidate, noBack: true, help: fixedHelp(helpConnexion)},
+		stepIdxConnexion: {title: stepConnexion, view: connexionView, validate: connexionValidate, slow: connexionSlow, noBack: true, help: fixedHelp(helpConnexion)},
 		stepIdxOperation: {title: stepOperation, view: operationView, validate: operationValidate, help: fixedHelp(helpOperation)},
-		stepIdxDossiers:  {title: stepDossiers, view: dossiersView, validate: dossiersValidate, help: dossiersHelp},
-		stepIdxOptions:   {title: stepOptions, view: optionsView, validate: optionsValidate, help: fixedHelp(helpOptions)},
+		stepIdxDossiers:  {title: stepDossiers, view: dossiersView, validate: dossiersValidate, slow: exercicesSlow, help: dossiersHelp},
+		stepIdxOptions:   {title: stepOptions, view: optionsView, validate: optionsValidate, slow: optionsSlow, help: fixedHelp(helpOptions)},
 		stepIdxSummary:   {title: stepSummary, view: summaryView, validate: summaryValidate, nextLabel: msgLaunch, help: fixedHelp(helpSummary)},
 		stepIdxRun:       {title: stepRun, view: runView, enter: startRun, noBack: true, noNext: true, help: fixedHelp(helpRun)},
 		stepIdxResult:    {title: stepResult, view: resultView, noBack: true, noNext: true},
@@ -146,6 +157,10 @@ type wizard struct {
 	body          *fyne.Container
 	reason        *widget.Label
 	reasonBox     *fyne.Container
+	busy          *widget.Activity // a step's slow check runs
+	busyLabel     *widget.Label
+	busyBox       *fyne.Container
+	checking      context.CancelFunc // cancels the slow check running
 	prev, next    *widget.Button
 	cancel        *widget.Button
 	configButton  *widget.Button
@@ -167,6 +182,7 @@ type wizard struct {
 
 	// Hooks replaced by tests and the screenshot mode.
 	goWork     func(func()) // starts the work: a goroutine
+	openStore  func(ctx context.Context, spec connexion.Spec) (store.Store, error)
 	pickFolder func(title, start string, done func(string))
 	pickFile   func(title, start string, kind *fileKind, done func(string))
 	openFolder func(dir string)
@@ -181,6 +197,7 @@ func newWizard(a fyne.App, conn string) *wizard {
 		app:        a,
 		steps:      wizardSteps(),
 		goWork:     func(f func()) { go f() },
+		openStore:  func(ctx context.Context, spec connexion.Spec) (store.Store, error) { return spec.Open(ctx) },
 		pickFolder: nativeFolder,
 		pickFile:   nativeFile,
 		openFolder: openInFileManager,
@@ -267,6 +284,10 @@ func (w *wizard) frame() fyne.CanvasObject {
 	w.reason.Wrapping = fyne.TextWrapWord
 	w.reasonBox = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w.reason)
 	w.reasonBox.Hide()
+	w.busy = widget.NewActivity()
+	w.busyLabel = widget.NewLabel(i18n.T(msgChecking, nil))
+	w.busyBox = container.NewHBox(w.busy, w.busyLabel)
+	w.busyBox.Hide()
 
 	w.prev = widget.NewButtonWithIcon(i18n.T(msgPrev, nil), theme.NavigateBackIcon(), w.back)
 	w.next = widget.NewButtonWithIcon(i18n.T(msgNext, nil), theme.NavigateNextIcon(), w.forward)
@@ -276,7 +297,7 @@ func (w *wizard) frame() fyne.CanvasObject {
 	buttons := container.NewHBox(w.cancel, layout.NewSpacer(), w.prev, w.next)
 
 	top := container.NewVBox(header, widget.NewSeparator(), w.title, w.help)
-	bottom := container.NewVBox(w.reasonBox, widget.NewSeparator(), buttons)
+	bottom := container.NewVBox(w.reasonBox, w.busyBox, widget.NewSeparator(), buttons)
 	return container.NewBorder(top, bottom, nil, nil, container.NewPadded(w.body))
 }
 
@@ -315,8 +336,8 @@ func (w *wizard) show(i int) {
 
 func (w *wizard) updateButtons() {
 	s := w.steps[w.cur]
-	setEnabled(w.prev, !s.noBack && !w.running)
-	setEnabled(w.next, !s.noNext && !w.running)
+	setEnabled(w.prev, !s.noBack && !w.running && w.checking == nil)
+	setEnabled(w.next, !s.noNext && !w.running && w.checking == nil)
 	setEnabled(w.cancel, w.cur != stepIdxResult)
 	setEnabled(w.configButton, !w.running)
 }
@@ -400,13 +421,63 @@ func (w *wizard) forward() {
 	if s.noNext || w.running {
 		return
 	}
+	if w.checking != nil {
+		return
+	}
 	if s.validate != nil {
 		if err := s.validate(w); err != nil {
 			w.setReason(err)
 			return
 		}
 	}
+	if s.slow != nil {
+		if chk := s.slow(w); chk != nil {
+			from := w.cur
+			w.check(chk, func() {
+				if w.cur == from {
+					w.show(from + 1)
+				}
+			})
+			return
+		}
+	}
 	w.show(w.cur + 1)
+}
+
+// check runs chk off the UI goroutine with a spinner; « Annuler » (or
+// Escape) interrupts it. Its result is taken in on the UI goroutine, then
+// then runs; an error is shown as the step's reason.
+func (w *wizard) check(chk slowCheck, then func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	w.checking = cancel
+	w.setReason(nil)
+	w.busyBox.Show()
+	w.busy.Start()
+	w.updateButtons()
+	w.goWork(func() {
+		keep, err := chk(ctx)
+		fyne.Do(func() {
+			cancelled := ctx.Err() != nil
+			cancel()
+			w.checking = nil
+			w.busy.Stop()
+			w.busyBox.Hide()
+			w.updateButtons()
+			if keep != nil {
+				if kerr := keep(!cancelled && err == nil); err == nil {
+					err = kerr
+				}
+			}
+			switch {
+			case cancelled:
+				// Annuler: the step stays as it was.
+			case err != nil:
+				w.setReason(err)
+			default:
+				then()
+			}
+		})
+	})
 }
 
 func (w *wizard) back() {
@@ -419,6 +490,10 @@ func (w *wizard) back() {
 // cancelTapped asks before stopping the running operation (a long backup
 // is not lost to a slip of the mouse), or offers to close.
 func (w *wizard) cancelTapped() {
+	if w.checking != nil {
+		w.checking() // a slow check: interrupt it, stay on the step
+		return
+	}
 	if w.running {
 		w.askStop(false)
 		return
@@ -480,8 +555,10 @@ func (w *wizard) restart() {
 	w.opts.resetChoices()
 	w.plan = nil
 	w.exercices = nil
-	_ = w.loadDossiers()
 	w.show(stepIdxOperation)
+	if w.store != nil {
+		w.check(w.listDossiers(w.store, nil), func() {})
+	}
 }
 
 // showError shows err in a dialog with our own button label.
