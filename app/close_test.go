@@ -49,6 +49,7 @@ func TestClosingTheWizardDuringARunAsksFirst(t *testing.T) {
 			conn := env(t, "001SOC", "002ABC")
 			dest := t.TempDir()
 			w := newTestWizard(t, conn)
+			signedIn(w) // not about rights (rights_test.go)
 			toBackupSummary(t, w, dest)
 			resume := heldWork(&w.goWork)
 			next(t, w, stepIdxRun)

@@ -129,6 +129,7 @@ func contains(t *testing.T, what, got string, wants ...string) {
 func TestExportWalk(t *testing.T) {
 	conn := env(t, "001SOC")
 	w := startOp(t, conn, "export")
+	signedIn(w) // not about rights (rights_test.go)
 	tickRow(t, w, "001")
 	next(t, w, stepIdxOptions)
 	if !w.opts.ExportHere {
@@ -196,6 +197,7 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 		return sum
 	}
 	w := startOp(t, conn, "transfert-envoi")
+	signedIn(w) // not about rights (rights_test.go)
 	contains(t, "first summary", send(w), "Premier transfert : le dossier complet est exporté", "ne sont pas modifiés")
 	contains(t, "first result", texts(w.content()), "Premier transfert : le dossier complet est exporté", "transfert complet n° 0")
 	bases, _ := filepath.Glob(filepath.Join(dest, "*.pbf"))
@@ -226,6 +228,7 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 
 	// Receiving it: the file names its dossier, which is proposed.
 	r := startOp(t, site, "transfert-reception")
+	signedIn(r) // not about rights (rights_test.go)
 	r.opts.FilesFolder = dest
 	r.show(stepIdxDossiers)
 	if got := texts(r.content()); strings.Contains(got, ".pbf") || !strings.Contains(got, filepath.Base(ptfs[0])) {
@@ -256,7 +259,7 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 
 func TestArchiveThenImportArchiveWalk(t *testing.T) {
 	conn := env(t, "001SOC")
-	addEmployee(t, "Claire", "4321", employes.Archiver)
+	addEmployee(t, "Claire", "4321", employes.Archiver, employes.Restaurer) // the import d'archive needs « Restaurer »
 	dest := t.TempDir()
 	path := filepath.Join(conn, "001SOC.db")
 	before := dossiertest.Dump(t, path)
@@ -340,6 +343,7 @@ func TestAdminWalk(t *testing.T) {
 	conn := env(t, "001SOC")
 	dest := t.TempDir()
 	w := startOp(t, conn, "administration")
+	signedIn(w) // not about rights (rights_test.go)
 	tickRow(t, w, "001")
 	next(t, w, stepIdxOptions)
 	w.opts.DestDir = dest

@@ -11,22 +11,49 @@ var (
 	msgNeedRight = &i18n.Message{ID: "UIDroitRequis", Other: "Cette opération demande le code d'un employé ayant le droit « {{.Right}} »."}
 )
 
+// neededRight is the employee right the chosen operation needs with the
+// wizard's choices (README, « Employés ») — the same rights the exit prompt
+// and the Configuration window ask for:
+//   - sauvegarder: a backup, an export, a transfer sent, a tax-audit copy
+//     (each makes a copy of the books);
+//   - restaurer: a restore that replaces a dossier, an import d'archive,
+//     a transfer received (each changes a dossier's books); a restore
+//     under a free number changes none and needs no right;
+//   - archiver / découper: archive, cut (op.right);
+//   - configurer: the Configuration window (codes.go).
+func neededRight(w *wizard) employes.Right {
+	op := w.op()
+	switch op.id {
+	case "sauvegarde", "export", "transfert-envoi", "administration":
+		return employes.Sauvegarder
+	case "restauration":
+		if w.plan != nil && w.plan.Replaces != nil {
+			return employes.Restaurer
+		}
+		return ""
+	case "desarchivage", "transfert-reception":
+		return employes.Restaurer
+	}
+	return op.right
+}
+
 // summaryValidate asks, before an operation that needs a right runs, for
 // the code of an employee who has it, once per session: the wizard does not
 // otherwise know who sits at the keyboard. Suivant is refused until then;
 // a right code goes on to Exécution by itself.
 func summaryValidate(w *wizard) error {
 	op := w.op()
-	if op.right == "" || (w.employee != nil && w.employee.Has(op.right)) {
+	right := neededRight(w)
+	if right == "" || (w.employee != nil && w.employee.Has(right)) {
 		return nil
 	}
 	st, err := employes.OpenDefault()
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Right": op.right.Label()}
+	data := map[string]any{"Right": right.Label()}
 	codeDialog(w.win, i18n.T(op.label, nil), i18n.T(msgRightCode, data), func(code string) (func(), error) {
-		e, ok, err := st.Allows(employes.AtWizard, code, op.right)
+		e, ok, err := st.Allows(employes.AtWizard, code, right)
 		if err != nil {
 			return nil, err
 		}

@@ -41,6 +41,7 @@ func TestBackupWalk(t *testing.T) {
 	conn := env(t, "001SOC", "002ABC")
 	dest := t.TempDir()
 	w := newTestWizard(t, conn)
+	signedIn(w) // not about rights (rights_test.go)
 
 	next(t, w, stepIdxOperation)
 	if w.opts.Operation != "sauvegarde" || !check(t, w.content(), "Vérifier après").Checked {
@@ -103,6 +104,7 @@ func TestBackupOneDossierNamedAndEncrypted(t *testing.T) {
 	conn := env(t, "001SOC", "002ABC")
 	dest := t.TempDir()
 	w := newTestWizard(t, conn)
+	signedIn(w) // not about rights (rights_test.go)
 	next(t, w, stepIdxOperation)
 	next(t, w, stepIdxDossiers)
 	test.Type(find(w.content(), func(e *widget.Entry) bool { return e.PlaceHolder != "" && strings.HasPrefix(e.PlaceHolder, "Filtrer") }), "abc")
@@ -210,6 +212,7 @@ func TestRestoreWalkReplacingAfterConfirmation(t *testing.T) {
 	file := backupOf(t, conn, "001", saved)
 	before := dossiertest.Dump(t, filepath.Join(conn, "001SOC.db"))
 	w := newTestWizard(t, conn)
+	signedIn(w) // not about rights (rights_test.go)
 	next(t, w, stepIdxOperation)
 	w.opts.Operation = "restauration"
 	next(t, w, stepIdxDossiers)
@@ -312,6 +315,7 @@ func TestCancelDuringRunLeavesNoFile(t *testing.T) {
 	conn := env(t, "001SOC", "002ABC")
 	dest := t.TempDir()
 	w := newTestWizard(t, conn)
+	signedIn(w) // not about rights (rights_test.go)
 	next(t, w, stepIdxOperation)
 	next(t, w, stepIdxDossiers)
 	test.Tap(check(t, w.content(), "Tout sélectionner"))
