@@ -106,7 +106,7 @@ func TestArrowsMoveInTheOperationListWhichIsOneTabStop(t *testing.T) {
 func TestEscapeClosesTheDialogThenIsAnnuler(t *testing.T) {
 	conn := env(t, "001SOC", "002ABC")
 	w := newTestWizard(t, conn)
-	signedIn(w) // not about rights (rights_test.go)
+	signedIn(w)
 	press(w.win, fyne.KeyEscape) // Annuler: « Quitter Coffre ? »
 	d := top(w.win)
 	if d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
