@@ -1,7 +1,11 @@
 package remote
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -72,6 +77,17 @@ type S3 struct {
 	ctx    context.Context // cancelled by Close: interrupts every request
 	cancel context.CancelFunc
 	prefix string
+
+	mu      sync.Mutex
+	pending map[string]*s3Upload // by temporary name: what resumeFrom found
+}
+
+// s3Upload is a multipart upload being resumed: its ID and the parts the
+// server holds that match the source.
+type s3Upload struct {
+	id       string
+	parts    []minio.CompletePart
+	complete bool // the object itself is there, whole: nothing to send
 }
 
 // DialS3 checks that the bucket is reachable with these keys.
@@ -110,7 +126,7 @@ func DialS3(ctx context.Context, o S3Options) (*S3, error) {
 		return nil, i18n.E(msgBadEndpoint, map[string]any{"Endpoint": o.Endpoint}, &Error{Cause: CauseNotFound, Op: OpConnect, Dest: o.Endpoint, Err: err})
 	}
 	bctx, cancel := context.WithCancel(context.Background())
-	s := &S3{opt: o, client: client, tr: tr, act: act, ctx: bctx, cancel: cancel, prefix: normalPrefix(o.Prefix)}
+	s := &S3{opt: o, client: client, tr: tr, act: act, ctx: bctx, cancel: cancel, prefix: normalPrefix(o.Prefix), pending: map[string]*s3Upload{}}
 	cctx, stop := context.WithTimeout(ctx, timeout)
 	defer stop()
 	// A listing, not a HEAD: its error body tells a wrong key
@@ -377,6 +393,219 @@ func (s *S3) sweepIncomplete(age time.Duration, now time.Time) {
 			s.client.RemoveIncompleteUpload(s.ctx, s.opt.Bucket, up.Key)
 		}
 	}
+}
+
+// resumeFrom finds the multipart upload an earlier attempt left for tmp (the
+// newest, others aborted) and keeps its leading parts whose ETag is the MD5
+// of the same bytes of the source: the next run sends only the parts after.
+// Uploads of the same name from other content are aborted.
+func (s *S3) resumeFrom(tmp string, size int64, src io.ReaderAt) (int64, error) {
+	s.mu.Lock()
+	delete(s.pending, tmp)
+	s.mu.Unlock()
+	key := s.key(tmp)
+	if info, err := s.client.StatObject(s.ctx, s.opt.Bucket, key, minio.StatObjectOptions{}); err == nil {
+		// Completed, then cut off before it was checked and renamed.
+		if info.Size == size {
+			s.setPending(tmp, &s3Upload{complete: true})
+			return size, nil
+		}
+		if err := s.client.RemoveObject(s.ctx, s.opt.Bucket, key, minio.RemoveObjectOptions{}); err != nil {
+			return 0, s.fail(OpRemove, tmp, err)
+		}
+	}
+	if size <= int64(s.opt.PartSize) {
+		return 0, s.abortUploads(tmp, "")
+	}
+	core := minio.Core{Client: s.client}
+	stem := s.key(stemOf(tmp))
+	var found *minio.ObjectMultipartInfo
+	keyMarker, idMarker := "", ""
+	for {
+		res, err := core.ListMultipartUploads(s.ctx, s.opt.Bucket, stem, keyMarker, idMarker, "", 1000)
+		if err != nil {
+			return 0, s.fail(OpList, tmp, err)
+		}
+		for _, up := range res.Uploads {
+			if up.Key == key && (found == nil || up.Initiated.After(found.Initiated)) {
+				found = &up
+			}
+		}
+		if !res.IsTruncated {
+			break
+		}
+		keyMarker, idMarker = res.NextKeyMarker, res.NextUploadIDMarker
+	}
+	keep := ""
+	if found != nil {
+		keep = found.UploadID
+	}
+	if err := s.abortUploads(tmp, keep); err != nil {
+		return 0, err
+	}
+	if found == nil {
+		return 0, nil
+	}
+	var parts []minio.ObjectPart
+	marker := 0
+	for {
+		res, err := core.ListObjectParts(s.ctx, s.opt.Bucket, key, found.UploadID, marker, 1000)
+		if err != nil {
+			return 0, s.fail(OpList, tmp, err)
+		}
+		parts = append(parts, res.ObjectParts...)
+		if !res.IsTruncated {
+			break
+		}
+		marker = res.NextPartNumberMarker
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].PartNumber < parts[j].PartNumber })
+	up := &s3Upload{id: found.UploadID}
+	var off int64
+	buf := make([]byte, s.opt.PartSize)
+	for i, p := range parts {
+		// Full parts only: the last one is sent again with what follows.
+		if p.PartNumber != i+1 || p.Size != int64(s.opt.PartSize) || off+p.Size >= size {
+			break
+		}
+		if _, err := src.ReadAt(buf, off); err != nil {
+			return 0, err
+		}
+		sum := md5.Sum(buf)
+		if !strings.EqualFold(strings.Trim(p.ETag, `"`), hex.EncodeToString(sum[:])) {
+			break
+		}
+		up.parts = append(up.parts, minio.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag})
+		off += p.Size
+	}
+	s.setPending(tmp, up)
+	return off, nil
+}
+
+func (s *S3) setPending(tmp string, up *s3Upload) {
+	s.mu.Lock()
+	s.pending[tmp] = up
+	s.mu.Unlock()
+}
+
+// abortUploads aborts the incomplete multipart uploads of tmp's name (any
+// content) but keep.
+func (s *S3) abortUploads(tmp, keep string) error {
+	stem := s.key(stemOf(tmp))
+	for up := range s.client.ListIncompleteUploads(s.ctx, s.opt.Bucket, stem, false) {
+		if up.Err != nil {
+			return s.fail(OpList, tmp, up.Err)
+		}
+		if up.UploadID == keep || !strings.HasPrefix(up.Key, stem) {
+			continue
+		}
+		if err := (minio.Core{Client: s.client}).AbortMultipartUpload(s.ctx, s.opt.Bucket, up.Key, up.UploadID); err != nil {
+			return s.fail(OpRemove, tmp, err)
+		}
+	}
+	return nil
+}
+
+// createFrom continues the multipart upload resumeFrom found, or starts a
+// new one (a single PUT for a file of one part).
+func (s *S3) createFrom(tmp string, size, off int64) (io.WriteCloser, error) {
+	s.mu.Lock()
+	up := s.pending[tmp]
+	delete(s.pending, tmp)
+	s.mu.Unlock()
+	if off > 0 && up == nil {
+		return nil, fmt.Errorf("remote: no upload of %s to resume", tmp)
+	}
+	if up != nil && up.complete {
+		return nopWriteCloser{}, nil
+	}
+	if size <= int64(s.opt.PartSize) {
+		return s.CreateSized(tmp, size)
+	}
+	if up == nil {
+		up = &s3Upload{}
+	}
+	if up.id == "" {
+		id, err := (minio.Core{Client: s.client}).NewMultipartUpload(s.ctx, s.opt.Bucket, s.key(tmp), minio.PutObjectOptions{ContentType: "application/octet-stream"})
+		if err != nil {
+			return nil, s.fail(OpCreate, tmp, err)
+		}
+		up.id = id
+	}
+	if off == 0 {
+		up.parts = nil // the upload's parts are sent again from the first
+	}
+	return &s3PartWriter{s: s, name: tmp, up: up, buf: make([]byte, 0, s.opt.PartSize)}, nil
+}
+
+func (s *S3) discard(tmp string) error {
+	s.mu.Lock()
+	delete(s.pending, tmp)
+	s.mu.Unlock()
+	if err := s.abortUploads(tmp, ""); err != nil {
+		return err
+	}
+	err := s.client.RemoveObject(s.ctx, s.opt.Bucket, s.key(tmp), minio.RemoveObjectOptions{})
+	if err != nil && minio.ToErrorResponse(err).StatusCode != http.StatusNotFound {
+		return s.fail(OpRemove, tmp, err)
+	}
+	return nil
+}
+
+type nopWriteCloser struct{}
+
+func (nopWriteCloser) Write(p []byte) (int, error) { return len(p), nil }
+func (nopWriteCloser) Close() error                { return nil }
+
+// s3PartWriter sends a multipart upload part by part (each with its MD5,
+// checked by the server), and completes it on Close. Cut off, the parts
+// sent stay on the server for the next attempt to resume.
+type s3PartWriter struct {
+	s    *S3
+	name string
+	up   *s3Upload
+	buf  []byte
+}
+
+func (w *s3PartWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(len(p), cap(w.buf)-len(w.buf))
+		w.buf = append(w.buf, p[:k]...)
+		p, n = p[k:], n+k
+		if len(w.buf) == cap(w.buf) {
+			if err := w.flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (w *s3PartWriter) flush() error {
+	sum := md5.Sum(w.buf)
+	num := len(w.up.parts) + 1
+	part, err := (minio.Core{Client: w.s.client}).PutObjectPart(w.s.ctx, w.s.opt.Bucket, w.s.key(w.name), w.up.id, num,
+		bytes.NewReader(w.buf), int64(len(w.buf)), minio.PutObjectPartOptions{Md5Base64: base64.StdEncoding.EncodeToString(sum[:])})
+	if err != nil {
+		return w.s.fail(OpWrite, w.name, err)
+	}
+	w.up.parts = append(w.up.parts, minio.CompletePart{PartNumber: num, ETag: part.ETag})
+	w.buf = w.buf[:0]
+	return nil
+}
+
+// abort leaves the parts sent on the server, for a resume.
+func (w *s3PartWriter) abort(error) {}
+
+func (w *s3PartWriter) Close() error {
+	if len(w.buf) > 0 || len(w.up.parts) == 0 {
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
+	_, err := (minio.Core{Client: w.s.client}).CompleteMultipartUpload(w.s.ctx, w.s.opt.Bucket, w.s.key(w.name), w.up.id, w.up.parts, minio.PutObjectOptions{})
+	return w.s.fail(OpWrite, w.name, err)
 }
 
 func (s *S3) Close() error {
