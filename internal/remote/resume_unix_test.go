@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -184,5 +185,88 @@ func TestResumeFolder(t *testing.T) {
 	res = Copy(context.Background(), f, src, CopyOptions{})
 	if res.Status != Validated || res.Resumed != 0 || res.Sent != res.Size {
 		t.Fatalf("a damaged partial was resumed: %+v", res)
+	}
+}
+
+// The Coffre process itself killed (SIGKILL) mid-upload, to a network folder
+// and to SFTP: what it left is resumed by the next process.
+func TestResumeAfterProcessKilled(t *testing.T) {
+	if dir := os.Getenv("COFFRE_TEST_RESUME_CHILD"); dir != "" {
+		// The child: a slow copy, killed by the parent.
+		var b Backend = Folder{Dir: dir}
+		if dir == "sftp" {
+			o := trusted(t)
+			o.KnownHosts = os.Getenv("COFFRE_TEST_RESUME_KNOWN")
+			o.Dir = os.Getenv("COFFRE_TEST_RESUME_DIR")
+			s, err := DialSFTP(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = s
+		}
+		Copy(context.Background(), b, os.Getenv("COFFRE_TEST_RESUME_SRC"), CopyOptions{Progress: func(e dossier.Event) {
+			if e.Phase == PhaseUpload {
+				time.Sleep(20 * time.Millisecond)
+			}
+		}})
+		t.Fatal("the child was not killed")
+	}
+	src := randomFile(t, "001-SOC_20260301_2130.pbf", 24<<20)
+	for _, kind := range []string{"dossier", "sftp"} {
+		t.Run(kind, func(t *testing.T) {
+			var (
+				b       Backend
+				dir     string
+				env     = []string{"COFFRE_TEST_RESUME_SRC=" + src}
+				partial func() int64
+			)
+			if kind == "sftp" {
+				o := trusted(t)
+				s, err := DialSFTP(context.Background(), o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				b, dir = Guard(s, 10*time.Second), o.Dir
+				env = append(env, "COFFRE_TEST_RESUME_CHILD=sftp", "COFFRE_TEST_RESUME_KNOWN="+o.KnownHosts, "COFFRE_TEST_RESUME_DIR="+o.Dir)
+			} else {
+				dir = t.TempDir()
+				b = Folder{Dir: dir}
+				env = append(env, "COFFRE_TEST_RESUME_CHILD="+dir)
+			}
+			partial = func() int64 {
+				entries, _ := os.ReadDir(dir)
+				for _, e := range entries {
+					if fi, err := e.Info(); err == nil && IsTemp(e.Name()) {
+						return fi.Size()
+					}
+				}
+				return 0
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestResumeAfterProcessKilled$")
+			cmd.Env = append(os.Environ(), env...)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(time.Minute)
+			for partial() < 6<<20 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			cmd.Process.Kill()
+			cmd.Wait()
+			if n := partial(); n < 6<<20 || n >= 24<<20 {
+				t.Fatalf("the killed process left a partial of %d bytes", n)
+			}
+			if _, err := os.Stat(filepath.Join(dir, filepath.Base(src))); err == nil {
+				t.Fatal("the final name exists after the process was killed")
+			}
+			before := sentBytes(b)
+			res := Copy(context.Background(), b, src, CopyOptions{})
+			checkResumed(t, b, res, sentBytes(b)-before)
+			if string(mustRead(t, filepath.Join(dir, filepath.Base(src)))) != string(mustRead(t, src)) {
+				t.Fatal("the resumed copy differs from the source")
+			}
+			t.Logf("%s: resumed at %d of %d", kind, res.Resumed, res.Size)
+		})
 	}
 }

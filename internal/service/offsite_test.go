@@ -166,3 +166,30 @@ func TestOlderCopiesAreReread(t *testing.T) {
 		verified(t, filepath.Join(remoteDir, name))
 	}
 }
+
+// What interrupted uploads left offsite waits three days to be resumed,
+// then the run after its copies removes it; a younger one stays.
+func TestStaleUploadsSweptAfterThreeDays(t *testing.T) {
+	w := newWorld(t)
+	w.cfg.Auto.Dossiers = []string{"002"}
+	dir := destinations[0].set(t, w)
+	w.save(t)
+	old := filepath.Join(dir, ".002-BOULANG_20260101_2130.pbf.coffre-tmp-0123456789abcdef")
+	young := filepath.Join(dir, ".002-BOULANG_20260102_2130.pbf.coffre-tmp-fedcba9876543210")
+	for p, age := range map[string]time.Duration{old: 73 * time.Hour, young: 71 * time.Hour} {
+		if err := os.WriteFile(p, []byte("envoi interrompu"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(p, w.clock.Add(-age), w.clock.Add(-age))
+	}
+	rep := run(t, w, true)
+	if b := rep.Backups[0]; b.Remote == nil || b.Remote.Status != remote.Validated {
+		t.Fatalf("copy: %+v", b.Remote)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("an upload interrupted more than three days ago is still there")
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("an upload interrupted less than three days ago was removed: %v", err)
+	}
+}
