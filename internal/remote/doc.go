@@ -33,7 +33,9 @@
 //     again. Uploads of the same name from other content are aborted.
 //   - WebDAV: there is no standard partial PUT (gowebdav and most servers,
 //     Nextcloud's chunking aside, offer none), so an interrupted upload
-//     starts again from zero; its temporary file is removed.
+//     starts again from zero, under a fresh temporary name (the server may
+//     still hold the lock of the upload cut off a moment ago: 423 Locked);
+//     what the cut-off upload left is removed after the copy.
 //
 // The read-back after the upload compares every byte (size and SHA-256)
 // whatever was resumed; a damaged copy is removed and sent again whole.

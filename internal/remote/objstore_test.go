@@ -14,6 +14,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"coffre/internal/config"
+	"coffre/internal/dossier"
 )
 
 func s3Options(t *testing.T) S3Options {
@@ -179,5 +180,43 @@ func TestOpenFromConfig(t *testing.T) {
 		if res.Status != Validated {
 			t.Errorf("%s: %+v", d.Type, res)
 		}
+	}
+}
+
+// WebDAV has no partial PUT: an upload cut off (here Coffre stopped
+// mid-upload) starts again from zero, and nothing temporary is left once
+// the copy is made.
+func TestWebDAVInterruptedStartsAgain(t *testing.T) {
+	o := webdavOptions(t)
+	src := randomFile(t, "001-SOC_20260301_2130.pbf", 12<<20)
+	w, err := DialWebDAV(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	res := Copy(ctx, Guard(w, 10*time.Second), src, CopyOptions{Progress: func(e dossier.Event) {
+		if e.Phase == PhaseUpload && e.Done > 6<<20 {
+			cancel()
+		}
+	}})
+	if res.Status != Failed {
+		t.Fatalf("cancelled copy: %+v", res)
+	}
+	w2, err := DialWebDAV(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Close()
+	res = Copy(context.Background(), Guard(w2, 10*time.Second), src, CopyOptions{})
+	if res.Status != Validated || res.Resumed != 0 || res.Sent != res.Size {
+		t.Fatalf("the copy after the interruption: %+v", res)
+	}
+	files, err := w2.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Name != "001-SOC_20260301_2130.pbf" || files[0].Size != 12<<20 {
+		t.Errorf("files after the copy: %+v", files)
 	}
 }

@@ -3,6 +3,7 @@ package remote
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -195,6 +196,15 @@ func copyOnce(ctx context.Context, b Backend, local, name string, size int64, su
 	tmp := tempName(name, sum)
 	committed := false
 	r, canResume := resumable(b)
+	if !canResume {
+		// A fresh name each time: a server may still hold the lock of
+		// an upload cut off a moment ago (WebDAV answers 423 Locked).
+		var rnd [8]byte
+		if _, err := rand.Read(rnd[:]); err != nil {
+			return t, "", err
+		}
+		tmp = tempStem(name) + hex.EncodeToString(rnd[:])
+	}
 	defer func() {
 		// An interrupted upload stays for the next attempt to resume; a
 		// damaged one, one no backend could resume, and one that filled
@@ -245,6 +255,11 @@ func copyOnce(ctx context.Context, b Backend, local, name string, size int64, su
 		return t, "", err
 	}
 	committed = true
+	if !canResume {
+		// What an upload cut off just before left, once its server let
+		// go of it.
+		discardOthers(b, name, tmp)
+	}
 	return t, "", nil
 }
 
