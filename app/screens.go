@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"coffre/internal/dossier"
+	"coffre/internal/employes"
 )
 
 // The screenshot mode (scripts/screenshots.sh) walks the real window through
@@ -116,6 +117,10 @@ func takeScreenshots(w *wizard, dir string) {
 			shot(w.win, dir, name)
 		}
 	}
+
+	// The session of an employee who may back up and restore: archive
+	// and cut still ask for a code (archivage-droit-code).
+	w.employee = &employes.Employee{Name: "Julie", Rights: []employes.Right{employes.Sauvegarder, employes.Restaurer}}
 
 	// Sauvegarde of two dossiers.
 	take("sauvegarde-1-connexion", false)
