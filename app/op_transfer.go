@@ -118,6 +118,6 @@ func runPTFReceive(ctx context.Context, j *job) outcome {
 	f := firstFile(&j.o)
 	d := j.infos[j.o.Numero]
 	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
-	res, err := transfer.Import(ctx, transfer.ImportRequest{File: f, Store: j.store, Numero: j.o.Numero, SafetyDir: paths.Safety(), Progress: j.progress, Now: j.now})
+	res, err := transfer.Import(ctx, transfer.ImportRequest{File: f, Store: j.store, Numero: j.o.Numero, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Progress: j.progress, Now: j.now})
 	return outcome{Summary: report.TransferImport(res, err), dir: filepath.Dir(f)}
 }

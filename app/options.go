@@ -35,6 +35,9 @@ type Options struct {
 	Replace      bool
 	OtherDossier bool
 	Complete     bool // full verification level
+	// IgnoreSessions: the Résumé's « confirmer » of an operation on a
+	// dossier its sessions table says is open (--ignorer-sessions).
+	IgnoreSessions bool
 
 	// Fiscal-year operations
 	ExportHere    bool                // export into the connexion's own folder
@@ -64,7 +67,7 @@ func (o Options) forRun() Options {
 // resetChoices forgets what was chosen for the previous operation.
 func (o *Options) resetChoices() {
 	o.Dossiers, o.Files, o.Numero = nil, nil, ""
-	o.Replace, o.OtherDossier = false, false
+	o.Replace, o.OtherDossier, o.IgnoreSessions = false, false, false
 	o.Passphrase, o.Passphrase2, o.Name = "", "", ""
 	o.Exercices, o.FirstKept, o.ShowAll = nil, "", false
 }

@@ -37,11 +37,16 @@ func neededRight(w *wizard) employes.Right {
 	return op.right
 }
 
-// summaryValidate asks, before an operation that needs a right runs, for
+// summaryValidate refuses « Lancer » while a program open on the dossier
+// blocks the change unconfirmed (sessions.go), then asks, before an
+// operation that needs a right runs, for
 // the code of an employee who has it, once per session: the wizard does not
 // otherwise know who sits at the keyboard. Suivant is refused until then;
 // a right code goes on to Exécution by itself.
 func summaryValidate(w *wizard) error {
+	if err := sessionsValidate(w); err != nil {
+		return err
+	}
 	op := w.op()
 	right := neededRight(w)
 	if right == "" || (w.employee != nil && w.employee.Has(right)) {

@@ -399,5 +399,8 @@ func summaryView(w *wizard) fyne.CanvasObject {
 		}
 		box.Add(lb)
 	}
+	if v := sessionsView(w); v != nil { // sessions.go
+		box.Add(v)
+	}
 	return container.NewVScroll(box)
 }
