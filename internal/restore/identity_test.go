@@ -173,6 +173,9 @@ func TestSymlinkedDossierReplacedOnlyWithConfirmation(t *testing.T) {
 	if res.SafetyBackup == "" {
 		t.Fatal("no safety backup of the symlinked dossier")
 	}
+	if res.Path != "001SOC.db" {
+		t.Fatalf("restored file named %q, want the link's name", res.Path)
+	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("the link was replaced by a file: %v", err)
 	}
@@ -182,5 +185,27 @@ func TestSymlinkedDossierReplacedOnlyWithConfirmation(t *testing.T) {
 	sb, err := restore.Examine(ctx, res.SafetyBackup, "")
 	if err != nil || sb.Identity.Numero != "001" {
 		t.Fatalf("safety backup %+v %v", sb, err)
+	}
+}
+
+// TestRestoreNamesTheFileItWrote: replacing 001SOC.DB (a name Windows keeps
+// as it was typed) says « 001SOC.DB », the file the dossier is in; failed
+// before: « 001SOC.db », a name the connexion does not hold. (A server
+// database is named without extension: odbcstore's staging says « 001SOC ».)
+func TestRestoreNamesTheFileItWrote(t *testing.T) {
+	dir := t.TempDir()
+	dossiertest.BuildV1(t, filepath.Join(dir, "001SOC.DB"))
+	s, _ := sqlitestore.Open(dir)
+	ctx := context.Background()
+	b, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "001"), DestDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := restore.Run(ctx, restore.Request{File: b.Path, Store: s, Replace: true, SafetyDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Path != "001SOC.DB" {
+		t.Fatalf("restored file named %q", res.Path)
 	}
 }

@@ -327,6 +327,9 @@ func Run(ctx context.Context, req Request) (Result, error) {
 		return res, err
 	}
 	res.Path = dossier.DBName(plan.Numero, plan.Nom) + dossier.ExtDB
+	if n, ok := stage.(store.Named); ok {
+		res.Path = n.Name()
+	}
 	res.Duration = time.Since(start)
 	return res, nil
 }

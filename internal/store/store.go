@@ -81,3 +81,10 @@ type Staging interface {
 	// Abort discards the staged database; safe after Commit.
 	Abort()
 }
+
+// Named is a Staging that says what the dossier is called once switched
+// in, as a person finds it: the file's name in a folder (the one it kept,
+// 009SOC-2023.db, or its link), the database's on a server (001SOC).
+type Named interface {
+	Name() string
+}

@@ -205,8 +205,13 @@ func TestPostgreSQLTypesRoundTrip(t *testing.T) {
 	if hashes != len(res.Manifest.Stats.Tables) || hashes < 4 {
 		t.Fatalf("the manifest holds %d content hashes for %d tables: %+v", hashes, len(res.Manifest.Stats.Tables), res.Manifest.Stats.Tables)
 	}
-	if _, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Numero: "004", SafetyDir: filepath.Join(work, "securite")}); err != nil {
+	onServer, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Numero: "004", SafetyDir: filepath.Join(work, "securite")})
+	if err != nil {
 		t.Fatalf("restore onto PostgreSQL: %s", i18n.Describe(err))
+	}
+	// The result names the server database, not a file (#13: « 001SOC.db »).
+	if onServer.Path != "004TYPES" {
+		t.Fatalf("restored onto the server as %q", onServer.Path)
 	}
 	got := pgCompare(t, openRaw(t, c.With("Database", "004TYPES")))
 	if d := diffMaps(want, got); d != "" {

@@ -86,6 +86,9 @@ type staging struct {
 	named      bool // StageDatabase: final is the database, not numero's
 }
 
+// Name is the server database the dossier is restored into: 001SOC.
+func (st *staging) Name() string { return st.final }
+
 func (st *staging) Path() string { return st.tmp.Name() }
 func (st *staging) Abort()       { st.tmp.Abort() }
 

@@ -190,6 +190,15 @@ type staging struct {
 
 func (s *staging) Path() string { return s.tmp.Name() }
 
+// Name is the dossier's file name once switched in: the link's, when it
+// is one.
+func (s *staging) Name() string {
+	if s.link != "" {
+		return filepath.Base(s.link)
+	}
+	return filepath.Base(s.final)
+}
+
 // existing returns the file now holding s.numero, "" if none.
 func (s *staging) existing() (string, error) {
 	p, err := s.folder.Path(s.numero)

@@ -276,9 +276,26 @@ func TestTransferPostgreSQL(t *testing.T) {
 	if !first.Full {
 		t.Fatalf("first transfer %+v", first)
 	}
-	if _, err := restore.Run(ctx, restore.Request{File: first.Path, Store: s, Numero: "002", SafetyDir: t.TempDir()}); err != nil {
+	copied, err := restore.Run(ctx, restore.Request{File: first.Path, Store: s, Numero: "002", SafetyDir: t.TempDir()})
+	if err != nil {
 		t.Fatal(err)
 	}
+	// One server stands for both sites here: beside its original the copy
+	// got an identity of its own, and would refuse the source's transfers
+	// (docs/FORMAT.md § 16). On the receiving site, where the original is
+	// not, it keeps the source's: give it back, as that site would have it.
+	if copied.Identifiant == "" {
+		t.Fatal("the copy beside 001 kept the source's identity")
+	}
+	cp, err := sql.Open("odbc", c.With("Database", "002SOC").String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cp.Exec(`UPDATE dossier SET identifiant = ?`, first.Dossier.Identifiant); err != nil {
+		cp.Close()
+		t.Fatal(c.Scrub(err.Error()))
+	}
+	cp.Close()
 	db, err := sql.Open("odbc", c.With("Database", "001SOC").String())
 	if err != nil {
 		t.Fatal(err)
