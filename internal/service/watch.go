@@ -2,9 +2,12 @@ package service
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"coffre/internal/config"
+	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/notify"
 	"coffre/internal/remote"
@@ -33,7 +36,15 @@ var (
 	msgWatchDown   = &i18n.Message{ID: "SurveillerInjoignable", Other: "Surveillance impossible : {{.Detail}}"}
 )
 
-// Lines are the watch's findings in French, one per dossier.
+// keyLabel names the dossier of a key the way every message does
+// (dossier.Label): « 001-SOC » is « 001 SOC », « 002 » stays « 002 ».
+func keyLabel(key string) string {
+	numero, nom, _ := strings.Cut(key, "-")
+	return dossier.Label(numero, nom)
+}
+
+// Lines are the watch's findings in French, one per dossier, in the order
+// of their numbers.
 func (w WatchReport) Lines() []string {
 	var out []string
 	stale := map[string]bool{}
@@ -43,11 +54,16 @@ func (w WatchReport) Lines() []string {
 		if !s.Newest.IsZero() {
 			n = i18n.DateTime(s.Newest)
 		}
-		out = append(out, i18n.T(msgNotReceived, map[string]any{"Key": s.Key, "Newest": n}))
+		out = append(out, i18n.T(msgNotReceived, map[string]any{"Key": keyLabel(s.Key), "Newest": n}))
 	}
-	for k, t := range w.Newest {
+	keys := make([]string, 0, len(w.Newest))
+	for k := range w.Newest {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
 		if !stale[k] {
-			out = append(out, i18n.T(msgWatchOK, map[string]any{"Key": k, "Newest": i18n.DateTime(t)}))
+			out = append(out, i18n.T(msgWatchOK, map[string]any{"Key": keyLabel(k), "Newest": i18n.DateTime(w.Newest[k])}))
 		}
 	}
 	return out
@@ -101,7 +117,7 @@ func (e *Engine) Watch(ctx context.Context) (WatchReport, error) {
 	if len(w.Stale) > 0 {
 		r := notify.Report{Kind: notify.NotReceived, Poste: e.Poste, Debut: now, Distant: w.Where, AgeMax: age}
 		for _, s := range w.Stale {
-			r.Dossiers = append(r.Dossiers, notify.Dossier{Numero: s.Key, DerniereRecue: s.Newest})
+			r.Dossiers = append(r.Dossiers, notify.Dossier{Numero: keyLabel(s.Key), DerniereRecue: s.Newest})
 		}
 		e.watchMail(ctx, cfg, &w, r)
 	}
