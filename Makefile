@@ -14,7 +14,7 @@ LDFLAGS := -X coffre/internal/buildinfo.Version=$(VERSION)
 DEPS_BUILD := ca-certificates gcc libc6-dev pkg-config libgl-dev libegl-dev libx11-dev \
 	libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev \
 	libxkbcommon-dev libgtk-3-dev unixodbc-dev
-DEPS_TEST := sqlite3 zstd age bc time xvfb xauth imagemagick \
+DEPS_TEST := sqlite3 zstd age bc time xvfb xauth imagemagick openbox xdotool x11-utils \
 	unixodbc postgresql odbc-postgresql libsqliteodbc openssh-server \
 	proj-data libsqlite3-mod-spatialite
 DEPS_WINDOWS := gcc-mingw-w64-x86-64

@@ -66,6 +66,10 @@ func (w *wizard) wireKeys(o fyne.CanvasObject) {
 			if x.onKey == nil {
 				x.onKey = w.typedKey
 			}
+		case *keyButton:
+			if x.onKey == nil {
+				x.onKey = w.typedKey
+			}
 		}
 	})
 }
@@ -172,3 +176,36 @@ func (t *keyTable) unwrap() fyne.CanvasObject { return &t.Table }
 func windowKey(k *fyne.KeyEvent) bool {
 	return k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter || k.Name == fyne.KeyEscape
 }
+
+// keyButton is a button that, focused, takes Enter as a press (as on
+// Windows) and gives Escape to the window.
+type keyButton struct {
+	widget.Button
+	onKey func(*fyne.KeyEvent)
+}
+
+// newKeyButton returns the button to place and, for the rest of the code,
+// the plain button inside it.
+func newKeyButton(label string, icon fyne.Resource, tapped func()) (*keyButton, *widget.Button) {
+	b := &keyButton{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b, &b.Button
+}
+
+func (b *keyButton) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !b.Disabled() {
+			b.Tapped(&fyne.PointEvent{})
+		}
+	case fyne.KeyEscape:
+		if b.onKey != nil {
+			b.onKey(k)
+		}
+	default:
+		b.Button.TypedKey(k)
+	}
+}
+
+func (b *keyButton) unwrap() fyne.CanvasObject { return &b.Button }

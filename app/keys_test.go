@@ -172,3 +172,21 @@ func TestExitPromptKeys(t *testing.T) {
 		t.Fatal("Escape on the result did not close")
 	}
 }
+
+func TestKeysWhenAFrameButtonHasTheFocus(t *testing.T) {
+	conn := env(t, "001SOC")
+	w := newTestWizard(t, conn)
+	next(t, w, stepIdxOperation)
+	prev := find(w.content(), func(b *keyButton) bool { return b.Text == "Précédent" })
+	w.win.Canvas().Focus(prev)
+	press(w.win, fyne.KeyEscape)
+	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
+		t.Fatalf("Escape with « Précédent » focused: %v", d)
+	}
+	press(w.win, fyne.KeyEscape)
+	w.win.Canvas().Focus(prev)
+	press(w.win, fyne.KeyReturn) // Enter presses the focused button
+	if w.cur != stepIdxConnexion {
+		t.Fatalf("Enter on « Précédent »: step %d", w.cur)
+	}
+}

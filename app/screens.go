@@ -5,6 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,24 +21,60 @@ import (
 // The screenshot mode (scripts/screenshots.sh) walks the real window through
 // a backup and a restore and saves every step as a PNG. COFFRE_ECRANS is the
 // folder, COFFRE_ECRANS_PREFIXE a name prefix, COFFRE_ECRANS_TAILLE
-// "LARGEURxHAUTEUR", COFFRE_ECRANS_COURT=1 only the Dossiers and Résumé
-// steps (dark theme, small screen).
+// "LARGEURxHAUTEUR", COFFRE_ECRANS_COURT=1 only the backup's seven steps
+// (the other sizes and the dark theme).
 
 func screenshotDir() string { return os.Getenv("COFFRE_ECRANS") }
 
 // shot saves the window as dir/prefix+name.png. The GL canvas cannot be
 // read back under Xvfb's software renderer, so the X screen is grabbed with
-// ImageMagick; without a window manager the window sits at the top left.
+// ImageMagick, where xdotool says the window is (under a window manager,
+// which places it); without xdotool, at the top left.
 func shot(win fyne.Window, dir, name string) {
 	time.Sleep(800 * time.Millisecond) // let the window draw
 	var size fyne.Size
-	fyne.DoAndWait(func() { size = win.Canvas().Size() })
+	var title string
+	fyne.DoAndWait(func() { size, title = win.Canvas().Size(), win.Title() })
 	scale := win.Canvas().Scale()
 	path := filepath.Join(dir, os.Getenv("COFFRE_ECRANS_PREFIXE")+name+".png")
-	crop := fmt.Sprintf("%dx%d+0+0", int(size.Width*scale), int(size.Height*scale))
+	x, y := windowOrigin(title)
+	crop := fmt.Sprintf("%dx%d+%d+%d", int(size.Width*scale), int(size.Height*scale), x, y)
 	if out, err := exec.Command("import", "-window", "root", "-crop", crop, "+repage", path).CombinedOutput(); err != nil {
 		fmt.Fprintln(os.Stderr, "capture", name, err, string(out))
 	}
+}
+
+// windowOrigin is where the X window titled title shows its content
+// (xwininfo's absolute corner: xdotool's counts the frame's title bar).
+func windowOrigin(title string) (x, y int) {
+	// xdotool's pattern is matched byte-wise: the title up to its first
+	// non-ASCII character (« Coffre — Fin de journée »).
+	pattern := "^" + regexp.QuoteMeta(title) + "$"
+	if i := strings.IndexFunc(title, func(r rune) bool { return r > 0x7e }); i >= 0 {
+		pattern = "^" + regexp.QuoteMeta(title[:i])
+	}
+	ids, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", pattern).Output()
+	if err != nil {
+		return 0, 0
+	}
+	id := strings.Fields(string(ids))
+	if len(id) == 0 {
+		return 0, 0
+	}
+	out, err := exec.Command("xwininfo", "-id", id[len(id)-1]).Output()
+	if err != nil {
+		return 0, 0
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		l = strings.TrimSpace(l)
+		if v, ok := strings.CutPrefix(l, "Absolute upper-left X:"); ok {
+			x, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+		if v, ok := strings.CutPrefix(l, "Absolute upper-left Y:"); ok {
+			y, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return x, y
 }
 
 func screenshotSize() fyne.Size {
@@ -100,17 +139,13 @@ func takeScreenshots(w *wizard, dir string) {
 		mu.Unlock()
 		ui(w.forward)
 		<-pause
-		if !short {
-			shot(w.win, dir, prefix+"6-execution")
-		}
+		shot(w.win, dir, prefix+"6-execution")
 		close(r)
 		for running {
 			time.Sleep(200 * time.Millisecond)
 			ui(func() { running = w.cur != stepIdxResult })
 		}
-		if !short {
-			shot(w.win, dir, prefix+"7-resultat")
-		}
+		shot(w.win, dir, prefix+"7-resultat")
 	}
 	take := func(name string, always bool) {
 		if always || !short {
@@ -123,9 +158,9 @@ func takeScreenshots(w *wizard, dir string) {
 	w.employee = &employes.Employee{Name: "Julie", Rights: []employes.Right{employes.Sauvegarder, employes.Restaurer}}
 
 	// Sauvegarde of two dossiers.
-	take("sauvegarde-1-connexion", false)
+	take("sauvegarde-1-connexion", true)
 	ui(w.forward)
-	take("sauvegarde-2-operation", false)
+	take("sauvegarde-2-operation", true)
 	ui(w.forward)
 	ui(func() {
 		w.opts.Dossiers = []string{"001", "003"}
@@ -133,14 +168,14 @@ func takeScreenshots(w *wizard, dir string) {
 	})
 	take("sauvegarde-3-dossiers", true)
 	ui(w.forward)
-	take("sauvegarde-4-options", false)
+	take("sauvegarde-4-options", true)
 	ui(w.forward)
 	take("sauvegarde-5-resume", true)
+	runAndShoot("sauvegarde-")
 	if short {
 		ui(w.win.Close)
 		return
 	}
-	runAndShoot("sauvegarde-")
 
 	// Restauration of one of them over its own dossier.
 	ui(func() { w.restart(); w.show(stepIdxConnexion) })

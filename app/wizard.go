@@ -87,7 +87,7 @@ var (
 // The steps' explanations: what the step is for, in a sentence or two.
 var (
 	helpConnexion = &i18n.Message{ID: "UIAideConnexion", Other: "Indiquez où sont vos dossiers comptables : le dossier de votre logiciel de gestion sur cet ordinateur ou sur le réseau, ou un serveur SQL. Rien n'est modifié à cette étape."}
-	helpOperation = &i18n.Message{ID: "UIAideOperation", Other: "Choisissez ce que vous voulez faire (flèches ↑ ↓ pour parcourir la liste, Entrée pour continuer). Rien n'est fait avant « Lancer », à l'étape Résumé."}
+	helpOperation = &i18n.Message{ID: "UIAideOperation", Other: "Choisissez ce que vous voulez faire (les flèches du clavier parcourent la liste, Entrée continue). Rien n'est fait avant « Lancer », à l'étape Résumé."}
 	helpDossiers  = &i18n.Message{ID: "UIAideDossiers", Other: "Cochez les dossiers concernés ; la dernière sauvegarde de chacun est indiquée."}
 	helpFiles     = &i18n.Message{ID: "UIAideFichiers", Other: "Choisissez le fichier : ceux du dossier indiqué sont listés avec ce qu'ils contiennent."}
 	helpOptions   = &i18n.Message{ID: "UIAideOptions", Other: "Réglez où et comment l'opération écrit. « Suivant » contrôle chaque choix avant d'aller plus loin."}
@@ -269,10 +269,11 @@ func (w *wizard) frame() fyne.CanvasObject {
 	w.crumbs = container.NewHBox()
 	w.crumbShort = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.crumbShort.Truncation = fyne.TextTruncateEllipsis
-	w.configButton = widget.NewButtonWithIcon(i18n.T(msgConfig, nil), theme.SettingsIcon(), w.openConfiguration)
-	history := widget.NewButtonWithIcon(i18n.T(msgHistTab, nil), theme.HistoryIcon(), func() { OpenHistorique(w.app) })
+	configKey, configButton := newKeyButton(i18n.T(msgConfig, nil), theme.SettingsIcon(), w.openConfiguration)
+	w.configButton = configButton
+	history, _ := newKeyButton(i18n.T(msgHistTab, nil), theme.HistoryIcon(), func() { OpenHistorique(w.app) })
 	crumbs := container.New(crumbLayout{}, container.NewPadded(w.crumbs), w.crumbShort)
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(history, w.configButton), crumbs)
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(history, configKey), crumbs)
 
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.title.SizeName = theme.SizeNameSubHeadingText
@@ -289,16 +290,22 @@ func (w *wizard) frame() fyne.CanvasObject {
 	w.busyBox = container.NewHBox(w.busy, w.busyLabel)
 	w.busyBox.Hide()
 
-	w.prev = widget.NewButtonWithIcon(i18n.T(msgPrev, nil), theme.NavigateBackIcon(), w.back)
-	w.next = widget.NewButtonWithIcon(i18n.T(msgNext, nil), theme.NavigateNextIcon(), w.forward)
+	prevKey, prev := newKeyButton(i18n.T(msgPrev, nil), theme.NavigateBackIcon(), w.back)
+	nextKey, next := newKeyButton(i18n.T(msgNext, nil), theme.NavigateNextIcon(), w.forward)
+	cancelKey, cancel := newKeyButton(i18n.T(msgCancel, nil), theme.CancelIcon(), w.cancelTapped)
+	w.prev, w.next, w.cancel = prev, next, cancel
 	w.next.IconPlacement = widget.ButtonIconTrailingText
 	w.next.Importance = widget.HighImportance
-	w.cancel = widget.NewButtonWithIcon(i18n.T(msgCancel, nil), theme.CancelIcon(), w.cancelTapped)
-	buttons := container.NewHBox(w.cancel, layout.NewSpacer(), w.prev, w.next)
+	buttons := container.NewHBox(cancelKey, layout.NewSpacer(), prevKey, nextKey)
 
 	top := container.NewVBox(header, widget.NewSeparator(), w.title, w.help)
 	bottom := container.NewVBox(w.reasonBox, w.busyBox, widget.NewSeparator(), buttons)
-	return container.NewBorder(top, bottom, nil, nil, container.NewPadded(w.body))
+	// Tab goes through the step, then its buttons, then the header: the
+	// objects' order, which the border layout leaves free.
+	center := container.NewPadded(w.body)
+	w.wireKeys(top)
+	w.wireKeys(bottom)
+	return container.New(layout.NewBorderLayout(top, bottom, nil, nil), center, bottom, top)
 }
 
 // show displays step i.
