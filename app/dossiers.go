@@ -276,7 +276,7 @@ func dossiersValidate(w *wizard) error {
 		if op.needV1 {
 			for _, n := range o.Dossiers {
 				if d := w.info(n); d.Schema != "v1" {
-					return i18n.E(msgNeedV1, map[string]any{"Dossier": strings.TrimSpace(d.Numero + " " + d.Nom)}, dossier.ErrSchema)
+					return i18n.E(msgNeedV1, map[string]any{"Dossier": dossier.Label(d.Numero, d.Nom)}, dossier.ErrSchema)
 				}
 			}
 		}
@@ -414,7 +414,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 	}
 	cols := []column{
 		{colFichier, 250, func(r int) string { return filepath.Base(w.files[r].Path) }},
-		{colDossier, 100, func(r int) string { id := w.files[r].Identity(); return strings.TrimSpace(id.Numero + " " + id.Nom) }},
+		{colDossier, 100, func(r int) string { id := w.files[r].Identity(); return dossier.Label(id.Numero, id.Nom) }},
 		{colRaison, 190, func(r int) string { return w.files[r].Identity().RaisonSociale }},
 		{colCreee, 140, func(r int) string { return i18n.DateTime(w.files[r].Taken()) }},
 		{colTaille, 80, func(r int) string { return i18n.Bytes(w.files[r].Size) }},
@@ -495,7 +495,7 @@ func listedState(d dossier.Info) string {
 // « 001 SOC — Raison sociale ».
 func (w *wizard) dossierLabel(n string) string {
 	d := w.info(n)
-	label := strings.TrimSpace(d.Numero + " " + d.Nom)
+	label := dossier.Label(d.Numero, d.Nom)
 	if d.RaisonSociale != "" {
 		label += " — " + d.RaisonSociale
 	}

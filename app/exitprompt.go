@@ -301,7 +301,7 @@ func (p *exitPrompt) save() {
 	}
 	var items []batch.Item
 	for _, d := range p.list {
-		items = append(items, batch.Item{Key: d.Numero, Label: strings.TrimSpace(d.Numero + " " + d.Nom)})
+		items = append(items, batch.Item{Key: d.Numero, Label: dossier.Label(d.Numero, d.Nom)})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.running = cancel, true

@@ -116,7 +116,7 @@ func allCodes(w *wizard, n string) []string {
 func runAdmin(ctx context.Context, j *job) outcome {
 	n := j.o.Dossiers[0]
 	d := j.infos[n]
-	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
+	j.started(0, 1, dossier.Label(d.Numero, d.Nom))
 	res, err := admin.Run(ctx, admin.Request{Source: storeRef(j, n), Exercices: j.o.Exercices[n], DestDir: j.o.DestDir,
 		Simplified: j.o.Simplified, Annexes: j.o.Annexes, FEC: j.o.FEC, Now: j.now, Progress: j.progress})
 	return outcome{Summary: report.Admin(res, err), dir: j.o.DestDir}

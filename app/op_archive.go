@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -202,7 +201,7 @@ func unarchiveSummary(w *wizard) []line {
 	o := &w.opts
 	f := firstFile(o)
 	id := w.entry(f).Identity()
-	data := map[string]any{"File": filepath.Base(f), "Source": strings.TrimSpace(id.Numero + " " + id.Nom), "Dossier": w.dossierLabel(o.Numero),
+	data := map[string]any{"File": filepath.Base(f), "Source": dossier.Label(id.Numero, id.Nom), "Dossier": w.dossierLabel(o.Numero),
 		"Codes": report.Codes(o.Exercices[f]), "Dir": paths.Safety()}
 	out := []line{
 		{text: i18n.T(sumUnarchFrom, data)},
@@ -217,7 +216,7 @@ func unarchiveSummary(w *wizard) []line {
 func runUnarchive(ctx context.Context, j *job) outcome {
 	f := firstFile(&j.o)
 	d := j.infos[j.o.Numero]
-	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
+	j.started(0, 1, dossier.Label(d.Numero, d.Nom))
 	res, err := archive.Restore(ctx, archive.RestoreRequest{File: f, Store: j.store, Numero: j.o.Numero, Exercices: j.o.Exercices[f],
 		DeleteArchive: j.o.DeleteArchive, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Now: j.now, Progress: j.progress})
 	return outcome{Summary: report.Unarchive(f, res, err), dir: filepath.Dir(f)}

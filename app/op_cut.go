@@ -2,13 +2,13 @@ package app
 
 import (
 	"context"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"coffre/internal/cut"
+	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/ledger"
 	"coffre/internal/paths"
@@ -144,7 +144,7 @@ func cutSummary(w *wizard) []line {
 func runCut(ctx context.Context, j *job) outcome {
 	n := j.o.Dossiers[0]
 	d := j.infos[n]
-	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
+	j.started(0, 1, dossier.Label(d.Numero, d.Nom))
 	res, err := cut.Run(ctx, cut.Request{Store: j.store, Numero: n, FirstKept: j.o.FirstKept, DestDir: j.o.DestDir,
 		Clean: j.o.Clean, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Progress: j.progress})
 	return outcome{Summary: report.Cut(res, j.o.Clean, err), dir: j.o.DestDir}

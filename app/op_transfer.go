@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -95,7 +94,7 @@ func ptfReceiveSummary(w *wizard) []line {
 	e := w.entry(f)
 	id := e.Identity()
 	target := w.dossierLabel(o.Numero)
-	data := map[string]any{"File": filepath.Base(f), "Source": strings.TrimSpace(id.Numero + " " + id.Nom), "Dossier": target, "Dir": paths.Safety(), "Sequence": "?"}
+	data := map[string]any{"File": filepath.Base(f), "Source": dossier.Label(id.Numero, id.Nom), "Dossier": target, "Dir": paths.Safety(), "Sequence": "?"}
 	var out []line
 	var changes []line
 	if e.Manifest != nil {
@@ -117,7 +116,7 @@ func ptfReceiveSummary(w *wizard) []line {
 func runPTFReceive(ctx context.Context, j *job) outcome {
 	f := firstFile(&j.o)
 	d := j.infos[j.o.Numero]
-	j.started(0, 1, strings.TrimSpace(d.Numero+" "+d.Nom))
+	j.started(0, 1, dossier.Label(d.Numero, d.Nom))
 	res, err := transfer.Import(ctx, transfer.ImportRequest{File: f, Store: j.store, Numero: j.o.Numero, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Progress: j.progress, Now: j.now})
 	return outcome{Summary: report.TransferImport(res, err), dir: filepath.Dir(f)}
 }

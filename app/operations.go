@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"coffre/internal/backup"
@@ -263,7 +262,7 @@ func (j *job) dossierItems() []batch.Item {
 	var out []batch.Item
 	for _, n := range j.o.Dossiers {
 		d := j.infos[n]
-		out = append(out, batch.Item{Key: n, Label: strings.TrimSpace(d.Numero + " " + d.Nom)})
+		out = append(out, batch.Item{Key: n, Label: dossier.Label(d.Numero, d.Nom)})
 	}
 	return out
 }
@@ -348,7 +347,7 @@ func runRestore(ctx context.Context, j *job) outcome {
 	req := restoreRequest(&j.o, j.store)
 	req.Progress = j.progress
 	id := j.entries[req.File].Identity()
-	j.started(0, 1, strings.TrimSpace(id.Numero+" "+id.Nom))
+	j.started(0, 1, dossier.Label(id.Numero, id.Nom))
 	res, err := restore.Run(ctx, req)
 	out := outcome{Summary: report.Restore(res, err)}
 	if !j.o.ODBC {
