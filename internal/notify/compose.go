@@ -193,7 +193,7 @@ var (
 	msgError      = &i18n.Message{ID: "MailErreur", Other: "ERREUR"}
 	msgRemote     = &i18n.Message{ID: "MailDistant", Other: "Copie distante"}
 	msgLate       = &i18n.Message{ID: "MailEnRetard", Other: "Envoyée avec retard"}
-	msgLateValue  = &i18n.Message{ID: "MailEnRetardValeur", Other: "oui : faite lors d'un passage où la destination était injoignable"}
+	msgLateValue  = &i18n.Message{ID: "MailEnRetardValeur", Other: "oui : faite lors d'un passage où elle n'a pas pu être envoyée (destination injoignable, envoi interrompu)"}
 	msgReceived   = &i18n.Message{ID: "MailDerniereRecue", Other: "Dernière sauvegarde reçue"}
 	msgNone       = &i18n.Message{ID: "MailAucune", Other: "aucune"}
 	msgDest       = &i18n.Message{ID: "MailDestination", Other: "Dossier des sauvegardes"}

@@ -63,7 +63,7 @@ func exampleReport(k Kind) Report {
 		r.Debut = at.Add(-3 * time.Hour)
 		r.Dossiers = []Dossier{{Numero: "—", Erreur: "La sauvegarde automatique commencée le 23/11/2026 18:30 (processus 4312) n'est toujours pas terminée : les sauvegardes suivantes ne peuvent pas se faire."}}
 	case RemoteOK:
-		late := remote(bou, "copie distante reçue et validée", false)
+		late := remote(bou, "copie distante reçue et validée (envoi interrompu repris à 8,4 Mo sur 12,6 Mo)", false)
 		late.Fichier, late.EnRetard = "002-BOULANG_20261122_2130.pbf", true
 		r.Dossiers = []Dossier{remote(soc, "copie distante reçue et validée", false), remote(bou, "copie distante reçue et validée", false), late}
 		r.Duree, r.DureeLocale, r.Destination = 0, 0, ""

@@ -206,7 +206,7 @@ func TestResumeAfterProcessKilled(t *testing.T) {
 		}
 		Copy(context.Background(), b, os.Getenv("COFFRE_TEST_RESUME_SRC"), CopyOptions{Progress: func(e dossier.Event) {
 			if e.Phase == PhaseUpload {
-				time.Sleep(20 * time.Millisecond)
+				time.Sleep(50 * time.Millisecond)
 			}
 		}})
 		t.Fatal("the child was not killed")
