@@ -48,8 +48,7 @@ func adminOptions(w *wizard) fyne.CanvasObject {
 		box.Add(lowLabel(i18n.T(msgAdminArchived, nil)))
 	}
 	complete, simple := i18n.T(msgAdminComplete, nil), i18n.T(msgAdminSimple, nil)
-	version := widget.NewRadioGroup([]string{complete, simple}, func(s string) { o.Simplified = s == simple })
-	version.Required = true
+	version := newRadioList([]string{complete, simple}, func(s string) { o.Simplified = s == simple })
 	if o.Simplified {
 		version.SetSelected(simple)
 	} else {

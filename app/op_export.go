@@ -56,7 +56,7 @@ func exportOptions(w *wizard) fyne.CanvasObject {
 		note = lowLabel(i18n.T(msgExportHereNo, nil))
 	}
 	dest := destRow(w)
-	where := widget.NewRadioGroup(choices, func(s string) {
+	where := newRadioList(choices, func(s string) {
 		o.ExportHere = s == here
 		if o.ExportHere {
 			dest.Hide()
@@ -64,7 +64,6 @@ func exportOptions(w *wizard) fyne.CanvasObject {
 			dest.Show()
 		}
 	})
-	where.Required = true
 	if o.ExportHere {
 		where.SetSelected(here)
 	} else {

@@ -85,9 +85,8 @@ func connexionView(w *wizard) fyne.CanvasObject {
 	odbc := container.NewVBox(form, container.NewHBox(test), result)
 
 	localText, odbcText := i18n.T(msgLocal, nil), i18n.T(msgODBC, nil)
-	kind := widget.NewRadioGroup([]string{localText, odbcText}, nil)
-	kind.Horizontal = true
-	kind.Required = true
+	kind := newRadioList([]string{localText, odbcText}, nil)
+	kind.Columns = 2
 	kind.OnChanged = func(s string) {
 		o.ODBC = s == odbcText
 		if o.ODBC {

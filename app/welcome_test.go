@@ -18,7 +18,7 @@ import (
 func TestTestConnexionCountsTheServersDossiers(t *testing.T) {
 	conn := env(t, "001SOC", "002ABC")
 	w := newTestWizard(t, t.TempDir())
-	kind := find(w.content(), func(r *widget.RadioGroup) bool { return len(r.Options) == 2 })
+	kind := find(w.content(), func(r *radioList) bool { return len(r.Options) == 2 })
 	kind.SetSelected(kind.Options[1])
 	server := find(w.content(), func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, "nom de la source ODBC") })
 	server.SetText("Driver=SQLite3;Database=" + conn)
