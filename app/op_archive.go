@@ -126,7 +126,7 @@ func archiveSummary(w *wizard) []line {
 func runArchive(ctx context.Context, j *job) outcome {
 	return eachDossier(ctx, j, report.TitleArchive, j.o.DestDir, func(ctx context.Context, n string, p dossier.Progress) (archive.Result, error) {
 		return archive.Run(ctx, archive.Request{Store: j.store, Numero: n, Exercices: j.o.Exercices[n],
-			DestDir: j.o.DestDir, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Now: j.now, Progress: p})
+			DestDir: j.o.DestDir, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, SessionIdle: sessionIdle(), Now: j.now, Progress: p})
 	}, report.Archive)
 }
 
@@ -218,6 +218,6 @@ func runUnarchive(ctx context.Context, j *job) outcome {
 	d := j.infos[j.o.Numero]
 	j.started(0, 1, dossier.Label(d.Numero, d.Nom))
 	res, err := archive.Restore(ctx, archive.RestoreRequest{File: f, Store: j.store, Numero: j.o.Numero, Exercices: j.o.Exercices[f],
-		DeleteArchive: j.o.DeleteArchive, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Now: j.now, Progress: j.progress})
+		DeleteArchive: j.o.DeleteArchive, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, SessionIdle: sessionIdle(), Now: j.now, Progress: j.progress})
 	return outcome{Summary: report.Unarchive(f, res, err), dir: filepath.Dir(f)}
 }

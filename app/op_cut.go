@@ -146,6 +146,6 @@ func runCut(ctx context.Context, j *job) outcome {
 	d := j.infos[n]
 	j.started(0, 1, dossier.Label(d.Numero, d.Nom))
 	res, err := cut.Run(ctx, cut.Request{Store: j.store, Numero: n, FirstKept: j.o.FirstKept, DestDir: j.o.DestDir,
-		Clean: j.o.Clean, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Progress: j.progress})
+		Clean: j.o.Clean, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, SessionIdle: sessionIdle(), Progress: j.progress})
 	return outcome{Summary: report.Cut(res, j.o.Clean, err), dir: j.o.DestDir}
 }

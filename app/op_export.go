@@ -159,6 +159,6 @@ func runExport(ctx context.Context, j *job) outcome {
 		dest, dir = "", j.o.Folder
 	}
 	return eachDossier(ctx, j, report.TitleExport, dir, func(ctx context.Context, n string, p dossier.Progress) (export.Result, error) {
-		return export.Run(ctx, export.Request{Store: j.store, Numero: n, DestDir: dest, Replace: j.o.Replace, IgnoreSessions: j.o.IgnoreSessions, Progress: p})
+		return export.Run(ctx, export.Request{Store: j.store, Numero: n, DestDir: dest, Replace: j.o.Replace, IgnoreSessions: j.o.IgnoreSessions, SessionIdle: sessionIdle(), Progress: p})
 	}, report.Export)
 }

@@ -117,6 +117,6 @@ func runPTFReceive(ctx context.Context, j *job) outcome {
 	f := firstFile(&j.o)
 	d := j.infos[j.o.Numero]
 	j.started(0, 1, dossier.Label(d.Numero, d.Nom))
-	res, err := transfer.Import(ctx, transfer.ImportRequest{File: f, Store: j.store, Numero: j.o.Numero, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, Progress: j.progress, Now: j.now})
+	res, err := transfer.Import(ctx, transfer.ImportRequest{File: f, Store: j.store, Numero: j.o.Numero, SafetyDir: paths.Safety(), IgnoreSessions: j.o.IgnoreSessions, SessionIdle: sessionIdle(), Progress: j.progress, Now: j.now})
 	return outcome{Summary: report.TransferImport(res, err), dir: filepath.Dir(f)}
 }

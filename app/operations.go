@@ -280,7 +280,7 @@ func (j *job) fileItems() []batch.Item {
 func restoreRequest(o *Options, s store.Store) restore.Request {
 	return restore.Request{
 		File: firstFile(o), Passphrase: o.Passphrase, Store: s, Numero: o.Numero,
-		Replace: o.Replace, OtherDossier: o.OtherDossier, IgnoreSessions: o.IgnoreSessions, SafetyDir: paths.Safety(),
+		Replace: o.Replace, OtherDossier: o.OtherDossier, IgnoreSessions: o.IgnoreSessions, SessionIdle: sessionIdle(), SafetyDir: paths.Safety(),
 	}
 }
 

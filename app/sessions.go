@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"coffre/internal/config"
 	"coffre/internal/dossier"
 	"coffre/internal/i18n"
 	"coffre/internal/store"
@@ -62,7 +64,7 @@ func listedSessions(w *wizard) ([]dossierSessions, bool) {
 	if w.store == nil {
 		return nil, changes
 	}
-	policy := dossier.SessionPolicy{Confirm: w.opts.IgnoreSessions, Now: w.now}
+	policy := dossier.SessionPolicy{Confirm: w.opts.IgnoreSessions, Idle: sessionIdle(), Now: w.now}
 	var out []dossierSessions
 	for _, n := range numeros {
 		d := dossierSessions{label: w.info(n).Label()}
@@ -90,6 +92,16 @@ func readSessions(s store.Store, numero string) ([]dossier.Session, error) {
 	}
 	defer snap.Close()
 	return snap.Sessions(ctx)
+}
+
+// sessionIdle is when a listed session counts as closed: coffre.toml's
+// [sessions] inactive_apres_heures, as for the command line.
+func sessionIdle() time.Duration {
+	c, err := config.Load(config.DefaultPath())
+	if err != nil {
+		return config.Default().Sessions.Idle()
+	}
+	return c.Sessions.Idle()
 }
 
 // live reports whether a listed session blocks a change.
