@@ -210,7 +210,7 @@ func connexionDossiersView(w *wizard) fyne.CanvasObject {
 		func(r int) bool { return isSel(visible[r].Numero) },
 		func(r int) { setSel(visible[r].Numero, op.single || !isSel(visible[r].Numero)); updateCount() },
 		func(r int) bool { return visible[r].Usable() }, mark)
-	filter := widget.NewEntry()
+	filter := newEntry()
 	filter.SetPlaceHolder(i18n.T(msgFilter, nil))
 	applyFilter := func(q string) {
 		q = strings.ToLower(strings.TrimSpace(q))
@@ -354,7 +354,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 	empty := wrapLabel(i18n.T(kind.empty, nil))
 	empty.Importance = widget.WarningImportance
 
-	numero := widget.NewEntry()
+	numero := newEntry()
 	numero.SetText(o.Numero)
 	numero.OnChanged = func(s string) { o.Numero = strings.TrimSpace(s) }
 	numeroState := wrapLabel("")
@@ -429,7 +429,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 		table = selectionTable(cols, rowCount, rowSel, func(r int) { p := w.files[r].Path; choose(p, !isSel(p)) })
 	}
 
-	folder := widget.NewEntry()
+	folder := newEntry()
 	folder.SetText(o.FilesFolder)
 	reload := func() { w.loadFiles(func() { table.Refresh(); update() }) }
 	folder.OnSubmitted = func(s string) { o.FilesFolder = strings.TrimSpace(s); reload() }

@@ -241,13 +241,15 @@ func (p *exitPrompt) offer() {
 		p.dest = paths.Backups()
 	}
 	p.name = batch.ExitName(p.list, p.now())
-	dest := widget.NewEntry()
+	dest := newEscEntry(p.escape)
+	dest.OnSubmitted = func(string) { p.save() }
 	dest.SetText(p.dest)
 	dest.OnChanged = func(s string) { p.dest = strings.TrimSpace(s) }
 	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
 		p.pickFolder(i18n.T(msgPickFolder, nil), p.dest, dest.SetText)
 	})
-	name := widget.NewEntry()
+	name := newEscEntry(p.escape)
+	name.OnSubmitted = func(string) { p.save() }
 	name.SetText(p.name)
 	name.OnChanged = func(s string) { p.name = strings.TrimSpace(s) }
 	hint := msgExitNameMany

@@ -80,7 +80,7 @@ func (nameField) view(w *wizard) fyne.CanvasObject {
 		d := w.info(o.Dossiers[0])
 		o.Name = dossier.BackupName(d.Numero, d.Nom, w.now())
 	}
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetText(o.Name)
 	name.OnChanged = func(s string) { o.Name = strings.TrimSpace(s) }
 	box.Add(container.NewBorder(nil, nil, nil, widget.NewLabel(dossier.ExtPBF), name))

@@ -54,6 +54,13 @@ func (w *wizard) wireKeys(o fyne.CanvasObject) {
 			if !x.MultiLine && x.OnSubmitted == nil {
 				x.OnSubmitted = func(string) { w.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
 			}
+		case *escEntry:
+			if x.onEscape == nil {
+				x.onEscape = w.escape
+			}
+			if !x.MultiLine && x.OnSubmitted == nil {
+				x.OnSubmitted = func(string) { w.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+			}
 		case *radioList:
 			if x.onKey == nil {
 				x.onKey = w.typedKey
@@ -108,9 +115,14 @@ type escEntry struct {
 
 func newEscEntry(onEscape func()) *escEntry {
 	e := &escEntry{onEscape: onEscape}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewEntry
 	e.ExtendBaseWidget(e)
 	return e
 }
+
+// newEntry is a one-line entry of a wizard step: wireKeys gives it the
+// window's Enter and Escape.
+func newEntry() *escEntry { return newEscEntry(nil) }
 
 func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape && e.onEscape != nil {

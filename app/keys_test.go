@@ -190,3 +190,16 @@ func TestKeysWhenAFrameButtonHasTheFocus(t *testing.T) {
 		t.Fatalf("Enter on « Précédent »: step %d", w.cur)
 	}
 }
+
+func TestEscapeFromAnEntryOfAStep(t *testing.T) {
+	conn := env(t, "001SOC")
+	w := newTestWizard(t, conn)
+	next(t, w, stepIdxOperation)
+	next(t, w, stepIdxDossiers)
+	filter := find(w.content(), func(e *escEntry) bool { return strings.HasPrefix(e.PlaceHolder, "Filtrer") })
+	w.win.Canvas().Focus(filter)
+	press(w.win, fyne.KeyEscape)
+	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
+		t.Fatalf("Escape in the filter: %v", d)
+	}
+}

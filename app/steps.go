@@ -42,7 +42,7 @@ var (
 // connexionView: a folder of dossiers, or an ODBC server.
 func connexionView(w *wizard) fyne.CanvasObject {
 	o := &w.opts
-	folder := widget.NewEntry()
+	folder := newEntry()
 	folder.SetText(o.Folder)
 	folder.OnChanged = func(s string) { o.Folder = strings.TrimSpace(s) }
 	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
@@ -54,11 +54,11 @@ func connexionView(w *wizard) fyne.CanvasObject {
 		local.Objects = append([]fyne.CanvasObject{welcome}, local.Objects...)
 	}
 
-	server := widget.NewEntry()
+	server := newEntry()
 	server.SetPlaceHolder(i18n.T(msgServerHint, nil))
 	server.SetText(o.ODBCServer)
 	server.OnChanged = func(s string) { o.ODBCServer = s }
-	user := widget.NewEntry()
+	user := newEntry()
 	user.SetText(o.ODBCUser)
 	user.OnChanged = func(s string) { o.ODBCUser = s }
 	pass := widget.NewPasswordEntry()
@@ -285,7 +285,7 @@ func fieldTitle(s string) *widget.Label {
 // destRow is the destination folder's entry and its « Parcourir… ».
 func destRow(w *wizard) fyne.CanvasObject {
 	o := &w.opts
-	dest := widget.NewEntry()
+	dest := newEntry()
 	dest.SetText(o.DestDir)
 	dest.OnChanged = func(s string) { o.DestDir = strings.TrimSpace(s) }
 	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
