@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -26,6 +28,19 @@ type GUI interface {
 	Wizard(connexion string) error
 	// ExitPrompt opens the small « Voulez-vous sauvegarder ? » window.
 	ExitPrompt(connexion, employe string) error
+	// OpenFile opens the wizard on what a backup, transfer or archive file
+	// calls for (restore, reception, import), with that file chosen.
+	OpenFile(connexion, file string) error
+}
+
+// openable reports whether arg is a file the wizard opens (« coffre
+// FICHIER.pbf »: Explorer's double-click, a file dropped on coffre.exe).
+func openable(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case dossier.ExtPBF, dossier.ExtPTF, dossier.ExtPAF:
+		return !strings.HasPrefix(arg, "-")
+	}
+	return false
 }
 
 // Env is what a command runs with.
@@ -171,7 +186,7 @@ func Run(env *Env, args []string) (code int) {
 		fmt.Fprintln(env.Stdout, buildinfo.Tool())
 		return ExitOK
 	}
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0]) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0]) || openable(args[0]) && lookupIn(commands, args[0]) == nil {
 		return runGUI(env, args)
 	}
 	if isHelp(args[0]) {
@@ -402,6 +417,10 @@ func runGUI(env *Env, args []string) int {
 		usage(env.Stdout)
 		return ExitOK
 	}
+	var file string
+	if err == nil && len(rest) > 0 && openable(rest[0]) {
+		file, rest = rest[0], rest[1:]
+	}
 	if err == nil && len(rest) > 0 {
 		err = usagef(msgExtraArg, map[string]any{"Arg": rest[0]})
 	}
@@ -421,7 +440,16 @@ func runGUI(env *Env, args []string) int {
 		}
 		conn = dir
 	}
-	if err := env.GUI.Wizard(conn); err != nil {
+	if file != "" {
+		if _, err := os.Stat(file); err != nil {
+			fmt.Fprintln(env.Stderr, oneLine(i18n.Describe(err)))
+			return exitCode(err)
+		}
+		err = env.GUI.OpenFile(conn, file)
+	} else {
+		err = env.GUI.Wizard(conn)
+	}
+	if err != nil {
 		fmt.Fprintln(env.Stderr, oneLine(i18n.Describe(err)))
 		return exitCode(err)
 	}

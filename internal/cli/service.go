@@ -27,10 +27,11 @@ type serviceTray interface {
 }
 
 var (
-	sumService        = &i18n.Message{ID: "ResumeService", Other: "sauvegarde automatique : tourne en arrière-plan (ou une sous-commande : une-fois, maintenant, installer, faire-confiance, tester-email, accepter, mot-de-passe)"}
+	sumService        = &i18n.Message{ID: "ResumeService", Other: "sauvegarde automatique : tourne en arrière-plan (ou une sous-commande : une-fois, maintenant, installer, desinstaller, faire-confiance, tester-email, accepter, mot-de-passe)"}
 	sumServiceOnce    = &i18n.Message{ID: "ResumeServiceUneFois", Other: "fait ce qui est dû maintenant puis s'arrête (cron, Planificateur de tâches)"}
 	sumServiceNow     = &i18n.Message{ID: "ResumeServiceMaintenant", Other: "sauvegarde maintenant tous les dossiers choisis, même si ce n'est pas l'heure, puis s'arrête"}
-	sumServiceInstall = &i18n.Message{ID: "ResumeServiceInstaller", Other: "installe le service : unité systemd utilisateur (Linux) ou tâche planifiée (Windows)"}
+	sumServiceInstall = &i18n.Message{ID: "ResumeServiceInstaller", Other: "installe la sauvegarde automatique : tâche planifiée (Windows) ou unité systemd utilisateur (Linux), enregistrée et démarrée"}
+	sumServiceRemove  = &i18n.Message{ID: "ResumeServiceDesinstaller", Other: "retire la sauvegarde automatique installée par « service installer »"}
 	sumServiceTrust   = &i18n.Message{ID: "ResumeServiceConfiance", Other: "fait confiance au serveur SFTP configuré (enregistre sa clé dans known_hosts)"}
 	sumServiceMail    = &i18n.Message{ID: "ResumeServiceTesterEmail", Other: "envoie un e-mail de test aux destinataires"}
 	sumServiceSecret  = &i18n.Message{ID: "ResumeServiceMotDePasse", Other: "enregistre les mots de passe (SMTP, SFTP, WebDAV) ou la clé secrète S3 lus dans des fichiers, hors de coffre.toml"}
@@ -47,6 +48,14 @@ var (
 	msgFlagSansIcone  = &i18n.Message{ID: "FlagSansIcone", Other: "ne pas afficher d'icône près de l'horloge"}
 	msgNothingDue     = &i18n.Message{ID: "CLIServiceRienDu", Other: "Rien à sauvegarder maintenant."}
 	msgInstalled      = &i18n.Message{ID: "CLIServiceInstalle", Other: "Service écrit dans {{.File}}. Pour l'activer :"}
+	msgTaskInstalled  = &i18n.Message{ID: "CLITacheInstallee", Other: "Sauvegarde automatique enregistrée dans le Planificateur de tâches (« {{.Task}} ») : elle démarre à l'ouverture de votre session et chaque jour à {{.Time}}. Fichier de la tâche : {{.File}}"}
+	msgTaskNoSession  = &i18n.Message{ID: "CLITacheInstalleeSansSession", Other: "Sauvegarde automatique enregistrée dans le Planificateur de tâches (« {{.Task}} ») : elle démarre avec l'ordinateur, que l'utilisateur soit connecté ou non, et chaque jour à {{.Time}}. Fichier de la tâche : {{.File}}"}
+	msgUnitInstalled  = &i18n.Message{ID: "CLIUniteInstallee", Other: "Sauvegarde automatique installée et démarrée : unité systemd utilisateur {{.File}}."}
+	msgTaskRemoved    = &i18n.Message{ID: "CLITacheRetiree", Other: "Sauvegarde automatique retirée du Planificateur de tâches (« {{.Task}} »)."}
+	msgUnitRemoved    = &i18n.Message{ID: "CLIUniteRetiree", Other: "Sauvegarde automatique arrêtée et retirée (unité systemd utilisateur {{.File}})."}
+	msgRemoveByHand   = &i18n.Message{ID: "CLIRetirerAMain", Other: "Fichier {{.File}} retiré. Pour arrêter le service :"}
+	msgFlagNoSession  = &i18n.Message{ID: "FlagSansSession", Other: "Windows : la tâche tourne que l'utilisateur soit connecté ou non (démarre avec l'ordinateur ; schtasks demande le mot de passe du compte, gardé par Windows ; choix d'administrateur)"}
+	msgFlagFileOnly   = &i18n.Message{ID: "FlagFichierSeulement", Other: "écrire le fichier de la tâche ou de l'unité sans l'enregistrer, et afficher les commandes qui l'activent"}
 	msgTrusted        = &i18n.Message{ID: "CLIServeurConfiance", Other: "Serveur {{.Host}} enregistré comme sûr (empreinte {{.Fingerprint}})."}
 	msgTestSent       = &i18n.Message{ID: "CLIEmailTestEnvoye", Other: "E-mail de test envoyé à {{.To}}."}
 	msgSecretSaved    = &i18n.Message{ID: "CLISecretEnregistre", Other: "Mot de passe {{.Name}} enregistré {{.Where}}."}
@@ -79,12 +88,13 @@ func init() {
 		return &command{name: name, summary: summary, usage: usage, new: new}
 	}
 	register(&command{name: "service", summary: sumService,
-		usage: "[une-fois | maintenant | installer | faire-confiance | tester-email | accepter | mot-de-passe | nouvelle-cle-age | fiche-de-secours] [--config F]",
+		usage: "[une-fois | maintenant | installer | desinstaller | faire-confiance | tester-email | accepter | mot-de-passe | nouvelle-cle-age | fiche-de-secours] [--config F]",
 		new:   func() verb { return &serviceCmd{} },
 		subs: []*command{
 			sub("une-fois", sumServiceOnce, "[--config F]", func() verb { return &serviceOnceCmd{} }),
 			sub("maintenant", sumServiceNow, "[--config F]", func() verb { return &serviceOnceCmd{force: true} }),
-			sub("installer", sumServiceInstall, "[--config F]", func() verb { return &serviceInstallCmd{} }),
+			sub("installer", sumServiceInstall, "[--sans-session] [--fichier-seulement] [--config F]", func() verb { return &serviceInstallCmd{} }),
+			sub("desinstaller", sumServiceRemove, "[--config F]", func() verb { return &serviceRemoveCmd{} }),
 			sub("faire-confiance", sumServiceTrust, "[--empreinte SHA256:…] [--config F]", func() verb { return &serviceTrustCmd{} }),
 			sub("tester-email", sumServiceMail, "[--config F]", func() verb { return &serviceMailCmd{} }),
 			sub("accepter", sumServiceAccept, "--dossier N[,N…] [--config F]", func() verb { return &serviceAcceptCmd{} }),
@@ -118,6 +128,7 @@ type serviceCmd struct {
 	once    bool
 	now     bool
 	install bool
+	remove  bool
 	doTrust bool
 	mail    bool
 	trust   serviceTrustCmd
@@ -134,6 +145,7 @@ func (c *serviceCmd) flags(fs *flag.FlagSet) {
 	alias(&c.once, "une-fois")
 	alias(&c.now, "maintenant")
 	alias(&c.install, "installer")
+	alias(&c.remove, "desinstaller")
 	alias(&c.doTrust, "faire-confiance")
 	alias(&c.mail, "tester-email")
 	fs.Var(&c.accept, "accepter", i18n.T(msgFlagOldAlias, map[string]any{"Sub": "accepter --dossier"}))
@@ -157,6 +169,8 @@ func (c *serviceCmd) run(env *Env, args []string) error {
 		return (&serviceAcceptCmd{config: c.config, dossiers: c.accept}).run(env, nil)
 	case c.install:
 		return (&serviceInstallCmd{config: c.config}).run(env, nil)
+	case c.remove:
+		return (&serviceRemoveCmd{config: c.config}).run(env, nil)
 	case c.doTrust:
 		c.trust.config = c.config
 		return c.trust.run(env, nil)
@@ -201,27 +215,65 @@ func (c *serviceOnceCmd) run(env *Env, args []string) error {
 
 // service installer
 
-type serviceInstallCmd struct{ config configOpt }
+type serviceInstallCmd struct {
+	config    configOpt
+	noSession bool
+	fileOnly  bool
+}
 
-func (c *serviceInstallCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+func (c *serviceInstallCmd) flags(fs *flag.FlagSet) {
+	c.config.flags(fs)
+	fs.BoolVar(&c.noSession, "sans-session", false, i18n.T(msgFlagNoSession, nil))
+	fs.BoolVar(&c.fileOnly, "fichier-seulement", false, i18n.T(msgFlagFileOnly, nil))
+}
 
 func (c *serviceInstallCmd) run(env *Env, args []string) error {
 	eng := c.config.engine(env)
-	cfg, err := config.Load(eng.ConfigPath)
+	inst, err := eng.Install(env.Ctx, service.InstallOptions{WithoutSession: c.noSession, DryRun: c.fileOnly})
 	if err != nil {
 		return err
 	}
-	h, m, ok, _ := cfg.Auto.TimeOfDay()
-	if !ok {
-		h, m = 21, 30
+	at := fmt.Sprintf("%02d:%02d", inst.Hour, inst.Minute)
+	switch {
+	case !inst.Registered:
+		fmt.Fprintln(env.Stdout, i18n.T(msgInstalled, map[string]any{"File": inst.File}))
+		for _, line := range inst.Commands {
+			fmt.Fprintln(env.Stdout, "  "+line)
+		}
+	case inst.Task && inst.WithoutSession:
+		fmt.Fprintln(env.Stdout, i18n.T(msgTaskNoSession, map[string]any{"Task": service.TaskName, "Time": at, "File": inst.File}))
+	case inst.Task:
+		fmt.Fprintln(env.Stdout, i18n.T(msgTaskInstalled, map[string]any{"Task": service.TaskName, "Time": at, "File": inst.File}))
+	default:
+		fmt.Fprintln(env.Stdout, i18n.T(msgUnitInstalled, map[string]any{"File": inst.File}))
 	}
-	inst, err := service.Installer(eng.ConfigPath, h, m)
+	for _, h := range inst.Hints {
+		fmt.Fprintln(env.Stdout, h)
+	}
+	return nil
+}
+
+// service desinstaller
+
+type serviceRemoveCmd struct{ config configOpt }
+
+func (c *serviceRemoveCmd) flags(fs *flag.FlagSet) { c.config.flags(fs) }
+
+func (c *serviceRemoveCmd) run(env *Env, args []string) error {
+	inst, err := c.config.engine(env).Uninstall(env.Ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, i18n.T(msgInstalled, map[string]any{"File": inst.File}))
-	for _, line := range inst.Commands {
-		fmt.Fprintln(env.Stdout, "  "+line)
+	switch {
+	case !inst.Registered:
+		fmt.Fprintln(env.Stdout, i18n.T(msgRemoveByHand, map[string]any{"File": inst.File}))
+		for _, line := range inst.Commands {
+			fmt.Fprintln(env.Stdout, "  "+line)
+		}
+	case inst.Task:
+		fmt.Fprintln(env.Stdout, i18n.T(msgTaskRemoved, map[string]any{"Task": service.TaskName}))
+	default:
+		fmt.Fprintln(env.Stdout, i18n.T(msgUnitRemoved, map[string]any{"File": inst.File}))
 	}
 	return nil
 }

@@ -3,4 +3,5 @@
 package console
 
 // Attach is a no-op outside Windows: the process already has its terminal.
-func Attach() {}
+// The returned function undoes Attach (nothing here).
+func Attach() (restore func()) { return func() {} }

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package display
+
+func alert(title, text string) {}
