@@ -6,7 +6,8 @@ GO ?= go
 # -mod=mod and the SQLite build tags (scripts/goenv.sh, also sourced by the
 # scripts so they work standalone): every build and test gets them.
 export GOFLAGS := $(shell . scripts/goenv.sh && echo "$$GOFLAGS")
-VERSION ?= 0.1.0
+# The version is FyneApp.toml's (Details.Version), read, never rewritten.
+VERSION ?= $(shell sed -n 's/^ *Version *= *"\(.*\)".*/\1/p' FyneApp.toml | head -n 1)
 LDFLAGS := -X coffre/internal/buildinfo.Version=$(VERSION)
 
 # Debian 12 packages (SPEC.md): build, vet and test; real window screenshots;
@@ -17,7 +18,7 @@ DEPS_BUILD := ca-certificates gcc libc6-dev pkg-config libgl-dev libegl-dev libx
 DEPS_TEST := sqlite3 zstd age bc time xvfb xauth imagemagick openbox xdotool x11-utils \
 	unixodbc postgresql odbc-postgresql libsqliteodbc openssh-server \
 	proj-data libsqlite3-mod-spatialite
-DEPS_WINDOWS := gcc-mingw-w64-x86-64
+DEPS_WINDOWS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis zip
 
 .PHONY: all deps deps-windows build run test test-long test-race vet bench bench-long windows clean screenshots
 
@@ -59,10 +60,11 @@ bench: build
 bench-long: build
 	./scripts/bench-backup.sh long
 
-## windows: cross-build coffre.exe with mingw-w64
+## windows: into dist/, coffre.exe and its console twin coffre-cli.exe (icon,
+## version information and manifest from FyneApp.toml), the installer
+## Coffre-Installation-$(VERSION).exe (NSIS) and Coffre-$(VERSION)-portable.zip
 windows: deps-windows
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-		$(GO) build -ldflags "$(LDFLAGS) -H=windowsgui" -o coffre.exe .
+	./packaging/windows/build.sh $(VERSION)
 
 clean:
-	rm -f coffre coffre.exe
+	rm -rf coffre coffre.exe dist rsrc_windows_*.syso
