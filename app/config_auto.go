@@ -356,15 +356,11 @@ func (ac *autoConfig) schedule() string {
 	if !ac.cfg.Auto.Active {
 		return i18n.T(msgAutoSaved, nil)
 	}
-	h, m, ok, _ := ac.cfg.Auto.TimeOfDay()
-	if !ok {
-		h, m = 21, 30
-	}
-	inst, err := service.Installer(ac.path, h, m)
+	inst, err := service.New(ac.path).Install(context.Background(), service.InstallOptions{})
 	if err != nil {
 		return i18n.T(msgAutoSaved, nil) + " " + i18n.Describe(err)
 	}
-	if len(inst.Commands) > 0 {
+	if !inst.Registered {
 		return i18n.T(msgAutoSchedCmds, map[string]any{"Commands": strings.Join(inst.Commands, " ; ")})
 	}
 	return i18n.T(msgAutoScheduled, map[string]any{"File": inst.File})

@@ -21,6 +21,7 @@ func configScreen(t *testing.T, pick string) (fyne.Window, *autoConfig, *contain
 	t.Helper()
 	t.Setenv("COFFRE_TROUSSEAU", "fichier")
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("COFFRE_SERVICE_FICHIER_SEULEMENT", "1") // the unit is written, systemctl not run
 	win := test.NewWindow(nil)
 	t.Cleanup(func() {
 		if slices.Contains(fyne.CurrentApp().Driver().AllWindows(), win) {

@@ -45,7 +45,8 @@ type InstallOptions struct {
 	// beside it that suits (see TaskProgram).
 	Exe string
 	// DryRun writes the file but registers nothing: Installed.Commands
-	// are what to type.
+	// are what to type. COFFRE_SERVICE_FICHIER_SEULEMENT=1 in the
+	// environment forces it (the wizard's tests: no real task or unit).
 	DryRun bool
 }
 
@@ -82,6 +83,9 @@ var lookPath = exec.LookPath
 // automatiquement » both call it. The daily time is the configuration's
 // « heure » (21:30 without one).
 func (e *Engine) Install(ctx context.Context, o InstallOptions) (Installed, error) {
+	if os.Getenv("COFFRE_SERVICE_FICHIER_SEULEMENT") == "1" {
+		o.DryRun = true
+	}
 	cfg, err := config.Load(e.ConfigPath)
 	if err != nil {
 		return Installed{}, err
