@@ -19,8 +19,10 @@ DEPS_TEST := sqlite3 zstd age bc time xvfb xauth imagemagick openbox xdotool x11
 	unixodbc postgresql odbc-postgresql libsqliteodbc openssh-server \
 	proj-data libsqlite3-mod-spatialite
 DEPS_WINDOWS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis zip
+# The Windows test run of make test (scripts/wine-test.sh).
+DEPS_WINE := wine wine64 gcc-mingw-w64-x86-64
 
-.PHONY: all deps deps-windows build run test test-long test-race vet bench bench-long windows clean screenshots
+.PHONY: all deps deps-windows deps-wine build run test test-long test-race vet bench bench-long windows clean screenshots
 
 all: build
 
@@ -31,6 +33,9 @@ deps:
 deps-windows:
 	@./scripts/deps.sh $(DEPS_WINDOWS)
 
+deps-wine:
+	@./scripts/deps.sh $(DEPS_WINE)
+
 ## build: the coffre binary
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o coffre .
@@ -39,8 +44,9 @@ build: deps
 run: build
 	./coffre --demo
 
-## test: starts the test servers (scripts/services), vets, runs every test with -race
-test: deps
+## test: starts the test servers (scripts/services), vets, runs every test with
+## -race, then the engine's tests as Windows binaries under Wine
+test: deps deps-wine
 	./scripts/test.sh
 
 ## test-long: the fault matrix (with its test servers) swept over every

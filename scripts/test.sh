@@ -9,3 +9,9 @@ cd "$(dirname "$0")/.."
 go vet ./...
 ./scripts/with-services.sh go test -race -count=1 -timeout 45m "$@" ./...
 ./scripts/fuzz.sh "${COFFRE_FUZZTIME:-10s}"
+# The engine's tests again as Windows binaries under Wine (issue #10),
+# unless a -run focus was asked for.
+case " $* " in
+*" -run"*) ;;
+*) ./scripts/wine-test.sh ;;
+esac

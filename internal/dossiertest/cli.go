@@ -7,7 +7,14 @@ import (
 	"testing"
 
 	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
 )
+
+// WineNoSQLite3 is why a test needing the sqlite3 command skips in the
+// Windows run under Wine (scripts/wine-test.sh): Debian's sqlite3 is a Linux
+// program, which Wine starts for a Windows process but without a handle to
+// wait for it.
+const WineNoSQLite3 = "sous Wine, le sqlite3 de Debian (programme Linux) ne peut être attendu par un processus Windows"
 
 // SQLite3 runs script through Debian's sqlite3 command line on the database
 // at path (created if missing): files a test must not have written with
@@ -15,6 +22,9 @@ import (
 // command is missing (`make deps` installs it) or the script fails.
 func SQLite3(tb testing.TB, path, script string) {
 	tb.Helper()
+	if fsutil.UnderWine() {
+		tb.Skip(WineNoSQLite3)
+	}
 	bin, err := exec.LookPath("sqlite3")
 	if err != nil {
 		tb.Fatalf("dossiertest: the sqlite3 command is needed (Debian package sqlite3, `make deps`): %v", err)

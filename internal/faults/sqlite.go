@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"coffre/internal/fsutil"
 )
 
 // KilledSQLiteWriter runs the sqlite3 command line on db, leaves it inside
@@ -31,6 +33,9 @@ func KilledSQLiteWriter(tb testing.TB, db string, sql ...string) {
 // if sql opened one); the caller kills or waits for it.
 func SQLiteWriter(tb testing.TB, db string, sql ...string) *exec.Cmd {
 	tb.Helper()
+	if fsutil.UnderWine() {
+		tb.Skip("sous Wine, le sqlite3 de Debian (programme Linux) ne peut être attendu par un processus Windows")
+	}
 	if _, err := exec.LookPath("sqlite3"); err != nil {
 		tb.Skip("sqlite3 command line not installed")
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -218,6 +219,7 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 			res.Message = i18n.NewNote(msgFirst, nil)
 		} else {
 			res.Message = i18n.NewNote(msgNewBase, map[string]any{"Sequence": res.Sequence})
+			old.close() // Windows: not open when the new state replaces it
 		}
 		old = nil
 	}
@@ -267,6 +269,11 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 	if err := ns.close(); err != nil {
 		return res, err
 	}
+	// Windows cannot rename the new state over a file still open: the
+	// previous state is read to the end by now, and closed before.
+	if old != nil {
+		old.close()
+	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -281,6 +288,9 @@ func Export(ctx context.Context, req ExportRequest) (res ExportResult, err error
 	// the next export reissues this number, and a receiving site that had
 	// applied the first one refuses the second (see FORMAT.md, « PTF »).
 	if err := ns.commit(); err != nil {
+		// The transfer file without its state would be issued again under
+		// the same number: it must not stay behind.
+		os.Remove(out.Final())
 		return res, err
 	}
 	res.Path, res.Size = out.Final(), fi.Size()

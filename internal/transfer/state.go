@@ -168,7 +168,13 @@ func (s *stateReader) finish() error {
 	return nil
 }
 
-func (s *stateReader) close() { s.f.Close() }
+// close closes the file; a second call does nothing.
+func (s *stateReader) close() {
+	if s.f != nil {
+		s.f.Close()
+		s.f = nil
+	}
+}
 
 // stateWriter writes a new state file under a temp name.
 type stateWriter struct {

@@ -11,6 +11,8 @@ import (
 
 	"coffre/internal/backup"
 	"coffre/internal/dossier"
+	"coffre/internal/dossiertest"
+	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/restore"
 	"coffre/internal/store/sqlitestore"
@@ -43,6 +45,9 @@ ANALYZE;
 // sqlite3CLI runs Debian's sqlite3 (a package of make deps).
 func sqlite3CLI(t *testing.T, db string, input string, args ...string) string {
 	t.Helper()
+	if fsutil.UnderWine() {
+		t.Skip(dossiertest.WineNoSQLite3)
+	}
 	bin, err := exec.LookPath("sqlite3")
 	if err != nil {
 		t.Fatal("sqlite3 (Debian package sqlite3, in make deps) is needed to write and read the test files")

@@ -256,26 +256,7 @@ const (
 )
 
 func privateFolder(base string) (string, func(), error) {
-	dir, err := os.MkdirTemp(base, privatePrefix)
-	if err != nil {
-		return "", nil, err
-	}
-	unlock, err := fsutil.Lock(filepath.Join(dir, privateLock), 0)
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", nil, err
-	}
-	return dir, func() { os.RemoveAll(dir); unlock() }, nil
+	return fsutil.MakeLockedDir(base, privatePrefix, privateLock)
 }
 
-func sweepPrivate(base string) {
-	matches, _ := filepath.Glob(filepath.Join(base, privatePrefix+"*"))
-	for _, dir := range matches {
-		unlock, err := fsutil.Lock(filepath.Join(dir, privateLock), 0)
-		if err != nil {
-			continue
-		}
-		os.RemoveAll(dir)
-		unlock()
-	}
-}
+func sweepPrivate(base string) { fsutil.SweepLockedDirs(base, privatePrefix, privateLock) }

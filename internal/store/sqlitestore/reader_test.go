@@ -11,6 +11,7 @@ import (
 
 	"coffre/internal/dossiertest"
 	"coffre/internal/faults"
+	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
@@ -20,6 +21,9 @@ import (
 // of rows, about a twentieth of a dossier.
 func otherDatabase(t *testing.T, path string) {
 	t.Helper()
+	if fsutil.UnderWine() {
+		t.Skip(dossiertest.WineNoSQLite3)
+	}
 	if out, err := exec.Command("sqlite3", path, "CREATE TABLE t (x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000) INSERT INTO t SELECT randomblob(80) FROM c;").CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -169,6 +173,9 @@ func TestForeignWALNeverRead(t *testing.T) {
 	want := integrity(t, path)
 	other := filepath.Join(t.TempDir(), "autre.db")
 	otherDatabase(t, other)
+	if fsutil.UnderWine() {
+		t.Skip(dossiertest.WineNoSQLite3)
+	}
 	if out, err := exec.Command("sqlite3", other, "PRAGMA journal_mode = WAL").CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}

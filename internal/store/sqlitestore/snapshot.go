@@ -295,6 +295,9 @@ func (s *snapshot) Database(ctx context.Context) (io.ReadCloser, int64, error) {
 			f.Close()
 			return nil, 0, err
 		}
+		// Closed by Close too, whatever the caller does: Windows cannot
+		// remove the private copy while it is open.
+		s.file = f
 		return f, fi.Size(), nil
 	}
 	if s.wal {

@@ -225,29 +225,10 @@ const (
 )
 
 func makeFolder(base string) (string, func(), error) {
-	dir, err := os.MkdirTemp(base, folderPrefix)
-	if err != nil {
-		return "", nil, err
-	}
-	unlock, err := fsutil.Lock(filepath.Join(dir, lockName), 0)
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", nil, err
-	}
-	return dir, func() { os.RemoveAll(dir); unlock() }, nil
+	return fsutil.MakeLockedDir(base, folderPrefix, lockName)
 }
 
-func sweepFolders(base string) {
-	matches, _ := filepath.Glob(filepath.Join(base, folderPrefix+"*"))
-	for _, dir := range matches {
-		unlock, err := fsutil.Lock(filepath.Join(dir, lockName), 0)
-		if err != nil {
-			continue
-		}
-		os.RemoveAll(dir)
-		unlock()
-	}
-}
+func sweepFolders(base string) { fsutil.SweepLockedDirs(base, folderPrefix, lockName) }
 
 // take writes the image of one snapshot of the server's dossier into dir,
 // named as a folder connexion names the dossier, and returns its counts and
