@@ -131,8 +131,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 		}
 	}
 
-	final := fsutil.UniqueName(req.DestDir, Name(id, runLabel), dossier.ExtDB)
-	tmp, err := fsutil.CreateTemp(final)
+	tmp, err := fsutil.CreateTempUnique(req.DestDir, Name(id, runLabel), dossier.ExtDB)
 	if err != nil {
 		return res, err
 	}
@@ -162,10 +161,11 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	sqlitestore.RemoveOrphanSidecars(final)
+	sqlitestore.RemoveOrphanSidecars(tmp.Final())
 	if err := tmp.Commit(false); err != nil {
 		return res, err
 	}
+	final := tmp.Final()
 	res.Path, res.Size = final, fi.Size()
 	// The copy and its FECs go together: a FEC that fails (a full disk, a
 	// file of that name appearing meanwhile) takes back what this run wrote.

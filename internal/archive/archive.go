@@ -170,8 +170,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if !dossier.ValidNumero(o.id.Numero) || !dossier.ValidNom(o.id.Nom) {
 		name = req.Numero + "_" + pafWord + "_" + label(o.exercices, codes(plan))
 	}
-	final := fsutil.UniqueName(req.DestDir, name, dossier.ExtPAF)
-	verified, size, err := writePAF(ctx, final, part.Name(), o, info, req, now())
+	verified, final, size, err := writePAF(ctx, name, part.Name(), o, info, req, now())
 	if err != nil {
 		return res, err
 	}
@@ -428,14 +427,23 @@ func checkPart(ctx context.Context, path string, info *Info, only map[string]boo
 	return "", nil
 }
 
-// writePAF packs the database at part into final (under a temp name until
-// verified), re-reads the whole file, extracts the database again and checks
-// its totals. It returns the extracted copy, which the transaction compares
-// row for row with what it deletes.
-func writePAF(ctx context.Context, final, part string, o *opened, info *Info, req Request, now time.Time) (*fsutil.TempFile, int64, error) {
+// writePAF packs the database at part into req.DestDir/name.paf or the next
+// free numbered name (under a temp name until verified), re-reads the whole
+// file, extracts the database again and checks its totals. It returns the
+// extracted copy, which the transaction compares row for row with what it
+// deletes, and the name the .paf was given.
+func writePAF(ctx context.Context, name, part string, o *opened, info *Info, req Request, now time.Time) (*fsutil.TempFile, string, int64, error) {
+	verified, size, tmp, err := writeCheckedPAF(ctx, name, part, o, info, req, now)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	return verified, tmp.Final(), size, nil
+}
+
+func writeCheckedPAF(ctx context.Context, name, part string, o *opened, info *Info, req Request, now time.Time) (*fsutil.TempFile, int64, *fsutil.TempFile, error) {
 	db, err := sqlitestore.OpenRO(part)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	tables, err := sqlitestore.Tables(ctx, db)
 	var st dossier.Stats
@@ -444,11 +452,11 @@ func writePAF(ctx context.Context, final, part string, o *opened, info *Info, re
 	}
 	db.Close()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	extra, err := json.Marshal(info)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	desc := req.Store.Describe()
 	m := &pack.Manifest{
@@ -462,16 +470,16 @@ func writePAF(ctx context.Context, final, part string, o *opened, info *Info, re
 	}
 	f, err := os.Open(part)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
-	tmp, err := fsutil.CreateTemp(final)
+	tmp, err := fsutil.CreateTempUnique(req.DestDir, name, dossier.ExtPAF)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer tmp.Abort()
 	bw := bufio.NewWriterSize(tmp, 1<<20)
@@ -484,12 +492,12 @@ func writePAF(ctx context.Context, final, part string, o *opened, info *Info, re
 		err = tmp.Sync()
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 
-	verified, err := fsutil.CreateTemp(filepath.Join(filepath.Dir(final), "verification-archive.db"))
+	verified, err := fsutil.CreateTemp(filepath.Join(req.DestDir, "verification-archive.db"))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	ok := false
 	defer func() {
@@ -508,34 +516,34 @@ func writePAF(ctx context.Context, final, part string, o *opened, info *Info, re
 		})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
-		return nil, 0, i18n.E(msgVerify, map[string]any{"Detail": i18n.Describe(err)}, err)
+		return nil, 0, nil, i18n.E(msgVerify, map[string]any{"Detail": i18n.Describe(err)}, err)
 	}
 	if err := verified.Sync(); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	if len(got.Parts) != 1 || got.Parts[0] != wr.Manifest.Parts[0] {
-		return nil, 0, i18n.E(msgVerify, map[string]any{"Detail": "manifeste"}, dossier.ErrCorrupt)
+		return nil, 0, nil, i18n.E(msgVerify, map[string]any{"Detail": "manifeste"}, dossier.ErrCorrupt)
 	}
-	gotInfo, err := InfoOf(got, final)
+	gotInfo, err := InfoOf(got, tmp.Final())
 	if err != nil {
-		return nil, 0, i18n.E(msgVerify, map[string]any{"Detail": i18n.Describe(err)}, err)
+		return nil, 0, nil, i18n.E(msgVerify, map[string]any{"Detail": i18n.Describe(err)}, err)
 	}
 	if diff, err := checkPart(ctx, verified.Name(), gotInfo, nil); err != nil || diff != "" {
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
-		return nil, 0, i18n.E(msgVerify, map[string]any{"Detail": diff}, dossier.ErrCorrupt)
+		return nil, 0, nil, i18n.E(msgVerify, map[string]any{"Detail": diff}, dossier.ErrCorrupt)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	if err := tmp.Commit(false); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	ok = true
-	return verified, wr.Size, nil
+	return verified, wr.Size, tmp, nil
 }
 
 // moveOut is the one transaction of archiving. It sets the dossier's

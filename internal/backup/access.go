@@ -99,7 +99,9 @@ func RunAccess(ctx context.Context, req AccessRequest) (res Result, err error) {
 	if name == "" {
 		name = defaultName(id, base, now())
 	}
-	final := fsutil.UniqueName(req.DestDir, name, dossier.ExtPBF)
+	if err := fsutil.CheckName(name + dossier.ExtPBF); err != nil {
+		return res, err
+	}
 	abs, _ := filepath.Abs(req.File)
 	extra, _ := json.Marshal(access.Info{File: base, Size: before.Size()})
 	m := &pack.Manifest{
@@ -110,7 +112,7 @@ func RunAccess(ctx context.Context, req AccessRequest) (res Result, err error) {
 		Dossier:   id,
 		Extra:     map[string]json.RawMessage{access.ExtraKey: extra},
 	}
-	tmp, err := fsutil.CreateTemp(final)
+	tmp, err := fsutil.CreateTempUnique(req.DestDir, name, dossier.ExtPBF)
 	if err != nil {
 		return res, err
 	}
@@ -136,5 +138,5 @@ func RunAccess(ctx context.Context, req AccessRequest) (res Result, err error) {
 	if access.CheckFree(req.File) != nil || !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size() {
 		return res, i18n.E(msgAccessChanged, map[string]any{"File": base}, dossier.ErrInUse)
 	}
-	return finish(ctx, req.Verify, pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label}, tmp, final, wr, res, start)
+	return finish(ctx, req.Verify, pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label}, tmp, wr, res, start)
 }

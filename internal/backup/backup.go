@@ -143,7 +143,10 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if name == "" {
 		name = defaultName(id, req.Source.Label(), now())
 	}
-	final := fsutil.UniqueName(req.DestDir, name, dossier.ExtPBF)
+	// A name no file system takes is refused before anything is read.
+	if err := fsutil.CheckName(name + dossier.ExtPBF); err != nil {
+		return res, err
+	}
 
 	image, size, err := snap.Database(ctx)
 	if err != nil {
@@ -189,7 +192,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	}
 	defer waitChecks() // the snapshot must outlive its queries
 
-	tmp, err := fsutil.CreateTemp(final)
+	tmp, err := fsutil.CreateTempUnique(req.DestDir, name, dossier.ExtPBF)
 	if err != nil {
 		return res, err
 	}
@@ -218,7 +221,7 @@ func Run(ctx context.Context, req Request) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	return finish(ctx, req.Verify, pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label}, tmp, final, wr, res, start)
+	return finish(ctx, req.Verify, pack.ReadOptions{Passphrase: req.Passphrase, Progress: req.Progress, Dossier: label}, tmp, wr, res, start)
 }
 
 // imageChecker is a snapshot whose database is not SQLite (an ODBC server):
@@ -229,7 +232,7 @@ type imageChecker interface {
 
 // finish re-reads the written file from the disk when asked, checks it
 // holds exactly what was written, and only then gives it its final name.
-func finish(ctx context.Context, verify bool, reread pack.ReadOptions, tmp *fsutil.TempFile, final string, wr pack.WriteResult, res Result, start time.Time) (Result, error) {
+func finish(ctx context.Context, verify bool, reread pack.ReadOptions, tmp *fsutil.TempFile, wr pack.WriteResult, res Result, start time.Time) (Result, error) {
 	res.Manifest, res.Size, res.SHA256 = wr.Manifest, wr.Size, wr.SHA256
 	if wr.CheckIdentity != "" {
 		reread.Passphrase = wr.CheckIdentity // encrypted for a key this machine does not hold
@@ -254,10 +257,12 @@ func finish(ctx context.Context, verify bool, reread pack.ReadOptions, tmp *fsut
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	// Claims the name atomically: another backup of the same name in the
+	// same minute gets the next one (_2), neither fails.
 	if err := tmp.Commit(false); err != nil {
 		return res, err
 	}
-	res.Path = final
+	res.Path = tmp.Final()
 	res.Duration = time.Since(start)
 	return res, nil
 }

@@ -289,3 +289,80 @@ func TestManagementSoftwareKeepsWriting(t *testing.T) {
 		t.Fatalf("the backup is not the dossier as it was when it started: %s", d)
 	}
 }
+
+// TestTwoBackupsSameNameSameMinute: two connexions back up their dossier
+// 001 into one destination in the same minute, at once. Both succeed, under
+// distinct names, each file its own dossier (issue #17, point 10: one
+// failed with « Erreur inattendue : … file already exists », 3 times out
+// of 3).
+func TestTwoBackupsSameNameSameMinute(t *testing.T) {
+	dest := t.TempDir()
+	at := time.Date(2026, 11, 21, 21, 30, 0, 0, time.Local)
+	for round := 0; round < 3; round++ {
+		const n = 3
+		errs := make(chan error, n)
+		paths := make(chan string, n)
+		var reqs []backup.Request
+		for i := 0; i < n; i++ {
+			s, _ := folder(t)
+			reqs = append(reqs, backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true, Name: "Clôture " + strconv.Itoa(round), Now: func() time.Time { return at }})
+		}
+		start := make(chan struct{})
+		for _, req := range reqs {
+			go func() {
+				<-start
+				res, err := backup.Run(context.Background(), req)
+				errs <- err
+				paths <- res.Path
+			}()
+		}
+		close(start)
+		seen := map[string]bool{}
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %s", round, i18n.Describe(err))
+			}
+			p := <-paths
+			if seen[p] {
+				t.Fatalf("round %d: two backups reported under %s", round, p)
+			}
+			seen[p] = true
+			if _, err := pack.Inspect(context.Background(), p, pack.ReadOptions{}); err != nil {
+				t.Fatalf("round %d: %s: %v", round, p, err)
+			}
+		}
+	}
+	if got := names(t, dest); len(got) != 9 {
+		t.Fatalf("destination holds %v, want 9 backups", got)
+	}
+}
+
+// TestBackupNameRefused: a --nom no file system takes (300 characters, a
+// Windows device name) is refused in French before anything is read; it
+// used to spin at 100 % CPU, holding the dossier's lock (issue #17, point 9).
+func TestBackupNameRefused(t *testing.T) {
+	s, _ := folder(t)
+	dest := t.TempDir()
+	for _, c := range []struct{ name, want string }{
+		{strings.Repeat("n", 300), "trop long"},
+		{"CON", "réservé par Windows"},
+		{"aux.2025", "réservé par Windows"},
+	} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Name: c.name})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(i18n.Describe(err), c.want) {
+				t.Errorf("--nom %.20q: %v, want « %s »", c.name, err, c.want)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("--nom %.20q: still running after 30 s", c.name)
+		}
+	}
+	if got := names(t, dest); len(got) != 0 {
+		t.Fatalf("destination holds %v", got)
+	}
+}

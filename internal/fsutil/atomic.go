@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"coffre/internal/i18n"
 )
 
 // tempMarker is in the name of every temp file Coffre writes, so that a
@@ -22,6 +24,7 @@ type TempFile struct {
 	final  string
 	unlock func()
 	done   bool
+	unique *uniqueName // set by CreateTempUnique
 }
 
 // CreateTemp opens a new hidden temp file in the folder of final, to become
@@ -84,7 +87,7 @@ func (t *TempFile) Commit(replace bool) error {
 	if replace {
 		err = os.Rename(name, t.final)
 	} else {
-		err = renameNoReplace(name, t.final)
+		err = t.claim(name)
 	}
 	if err != nil {
 		os.Remove(name)
@@ -180,14 +183,84 @@ func SweepTemp(dir string) ([]string, error) {
 	return removed, nil
 }
 
+// maxUnique bounds the numbered names UniqueName tries: past base_999 the
+// folder is not one where numbering helps.
+const maxUnique = 999
+
 // UniqueName returns dir/base+ext, or dir/base_2+ext, _3… if taken, so two
-// backups in the same minute never overwrite one another.
-func UniqueName(dir, base, ext string) string {
-	p := filepath.Join(dir, base+ext)
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
-			return p
+// backups in the same minute never overwrite one another. The name is
+// checked first (CheckName); a folder where no name can be checked, or
+// where every numbered name is taken, is an error, never an endless loop.
+// The name returned is free now, not claimed: CreateTempUnique claims it.
+func UniqueName(dir, base, ext string) (string, error) {
+	if err := CheckName(base + ext); err != nil {
+		return "", err
+	}
+	p, _, err := nextFree(dir, base, ext, 1)
+	return p, err
+}
+
+func numbered(dir, base, ext string, i int) string {
+	if i <= 1 {
+		return filepath.Join(dir, base+ext)
+	}
+	return filepath.Join(dir, fmt.Sprintf("%s_%d%s", base, i, ext))
+}
+
+// nextFree returns the first free numbered name from i on, and its number.
+func nextFree(dir, base, ext string, i int) (string, int, error) {
+	for ; i <= maxUnique; i++ {
+		p := numbered(dir, base, ext, i)
+		_, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return p, i, nil
 		}
-		p = filepath.Join(dir, fmt.Sprintf("%s_%d%s", base, i, ext))
+		if err != nil {
+			return "", 0, i18n.E(msgCannotCheck, map[string]any{"Path": p, "Dir": dir}, err)
+		}
+	}
+	return "", 0, i18n.E(msgAllTaken, map[string]any{"Name": base + ext, "Dir": dir, "Max": maxUnique}, fs.ErrExist)
+}
+
+// CreateTempUnique opens a temp file to become dir/base+ext or the next
+// free numbered name (UniqueName). Its Commit(false) claims the name
+// atomically: when another writer took it meanwhile (two backups of the
+// same name in the same minute into one folder), it takes the next free
+// one, and Final says which.
+func CreateTempUnique(dir, base, ext string) (*TempFile, error) {
+	if err := CheckName(base + ext); err != nil {
+		return nil, err
+	}
+	final, i, err := nextFree(dir, base, ext, 1)
+	if err != nil {
+		return nil, err
+	}
+	t, err := CreateTemp(final)
+	if err != nil {
+		return nil, err
+	}
+	t.unique = &uniqueName{dir: dir, base: base, ext: ext, i: i}
+	return t, nil
+}
+
+type uniqueName struct {
+	dir, base, ext string
+	i              int // the number of final
+}
+
+// claim renames from to t.final, or to the next free numbered name while
+// another writer holds the one tried.
+func (t *TempFile) claim(from string) error {
+	u := t.unique
+	for {
+		err := renameNoReplace(from, t.final)
+		if !errors.Is(err, fs.ErrExist) || u == nil {
+			return err
+		}
+		next, i, nerr := nextFree(u.dir, u.base, u.ext, u.i+1)
+		if nerr != nil {
+			return nerr
+		}
+		t.final, u.i = next, i
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
 )
 
 // FormatVersion is the container format this package writes; readers refuse
@@ -165,23 +166,5 @@ func validPartName(name string) bool {
 			bad = true
 		}
 	}
-	return !bad && !windowsDevice(name)
-}
-
-// windowsDevice reports names Windows maps to a device whatever the
-// extension: CON, con.txt, COM1.db, LPT¹…
-func windowsDevice(name string) bool {
-	base, _, _ := strings.Cut(name, ".")
-	base = strings.ToUpper(strings.TrimRight(base, " "))
-	switch base {
-	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
-		return true
-	}
-	if len(base) >= 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) {
-		switch base[3:] {
-		case "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
-			return true
-		}
-	}
-	return false
+	return !bad && !fsutil.WindowsDevice(name)
 }

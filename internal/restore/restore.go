@@ -27,6 +27,7 @@ var (
 	msgNoFile       = &i18n.Message{ID: "RestaurationFichierAbsent", Other: "Le fichier « {{.File}} » n'existe pas ou ne peut pas être ouvert : vérifiez son nom et son emplacement."}
 	msgKind         = &i18n.Message{ID: "PasUneSauvegardeComplete", Other: "« {{.File}} » est un fichier {{.Kind}}, pas une sauvegarde complète : utilisez l'opération qui lui correspond."}
 	msgUnknownInput = &i18n.Message{ID: "FichierInconnu", Other: "« {{.File}} » n'est ni une sauvegarde Coffre (.pbf) ni une base de données SQLite."}
+	msgNotReopened  = &i18n.Message{ID: "RestaurationIntrouvable", Other: "Le dossier n° {{.Numero}} restauré ne s'ouvre pas sous son nom définitif : la restauration n'a pas abouti.{{if .Safety}} Ce qu'il remplaçait est dans la sauvegarde de sécurité « {{.Safety}} ».{{end}}"}
 	msgTaken        = &i18n.Message{ID: "NumeroPris", Other: "Le dossier n° {{.Numero}} existe déjà : choisissez un autre numéro, ou confirmez son remplacement (--remplacer)."}
 	msgNoFree       = &i18n.Message{ID: "PlusDeNumero", Other: "Plus aucun numéro de dossier libre dans cette connexion."}
 	msgNoNom        = &i18n.Message{ID: "NomInconnu", Other: "Impossible de déduire le nom court du dossier de « {{.File}} » : renommez le fichier en 001NOM.db."}
@@ -326,12 +327,33 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	if err := stage.Commit(ctx, req.Replace); err != nil {
 		return res, err
 	}
+	if err := reopen(ctx, req, plan, res.SafetyBackup); err != nil {
+		return res, err
+	}
 	res.Path = dossier.DBName(plan.Numero, plan.Nom) + dossier.ExtDB
 	if n, ok := stage.(store.Named); ok {
 		res.Path = n.Name()
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// reopen opens the restored dossier as anyone will from now on, by its
+// number under its final name, before the restore is reported done: a
+// switch that left nothing there (on Windows, the old name compared
+// case-sensitively removed the file just restored) is an error, not a
+// « Dossier restauré ».
+func reopen(ctx context.Context, req Request, plan Plan, safety string) error {
+	snap, err := req.Store.Snapshot(ctx, plan.Numero, store.SnapshotOptions{})
+	if err == nil {
+		got := snap.Identity()
+		snap.Close()
+		if want := plan.Input.Identity.Identifiant; want == "" || got.Identifiant == want {
+			return nil
+		}
+		err = fmt.Errorf("identifiant %q au lieu de %q", got.Identifiant, plan.Input.Identity.Identifiant)
+	}
+	return i18n.E(msgNotReopened, map[string]any{"Numero": plan.Numero, "Safety": safety}, fmt.Errorf("%w: %w", dossier.ErrNotFound, err))
 }
 
 // OtherDossier reports whether replacing existing by incoming replaces one

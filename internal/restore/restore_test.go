@@ -281,3 +281,44 @@ func TestPlainDatabaseRoundTrip(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+// TestReplaceOverOtherCaseName: the connexion holds the dossier under a name
+// whose case differs from what the backup would call it (001Soc.db,
+// 001SOC.DB). Replacing it leaves exactly one dossier file, the restored
+// one, and it opens. On Windows, where 001Soc.db and 001SOC.db are one
+// file, the old name compared case-sensitively was removed after the
+// switch: the folder was empty and the restore said « Dossier restauré »
+// (issue #10, fault 1; scripts/wine-test.sh runs this as a Windows binary).
+func TestReplaceOverOtherCaseName(t *testing.T) {
+	for _, name := range []string{"001Soc.db", "001SOC.DB", "001soc.Db"} {
+		t.Run(name, func(t *testing.T) {
+			f := setup(t, "")
+			ctx := context.Background()
+			want := dossiertest.RowHash(t, f.source)
+			if err := os.Rename(f.source, filepath.Join(f.dir, name)); err != nil {
+				t.Fatal(err)
+			}
+			res, err := restore.Run(ctx, restore.Request{File: f.pbf, Store: f.store, Numero: "001", Replace: true, SafetyDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(i18n.Describe(err))
+			}
+			var dbs []string
+			entries, _ := os.ReadDir(f.dir)
+			for _, e := range entries {
+				if !strings.HasPrefix(e.Name(), ".") {
+					dbs = append(dbs, e.Name())
+				}
+			}
+			if len(dbs) != 1 || !strings.EqualFold(dbs[0], name) {
+				t.Fatalf("after the restore the connexion holds %v, want the one dossier %s (result %+v)", dbs, name, res)
+			}
+			if got := dossiertest.RowHash(t, filepath.Join(f.dir, dbs[0])); got != want {
+				t.Fatal("the restored dossier differs from the backup")
+			}
+			list, err := f.store.List(ctx)
+			if err != nil || len(list) != 1 || list[0].Numero != "001" {
+				t.Fatalf("listing after the restore: %+v %v", list, err)
+			}
+		})
+	}
+}

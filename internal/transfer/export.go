@@ -538,8 +538,7 @@ func writeIncremental(ctx context.Context, req ExportRequest, q ledger.Querier, 
 	if err != nil {
 		return nil, err
 	}
-	final := fsutil.UniqueName(req.DestDir, FileName(id, x.Sequence), dossier.ExtPTF)
-	return writePack(ctx, req, final, m, pack.PartSource{Name: ChangesPart, Role: RoleChanges, Size: size, R: stream}, func(r io.Reader, size int64) error {
+	return writePack(ctx, req, FileName(id, x.Sequence), dossier.ExtPTF, m, pack.PartSource{Name: ChangesPart, Role: RoleChanges, Size: size, R: stream}, func(r io.Reader, size int64) error {
 		got, err := countChanges(r, size)
 		if err != nil {
 			return err
@@ -617,10 +616,11 @@ func manifest(kind pack.Kind, s store.Store, id dossier.Identity, stats dossier.
 	}, nil
 }
 
-// writePack packs part under a temp name for final, re-reads it from the
-// disk and hands the part's bytes to check.
-func writePack(ctx context.Context, req ExportRequest, final string, m *pack.Manifest, part pack.PartSource, check func(io.Reader, int64) error) (*fsutil.TempFile, error) {
-	tmp, err := fsutil.CreateTemp(final)
+// writePack packs part under a temp name for req.DestDir/base+ext (or the
+// next free numbered name, claimed at Commit), re-reads it from the disk
+// and hands the part's bytes to check.
+func writePack(ctx context.Context, req ExportRequest, base, ext string, m *pack.Manifest, part pack.PartSource, check func(io.Reader, int64) error) (*fsutil.TempFile, error) {
+	tmp, err := fsutil.CreateTempUnique(req.DestDir, base, ext)
 	if err != nil {
 		return nil, err
 	}
@@ -697,8 +697,7 @@ func writeBase(ctx context.Context, req ExportRequest, snap store.Snapshot, id d
 	if err != nil {
 		return nil, err
 	}
-	final := fsutil.UniqueName(req.DestDir, FileName(id, x.Sequence), dossier.ExtPBF)
-	return writePack(ctx, req, final, m, pack.PartSource{Name: pack.DatabasePart, Role: pack.RoleDatabase, Size: fi.Size(), R: db},
+	return writePack(ctx, req, FileName(id, x.Sequence), dossier.ExtPBF, m, pack.PartSource{Name: pack.DatabasePart, Role: pack.RoleDatabase, Size: fi.Size(), R: db},
 		func(r io.Reader, _ int64) error { _, err := io.Copy(io.Discard, r); return err })
 }
 

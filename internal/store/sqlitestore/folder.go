@@ -235,7 +235,7 @@ func (s *staging) Commit(ctx context.Context, replace bool) error {
 	}
 	removeSidecars(s.final)
 	// Same number under another name (001ABC.db replaced by 001SOC.db).
-	if old != "" && old != s.link && !sameFile(old, s.final) {
+	if old != "" && (s.link == "" || !fsutil.SameName(old, s.link)) && !fsutil.SameName(old, s.final) && !sameFile(old, s.final) {
 		removeSidecars(old)
 		if err := os.Remove(old); err != nil {
 			return err
