@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"coffre/internal/i18n"
 )
@@ -43,6 +44,7 @@ func CreateTemp(final string) (*TempFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	setHidden(name, true)
 	unlock, err := lockFile(f, false)
 	if err != nil {
 		f.Close()
@@ -83,9 +85,10 @@ func (t *TempFile) Commit(replace bool) error {
 		os.Remove(name)
 		return err
 	}
+	setHidden(name, false) // a rename keeps the attribute
 	var err error
 	if replace {
-		err = os.Rename(name, t.final)
+		err = renameRetry(name, t.final)
 	} else {
 		err = t.claim(name)
 	}
@@ -106,6 +109,22 @@ func (t *TempFile) Abort() {
 	t.unlock()
 	t.File.Close()
 	os.Remove(name)
+}
+
+// renameRetry renames from over to, trying again for about a second and
+// a half while Windows says another program holds to open: the accounting
+// program or an antivirus often lets go quickly. IsInUse tells the caller
+// it did not.
+func renameRetry(from, to string) error {
+	wait := 100 * time.Millisecond
+	for try := 0; ; try++ {
+		err := os.Rename(from, to)
+		if err == nil || !IsInUse(err) || try == 4 {
+			return err
+		}
+		time.Sleep(wait)
+		wait *= 2
+	}
 }
 
 // renameNoReplace moves from to to unless to exists. A hard link fails

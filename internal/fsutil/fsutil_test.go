@@ -252,3 +252,30 @@ func TestSameName(t *testing.T) {
 		t.Errorf("Stat(%s) after writing %s: %v, CaseInsensitive %v", b, a, err, CaseInsensitive)
 	}
 }
+
+// TestLockAndTempFilesHidden: on Windows the lock file and temp files have
+// the hidden attribute (they showed in Explorer: issue #10, fault 7), and a
+// committed file does not keep it. Run as a Windows binary under Wine by
+// make test, which reads the attribute back.
+func TestLockAndTempFilesHidden(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, ".coffre-verrou")
+	unlock, err := Lock(lock, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	tmp, err := CreateTemp(filepath.Join(dir, "001-SOC.pbf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Hidden(lock) || !Hidden(tmp.Name()) {
+		t.Fatalf("hidden: lock %v, temp %v", Hidden(lock), Hidden(tmp.Name()))
+	}
+	if err := tmp.Commit(false); err != nil {
+		t.Fatal(err)
+	}
+	if Hidden(tmp.Final()) {
+		t.Fatal("the committed backup is hidden")
+	}
+}

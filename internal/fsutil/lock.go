@@ -20,6 +20,7 @@ func Lock(path string, slot int64) (unlock func(), err error) {
 	if err != nil {
 		return nil, err
 	}
+	setHidden(path, true)
 	release, err := lockRange(f, slot)
 	if err != nil {
 		f.Close()
@@ -39,6 +40,7 @@ func MakeLockedDir(base, prefix, lockName string) (dir string, release func(), e
 		if err != nil {
 			return "", nil, err
 		}
+		setHidden(dir, true)
 		path := filepath.Join(dir, lockName)
 		unlock, err := Lock(path, 0)
 		if err == nil {

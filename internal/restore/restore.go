@@ -14,6 +14,7 @@ import (
 	"coffre/internal/admin"
 	"coffre/internal/backup"
 	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/pack"
 	"coffre/internal/store"
@@ -27,6 +28,7 @@ var (
 	msgNoFile       = &i18n.Message{ID: "RestaurationFichierAbsent", Other: "Le fichier « {{.File}} » n'existe pas ou ne peut pas être ouvert : vérifiez son nom et son emplacement."}
 	msgKind         = &i18n.Message{ID: "PasUneSauvegardeComplete", Other: "« {{.File}} » est un fichier {{.Kind}}, pas une sauvegarde complète : utilisez l'opération qui lui correspond."}
 	msgUnknownInput = &i18n.Message{ID: "FichierInconnu", Other: "« {{.File}} » n'est ni une sauvegarde Coffre (.pbf) ni une base de données SQLite."}
+	msgHeldOpen     = &i18n.Message{ID: "RestaurationFichierOuvert", Other: "Le dossier n° {{.Numero}} est ouvert par un autre programme{{if .Who}} ({{.Who}}){{else}} (le logiciel de gestion, un antivirus ou une sauvegarde){{end}} : Windows refuse de le remplacer. Fermez-le sur ce poste et les autres, puis recommencez. Rien n'a été modifié."}
 	msgNotReopened  = &i18n.Message{ID: "RestaurationIntrouvable", Other: "Le dossier n° {{.Numero}} restauré ne s'ouvre pas sous son nom définitif : la restauration n'a pas abouti.{{if .Safety}} Ce qu'il remplaçait est dans la sauvegarde de sécurité « {{.Safety}} ».{{end}}"}
 	msgTaken        = &i18n.Message{ID: "NumeroPris", Other: "Le dossier n° {{.Numero}} existe déjà : choisissez un autre numéro, ou confirmez son remplacement (--remplacer)."}
 	msgNoFree       = &i18n.Message{ID: "PlusDeNumero", Other: "Plus aucun numéro de dossier libre dans cette connexion."}
@@ -325,6 +327,9 @@ func Run(ctx context.Context, req Request) (Result, error) {
 	}
 	req.Progress.Report(dossier.Event{Phase: dossier.PhaseBascule, Dossier: plan.Numero})
 	if err := stage.Commit(ctx, req.Replace); err != nil {
+		if fsutil.IsInUse(err) {
+			return res, i18n.E(msgHeldOpen, map[string]any{"Numero": plan.Numero, "Who": holders(ctx, req, plan.Numero)}, dossier.ErrInUse)
+		}
 		return res, err
 	}
 	if err := reopen(ctx, req, plan, res.SafetyBackup); err != nil {
@@ -354,6 +359,25 @@ func reopen(ctx context.Context, req Request, plan Plan, safety string) error {
 		err = fmt.Errorf("identifiant %q au lieu de %q", got.Identifiant, plan.Input.Identity.Identifiant)
 	}
 	return i18n.E(msgNotReopened, map[string]any{"Numero": plan.Numero, "Safety": safety}, fmt.Errorf("%w: %w", dossier.ErrNotFound, err))
+}
+
+// holders says who the dossier's sessions table lists (workstation, user,
+// program), "" when nobody: who probably holds the file open.
+func holders(ctx context.Context, req Request, numero string) string {
+	snap, err := store.InStore(req.Store, numero).Snapshot(ctx, store.SnapshotOptions{})
+	if err != nil {
+		return ""
+	}
+	sessions, err := snap.Sessions(ctx)
+	snap.Close()
+	if err != nil {
+		return ""
+	}
+	var who []string
+	for _, s := range (dossier.SessionPolicy{Idle: req.SessionIdle}).Classify(sessions) {
+		who = append(who, s.String())
+	}
+	return strings.Join(who, " ; ")
 }
 
 // OtherDossier reports whether replacing existing by incoming replaces one

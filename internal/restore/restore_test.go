@@ -5,9 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"coffre/internal/backup"
 	"coffre/internal/dossier"
@@ -321,4 +323,66 @@ func TestReplaceOverOtherCaseName(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReplaceHeldOpenSaysWho: on Windows, restoring over a dossier another
+// program holds open (here a handle like the accounting program's) fails
+// in French, naming the workstation and program of its sessions table,
+// after a few tries, with the dossier unchanged; once closed, the restore
+// goes through. It failed with a raw « rename …: Access denied » and no
+// retry (issue #10, fault 6). Run as a Windows binary under Wine.
+func TestReplaceHeldOpenSaysWho(t *testing.T) {
+	if runtime.GOOS != "windows" {
+		t.Skip("a rename over an open file succeeds off Windows")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "001SOC.db")
+	// A session left 13 h ago: listed as stale, so the session policy lets
+	// the restore go on, and the holder is still named.
+	dossiertest.BuildV1(t, path, dossiertest.WithSessionAt("POSTE-2", "Marie", "Compta", time.Now().Add(-13*time.Hour)))
+	s, _ := sqlitestore.Open(dir)
+	ctx := context.Background()
+	res, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "001"), DestDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := dossiertest.RowHash(t, path)
+	start := time.Now()
+	_, err = restore.Run(ctx, restore.Request{File: res.Path, Store: s, Replace: true, SafetyDir: t.TempDir()})
+	held.Close()
+	msg := i18n.Describe(err)
+	if !errors.Is(err, dossier.ErrInUse) || !strings.Contains(msg, "ouvert par un autre programme") || !strings.Contains(msg, "POSTE-2") || !strings.Contains(msg, "Rien n'a été modifié") {
+		t.Fatalf("restore over an open dossier: %v", msg)
+	}
+	if time.Since(start) < time.Second {
+		t.Errorf("gave up after %v: no retry", time.Since(start))
+	}
+	if dossiertest.RowHash(t, path) != before {
+		t.Fatal("the dossier changed")
+	}
+	for _, e := range mustReadDir(t, dir) {
+		if strings.Contains(e, ".coffre-tmp-") {
+			t.Fatalf("temp file left: %s", e)
+		}
+	}
+	if _, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Replace: true, SafetyDir: t.TempDir()}); err != nil {
+		t.Fatalf("once closed: %s", i18n.Describe(err))
+	}
+}
+
+func mustReadDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
 }

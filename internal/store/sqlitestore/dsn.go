@@ -19,15 +19,39 @@ func DSN(path, params string) string {
 	if err != nil {
 		p = path
 	}
-	p = filepath.ToSlash(p)
-	if runtime.GOOS == "windows" && !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	s := "file:" + uriEscaper.Replace(p)
+	s := fileURI(p, runtime.GOOS == "windows")
 	if params != "" {
 		s += "?" + params
 	}
 	return s
+}
+
+// fileURI is the file: URI of the absolute path p, a Windows path when
+// windows. SQLite takes what follows « file:// » up to the next slash as
+// an authority, which must be empty: a UNC path (\\serveur\compta\…, a
+// connexion on a file server) is written file:////serveur/compta/… —
+// written file://serveur/… it failed with « invalid uri authority:
+// serveur ». A \\?\ prefix (long paths) is dropped: SQLite's Windows VFS
+// makes its own, and the prefix only works with backslashes.
+func fileURI(p string, windows bool) string {
+	if windows {
+		switch {
+		case len(p) >= 8 && strings.EqualFold(p[:8], `\\?\UNC\`):
+			p = `\\` + p[8:]
+		case strings.HasPrefix(p, `\\?\`), strings.HasPrefix(p, `\\.\`):
+			p = p[4:]
+		}
+		p = strings.ReplaceAll(p, `\`, "/")
+		switch {
+		case strings.HasPrefix(p, "//"):
+			p = "//" + p // UNC: empty authority, then //serveur/partage/…
+		case !strings.HasPrefix(p, "/"):
+			p = "/" + p // C:/… → /C:/…
+		}
+	} else {
+		p = filepath.ToSlash(p)
+	}
+	return "file:" + uriEscaper.Replace(p)
 }
 
 // OpenRO opens the database at path read-only, waiting up to 10 s when the
