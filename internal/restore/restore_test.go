@@ -386,3 +386,43 @@ func mustReadDir(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// TestLongPath: a connexion and a destination more than 300 characters
+// deep: backup, verify and restore work, and the restored dossier opens
+// (issue #10, fault 8; as a Windows binary under Wine in make test, where
+// os adds the \\?\ prefix Windows needs past 260 characters).
+func TestLongPath(t *testing.T) {
+	base := t.TempDir()
+	deep := base
+	for len(deep) < 310 {
+		deep = filepath.Join(deep, "Comptabilité des sociétés du groupe")
+	}
+	conn, dest := filepath.Join(deep, "connexion"), filepath.Join(deep, "sauvegardes")
+	for _, d := range []string{conn, dest} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := filepath.Join(conn, "001SOC.db")
+	dossiertest.BuildV1(t, src)
+	want := dossiertest.RowHash(t, src)
+	s, err := sqlitestore.Open(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true})
+	if err != nil {
+		t.Fatalf("backup into a %d-character path: %s", len(dest), i18n.Describe(err))
+	}
+	if _, err := verify.File(ctx, res.Path, verify.Options{Complete: true}); err != nil {
+		t.Fatalf("verify: %s", i18n.Describe(err))
+	}
+	r, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Numero: "002", SafetyDir: filepath.Join(deep, "securite")})
+	if err != nil {
+		t.Fatalf("restore: %s", i18n.Describe(err))
+	}
+	if got := dossiertest.RowHash(t, filepath.Join(conn, r.Path)); got != want {
+		t.Fatal("restored dossier differs")
+	}
+}
