@@ -2,6 +2,7 @@ package backup
 
 import (
 	"coffre/internal/dossier"
+	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 	"coffre/internal/secret"
 )
@@ -43,6 +44,12 @@ func checkTarget(dest, name string) error {
 	}
 	if name != "" && !ValidName(name) {
 		return dossier.BadField(dossier.FieldName, i18n.E(msgBadName, map[string]any{"Name": name}, nil))
+	}
+	// Length and Windows device names (CON, aux.2025…), with room for _999.
+	if name != "" {
+		if err := fsutil.CheckName(name + dossier.ExtPBF); err != nil {
+			return dossier.BadField(dossier.FieldName, err)
+		}
 	}
 	return nil
 }
