@@ -351,12 +351,7 @@ func Run(ctx context.Context, req Request) (Result, error) {
 func reopen(ctx context.Context, req Request, plan Plan, safety string) error {
 	snap, err := req.Store.Snapshot(ctx, plan.Numero, store.SnapshotOptions{})
 	if err == nil {
-		got := snap.Identity()
-		snap.Close()
-		if want := plan.Input.Identity.Identifiant; want == "" || got.Identifiant == want {
-			return nil
-		}
-		err = fmt.Errorf("identifiant %q au lieu de %q", got.Identifiant, plan.Input.Identity.Identifiant)
+		return snap.Close()
 	}
 	return i18n.E(msgNotReopened, map[string]any{"Numero": plan.Numero, "Safety": safety}, fmt.Errorf("%w: %w", dossier.ErrNotFound, err))
 }

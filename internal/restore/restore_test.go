@@ -418,7 +418,7 @@ func TestLongPath(t *testing.T) {
 	if _, err := verify.File(ctx, res.Path, verify.Options{Complete: true}); err != nil {
 		t.Fatalf("verify: %s", i18n.Describe(err))
 	}
-	r, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Numero: "002", SafetyDir: filepath.Join(deep, "securite")})
+	r, err := restore.Run(ctx, restore.Request{File: res.Path, Store: s, Numero: "001", Replace: true, SafetyDir: filepath.Join(deep, "securite")})
 	if err != nil {
 		t.Fatalf("restore: %s", i18n.Describe(err))
 	}
