@@ -97,6 +97,8 @@ for f in "$work"/*.log.failed; do
 	echo "--- windows/$(basename "$log" .log) :"
 	grep -v '^\(=== \(RUN\|PAUSE\|CONT\|NAME\)\|--- PASS\|    --- PASS\)' "$log" | tail -60
 done
+echo "Ignorés, et pourquoi :"
+cat "$work"/*.log | awk '/^--- SKIP/ { sub(/^ *[^ ]+:[0-9]+: /, "", prev); print prev } { prev = $0 }' | sort | uniq -c | sort -rn | sed 's/^/  /'
 echo "Les plus longs :" $(cat "$work"/*.log | sed -n 's/^--- [A-Z]*: \([^ ]*\) (\([0-9.]*\)s)$/\2 \1/p' | sort -rn | head -5 | awk '{printf "%s %.0f s ; ", $2, $1}')
 echo "Windows (Wine) : $((pass + fail + skip)) tests lancés, $pass réussis, $fail en échec, $skip ignorés ; compilation ${built} s, exécution ${ran} s"
 [ "$failed" -eq 0 ] && [ "$fail" -eq 0 ]
