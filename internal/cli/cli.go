@@ -163,6 +163,7 @@ var (
 // returns the exit code. A panic anywhere in the command becomes
 // « Erreur interne » with a crash report, never a stack trace.
 func Run(env *Env, args []string) (code int) {
+	crash.SetCommandLine(append([]string{"coffre"}, args...))
 	env.rawErr = env.Stderr
 	env.Stdout, env.Stderr = cleanWriter{env.Stdout}, cleanWriter{env.Stderr}
 	defer func() {
