@@ -72,7 +72,6 @@ var (
 	msgOldKey         = &i18n.Message{ID: "CLIAncienneCleAge", Other: "Les sauvegardes déjà faites restent chiffrées pour l'ancienne clé ({{.Old}}) : gardez aussi son ancienne fiche."}
 
 	sumServiceAccept    = &i18n.Message{ID: "ResumeServiceAccepter", Other: "accepte le changement signalé dans un dossier (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
-	msgFlagAccepter     = &i18n.Message{ID: "FlagAccepter", Other: "accepter le changement signalé dans le dossier NUMÉRO (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
 	msgAccepted         = &i18n.Message{ID: "CLIChangementAccepte", Other: "Dossier {{.Numero}} : sa dernière sauvegarde automatique devient la référence ; les suivantes lui seront comparées."}
 	msgNoFileWithRemote = &i18n.Message{ID: "CLIDistantSansFichier", Other: "--distant vérifie les copies de la destination distante : ne donnez pas de FICHIER en plus"}
 	msgFlagDistant      = &i18n.Message{ID: "FlagDistant", Other: "relire et vérifier chaque copie de la destination distante de la sauvegarde automatique (au lieu d'un FICHIER)"}
@@ -355,10 +354,8 @@ func (c *verifyCmd) runRemote(env *Env, args []string) error {
 		if ch.Err != nil {
 			bad++
 			env.log.Error(ch.Err)
-			fmt.Fprintln(env.Stdout, oneLine(i18n.T(msgRemoteCopyBad, map[string]any{"Name": ch.Name, "Error": i18n.Describe(ch.Err)})))
-			continue
 		}
-		fmt.Fprintln(env.Stdout, i18n.T(msgRemoteCopyOK, map[string]any{"Name": ch.Name, "Duration": i18n.Duration(ch.Took)}))
+		fmt.Fprintln(env.Stdout, remoteCheckLine(ch))
 	}
 	if len(checks) == 0 {
 		fmt.Fprintln(env.Stdout, i18n.T(msgRemoteNone, nil))
@@ -367,6 +364,17 @@ func (c *verifyCmd) runRemote(env *Env, args []string) error {
 		return i18n.E(msgRemoteBad, map[string]any{"Count": bad, "Total": len(checks)}, dossier.ErrCorrupt)
 	}
 	return nil
+}
+
+// remoteCheckLine is what `verifier --distant` says of one copy.
+func remoteCheckLine(ch service.Check) string {
+	if ch.Err != nil {
+		return oneLine(i18n.T(msgRemoteCopyBad, map[string]any{"Name": ch.Name, "Error": i18n.Describe(ch.Err)}))
+	}
+	if ch.Sealed {
+		return i18n.T(msgRemoteCopySealed, map[string]any{"Name": ch.Name, "Duration": i18n.Duration(ch.Took)})
+	}
+	return i18n.T(msgRemoteCopyOK, map[string]any{"Name": ch.Name, "Duration": i18n.Duration(ch.Took)})
 }
 
 // service tester-email
