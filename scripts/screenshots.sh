@@ -9,7 +9,7 @@
 # app/screens.go). Then the real window is driven by the keyboard alone
 # (xdotool: Enter, Tab, arrows, Escape) under a window manager (openbox).
 # Needs: xvfb xauth imagemagick openbox xdotool x11-utils. COFFRE_BIN uses an already
-# built binary.
+# built binary (built with -tags screenshots).
 set -eu
 cd "$(dirname "$0")/.."
 # shellcheck source=goenv.sh
@@ -29,7 +29,8 @@ trap cleanup EXIT INT TERM
 bin=${COFFRE_BIN:-}
 if [ -z "$bin" ]; then
 	bin=$tmp/coffre
-	go build -o "$bin" .
+	# The screenshot mode (app/screens.go) is only in a build with this tag.
+	go build -tags "$COFFRE_TAGS,screenshots" -o "$bin" .
 fi
 
 export COFFRE_DATA="$tmp/data" COFFRE_CONFIG="$tmp/config" GSETTINGS_BACKEND=memory
