@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,18 +19,8 @@ import (
 	"coffre/internal/pack"
 	"coffre/internal/store"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/testenv"
 )
-
-func folder(t *testing.T) (*sqlitestore.Folder, string) {
-	t.Helper()
-	dir := t.TempDir()
-	dossiertest.BuildV1(t, filepath.Join(dir, "001SOC.db"))
-	s, err := sqlitestore.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, dir
-}
 
 // names lists the files in dir, hidden ones included.
 func names(t *testing.T, dir string) []string {
@@ -48,7 +37,7 @@ func names(t *testing.T, dir string) []string {
 }
 
 func TestBackupNamesAndVerify(t *testing.T) {
-	s, _ := folder(t)
+	s, _ := testenv.Folder(t)
 	dest := t.TempDir()
 	at := time.Date(2026, 11, 21, 21, 30, 0, 0, time.Local)
 	req := backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true, Now: func() time.Time { return at }}
@@ -97,7 +86,7 @@ func TestBackupPlainFile(t *testing.T) {
 }
 
 func TestBackupCancelLeavesNothing(t *testing.T) {
-	s, _ := folder(t)
+	s, _ := testenv.Folder(t)
 	dest := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := backup.Run(ctx, backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true,
@@ -114,7 +103,7 @@ func TestBackupCancelLeavesNothing(t *testing.T) {
 }
 
 func TestSecondRunRefused(t *testing.T) {
-	s, _ := folder(t)
+	s, _ := testenv.Folder(t)
 	unlock, err := s.Lock(context.Background(), "001")
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +120,7 @@ func TestSecondRunRefused(t *testing.T) {
 }
 
 func TestBackupEncryptedHasNoClearText(t *testing.T) {
-	s, _ := folder(t)
+	s, _ := testenv.Folder(t)
 	res, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: t.TempDir(), Verify: true, Passphrase: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +142,7 @@ func TestBackupDiskFull(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a small tmpfs needs root")
 	}
-	s, _ := folder(t)
+	s, _ := testenv.Folder(t)
 	dest := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dest).CombinedOutput(); err != nil {
 		t.Skipf("no tmpfs here: %v %s", err, out)
@@ -171,80 +160,6 @@ func TestBackupDiskFull(t *testing.T) {
 	}
 }
 
-// TestKill9 kills a backup subprocess after N progress events, for several
-// N: nothing is ever left under a final name, the dossier is intact and the
-// next run sweeps the temp files.
-func TestKill9(t *testing.T) {
-	if os.Getenv("COFFRE_KILL_CHILD") != "" {
-		return
-	}
-	s, dir := folder(t)
-	before := dossiertest.RowHash(t, filepath.Join(dir, "001SOC.db"))
-	dest := t.TempDir()
-	for _, n := range []int{1, 2, 3, 5, 8} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
-		cmd.Env = append(os.Environ(), "COFFRE_KILL_CHILD=1", "COFFRE_KILL_SRC="+dir, "COFFRE_KILL_DEST="+dest)
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		buf := make([]byte, 1)
-		seen := 0
-		for seen < n {
-			if _, err := stdout.Read(buf); err != nil {
-				break
-			}
-			if buf[0] == '#' {
-				seen++
-			}
-		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		for _, name := range names(t, dest) {
-			if strings.HasSuffix(name, ".pbf") {
-				if _, err := pack.Read(context.Background(), filepath.Join(dest, name), pack.ReadOptions{}, nil); err != nil {
-					t.Fatalf("kill after %d events left a bad file under a final name: %s: %v", n, name, err)
-				}
-			}
-		}
-	}
-	if after := dossiertest.RowHash(t, filepath.Join(dir, "001SOC.db")); after != before {
-		t.Fatal("dossier changed by a killed backup")
-	}
-	if _, err := backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true}); err != nil {
-		t.Fatalf("backup after the kills: %v", err)
-	}
-	for _, name := range names(t, dest) {
-		if !strings.HasSuffix(name, ".pbf") || strings.HasPrefix(name, ".") {
-			t.Fatalf("left after the next run: %s", name)
-		}
-	}
-}
-
-// TestKillChild is the subprocess of TestKill9: a backup that prints '#'
-// at every progress event, slowed so the parent can kill it mid-way.
-func TestKillChild(t *testing.T) {
-	if os.Getenv("COFFRE_KILL_CHILD") == "" {
-		t.Skip("subprocess of TestKill9")
-	}
-	s, err := sqlitestore.Open(os.Getenv("COFFRE_KILL_SRC"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := 0
-	backup.Run(context.Background(), backup.Request{Source: store.InStore(s, "001"), DestDir: os.Getenv("COFFRE_KILL_DEST"), Verify: true,
-		Name: "kill-" + strconv.Itoa(os.Getpid()),
-		Progress: func(dossier.Event) {
-			i++
-			os.Stdout.WriteString("#")
-			time.Sleep(20 * time.Millisecond)
-		}})
-	os.Stdout.WriteString("#########")
-}
-
 // TestManagementSoftwareKeepsWriting: while the backup compresses and
 // checks the dossier, the management software commits (the sqlite3 command
 // line, another process, with no busy timeout at all): nothing holds the
@@ -255,7 +170,7 @@ func TestManagementSoftwareKeepsWriting(t *testing.T) {
 	if _, err := exec.LookPath("sqlite3"); err != nil {
 		t.Skip("sqlite3 command line not installed")
 	}
-	s, dir := folder(t)
+	s, dir := testenv.Folder(t)
 	path := filepath.Join(dir, "001SOC.db")
 	before := dossiertest.Dump(t, path)
 	var out []byte

@@ -6,13 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	osexec "os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"coffre/internal/cut"
 	"coffre/internal/dossier"
@@ -21,22 +17,12 @@ import (
 	"coffre/internal/pack"
 	"coffre/internal/restore"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
 	pack.UseCheapScryptForTests()
 	os.Exit(m.Run())
-}
-
-func folder(t *testing.T) (*sqlitestore.Folder, string) {
-	t.Helper()
-	dir := t.TempDir()
-	dossiertest.BuildV1(t, filepath.Join(dir, "001SOC.db"))
-	s, err := sqlitestore.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, dir
 }
 
 func query(t *testing.T, path, q string) []string {
@@ -75,7 +61,7 @@ func balances(t *testing.T, path, op string) string {
 // balances go exactly where they belong, and the cut file restores as a
 // dossier.
 func TestCutAt2020(t *testing.T) {
-	s, dir := folder(t)
+	s, dir := testenv.Folder(t)
 	orig := filepath.Join(dir, "001SOC.db")
 	oldBal, keptBal := balances(t, orig, "<"), balances(t, orig, ">=")
 	entries := query(t, orig, `SELECT id FROM ecritures ORDER BY id`)
@@ -137,7 +123,7 @@ func TestCutAt2020(t *testing.T) {
 }
 
 func TestCutClean(t *testing.T) {
-	s, dir := folder(t)
+	s, dir := testenv.Folder(t)
 	orig := filepath.Join(dir, "001SOC.db")
 	res, err := cut.Run(context.Background(), cut.Request{Store: s, Numero: "001", FirstKept: "2020", DestDir: t.TempDir(), Clean: true, SafetyDir: t.TempDir()})
 	if err != nil {
@@ -159,7 +145,7 @@ func TestCutClean(t *testing.T) {
 }
 
 func TestCutRefusals(t *testing.T) {
-	s, dir := folder(t)
+	s, dir := testenv.Folder(t)
 	before := dossiertest.RowHash(t, filepath.Join(dir, "001SOC.db"))
 	for _, c := range []struct {
 		first, want string
@@ -198,85 +184,4 @@ func TestEligible(t *testing.T) {
 			t.Errorf("Eligible(%+v) = %v", c.info, got)
 		}
 	}
-}
-
-// TestKill9Cut kills decouper at many points: the dossier is always exactly
-// as before or exactly as after the cut, and a cut file under its final
-// name is always complete.
-func TestKill9Cut(t *testing.T) {
-	if os.Getenv("COFFRE_KILL_CHILD") != "" {
-		return
-	}
-	src := filepath.Join(t.TempDir(), "001SOC.db")
-	dossiertest.BuildV1(t, src)
-	pristine, _ := os.ReadFile(src)
-	before := dossiertest.RowHash(t, src)
-	ref := t.TempDir()
-	os.WriteFile(filepath.Join(ref, "001SOC.db"), pristine, 0o644)
-	s, _ := sqlitestore.Open(ref)
-	if _, err := cut.Run(context.Background(), cut.Request{Store: s, Numero: "001", FirstKept: "2020", DestDir: t.TempDir(), SafetyDir: t.TempDir()}); err != nil {
-		t.Fatal(err)
-	}
-	after := dossiertest.RowHash(t, filepath.Join(ref, "001SOC.db"))
-	sawBefore, sawAfter := false, false
-	for _, n := range []int{1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 30} {
-		dir, dest := t.TempDir(), t.TempDir()
-		os.WriteFile(filepath.Join(dir, "001SOC.db"), pristine, 0o644)
-		cmd := osexec.Command(os.Args[0], "-test.run=^TestKillCutChild$", "-test.v")
-		cmd.Env = append(os.Environ(), "COFFRE_KILL_CHILD=1", "COFFRE_KILL_DIR="+dir, "COFFRE_KILL_DEST="+dest, "COFFRE_KILL_SAFETY="+t.TempDir())
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		buf := make([]byte, 1)
-		for seen := 0; seen < n; {
-			if _, err := stdout.Read(buf); err != nil {
-				break
-			}
-			if buf[0] == '#' {
-				seen++
-			}
-		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		switch dossiertest.RowHash(t, filepath.Join(dir, "001SOC.db")) {
-		case before:
-			sawBefore = true
-		case after:
-			sawAfter = true
-		default:
-			t.Fatalf("kill after %d events left the dossier between before and after", n)
-		}
-		entries, _ := os.ReadDir(dest)
-		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".db") {
-				if got := strings.Join(query(t, filepath.Join(dest, e.Name()), `SELECT code FROM exercices ORDER BY code`), ","); got != "2014,2015,2016,2017,2018,2019" {
-					t.Fatalf("kill after %d events: %s holds %s", n, e.Name(), got)
-				}
-			}
-		}
-	}
-	t.Logf("kills landed before: %v, after: %v", sawBefore, sawAfter)
-	if !sawBefore || !sawAfter {
-		t.Fatal("the kills did not cover both sides of the commit")
-	}
-}
-
-// TestKillCutChild is the subprocess of TestKill9Cut.
-func TestKillCutChild(t *testing.T) {
-	if os.Getenv("COFFRE_KILL_CHILD") == "" {
-		t.Skip("subprocess of TestKill9Cut")
-	}
-	s, err := sqlitestore.Open(os.Getenv("COFFRE_KILL_DIR"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := 0
-	cut.Run(context.Background(), cut.Request{Store: s, Numero: "001", FirstKept: "2020", DestDir: os.Getenv("COFFRE_KILL_DEST"), SafetyDir: os.Getenv("COFFRE_KILL_SAFETY"),
-		Progress: func(e dossier.Event) {
-			i++
-			os.Stdout.WriteString("#")
-			time.Sleep(15 * time.Millisecond)
-		}})
-	os.Stdout.WriteString(strconv.Itoa(i) + strings.Repeat("#", 60))
 }

@@ -13,6 +13,7 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/dossiertest"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/testenv"
 )
 
 // The dossier's own triggers, in plain SQL: a realistic one (deleting a
@@ -55,7 +56,7 @@ func TestCutTriggersSetAside(t *testing.T) {
 		{"hostiles-nettoyer", hostileTriggers, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s, dir := folder(t)
+			s, dir := testenv.Folder(t)
 			orig := filepath.Join(dir, "001SOC.db")
 			db, err := sql.Open("sqlite3", sqlitestore.DSN(orig, "mode=rw"))
 			if err != nil {
@@ -95,7 +96,7 @@ func TestCutTriggersSetAside(t *testing.T) {
 // TestSchemaVersion2Refused: a dossier row saying schema version 2 is
 // refused in French before anything is written.
 func TestSchemaVersion2Refused(t *testing.T) {
-	s, dir := folder(t)
+	s, dir := testenv.Folder(t)
 	orig := filepath.Join(dir, "001SOC.db")
 	db, err := sql.Open("sqlite3", sqlitestore.DSN(orig, "mode=rw"))
 	if err != nil {
@@ -120,7 +121,7 @@ func TestSchemaVersion2Refused(t *testing.T) {
 // (here its safety backup cannot be written): the cut file is removed, the
 // dossier is as before, and the next cut is number 1 again.
 func TestFailedCutLeavesNothing(t *testing.T) {
-	s, dir := folder(t)
+	s, dir := testenv.Folder(t)
 	orig := filepath.Join(dir, "001SOC.db")
 	before := dossiertest.RowHash(t, orig)
 	dest := t.TempDir()

@@ -15,18 +15,8 @@ import (
 	"coffre/internal/i18n"
 	"coffre/internal/restore"
 	"coffre/internal/store/sqlitestore"
+	"coffre/internal/testenv"
 )
-
-func folder(t *testing.T, opts ...dossiertest.Option) (*sqlitestore.Folder, string) {
-	t.Helper()
-	dir := t.TempDir()
-	dossiertest.BuildV1(t, filepath.Join(dir, "001SOC.db"), opts...)
-	s, err := sqlitestore.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, dir
-}
 
 // TestExportRoundTrip: export → E001SOC.db identical row for row; restoring
 // it into another connexion gives 001SOC.db, identical again, and says the
@@ -39,7 +29,7 @@ func TestExportRoundTrip(t *testing.T) {
 			opts, name = append(opts, dossiertest.WithWAL()), "wal"
 		}
 		t.Run(name, func(t *testing.T) {
-			s, dir := folder(t, opts...)
+			s, dir := testenv.Folder(t, opts...)
 			ctx := context.Background()
 			res, err := export.Run(ctx, export.Request{Store: s, Numero: "001"})
 			if err != nil {
@@ -73,7 +63,7 @@ func TestExportRoundTrip(t *testing.T) {
 }
 
 func TestExportRefusesOverwrite(t *testing.T) {
-	s, dir := folder(t)
+	s, dir := testenv.Folder(t)
 	ctx := context.Background()
 	dest := t.TempDir()
 	if _, err := export.Run(ctx, export.Request{Store: s, Numero: "001", DestDir: dest}); err != nil {
@@ -108,7 +98,7 @@ func TestExportRefusesOverwrite(t *testing.T) {
 }
 
 func TestExportCancelLeavesNothing(t *testing.T) {
-	s, _ := folder(t)
+	s, _ := testenv.Folder(t)
 	dest := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := export.Run(ctx, export.Request{Store: s, Numero: "001", DestDir: dest, Progress: func(dossier.Event) { cancel() }})

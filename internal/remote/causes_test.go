@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"coffre/internal/i18n"
+	"coffre/internal/testenv"
 )
 
 // trusted returns options for the test sshd whose key is already trusted.
@@ -113,7 +114,7 @@ func TestCausesSFTP(t *testing.T) {
 // (statvfs@openssh.com) makes it « espace insuffisant », sent only once,
 // with nothing left behind; removing a copy (RemoveCopy) makes room.
 func TestDiskFullSFTP(t *testing.T) {
-	env := need(t, "COFFRE_TEST_SFTP_FULLDIR")
+	env := testenv.Need(t, "COFFRE_TEST_SFTP_FULLDIR")
 	o := trusted(t)
 	o.Dir = filepath.Join(env["COFFRE_TEST_SFTP_FULLDIR"], "sftp-"+strconv.FormatInt(int64(os.Getpid()), 10))
 	s, err := DialSFTP(context.Background(), o)
@@ -126,7 +127,7 @@ func TestDiskFullSFTP(t *testing.T) {
 }
 
 func TestDiskFullFolder(t *testing.T) {
-	env := need(t, "COFFRE_TEST_SFTP_FULLDIR")
+	env := testenv.Need(t, "COFFRE_TEST_SFTP_FULLDIR")
 	dir := filepath.Join(env["COFFRE_TEST_SFTP_FULLDIR"], "dossier-"+strconv.FormatInt(int64(os.Getpid()), 10))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -15,11 +15,12 @@ import (
 
 	"coffre/internal/config"
 	"coffre/internal/dossier"
+	"coffre/internal/testenv"
 )
 
 func s3Options(t *testing.T) S3Options {
 	t.Helper()
-	env := need(t, "COFFRE_TEST_S3_ENDPOINT", "COFFRE_TEST_S3_BUCKET", "COFFRE_TEST_S3_ACCESS_KEY", "COFFRE_TEST_S3_SECRET_KEY")
+	env := testenv.Need(t, "COFFRE_TEST_S3_ENDPOINT", "COFFRE_TEST_S3_BUCKET", "COFFRE_TEST_S3_ACCESS_KEY", "COFFRE_TEST_S3_SECRET_KEY")
 	o := S3Options{Endpoint: env["COFFRE_TEST_S3_ENDPOINT"], Bucket: env["COFFRE_TEST_S3_BUCKET"], Region: "us-east-1",
 		AccessKey: env["COFFRE_TEST_S3_ACCESS_KEY"], SecretKey: env["COFFRE_TEST_S3_SECRET_KEY"], Style: StylePath,
 		Prefix: "remote/" + strings.ReplaceAll(t.Name(), "/", "_") + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
@@ -62,13 +63,13 @@ func ensureBucket(t *testing.T, o S3Options) {
 
 func webdavOptions(t *testing.T) WebDAVOptions {
 	t.Helper()
-	env := need(t, "COFFRE_TEST_WEBDAV_URL")
+	env := testenv.Need(t, "COFFRE_TEST_WEBDAV_URL")
 	return WebDAVOptions{URL: env["COFFRE_TEST_WEBDAV_URL"] + "remote-" + strings.ReplaceAll(t.Name(), "/", "_") + "-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/"}
 }
 
 // The same rules as SFTP and the folder: temporary name, read-back, rename,
 // rotation of the files Coffre wrote only.
-func TestS3CopyAndRotate(t *testing.T) {
+func TestS3CopyAndList(t *testing.T) {
 	for _, style := range []BucketStyle{StylePath, StyleVirtualHost} {
 		t.Run(strconv.Itoa(int(style)), func(t *testing.T) {
 			o := s3Options(t)
@@ -86,18 +87,18 @@ func TestS3CopyAndRotate(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			testCopyAndRotate(t, Guard(s, 10*time.Second))
+			testCopyAndList(t, Guard(s, 10*time.Second))
 		})
 	}
 }
 
-func TestWebDAVCopyAndRotate(t *testing.T) {
+func TestWebDAVCopyAndList(t *testing.T) {
 	w, err := DialWebDAV(context.Background(), webdavOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	testCopyAndRotate(t, Guard(w, 10*time.Second))
+	testCopyAndList(t, Guard(w, 10*time.Second))
 }
 
 // A file larger than the part size goes up as a multipart upload, which

@@ -19,6 +19,7 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"coffre/internal/dossier"
+	"coffre/internal/testenv"
 )
 
 // ownWeed is a SeaweedFS this test starts, stops and kills itself (the
@@ -31,7 +32,7 @@ type ownWeed struct {
 
 func startWeed(t *testing.T) *ownWeed {
 	t.Helper()
-	env := need(t, "COFFRE_TEST_WEED")
+	env := testenv.Need(t, "COFFRE_TEST_WEED")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "s3.json")
 	os.WriteFile(cfg, []byte(`{"identities":[{"name":"t","credentials":[{"accessKey":"PROPRE","secretKey":"SENTINELLE-propre"}],"actions":["Admin","Read","Write","List"]}]}`), 0o600)

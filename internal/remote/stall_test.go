@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"coffre/internal/dossier"
+	"coffre/internal/testenv"
 )
 
 // sessionProcesses returns the sshd processes (children of the sshd the
@@ -127,7 +128,7 @@ func waitCopy(t *testing.T, done <-chan CopyResult) CopyResult {
 // name, and the next connection works while the stalled one is still
 // stopped.
 func TestStallSFTP(t *testing.T) {
-	env := need(t, "COFFRE_TEST_SFTP_PID")
+	env := testenv.Need(t, "COFFRE_TEST_SFTP_PID")
 	sshdPID, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PID"])
 	o, _ := sftpOptions(t)
 	o.Timeout = 2 * time.Second

@@ -16,6 +16,7 @@ import (
 	"coffre/internal/config"
 	"coffre/internal/dossier"
 	"coffre/internal/remote"
+	"coffre/internal/testenv"
 )
 
 // offsite is a test's view of an offsite destination: what it holds, a
@@ -124,7 +125,7 @@ var allDestinations = []struct {
 		return dirView(dir)
 	}},
 	{"s3", func(t *testing.T, w *world) offsite {
-		env := need(t, "COFFRE_TEST_S3_ENDPOINT", "COFFRE_TEST_S3_BUCKET", "COFFRE_TEST_S3_ACCESS_KEY", "COFFRE_TEST_S3_SECRET_KEY")
+		env := testenv.Need(t, "COFFRE_TEST_S3_ENDPOINT", "COFFRE_TEST_S3_BUCKET", "COFFRE_TEST_S3_ACCESS_KEY", "COFFRE_TEST_S3_SECRET_KEY")
 		w.cfg.Distant = config.Distant{Type: config.DistantS3, Adresse: env["COFFRE_TEST_S3_ENDPOINT"], Region: "us-east-1",
 			Compartiment: env["COFFRE_TEST_S3_BUCKET"], Prefixe: "service/" + randHex(t), CleAcces: env["COFFRE_TEST_S3_ACCESS_KEY"],
 			Style: config.StyleChemin, Conserver: 7}
@@ -135,7 +136,7 @@ var allDestinations = []struct {
 		return backendView(w)
 	}},
 	{"webdav", func(t *testing.T, w *world) offsite {
-		env := need(t, "COFFRE_TEST_WEBDAV_URL")
+		env := testenv.Need(t, "COFFRE_TEST_WEBDAV_URL")
 		w.cfg.Distant = config.Distant{Type: config.DistantWebDAV, Adresse: env["COFFRE_TEST_WEBDAV_URL"] + "service-" + randHex(t) + "/",
 			Utilisateur: "cabinet", Conserver: 7}
 		if err := w.eng.Secrets.Set(config.SecretWebDAV, "sans-importance"); err != nil {

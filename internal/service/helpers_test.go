@@ -22,26 +22,8 @@ import (
 	"coffre/internal/dossiertest"
 	"coffre/internal/employes"
 	"coffre/internal/remote"
+	"coffre/internal/testenv"
 )
-
-// need returns the environment variable set by a scripts/services/*.sh
-// server: the test fails when make test should have started it
-// (COFFRE_SERVICES=1), and is skipped otherwise.
-func need(t *testing.T, names ...string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, n := range names {
-		v := os.Getenv(n)
-		if v == "" {
-			if os.Getenv("COFFRE_SERVICES") == "1" {
-				t.Fatalf("%s is not set: scripts/services should have started its server", n)
-			}
-			t.Skipf("%s is not set (run through make test)", n)
-		}
-		out[n] = v
-	}
-	return out
-}
 
 func randHex(t *testing.T) string {
 	t.Helper()
@@ -103,7 +85,7 @@ func (w *world) save(t *testing.T) {
 // password in the secrets), in a folder of its own, and trusts the server.
 func (w *world) withSFTP(t *testing.T) (remoteDir string, pw string) {
 	t.Helper()
-	env := need(t, "COFFRE_TEST_SFTP_HOST", "COFFRE_TEST_SFTP_PORT", "COFFRE_TEST_SFTP_USER", "COFFRE_TEST_SFTP_PASSWORD", "COFFRE_TEST_SFTP_DIR")
+	env := testenv.Need(t, "COFFRE_TEST_SFTP_HOST", "COFFRE_TEST_SFTP_PORT", "COFFRE_TEST_SFTP_USER", "COFFRE_TEST_SFTP_PASSWORD", "COFFRE_TEST_SFTP_DIR")
 	port, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PORT"])
 	remoteDir = filepath.Join(env["COFFRE_TEST_SFTP_DIR"], "t-"+randHex(t))
 	w.cfg.Distant = config.Distant{Type: config.DistantSFTP, Hote: env["COFFRE_TEST_SFTP_HOST"], Port: port,
@@ -132,7 +114,7 @@ func (w *world) withSFTP(t *testing.T) (remoteDir string, pw string) {
 // unique to this test (one from an employee with « Alerte e-mail »).
 func (w *world) withSMTP(t *testing.T) (pw string) {
 	t.Helper()
-	env := need(t, "COFFRE_TEST_SMTP_HOST", "COFFRE_TEST_SMTP_PORT", "COFFRE_TEST_SMTP_USER", "COFFRE_TEST_SMTP_PASSWORD", "COFFRE_TEST_SMTP_DIR")
+	env := testenv.Need(t, "COFFRE_TEST_SMTP_HOST", "COFFRE_TEST_SMTP_PORT", "COFFRE_TEST_SMTP_USER", "COFFRE_TEST_SMTP_PASSWORD", "COFFRE_TEST_SMTP_DIR")
 	port, _ := strconv.Atoi(env["COFFRE_TEST_SMTP_PORT"])
 	id := randHex(t)
 	w.rcpt = []string{"gerante-" + id + "@coffre.test", "presta-" + id + "@coffre.test"}

@@ -14,6 +14,7 @@ import (
 
 	"coffre/internal/dossier"
 	"coffre/internal/remote"
+	"coffre/internal/testenv"
 )
 
 // sessionOf returns the sshd processes serving this process's connection
@@ -100,7 +101,7 @@ func sessionOf(t *testing.T, sshdPID, sshdPort int) []int {
 // time with its own mail; the next run proceeds, on a new connection, and
 // sends what the stalled one could not.
 func TestStalledServerEndsTheRunWithAMail(t *testing.T) {
-	env := need(t, "COFFRE_TEST_SFTP_PID")
+	env := testenv.Need(t, "COFFRE_TEST_SFTP_PID")
 	sshdPID, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PID"])
 	w := newWorld(t)
 	w.cfg.Auto.Dossiers = []string{"002"}

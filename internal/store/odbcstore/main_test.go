@@ -3,7 +3,6 @@ package odbcstore_test
 import (
 	"context"
 	"database/sql"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,31 +10,11 @@ import (
 	"coffre/internal/dossier"
 	"coffre/internal/odbcconn"
 	"coffre/internal/store/odbcstore"
+	"coffre/internal/store/pgtest"
 )
 
-// pgConn is the connection string of the test cluster started by
-// scripts/services/postgres.sh; it skips (or fails under make test) when
-// there is none.
-func pgConn(tb testing.TB) odbcconn.ConnString {
-	tb.Helper()
-	host := os.Getenv("COFFRE_TEST_PG_HOST")
-	if host == "" {
-		if os.Getenv("COFFRE_SERVICES") == "1" {
-			tb.Fatal("COFFRE_TEST_PG_HOST is not set: scripts/services/postgres.sh did not start PostgreSQL")
-		}
-		tb.Skip("no PostgreSQL test server (run make test, or source scripts/services/postgres.sh)")
-	}
-	c, err := odbcconn.New(
-		odbcconn.Attr{Key: "Driver", Value: "PostgreSQL Unicode"},
-		odbcconn.Attr{Key: "Server", Value: host},
-		odbcconn.Attr{Key: "Port", Value: os.Getenv("COFFRE_TEST_PG_PORT")},
-		odbcconn.Attr{Key: "Database", Value: "postgres"},
-	)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c.WithCredentials(os.Getenv("COFFRE_TEST_PG_USER"), os.Getenv("COFFRE_TEST_PG_PASSWORD"))
-}
+// pgConn is the test cluster (pgtest.Require).
+func pgConn(tb testing.TB) odbcconn.ConnString { return pgtest.Require(tb) }
 
 // cleanServer drops every database a test may have left: dossiers (001SOC),
 // exports and Coffre's temp databases.

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"testing"
 
 	_ "github.com/alexbrainman/odbc" // the "odbc" database/sql driver
 
@@ -31,6 +32,21 @@ func Conn() (c odbcconn.ConnString, ok bool) {
 		return c, false
 	}
 	return c.WithCredentials(os.Getenv("COFFRE_TEST_PG_USER"), os.Getenv("COFFRE_TEST_PG_PASSWORD")), true
+}
+
+// Require is Conn for a test that needs the cluster: without one it fails
+// under make test (COFFRE_SERVICES=1, scripts/services/postgres.sh should
+// have started it) and skips otherwise.
+func Require(tb testing.TB) odbcconn.ConnString {
+	tb.Helper()
+	c, ok := Conn()
+	if !ok {
+		if os.Getenv("COFFRE_SERVICES") == "1" {
+			tb.Fatal("COFFRE_TEST_PG_HOST is not set: scripts/services/postgres.sh did not start PostgreSQL")
+		}
+		tb.Skip("no PostgreSQL test server (run make test, or source scripts/services/postgres.sh)")
+	}
+	return c
 }
 
 // serializeKey is the advisory lock the test packages share ("CofT").

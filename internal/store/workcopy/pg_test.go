@@ -28,18 +28,11 @@ import (
 	"coffre/internal/transfer"
 )
 
-// pgConn is the connection string of the cluster scripts/services/postgres.sh
-// starts, on a server cleaned before and after the test; the tests fail
-// under make test (COFFRE_SERVICES=1) without it and skip otherwise.
+// pgConn is the test cluster (pgtest.Require), on a server cleaned before
+// and after the test.
 func pgConn(tb testing.TB) odbcconn.ConnString {
 	tb.Helper()
-	c, ok := pgtest.Conn()
-	if !ok {
-		if os.Getenv("COFFRE_SERVICES") == "1" {
-			tb.Fatal("COFFRE_TEST_PG_HOST is not set: scripts/services/postgres.sh did not start PostgreSQL")
-		}
-		tb.Skip("no PostgreSQL test server (run make test, or source scripts/services/postgres.sh)")
-	}
+	c := pgtest.Require(tb)
 	cleanServer(tb, c)
 	tb.Cleanup(func() { cleanServer(tb, c) })
 	return c
