@@ -465,10 +465,7 @@ func (ac *autoConfig) autoForm() fyne.CanvasObject {
 		widget.NewFormItem(i18n.T(msgAutoJoursN, nil), ac.number(msgAutoJoursN, a.TousLesNJours, func(c *config.Config, v int) { c.Auto.TousLesNJours = v })),
 		widget.NewFormItem(i18n.T(msgAutoEcritures, nil), ac.number(msgAutoEcritures, a.ApresNEcritures, func(c *config.Config, v int) { c.Auto.ApresNEcritures = v })),
 		widget.NewFormItem(i18n.T(msgAutoDossiers, nil), ac.text(strings.Join(a.Dossiers, ","), func(c *config.Config, v string) {
-			c.Auto.Dossiers = nil
-			for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-				c.Auto.Dossiers = append(c.Auto.Dossiers, f)
-			}
+			c.Auto.Dossiers = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
 		})),
 		widget.NewFormItem(i18n.T(msgAutoConnexion, nil), ac.folderEntry(a.Connexion, func(c *config.Config, v string) { c.Auto.Connexion = v })),
 		widget.NewFormItem(i18n.T(msgAutoDest, nil), ac.folderEntry(a.Destination, func(c *config.Config, v string) { c.Auto.Destination = v })),

@@ -17,6 +17,7 @@ func TestPanicInOperationIsInternalError(t *testing.T) {
 	w := newTestWizard(t, env(t, "001SOC"))
 	op := &operation{id: "test", label: opLabelVerify, run: func(ctx context.Context, j *job) outcome {
 		var m map[string]int
+		//lint:ignore SA5000 the panic is the point
 		m["x"]++
 		return outcome{}
 	}}

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# make test: vets, then runs every test with the race detector against the
-# real servers started by scripts/with-services.sh, then fuzzes each target
-# briefly. Extra arguments go to go test (-run, -timeout…).
+# make test: vets (the screenshot build too), runs staticcheck and
+# deadcode (pinned, by go run, with goenv.sh's build tags), then runs every
+# test with the race detector against the real servers started by
+# scripts/with-services.sh, then fuzzes each target briefly. Extra arguments go to go test (-run, -timeout…).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=goenv.sh
 . scripts/goenv.sh
 go vet ./...
+go vet -tags "$COFFRE_TAGS,screenshots" ./app/
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+./scripts/deadcode.sh
 ./scripts/with-services.sh go test -race -count=1 -timeout 45m "$@" ./...
 ./scripts/fuzz.sh "${COFFRE_FUZZTIME:-10s}"
 # The engine's tests again as Windows binaries under Wine (issue #10),

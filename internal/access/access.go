@@ -2,27 +2,19 @@ package access
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"coffre/internal/dossier"
-	"coffre/internal/fsutil"
 	"coffre/internal/i18n"
 )
 
 var (
 	msgOpen     = &i18n.Message{ID: "AccessOuvert", Other: "La base Access « {{.File}} » est ouverte sur : {{.Machines}}. Fermez-la sur ces postes, puis recommencez."}
 	msgOpenAnon = &i18n.Message{ID: "AccessOuvertInconnu", Other: "La base Access « {{.File}} » est ouverte (fichier de verrouillage {{.Lock}} présent). Fermez-la sur tous les postes, puis recommencez."}
-	msgNotMDB   = &i18n.Message{ID: "AccessPasUneBase", Other: "« {{.File}} » n'est pas une base Access (.mdb ou .accdb)."}
-	msgExists   = &i18n.Message{ID: "AccessExisteDeja", Other: "« {{.File}} » existe déjà : confirmez son remplacement."}
-	msgChanged  = &i18n.Message{ID: "AccessModifiePendant", Other: "La base Access « {{.File}} » a été ouverte pendant la copie : la copie a été abandonnée. Recommencez quand plus personne ne l'utilise."}
 )
 
 // recordSize is one entry of a .ldb/.laccdb file: the machine name then the
@@ -106,67 +98,4 @@ func CheckFree(db string) error {
 		names = append(names, s)
 	}
 	return i18n.E(msgOpen, map[string]any{"File": filepath.Base(db), "Machines": strings.Join(names, ", ")}, dossier.ErrInUse)
-}
-
-// Result says what was copied.
-type Result struct {
-	Path   string
-	Size   int64
-	SHA256 string
-}
-
-// Copy copies the Access database src to dst whole, while no lock file is
-// present (checked before and after: a database opened meanwhile makes the
-// copy worthless). dst appears only once complete; replace allows
-// overwriting an existing dst.
-func Copy(ctx context.Context, src, dst string, replace bool, progress dossier.Progress) (Result, error) {
-	var res Result
-	if !IsAccess(src) || !IsAccess(dst) {
-		bad := src
-		if IsAccess(src) {
-			bad = dst
-		}
-		return res, i18n.E(msgNotMDB, map[string]any{"File": filepath.Base(bad)}, nil)
-	}
-	if err := CheckFree(src); err != nil {
-		return res, err
-	}
-	if err := CheckFree(dst); err != nil {
-		return res, err
-	}
-	if !replace {
-		if _, err := os.Stat(dst); err == nil {
-			return res, i18n.E(msgExists, map[string]any{"File": filepath.Base(dst)}, dossier.ErrExists)
-		}
-	}
-	before, err := os.Stat(src)
-	if err != nil {
-		return res, err
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return res, err
-	}
-	defer in.Close()
-	tmp, err := fsutil.CreateTemp(dst)
-	if err != nil {
-		return res, err
-	}
-	defer tmp.Abort()
-	h := sha256.New()
-	n, err := dossier.Copy(ctx, io.MultiWriter(tmp, h), in, before.Size(), progress, dossier.PhaseLecture, filepath.Base(src))
-	if err != nil {
-		return res, err
-	}
-	after, err := os.Stat(src)
-	if err != nil {
-		return res, err
-	}
-	if CheckFree(src) != nil || !after.ModTime().Equal(before.ModTime()) || after.Size() != n {
-		return res, i18n.E(msgChanged, map[string]any{"File": filepath.Base(src)}, dossier.ErrInUse)
-	}
-	if err := tmp.Commit(replace); err != nil {
-		return res, err
-	}
-	return Result{Path: dst, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }

@@ -2,7 +2,6 @@ package access
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -50,79 +49,33 @@ func TestParseLock(t *testing.T) {
 	}
 }
 
-func TestCopyRefusedWhileOpen(t *testing.T) {
+// TestCheckFree: a database with a lock file is in use, and the message
+// names the machines that hold it; an empty lock file still means open,
+// machine unknown; no lock file, free.
+func TestCheckFree(t *testing.T) {
 	for _, ext := range []string{".mdb", ".accdb"} {
 		t.Run(ext, func(t *testing.T) {
-			dir := t.TempDir()
-			src := filepath.Join(dir, "001SOC"+ext)
+			src := filepath.Join(t.TempDir(), "001SOC"+ext)
 			writeMDB(t, src, 5000)
+			if err := CheckFree(src); err != nil {
+				t.Fatalf("no lock file: %v", err)
+			}
 			if err := os.WriteFile(LockFile(src), lockRecords(Holder{"POSTE-2", "Admin"}, Holder{"ACCUEIL", "sophie"}), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			dst := filepath.Join(t.TempDir(), "copie"+ext)
-			_, err := Copy(context.Background(), src, dst, false, nil)
+			err := CheckFree(src)
 			if !errors.Is(err, dossier.ErrInUse) {
-				t.Fatalf("copy of an open base: %v", err)
+				t.Fatalf("open base: %v", err)
 			}
 			msg := i18n.Describe(err)
 			if !strings.Contains(msg, "POSTE-2") || !strings.Contains(msg, "ACCUEIL (sophie)") {
 				t.Fatalf("message %q does not name the machines", msg)
 			}
-			if _, err := os.Stat(dst); err == nil {
-				t.Fatal("a copy was left behind")
-			}
-			// An empty lock file still means open, machine unknown.
 			os.WriteFile(LockFile(src), nil, 0o644)
-			if _, err := Copy(context.Background(), src, dst, false, nil); !errors.Is(err, dossier.ErrInUse) {
+			if err := CheckFree(src); !errors.Is(err, dossier.ErrInUse) {
 				t.Fatalf("empty lock file: %v", err)
 			}
 		})
-	}
-}
-
-func TestBackupRestoreWhole(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "001SOC.accdb")
-	want := writeMDB(t, src, 300000)
-	bak := filepath.Join(t.TempDir(), "001SOC_sauvegarde.accdb")
-	var events int
-	res, err := Copy(context.Background(), src, bak, false, func(dossier.Event) { events++ })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Size != int64(len(want)) || events == 0 {
-		t.Fatalf("result %+v, %d events", res, events)
-	}
-	// Restore over the dossier: refused without confirmation, then whole.
-	os.WriteFile(src, []byte("abîmée"), 0o644)
-	if _, err := Copy(context.Background(), bak, src, false, nil); !errors.Is(err, dossier.ErrExists) {
-		t.Fatalf("restore over an existing base without confirmation: %v", err)
-	}
-	if _, err := Copy(context.Background(), bak, src, true, nil); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(src)
-	if !bytes.Equal(got, want) {
-		t.Fatal("restored base differs")
-	}
-	// Restoring over a base someone has open is refused too.
-	os.WriteFile(LockFile(src), lockRecords(Holder{"POSTE-3", "Admin"}), 0o644)
-	if _, err := Copy(context.Background(), bak, src, true, nil); !errors.Is(err, dossier.ErrInUse) || !strings.Contains(i18n.Describe(err), "POSTE-3") {
-		t.Fatalf("restore over an open base: %v", err)
-	}
-}
-
-func TestCancel(t *testing.T) {
-	src := filepath.Join(t.TempDir(), "a.mdb")
-	writeMDB(t, src, 100000)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	dst := filepath.Join(t.TempDir(), "b.mdb")
-	if _, err := Copy(ctx, src, dst, false, nil); !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled copy: %v", err)
-	}
-	if entries, _ := os.ReadDir(filepath.Dir(dst)); len(entries) != 0 {
-		t.Fatalf("left behind: %v", entries)
 	}
 }
 

@@ -253,7 +253,6 @@ func choose(o *opened, requested []string, now time.Time) ([]exercice, error) {
 		case !e.Cloture:
 			return nil, i18n.E(msgOpen, map[string]any{"Exercice": code, "Dossier": numero}, nil)
 		}
-		out = append(out, e)
 	}
 	// In the dossier's order, whatever the order asked.
 	var sorted []exercice

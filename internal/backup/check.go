@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 
@@ -14,8 +13,6 @@ import (
 	"coffre/internal/ledger"
 	"coffre/internal/store"
 )
-
-var osStat = os.Stat
 
 // QuickCheck runs SQLite's quick_check through q; anything but "ok" is an
 // IntegrityError, shown with a backup's ending (« la sauvegarde n'a pas été

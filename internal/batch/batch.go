@@ -27,30 +27,14 @@ const (
 // work: its outcome is Skipped, not Failed.
 var ErrNothingToDo = errors.New("batch: nothing to do")
 
-// ErrRefused marks a refusal that no dossier sentinel names (see Refuse).
-var ErrRefused = errors.New("batch: refused")
-
 // ErrPartial is wrapped by Result.Err when some items were done and others
 // refused or failed: the command line exits with its « partial » code.
 var ErrPartial = errors.New("batch: partial failure")
 
-// Refuse marks err as a refusal: the operation did not touch the item.
-func Refuse(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &refusal{err}
-}
-
-type refusal struct{ err error }
-
-func (r *refusal) Error() string   { return r.err.Error() }
-func (r *refusal) Unwrap() []error { return []error{r.err, ErrRefused} }
-
 // refusals are the sentinels whose errors are decisions, taken before
 // anything was changed, that a person can act on.
 var refusals = []error{
-	ErrRefused, dossier.ErrInUse, dossier.ErrNotFound, dossier.ErrExists, dossier.ErrSchema,
+	dossier.ErrInUse, dossier.ErrNotFound, dossier.ErrExists, dossier.ErrSchema,
 	dossier.ErrBadNumero, dossier.ErrSequence, dossier.ErrNotRestorable, dossier.ErrNewerFormat,
 	dossier.ErrWrongPassphrase, dossier.ErrNeedPassphrase,
 }

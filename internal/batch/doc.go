@@ -37,8 +37,7 @@
 // error that wraps ErrNothingToDo — typically i18n.E(msg, data,
 // batch.ErrNothingToDo), whose message says why (« Aucun exercice n'est
 // assez ancien pour être archivé »). Refusals are recognised from the
-// dossier sentinels (see Classify); an operation can mark any other error as
-// a refusal with Refuse.
+// dossier sentinels (see Classify).
 //
 // # Progress
 //

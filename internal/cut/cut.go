@@ -206,7 +206,6 @@ type plan struct {
 	stats     dossier.Stats
 	oldBal    map[[2]string]balance
 	keptBal   map[[2]string]balance
-	snapPath  string
 	snap      store.Snapshot
 }
 

@@ -131,6 +131,3 @@ func (p *Proc) wait() {
 
 // Signal sends sig to the process (SIGABRT, SIGQUIT: Go's crash dump).
 func (p *Proc) Signal(sig os.Signal) { p.cmd.Process.Signal(sig) }
-
-// Pid is the process's id.
-func (p *Proc) Pid() int { return p.cmd.Process.Pid }

@@ -103,9 +103,6 @@ func DurationArg(d time.Duration) any { return lazy(func() string { return Durat
 // MoneyArg is cents as Money renders them.
 func MoneyArg(cents int64) any { return lazy(func() string { return Money(cents) }) }
 
-// DateTimeArg is t as DateTime renders it.
-func DateTimeArg(t time.Time) any { return lazy(func() string { return DateTime(t) }) }
-
 // Lazy is the text f gives, computed when the message around it is
 // rendered.
 func Lazy(f func() string) any { return lazy(f) }

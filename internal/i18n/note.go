@@ -81,7 +81,3 @@ func NoteOf(err error) Note {
 	}
 	return Note{Msg: &Message{Other: Describe(err)}}
 }
-
-// Text is a note that is only a text, already in its language (a file
-// name, a line from elsewhere).
-func Text(s string) Note { return Note{Msg: &Message{Other: s}} }

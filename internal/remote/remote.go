@@ -498,31 +498,6 @@ func RemoveCopy(b Backend, name string) error {
 	return fail(OpRemove, b.Describe(), name, b.Remove(name))
 }
 
-// Rotate keeps the newest keep backups of dossier key in b and removes
-// older ones, but only those owned says Coffre wrote (never a file someone
-// else put there). It returns the names removed.
-func Rotate(b Backend, key string, keep int, owned func(name string) bool) ([]string, error) {
-	if keep < 1 {
-		keep = 1
-	}
-	all, err := Backups(b)
-	if err != nil {
-		return nil, err
-	}
-	var removed []string
-	list := all[key]
-	for i := keep; i < len(list); i++ {
-		if !owned(list[i].Name) {
-			continue
-		}
-		if err := b.Remove(list[i].Name); err != nil {
-			return removed, err
-		}
-		removed = append(removed, list[i].Name)
-	}
-	return removed, nil
-}
-
 // SweepTemp removes temporary uploads older than age (left by a copy that
 // was interrupted).
 func SweepTemp(b Backend, age time.Duration, now time.Time) {

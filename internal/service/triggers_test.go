@@ -155,10 +155,7 @@ func TestPasswordsNeverInClearText(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(w.dataDir, "secrets.chiffres")); err != nil {
 		t.Errorf("encrypted secrets: %v", err)
 	}
-	var lines []string
-	for _, e := range rep.Entry.Lines() {
-		lines = append(lines, e)
-	}
+	lines := rep.Entry.Lines()
 	scan(t, []string{sftpPW, smtpPW}, w.root, remoteDir, os.Getenv("COFFRE_TEST_SMTP_DIR"))
 	for _, pw := range []string{sftpPW, smtpPW} {
 		if strings.Contains(strings.Join(lines, "\n"), pw) {

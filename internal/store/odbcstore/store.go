@@ -331,12 +331,12 @@ func (s *Store) serverLock(ctx context.Context, key int64) (func(), bool, error)
 	return func() {
 		if s.d.Unlock(context.Background(), conn, key) != nil {
 			// The lock dies with the session: make sure it ends.
-			conn.Raw(func(any) error { return driverBadConn })
+			conn.Raw(func(any) error { return errLockDiscarded })
 		}
 		conn.Close()
 	}, true, nil
 }
 
-var driverBadConn = fmt.Errorf("odbcstore: lock connection discarded: %w", errBadConn)
+var errLockDiscarded = fmt.Errorf("odbcstore: lock connection discarded: %w", errBadConn)
 
 var _ store.Store = (*Store)(nil)
