@@ -60,7 +60,6 @@ var (
 	msgCancel    = &i18n.Message{ID: "UIAnnuler", Other: "Annuler"}
 	msgLaunch    = &i18n.Message{ID: "UILancer", Other: "Lancer"}
 	msgConfig    = &i18n.Message{ID: "UIConfiguration", Other: "Configuration"}
-	msgStepOf    = &i18n.Message{ID: "UIEtapeSur", Other: "Étape {{.N}} sur {{.Total}}"}
 	msgStepOfNow = &i18n.Message{ID: "UIEtapeSurNom", Other: "Étape {{.N}} sur {{.Total}} — {{.Step}}"}
 	msgQuitTitle = &i18n.Message{ID: "UIQuitterTitre", Other: "Quitter Coffre ?"}
 	msgQuitText  = &i18n.Message{ID: "UIQuitterTexte", Other: "Aucune opération n'a été lancée. Voulez-vous fermer l'assistant ?"}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"coffre/internal/dossier"
+	"coffre/internal/testenv"
 )
 
 // sentBytes is what b's connections have written so far (0 for a folder).
@@ -66,7 +67,7 @@ func checkResumed(t *testing.T, b Backend, res CopyResult, wire int64) {
 // and the copy verifies on arrival. A partial whose source has changed
 // since is discarded and the file sent whole.
 func TestResumeSFTPServerKilled(t *testing.T) {
-	env := need(t, "COFFRE_TEST_SFTP_PID")
+	env := testenv.Need(t, "COFFRE_TEST_SFTP_PID")
 	sshdPID, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PID"])
 	o := trusted(t)
 	o.Timeout = 5 * time.Second

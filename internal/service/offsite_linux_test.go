@@ -253,7 +253,7 @@ func grow(t *testing.T, path string, n int64) {
 // killed mid-upload) is resumed by the next run: only the rest is sent, the
 // copy is validated, and the run's log and mail say where it resumed.
 func TestInterruptedUploadResumedNextRun(t *testing.T) {
-	env := need(t, "COFFRE_TEST_SFTP_PID")
+	env := testenv.Need(t, "COFFRE_TEST_SFTP_PID")
 	sshdPID, _ := strconv.Atoi(env["COFFRE_TEST_SFTP_PID"])
 	w := newWorld(t)
 	w.cfg.Auto.Dossiers = []string{"002"}
