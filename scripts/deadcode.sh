@@ -14,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=goenv.sh
 . scripts/goenv.sh
-deadcode="go run golang.org/x/tools/cmd/deadcode@v0.52.0"
+# The screenshot build: the program plus its screenshot mode (app/screens*.go).
+deadcode="go run golang.org/x/tools/cmd/deadcode@v0.52.0 -tags $COFFRE_TAGS,screenshots"
 fmt='{{range .Funcs}}{{$.Path}}.{{.Name}}{{"\n"}}{{end}}'
 
 dead=$($deadcode -test -f "$fmt" ./...)
