@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -219,7 +220,7 @@ func TestTwoBackupsSameNameSameMinute(t *testing.T) {
 		paths := make(chan string, n)
 		var reqs []backup.Request
 		for i := 0; i < n; i++ {
-			s, _ := folder(t)
+			s, _ := testenv.Folder(t)
 			reqs = append(reqs, backup.Request{Source: store.InStore(s, "001"), DestDir: dest, Verify: true, Name: "Clôture " + strconv.Itoa(round), Now: func() time.Time { return at }})
 		}
 		start := make(chan struct{})
@@ -256,7 +257,7 @@ func TestTwoBackupsSameNameSameMinute(t *testing.T) {
 // Windows device name) is refused in French before anything is read; it
 // used to spin at 100 % CPU, holding the dossier's lock (issue #17, point 9).
 func TestBackupNameRefused(t *testing.T) {
-	s, _ := folder(t)
+	s, _ := testenv.Folder(t)
 	dest := t.TempDir()
 	for _, c := range []struct{ name, want string }{
 		{strings.Repeat("n", 300), "trop long"},
