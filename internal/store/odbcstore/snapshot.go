@@ -143,7 +143,7 @@ func (sn *snapshot) Sessions(ctx context.Context) ([]dossier.Session, error) {
 			}
 			out = append(out, x)
 		}
-		if err := rows.Close(); err != nil {
+		if err := closeRows(rows); err != nil {
 			return nil, sn.s.wrap(sn.name, err)
 		}
 	}

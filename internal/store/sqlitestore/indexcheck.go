@@ -241,7 +241,11 @@ func indexesOf(ctx context.Context, db *sql.DB, t string) ([]index, bool, error)
 				x.keys = append(x.keys, col)
 			}
 		}
+		err = xr.Err()
 		xr.Close()
+		if err != nil {
+			return nil, false, err
+		}
 		if e.partial && ok {
 			var def string
 			if err := db.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", e.name).Scan(&def); err != nil {

@@ -44,6 +44,10 @@ func CheckModules(ctx context.Context, q ledger.Querier, path string) error {
 		}
 		tables = append(tables, n)
 	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return err
+	}
 	if err := rows.Close(); err != nil {
 		return err
 	}
