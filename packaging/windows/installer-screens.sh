@@ -50,9 +50,8 @@ shot 2-dossier
 next
 shot 3-composants
 next
-shot 4-installation 8
-next
-shot 5-fin
+# The installation page goes on to the last one by itself.
+shot 4-fin 8
 kill "$inst" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
 inst=
