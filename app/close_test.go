@@ -62,7 +62,7 @@ func TestClosingTheWizardDuringARunAsksFirst(t *testing.T) {
 			}
 			ask()
 			d := top(w.win)
-			if d == nil || !strings.Contains(texts(d), "Arrêter l'opération ?") {
+			if d == nil || !strings.Contains(texts(d), "Arrêter l'opération ?") {
 				t.Fatalf("no question before stopping the run; overlay: %v", d)
 			}
 			if !w.running || w.closed {
@@ -75,7 +75,7 @@ func TestClosingTheWizardDuringARunAsksFirst(t *testing.T) {
 			}
 			resume()
 			if w.cur != stepIdxResult || w.result.Err != nil || w.closed {
-				t.Fatalf("after « Continuer »: step %d, err %v, closed %v", w.cur, w.result.Err, w.closed)
+				t.Fatalf("after « Continuer »: step %d, err %v, closed %v", w.cur, w.result.Err, w.closed)
 			}
 			if m, _ := filepath.Glob(filepath.Join(dest, "*.pbf")); len(m) != 2 {
 				t.Fatalf("written: %v", dirFiles(t, dest))
@@ -154,8 +154,8 @@ func TestExitPromptAnnulerAsksBeforeStopping(t *testing.T) {
 	test.Tap(button(t, p.win.Content(), "Sauvegarder"))
 	test.Tap(button(t, p.win.Content(), "Annuler"))
 	d := top(p.win)
-	if d == nil || !strings.Contains(texts(d), "Arrêter la sauvegarde ?") {
-		t.Fatalf("« Annuler » stopped without asking: %v", d)
+	if d == nil || !strings.Contains(texts(d), "Arrêter la sauvegarde ?") {
+		t.Fatalf("« Annuler » stopped without asking: %v", d)
 	}
 	test.Tap(button(t, d, "Arrêter la sauvegarde"))
 	resume()

@@ -15,11 +15,11 @@ var (
 	msgValidate      = &i18n.Message{ID: "UIValider", Other: "Valider"}
 	msgNewCode       = &i18n.Message{ID: "UINouveauCode", Other: "Nouveau code"}
 	msgNewCode2      = &i18n.Message{ID: "UINouveauCodeConfirmation", Other: "Confirmation"}
-	msgChangeTitle   = &i18n.Message{ID: "UIChangerCodeTitre", Other: "Changer le code de {{.Name}}"}
-	msgChangeWhy     = &i18n.Message{ID: "UIChangerCodeRaison", Other: "C'est la première utilisation : le code d'origine ADMIN doit être remplacé par un code à vous, d'au moins 4 caractères."}
+	msgChangeTitle   = &i18n.Message{ID: "UIChangerCodeTitre", Other: "Nouveau code pour {{.Name}}"}
+	msgChangeWhy     = &i18n.Message{ID: "UIChangerCodeRaison", Other: "C'est la première utilisation : le code d'origine ADMIN doit être remplacé par un code à vous, d'au moins 4 caractères."}
 	msgCodeMismatch  = &i18n.Message{ID: "UICodesDifferents", Other: "Les deux codes ne sont pas identiques."}
-	msgConfigCode    = &i18n.Message{ID: "UIConfigurationCode", Other: "La configuration est réservée aux employés ayant le droit « Configurer ». Tapez votre code :"}
-	msgNoConfigRight = &i18n.Message{ID: "UIPasDroitConfigurer", Other: "Ce code n'a pas le droit « Configurer »."}
+	msgConfigCode    = &i18n.Message{ID: "UIConfigurationCode", Other: "La configuration est réservée aux employés ayant le droit « Configurer ». Tapez votre code :"}
+	msgNoConfigRight = &i18n.Message{ID: "UIPasDroitConfigurer", Other: "Ce code n'a pas le droit « Configurer »."}
 )
 
 // codeDialog asks for a code; check says why it is refused (the dialog then

@@ -18,7 +18,7 @@ import (
 var (
 	msgConfigTitle   = &i18n.Message{ID: "UIConfigurationTitre", Other: "Coffre — Configuration"}
 	msgEmployees     = &i18n.Message{ID: "UIEmployes", Other: "Employés et droits"}
-	msgEmployeesHelp = &i18n.Message{ID: "UIEmployesAide", Other: "Chaque employé a un code personnel. La fenêtre de fin de journée ne propose la sauvegarde qu'aux codes ayant le droit « Sauvegarder »."}
+	msgEmployeesHelp = &i18n.Message{ID: "UIEmployesAide", Other: "Chaque employé a un code personnel. La fenêtre de fin de journée ne propose la sauvegarde qu'aux codes ayant le droit « Sauvegarder »."}
 	msgAdd           = &i18n.Message{ID: "UIAjouter", Other: "Ajouter…"}
 	msgEdit          = &i18n.Message{ID: "UIModifier", Other: "Modifier…"}
 	msgRemove        = &i18n.Message{ID: "UISupprimer", Other: "Supprimer"}
@@ -31,7 +31,7 @@ var (
 	msgCodeKeep      = &i18n.Message{ID: "UICodeGarder", Other: "laisser vide pour garder le code actuel"}
 	msgNewEmployee   = &i18n.Message{ID: "UINouvelEmploye", Other: "Nouvel employé"}
 	msgEditEmployee  = &i18n.Message{ID: "UIModifierEmploye", Other: "Modifier {{.Name}}"}
-	msgRemoveTitle   = &i18n.Message{ID: "UISupprimerTitre", Other: "Supprimer {{.Name}} ?"}
+	msgRemoveTitle   = &i18n.Message{ID: "UISupprimerTitre", Other: "Supprimer {{.Name}} ?"}
 	msgRemoveText    = &i18n.Message{ID: "UISupprimerTexte", Other: "Son code ne sera plus accepté."}
 	msgNoRights      = &i18n.Message{ID: "UIAucunDroit", Other: "aucun"}
 	msgSelectFirst   = &i18n.Message{ID: "UIChoisirEmploye", Other: "Choisissez d'abord un employé dans la liste."}

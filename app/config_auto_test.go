@@ -96,7 +96,7 @@ func TestAutoConfigTabsSave(t *testing.T) {
 		t.Errorf("password written to coffre.toml")
 	}
 	if c, err := config.Load(filepath.Join(dir, config.FileName)); err != nil || !c.Email.EchecsSeulement || c.Email.ResumeHebdomadaire != "lundi" {
-		t.Errorf("« échecs seulement » and the digest day not saved: %+v %v", c.Email, err)
+		t.Errorf("« échecs seulement » and the digest day not saved: %+v %v", c.Email, err)
 	}
 	if got, err := config.OpenSecrets().Get(config.SecretSMTP); err != nil || got != sentinel {
 		t.Errorf("secret: %q %v", got, err)

@@ -153,14 +153,14 @@ func TestConfigurationChecksFoldersWhenSaved(t *testing.T) {
 	// « Parcourir… » fills the field.
 	test.Tap(find(formItem(t, tabs, "Dossier des sauvegardes"), func(b *widget.Button) bool { return b.Text == "Parcourir…" }))
 	if got := formEntry(t, tabs, "Dossier des sauvegardes").Text; got != dest {
-		t.Errorf("after « Parcourir… »: %q", got)
+		t.Errorf("after « Parcourir… »: %q", got)
 	}
 
 	kind := find(formItem(t, tabs, "Destination"), func(*widget.Select) bool { return true })
 	kind.SetSelected("Dossier réseau")
 	formEntry(t, tabs, "Dossier réseau").SetText(`/mnt/nas-eteint/coffre`)
 	test.Tap(save)
-	if got := dialogText(win); !strings.Contains(got, "Dossier réseau : Le dossier de destination") {
+	if got := dialogText(win); !strings.Contains(got, "Dossier réseau : Le dossier de destination") {
 		t.Errorf("missing network folder: %q", got)
 	}
 	kind.SetSelected("Aucune")
@@ -210,7 +210,7 @@ func TestConfigurationCloseAsksWhenUnsaved(t *testing.T) {
 	formEntry(t, tabs, "Heure (21:30, vide = aucune)").SetText("22:00")
 	confirmClose(win, ac)
 	got := dialogText(win)
-	if closed || !strings.Contains(got, "Fermer sans enregistrer ?") || !strings.Contains(got, "[Annuler]") {
+	if closed || !strings.Contains(got, "Fermer sans enregistrer ?") || !strings.Contains(got, "[Annuler]") {
 		t.Fatalf("close with a change: closed %v, dialog %q", closed, got)
 	}
 	for _, en := range []string{"Yes", "No", "OK", "Cancel"} {

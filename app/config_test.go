@@ -77,7 +77,7 @@ func TestConfigurationRefusesCodeWithoutRight(t *testing.T) {
 	d := overlay(t, w.win)
 	test.Type(find(d, func(e *widget.Entry) bool { return e.Password }), "1234")
 	test.Tap(button(t, d, "Valider"))
-	if !strings.Contains(texts(d), "n'a pas le droit « Configurer »") || w.configWindow != nil {
+	if !strings.Contains(texts(d), "n'a pas le droit « Configurer »") || w.configWindow != nil {
 		t.Fatalf("dialog:\n%s", texts(d))
 	}
 }

@@ -93,7 +93,7 @@ func TestEveryPathReportsTheSameDossiers(t *testing.T) {
 	}
 	test.Tap(check(t, w.content(), "Tout sélectionner"))
 	if !slices.Equal(w.opts.Dossiers, []string{"001", "008", "010", "011"}) {
-		t.Errorf("« Tout sélectionner » ticked %v", w.opts.Dossiers)
+		t.Errorf("« Tout sélectionner » ticked %v", w.opts.Dossiers)
 	}
 	tb := table(t, w.content())
 	rows, _ := tb.Length()

@@ -29,33 +29,33 @@ var (
 	colDossier         = &i18n.Message{ID: "UIColDossier", Other: "Dossier"}
 	colCreee           = &i18n.Message{ID: "UIColCreeeLe", Other: "Créée le"}
 	colEtat            = &i18n.Message{ID: "UIColEtat", Other: "État"}
-	msgFilter          = &i18n.Message{ID: "UIFiltre", Other: "Filtrer : numéro, nom ou raison sociale"}
+	msgFilter          = &i18n.Message{ID: "UIFiltre", Other: "Filtrer : numéro, nom ou raison sociale"}
 	msgSelectAll       = &i18n.Message{ID: "UIToutSelectionner", Other: "Tout sélectionner"}
 	msgSelectedCount   = &i18n.Message{ID: "UIDossiersSelectionnes", One: "{{.Count}} dossier sélectionné sur {{.Total}}", Other: "{{.Count}} dossiers sélectionnés sur {{.Total}}"}
 	msgNoDossier       = &i18n.Message{ID: "UIAucunDossier", Other: "Aucun dossier dans cette connexion."}
 	msgUnreadable      = &i18n.Message{ID: "UIIllisible", Other: "illisible"}
 	msgNeedDossier     = &i18n.Message{ID: "UIDossierRequisSelection", Other: "Cochez au moins un dossier."}
-	msgBackupsFolder   = &i18n.Message{ID: "UIDossierSauvegardes", Other: "Dossier des sauvegardes :"}
+	msgBackupsFolder   = &i18n.Message{ID: "UIDossierSauvegardes", Other: "Dossier des sauvegardes :"}
 	msgAddFile         = &i18n.Message{ID: "UIAjouterFichier", Other: "Ajouter un fichier…"}
-	msgNoBackup        = &i18n.Message{ID: "UIAucuneSauvegarde", Other: "Aucune sauvegarde (.pbf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
+	msgNoBackup        = &i18n.Message{ID: "UIAucuneSauvegarde", Other: "Aucune sauvegarde (.pbf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
 	msgFilesCount      = &i18n.Message{ID: "UIFichiersSelectionnes", One: "{{.Count}} fichier sélectionné sur {{.Total}}", Other: "{{.Count}} fichiers sélectionnés sur {{.Total}}"}
 	msgEncrypted       = &i18n.Message{ID: "UIChiffree", Other: "chiffrée"}
 	msgOK              = &i18n.Message{ID: "UILisible", Other: "lisible"}
 	msgNeedFile        = &i18n.Message{ID: "UIFichierRequis", Other: "Choisissez une sauvegarde dans la liste."}
 	msgOneFile         = &i18n.Message{ID: "UIUnSeulFichier", Other: "Choisissez une seule sauvegarde à restaurer."}
-	msgFileBad         = &i18n.Message{ID: "UIFichierIllisible", Other: "« {{.File}} » ne peut pas être lu : {{.Error}}"}
-	msgRestoreAs       = &i18n.Message{ID: "UIRestaurerSous", Other: "Restaurer sous le numéro :"}
+	msgFileBad         = &i18n.Message{ID: "UIFichierIllisible", Other: "« {{.File}} » ne peut pas être lu : {{.Error}}"}
+	msgRestoreAs       = &i18n.Message{ID: "UIRestaurerSous", Other: "Restaurer sous le numéro :"}
 	msgPickNumero      = &i18n.Message{ID: "UISelectionner", Other: "Sélectionner"}
-	msgPickNumeroTip   = &i18n.Message{ID: "UISelectionnerAide", Other: "« Sélectionner » propose le premier numéro libre."}
+	msgPickNumeroTip   = &i18n.Message{ID: "UISelectionnerAide", Other: "« Sélectionner » propose le premier numéro libre."}
 	msgNumeroFree      = &i18n.Message{ID: "UINumeroLibre", Other: "Le n° {{.Numero}} est libre."}
 	msgShowAll         = &i18n.Message{ID: "UIAfficherTousDossiers", Other: "Afficher tous les dossiers"}
-	msgOneDossier      = &i18n.Message{ID: "UIUnSeulDossier", Other: "Cette opération se fait dossier par dossier : cochez un seul dossier."}
-	msgNeedV1          = &i18n.Message{ID: "UIDossierSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : cette opération a besoin de ses exercices. Décochez-le."}
-	msgApplyTo         = &i18n.Message{ID: "UIAppliquerAuDossier", Other: "Appliquer au dossier :"}
+	msgOneDossier      = &i18n.Message{ID: "UIUnSeulDossier", Other: "Cette opération se fait dossier par dossier : cochez un seul dossier."}
+	msgNeedV1          = &i18n.Message{ID: "UIDossierSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : cette opération a besoin de ses exercices. Décochez-le."}
+	msgApplyTo         = &i18n.Message{ID: "UIAppliquerAuDossier", Other: "Appliquer au dossier :"}
 	msgApplyToHint     = &i18n.Message{ID: "UIAppliquerAuDossierAide", Other: "Proposé d'après le dossier que nomme le fichier."}
 	msgNeedTarget      = &i18n.Message{ID: "UIDossierCibleRequis", Other: "Choisissez le dossier de la connexion auquel appliquer le fichier."}
-	msgUnrecognisedRow = &i18n.Message{ID: "UIDossierNonReconnu", Other: "Non reconnu — {{.File}} : {{.Reason}}"}
-	msgConflictRow     = &i18n.Message{ID: "UIDossierConflit", Other: "{{.File}} : même numéro que {{.Others}} — renommez ou renumérotez l'un d'eux"}
+	msgUnrecognisedRow = &i18n.Message{ID: "UIDossierNonReconnu", Other: "Non reconnu — {{.File}} : {{.Reason}}"}
+	msgConflictRow     = &i18n.Message{ID: "UIDossierConflit", Other: "{{.File}} : même numéro que {{.Others}} — renommez ou renumérotez l'un d'eux"}
 )
 
 // column is one column of a selection table.

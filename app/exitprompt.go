@@ -26,28 +26,28 @@ import (
 
 var (
 	msgExitTitle     = &i18n.Message{ID: "UIQuitterFenetre", Other: "Coffre — Fin de journée"}
-	msgExitAskCode   = &i18n.Message{ID: "UIQuitterCode", Other: "Tapez votre code employé pour sauvegarder les dossiers :"}
-	msgExitQuestion  = &i18n.Message{ID: "UIQuitterQuestion", Other: "Voulez-vous sauvegarder vos dossiers ?"}
+	msgExitAskCode   = &i18n.Message{ID: "UIQuitterCode", Other: "Tapez votre code employé pour sauvegarder les dossiers :"}
+	msgExitQuestion  = &i18n.Message{ID: "UIQuitterQuestion", Other: "Voulez-vous sauvegarder vos dossiers ?"}
 	msgExitWhat      = &i18n.Message{ID: "UIQuitterQuoi", One: "Bonjour {{.Name}}. {{.Count}} dossier sera sauvegardé puis vérifié.", Other: "Bonjour {{.Name}}. {{.Count}} dossiers seront sauvegardés puis vérifiés."}
 	msgExitPlace     = &i18n.Message{ID: "UIQuitterEmplacement", Other: "Emplacement"}
 	msgExitName      = &i18n.Message{ID: "UIQuitterNom", Other: "Nom"}
-	msgExitNameOne   = &i18n.Message{ID: "UIQuitterNomFichier", Other: "nom du fichier, « .pbf » est ajouté"}
+	msgExitNameOne   = &i18n.Message{ID: "UIQuitterNomFichier", Other: "nom du fichier, « .pbf » est ajouté"}
 	msgExitNameMany  = &i18n.Message{ID: "UIQuitterNomDossier", Other: "un dossier de ce nom est créé à l'emplacement, avec un fichier par dossier"}
 	msgExitSave      = &i18n.Message{ID: "UIQuitterSauvegarder", Other: "Sauvegarder"}
 	msgExitDont      = &i18n.Message{ID: "UIQuitterNePasSauvegarder", Other: "Ne pas sauvegarder"}
 	msgExitNoDossier = &i18n.Message{ID: "UIQuitterAucunDossier", Other: "Aucun dossier à sauvegarder dans cette connexion."}
-	msgExitDone      = &i18n.Message{ID: "UIQuitterTermine", One: "Sauvegarde terminée : {{.Count}} fichier vérifié dans « {{.Dir}} ».", Other: "Sauvegarde terminée : {{.Count}} fichiers vérifiés dans « {{.Dir}} »."}
+	msgExitDone      = &i18n.Message{ID: "UIQuitterTermine", One: "Sauvegarde terminée : {{.Count}} fichier vérifié dans « {{.Dir}} ».", Other: "Sauvegarde terminée : {{.Count}} fichiers vérifiés dans « {{.Dir}} »."}
 	msgExitFailed    = &i18n.Message{ID: "UIQuitterEchec", Other: "La sauvegarde a échoué"}
-	msgExitSkipped   = &i18n.Message{ID: "UIQuitterNonSauvegardes", One: "{{.Count}} fichier de la connexion ressemble à un dossier mais ne peut pas être sauvegardé :", Other: "{{.Count}} fichiers de la connexion ressemblent à des dossiers mais ne peuvent pas être sauvegardés :"}
+	msgExitSkipped   = &i18n.Message{ID: "UIQuitterNonSauvegardes", One: "{{.Count}} fichier de la connexion ressemble à un dossier mais ne peut pas être sauvegardé :", Other: "{{.Count}} fichiers de la connexion ressemblent à des dossiers mais ne peuvent pas être sauvegardés :"}
 	msgExitSkipItem  = &i18n.Message{ID: "UIQuitterNonSauvegarde", Other: "• {{.Line}}"}
 	msgExitBusyTitle = &i18n.Message{ID: "UIQuitterEnCoursTitre", Other: "La sauvegarde est en cours"}
-	msgExitBusyText  = &i18n.Message{ID: "UIQuitterEnCoursTexte", Other: "Vous pouvez partir : la sauvegarde continue et la fenêtre se fermera d'elle-même quand tous les dossiers seront sauvegardés et vérifiés. En cas d'échec, elle reste ouverte pour le dire."}
+	msgExitBusyText  = &i18n.Message{ID: "UIQuitterEnCoursTexte", Other: "Vous pouvez partir : la sauvegarde continue et la fenêtre se fermera d'elle-même quand tous les dossiers seront sauvegardés et vérifiés. En cas d'échec, elle reste ouverte pour le dire."}
 	msgExitBusyLater = &i18n.Message{ID: "UIQuitterFermerALaFin", Other: "Fermer à la fin"}
 	msgExitBusyStop  = &i18n.Message{ID: "UIQuitterArreter", Other: "Arrêter la sauvegarde"}
 	msgExitBusyGoOn  = &i18n.Message{ID: "UIQuitterContinuer", Other: "Continuer"}
-	msgExitStopTitle = &i18n.Message{ID: "UIQuitterArreterTitre", Other: "Arrêter la sauvegarde ?"}
-	msgExitStopText  = &i18n.Message{ID: "UIQuitterArreterTexte", Other: "Les dossiers déjà sauvegardés le restent ; celui en cours n'est pas gardé. Vos dossiers ne seront pas tous sauvegardés ce soir."}
-	msgExitNoRight   = &i18n.Message{ID: "UIQuitterSansDroit", Other: "{{.Name}}, votre code n'a pas le droit « {{.Right}} » : rien n'a été sauvegardé. Un employé qui a ce droit peut sauvegarder les dossiers ; l'administrateur peut vous le donner dans Configuration."}
+	msgExitStopTitle = &i18n.Message{ID: "UIQuitterArreterTitre", Other: "Arrêter la sauvegarde ?"}
+	msgExitStopText  = &i18n.Message{ID: "UIQuitterArreterTexte", Other: "Les dossiers déjà sauvegardés le restent ; celui en cours n'est pas gardé. Vos dossiers ne seront pas tous sauvegardés ce soir."}
+	msgExitNoRight   = &i18n.Message{ID: "UIQuitterSansDroit", Other: "{{.Name}}, votre code n'a pas le droit « {{.Right}} » : rien n'a été sauvegardé. Un employé qui a ce droit peut sauvegarder les dossiers ; l'administrateur peut vous le donner dans Configuration."}
 )
 
 // exitPrompt is the small window the management software opens when its

@@ -68,7 +68,7 @@ func TestExitPromptSaysWhyWithoutBackupRight(t *testing.T) {
 			test.Tap(button(t, p.win.Content(), "Valider"))
 		}
 		got := texts(p.win.Content())
-		if p.closed || !strings.Contains(got, "Paul") || !strings.Contains(got, "« Sauvegarder »") || !strings.Contains(got, "rien n'a été sauvegardé") {
+		if p.closed || !strings.Contains(got, "Paul") || !strings.Contains(got, "« Sauvegarder »") || !strings.Contains(got, "rien n'a été sauvegardé") {
 			t.Fatalf("code without the backup right (given %q): closed %v\n%s", given, p.closed, got)
 		}
 		test.Tap(button(t, p.win.Content(), "Fermer"))

@@ -50,7 +50,7 @@ func TestExitPromptWithoutBackupRightDoesNotBackUp(t *testing.T) {
 	// It says why (TestExitPromptSaysWhyWithoutBackupRight), then closes.
 	test.Tap(button(t, p.win.Content(), "Fermer"))
 	if !p.closed || p.err != nil {
-		t.Fatalf("closed %v, err %v: the prompt stayed open for a code without « Sauvegarder »", p.closed, p.err)
+		t.Fatalf("closed %v, err %v: the prompt stayed open for a code without « Sauvegarder »", p.closed, p.err)
 	}
 	if left := dirFiles(t, dest); len(left) != 0 {
 		t.Fatalf("written: %v", left)
@@ -93,7 +93,7 @@ func TestExitPromptBacksUpEveryDossier(t *testing.T) {
 			t.Errorf("%s*.pbf in %s: %v", n, sub, dirFiles(t, sub))
 		}
 	}
-	if len(p.written) != 2 || !strings.Contains(texts(p.win.Content()), "Sauvegarde terminée : 2 fichiers vérifiés") {
+	if len(p.written) != 2 || !strings.Contains(texts(p.win.Content()), "Sauvegarde terminée : 2 fichiers vérifiés") {
 		t.Fatalf("written %v; page:\n%s", p.written, texts(p.win.Content()))
 	}
 }

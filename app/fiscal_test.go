@@ -136,7 +136,7 @@ func TestExportWalk(t *testing.T) {
 		t.Fatal("the export does not default to the connexion's folder")
 	}
 	next(t, w, stepIdxSummary)
-	contains(t, "summary", texts(w.content()), "1 dossier sera exporté dans « "+conn+" »", "E001SOC.db", "ne sont pas modifiés")
+	contains(t, "summary", texts(w.content()), "1 dossier sera exporté dans « "+conn+" »", "E001SOC.db", "ne sont pas modifiés")
 	next(t, w, stepIdxResult)
 	if w.result.Err != nil {
 		t.Fatal(w.result.Err)
@@ -198,8 +198,8 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 	}
 	w := startOp(t, conn, "transfert-envoi")
 	signedIn(w) // not about rights (rights_test.go)
-	contains(t, "first summary", send(w), "Premier transfert : le dossier complet est exporté", "ne sont pas modifiés")
-	contains(t, "first result", texts(w.content()), "Premier transfert : le dossier complet est exporté", "transfert complet n° 0")
+	contains(t, "first summary", send(w), "Premier transfert : le dossier complet est exporté", "ne sont pas modifiés")
+	contains(t, "first result", texts(w.content()), "Premier transfert : le dossier complet est exporté", "transfert complet n° 0")
 	bases, _ := filepath.Glob(filepath.Join(dest, "*.pbf"))
 	if len(bases) != 1 {
 		t.Fatalf("transfer base: %v", dirFiles(t, dest))
@@ -219,7 +219,7 @@ func TestTransferWalkSendTwiceThenReceive(t *testing.T) {
 	sqlExec(t, filepath.Join(conn, "001SOC.db"), `UPDATE comptes SET libelle = 'Banque Populaire modifiée' WHERE numero = (SELECT MIN(numero) FROM comptes)`)
 	test.Tap(button(t, w.content(), "Nouvelle opération"))
 	next(t, w, stepIdxDossiers)
-	contains(t, "second summary", send(w), "transfert n° 1 : seulement ce qui a changé depuis le transfert n° 0")
+	contains(t, "second summary", send(w), "transfert n° 1 : seulement ce qui a changé depuis le transfert n° 0")
 	contains(t, "second result", texts(w.content()), "transfert n° 1 écrit", "1 ligne changée", "comptes +0 ~1 −0")
 	ptfs, _ := filepath.Glob(filepath.Join(dest, "*.ptf"))
 	if len(ptfs) != 1 {
@@ -359,7 +359,7 @@ func TestAdminWalk(t *testing.T) {
 	if w.result.Err != nil {
 		t.Fatalf("%v\n%s", w.result.Err, w.result.Text)
 	}
-	contains(t, "result", texts(w.content()), "Copie : ", "Admin001SOC_2024.db", "FEC 2024", "débit = crédit")
+	contains(t, "result", texts(w.content()), "Copie : ", "Admin001SOC_2024.db", "FEC 2024", "débit = crédit")
 	for _, f := range []string{"Admin001SOC_2024.db", dossiertest.SIREN + "FEC20241231.txt"} {
 		if _, err := os.Stat(filepath.Join(dest, f)); err != nil {
 			t.Errorf("%s: %v (dest: %v)", f, err, dirFiles(t, dest))
@@ -402,7 +402,7 @@ func TestCutWalkAsksForArchiveRight(t *testing.T) {
 	contains(t, "summary", texts(w.content()), "001SOC_CUT001.db", "SUPPRIMÉS du dossier", "sauvegarde de sécurité vérifiée", paths.Safety())
 
 	test.Tap(w.next)
-	if got := answerCode(t, w, "5678"); !strings.Contains(got, "Ce code n'a pas le droit « Archiver / découper »") {
+	if got := answerCode(t, w, "5678"); !strings.Contains(got, "Ce code n'a pas le droit « Archiver / découper »") {
 		t.Fatalf("dialog after a code without the right:\n%s", got)
 	}
 	if w.cur != stepIdxSummary || len(dirFiles(t, dest)) != 0 {

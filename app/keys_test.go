@@ -109,7 +109,7 @@ func TestEscapeClosesTheDialogThenIsAnnuler(t *testing.T) {
 	signedIn(w)
 	press(w.win, fyne.KeyEscape) // Annuler: « Quitter Coffre ? »
 	d := top(w.win)
-	if d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
+	if d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
 		t.Fatalf("Escape on Connexion: %v", d)
 	}
 	press(w.win, fyne.KeyEscape) // closes the question, not the window
@@ -135,7 +135,7 @@ func TestEscapeClosesTheDialogThenIsAnnuler(t *testing.T) {
 		t.Fatalf("Enter on Résumé: step %d", w.cur)
 	}
 	press(w.win, fyne.KeyEscape)
-	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Arrêter l'opération ?") {
+	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Arrêter l'opération ?") {
 		t.Fatalf("Escape during the run: %v", d)
 	}
 	press(w.win, fyne.KeyReturn) // Enter does not answer « Arrêter » for you
@@ -180,14 +180,14 @@ func TestKeysWhenAFrameButtonHasTheFocus(t *testing.T) {
 	prev := find(w.content(), func(b *keyButton) bool { return b.Text == "Précédent" })
 	w.win.Canvas().Focus(prev)
 	press(w.win, fyne.KeyEscape)
-	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
-		t.Fatalf("Escape with « Précédent » focused: %v", d)
+	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
+		t.Fatalf("Escape with « Précédent » focused: %v", d)
 	}
 	press(w.win, fyne.KeyEscape)
 	w.win.Canvas().Focus(prev)
 	press(w.win, fyne.KeyReturn) // Enter presses the focused button
 	if w.cur != stepIdxConnexion {
-		t.Fatalf("Enter on « Précédent »: step %d", w.cur)
+		t.Fatalf("Enter on « Précédent »: step %d", w.cur)
 	}
 }
 

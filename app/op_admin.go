@@ -18,20 +18,20 @@ import (
 
 var (
 	opLabelAdmin = &i18n.Message{ID: "UIOpAdministration", Other: "Transfert administration (contrôle fiscal)"}
-	opHelpAdmin  = &i18n.Message{ID: "UIOpAdministrationAide", Other: "Copie des seuls exercices demandés pour l'administration fiscale (Admin001SOC…db), et leur FEC ; le dossier n'est pas modifié."}
+	opHelpAdmin  = &i18n.Message{ID: "UIOpAdministrationAide", Other: "Copie des seuls exercices demandés pour l'administration fiscale (Admin001SOC…db), et leur FEC ; le dossier n'est pas modifié."}
 
 	msgAdminExercices = &i18n.Message{ID: "UIAdminExercices", Other: "Exercices à transmettre"}
-	msgAdminArchived  = &i18n.Message{ID: "UIAdminArchive", Other: "Un exercice archivé ne peut être transmis qu'après un « Import d'archive » qui le remet dans le dossier."}
+	msgAdminArchived  = &i18n.Message{ID: "UIAdminArchive", Other: "Un exercice archivé ne peut être transmis qu'après un « Import d'archive » qui le remet dans le dossier."}
 	msgAdminVersion   = &i18n.Message{ID: "UIAdminVersion", Other: "Contenu de la copie"}
-	msgAdminComplete  = &i18n.Message{ID: "UIAdminComplete", Other: "Complète : toutes les tables, réduites aux exercices choisis"}
-	msgAdminSimple    = &i18n.Message{ID: "UIAdminSimplifiee", Other: "Simplifiée : seulement la comptabilité (journaux, comptes, écritures, lignes), tiers sans coordonnées"}
+	msgAdminComplete  = &i18n.Message{ID: "UIAdminComplete", Other: "Complète : toutes les tables, réduites aux exercices choisis"}
+	msgAdminSimple    = &i18n.Message{ID: "UIAdminSimplifiee", Other: "Simplifiée : seulement la comptabilité (journaux, comptes, écritures, lignes), tiers sans coordonnées"}
 	msgAdminAnnexes   = &i18n.Message{ID: "UIAdminAnnexes", Other: "Joindre les annexes (pièces) des écritures"}
 	msgAdminFEC       = &i18n.Message{ID: "UIAdminFEC", Other: "Écrire aussi le FEC de chaque exercice (fichier des écritures comptables, <SIREN>FEC<AAAAMMJJ>.txt)"}
 
-	sumAdminCopy    = &i18n.Message{ID: "UIResumeAdminCopie", Other: "Une copie du dossier {{.Dossier}} pour l'administration fiscale sera écrite dans « {{.Dir}} » : {{.File}}, exercices {{.Codes}}, version {{.Version}}, {{.Annexes}}."}
-	sumAdminFEC     = &i18n.Message{ID: "UIResumeAdminFEC", Other: "FEC de l'exercice {{.Exercice}} : {{.File}} — contrôlé avant écriture (écritures équilibrées, totaux, numérotation continue)."}
-	sumAdminSafe    = &i18n.Message{ID: "UIResumeAdminLecture", Other: "Le dossier n'est pas modifié : il est seulement lu. Rien n'est remplacé : un fichier du même nom reçoit un suffixe."}
-	sumAdminNotCopy = &i18n.Message{ID: "UIResumeAdminNonRestaurable", Other: "La copie ne pourra pas être restaurée comme un dossier : elle ne contient que ces exercices."}
+	sumAdminCopy    = &i18n.Message{ID: "UIResumeAdminCopie", Other: "Une copie du dossier {{.Dossier}} pour l'administration fiscale sera écrite dans « {{.Dir}} » : {{.File}}, exercices {{.Codes}}, version {{.Version}}, {{.Annexes}}."}
+	sumAdminFEC     = &i18n.Message{ID: "UIResumeAdminFEC", Other: "FEC de l'exercice {{.Exercice}} : {{.File}} — contrôlé avant écriture (écritures équilibrées, totaux, numérotation continue)."}
+	sumAdminSafe    = &i18n.Message{ID: "UIResumeAdminLecture", Other: "Le dossier n'est pas modifié : il est seulement lu. Rien n'est remplacé : un fichier du même nom reçoit un suffixe."}
+	sumAdminNotCopy = &i18n.Message{ID: "UIResumeAdminNonRestaurable", Other: "La copie ne pourra pas être restaurée comme un dossier : elle ne contient que ces exercices."}
 )
 
 func adminOptions(w *wizard) fyne.CanvasObject {

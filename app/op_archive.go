@@ -18,16 +18,16 @@ import (
 
 var (
 	opLabelArchive   = &i18n.Message{ID: "UIOpArchivage", Other: "Archivage d'exercices"}
-	opHelpArchive    = &i18n.Message{ID: "UIOpArchivageAide", Other: "Range les exercices anciens dans une archive .paf vérifiée, puis les remplace dans le dossier par une écriture de solde ; les soldes ne changent pas."}
+	opHelpArchive    = &i18n.Message{ID: "UIOpArchivageAide", Other: "Range les exercices anciens dans une archive .paf vérifiée, puis les remplace dans le dossier par une écriture de solde ; les soldes ne changent pas."}
 	opLabelUnarchive = &i18n.Message{ID: "UIOpDesarchivage", Other: "Import d'archive"}
 	opHelpUnarchive  = &i18n.Message{ID: "UIOpDesarchivageAide", Other: "Remet dans le dossier, à l'identique, des exercices rangés dans une archive .paf."}
 
 	msgArchExercices = &i18n.Message{ID: "UIArchiveExercices", Other: "Exercices à archiver"}
-	msgArchHint      = &i18n.Message{ID: "UIArchiveExercicesAide", Other: "Cochés d'avance : les exercices clôturés depuis au moins {{.Age}} ans. Seuls les exercices clôturés et pas encore archivés peuvent l'être."}
-	msgDossierError  = &i18n.Message{ID: "UIDossierIllisible", Other: "Exercices illisibles : {{.Error}}"}
+	msgArchHint      = &i18n.Message{ID: "UIArchiveExercicesAide", Other: "Cochés d'avance : les exercices clôturés depuis au moins {{.Age}} ans. Seuls les exercices clôturés et pas encore archivés peuvent l'être."}
+	msgDossierError  = &i18n.Message{ID: "UIDossierIllisible", Other: "Exercices illisibles : {{.Error}}"}
 
-	msgPAFFolder     = &i18n.Message{ID: "UIDossierArchives", Other: "Dossier des archives :"}
-	msgPAFEmpty      = &i18n.Message{ID: "UIAucuneArchive", Other: "Aucune archive (.paf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
+	msgPAFFolder     = &i18n.Message{ID: "UIDossierArchives", Other: "Dossier des archives :"}
+	msgPAFEmpty      = &i18n.Message{ID: "UIAucuneArchive", Other: "Aucune archive (.paf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
 	msgPAFPick       = &i18n.Message{ID: "UIChoisirArchive", Other: "Choisir une archive"}
 	msgPAFFilter     = &i18n.Message{ID: "UIFiltreArchives", Other: "Archives d'exercices Coffre (.paf)"}
 	msgPAFNeed       = &i18n.Message{ID: "UIArchiveRequise", Other: "Choisissez une archive dans la liste."}
@@ -36,17 +36,17 @@ var (
 	msgPAFUnknown    = &i18n.Message{ID: "UIArchiveExerciceAbsent", Other: "absent du dossier"}
 	msgPAFItem       = &i18n.Message{ID: "UIArchiveContenu", Other: "{{.Ecritures}} écritures, {{.Lignes}} lignes, {{.Annexes}} annexes"}
 	msgPAFDelete     = &i18n.Message{ID: "UIArchiveSupprimerApres", Other: "Supprimer l'archive après, une fois tous ses exercices remis"}
-	msgPAFUnreadable = &i18n.Message{ID: "UIArchiveIllisible", Other: "L'archive « {{.File}} » ne peut pas être lue : {{.Error}}"}
+	msgPAFUnreadable = &i18n.Message{ID: "UIArchiveIllisible", Other: "L'archive « {{.File}} » ne peut pas être lue : {{.Error}}"}
 
-	sumArchInto     = &i18n.Message{ID: "UIResumeArchiveVers", One: "Archivage de {{.Count}} dossier ; les archives (.paf) seront écrites dans « {{.Dir}} » :", Other: "Archivage de {{.Count}} dossiers ; les archives (.paf) seront écrites dans « {{.Dir}} » :"}
-	sumArchItem     = &i18n.Message{ID: "UIResumeArchiveDossier", Other: "• {{.Dossier}} : exercices {{.Codes}}"}
-	sumArchDeletes  = &i18n.Message{ID: "UIResumeArchiveSupprime", Other: "Les écritures, lignes et annexes de ces exercices seront SUPPRIMÉES des dossiers, une fois l'archive écrite, relue et vérifiée. Chaque exercice est remplacé par une écriture de solde (journal OD, origine ARCHIVE) et marqué archivé : les soldes par compte et par tiers ne changent pas."}
-	sumSafetyFirst  = &i18n.Message{ID: "UIResumeSecuriteAvant", Other: "Avant toute modification, une sauvegarde de sécurité vérifiée de chaque dossier est faite dans « {{.Dir}} »."}
-	sumArchBack     = &i18n.Message{ID: "UIResumeArchiveRetour", Other: "« Import d'archive » remet ces exercices à l'identique, à partir du fichier .paf : gardez-le en lieu sûr."}
-	sumUnarchFrom   = &i18n.Message{ID: "UIResumeDesarchiveDepuis", Other: "L'archive « {{.File}} » (dossier {{.Source}}) : les exercices {{.Codes}} seront remis dans le dossier {{.Dossier}}, à l'identique (mêmes écritures, mêmes numéros)."}
-	sumUnarchEdits  = &i18n.Message{ID: "UIResumeDesarchiveModifie", Other: "Le dossier sera MODIFIÉ : les écritures de solde d'archivage de ces exercices seront SUPPRIMÉES et les écritures d'origine remises, en une seule transaction. Une sauvegarde de sécurité vérifiée du dossier est faite avant, dans « {{.Dir}} »."}
-	sumUnarchDelete = &i18n.Message{ID: "UIResumeDesarchiveSupprime", Other: "Le fichier « {{.File}} » sera SUPPRIMÉ une fois tous ses exercices remis."}
-	sumUnarchKeep   = &i18n.Message{ID: "UIResumeDesarchiveGarde", Other: "Le fichier « {{.File}} » est conservé."}
+	sumArchInto     = &i18n.Message{ID: "UIResumeArchiveVers", One: "Archivage de {{.Count}} dossier ; les archives (.paf) seront écrites dans « {{.Dir}} » :", Other: "Archivage de {{.Count}} dossiers ; les archives (.paf) seront écrites dans « {{.Dir}} » :"}
+	sumArchItem     = &i18n.Message{ID: "UIResumeArchiveDossier", Other: "• {{.Dossier}} : exercices {{.Codes}}"}
+	sumArchDeletes  = &i18n.Message{ID: "UIResumeArchiveSupprime", Other: "Les écritures, lignes et annexes de ces exercices seront SUPPRIMÉES des dossiers, une fois l'archive écrite, relue et vérifiée. Chaque exercice est remplacé par une écriture de solde (journal OD, origine ARCHIVE) et marqué archivé : les soldes par compte et par tiers ne changent pas."}
+	sumSafetyFirst  = &i18n.Message{ID: "UIResumeSecuriteAvant", Other: "Avant toute modification, une sauvegarde de sécurité vérifiée de chaque dossier est faite dans « {{.Dir}} »."}
+	sumArchBack     = &i18n.Message{ID: "UIResumeArchiveRetour", Other: "« Import d'archive » remet ces exercices à l'identique, à partir du fichier .paf : gardez-le en lieu sûr."}
+	sumUnarchFrom   = &i18n.Message{ID: "UIResumeDesarchiveDepuis", Other: "L'archive « {{.File}} » (dossier {{.Source}}) : les exercices {{.Codes}} seront remis dans le dossier {{.Dossier}}, à l'identique (mêmes écritures, mêmes numéros)."}
+	sumUnarchEdits  = &i18n.Message{ID: "UIResumeDesarchiveModifie", Other: "Le dossier sera MODIFIÉ : les écritures de solde d'archivage de ces exercices seront SUPPRIMÉES et les écritures d'origine remises, en une seule transaction. Une sauvegarde de sécurité vérifiée du dossier est faite avant, dans « {{.Dir}} »."}
+	sumUnarchDelete = &i18n.Message{ID: "UIResumeDesarchiveSupprime", Other: "Le fichier « {{.File}} » sera SUPPRIMÉ une fois tous ses exercices remis."}
+	sumUnarchKeep   = &i18n.Message{ID: "UIResumeDesarchiveGarde", Other: "Le fichier « {{.File}} » est conservé."}
 )
 
 var pafFiles = &fileKind{ext: dossier.ExtPAF, folder: msgPAFFolder, empty: msgPAFEmpty, pick: msgPAFPick, filter: msgPAFFilter, need: msgPAFNeed}

@@ -18,22 +18,22 @@ import (
 
 var (
 	opLabelCut   = &i18n.Message{ID: "UIOpDecoupe", Other: "Découpe d'exercices"}
-	opHelpCut    = &i18n.Message{ID: "UIOpDecoupeAide", Other: "Déplace les exercices les plus anciens d'un dossier dans un nouveau fichier 001SOC_CUT001.db ; le dossier garde les suivants."}
-	msgCutListed = &i18n.Message{ID: "UIDecoupeProposes", Other: "Proposés : les dossiers de gestion qui ont au moins 7 exercices."}
+	opHelpCut    = &i18n.Message{ID: "UIOpDecoupeAide", Other: "Déplace les exercices les plus anciens d'un dossier dans un nouveau fichier 001SOC_CUT001.db ; le dossier garde les suivants."}
+	msgCutListed = &i18n.Message{ID: "UIDecoupeProposes", Other: "Proposés : les dossiers de gestion qui ont au moins 7 exercices."}
 
 	msgCutFirst    = &i18n.Message{ID: "UIDecoupePremier", Other: "Premier exercice que le dossier garde"}
 	msgCutFirstTip = &i18n.Message{ID: "UIDecoupePremierAide", Other: "Les exercices d'avant partent dans le fichier découpé."}
-	msgCutSplit    = &i18n.Message{ID: "UIDecoupePartage", Other: "Partent dans le fichier découpé : {{.Moved}}. Le dossier garde : {{.Kept}}."}
+	msgCutSplit    = &i18n.Message{ID: "UIDecoupePartage", Other: "Partent dans le fichier découpé : {{.Moved}}. Le dossier garde : {{.Kept}}."}
 	msgCutClean    = &i18n.Message{ID: "UIDecoupeNettoyer", Other: "Nettoyer les tiers et comptes sans historique (ceux qu'aucune ligne n'utilise plus, dans chacun des deux fichiers)"}
 	msgCutNeed     = &i18n.Message{ID: "UIDecoupePremierRequis", Other: "Choisissez le premier exercice que le dossier garde."}
 	msgCutRange    = &i18n.Message{ID: "UIDecoupePlage", One: "{{.First}} ({{.Count}} exercice)", Other: "{{.First}} à {{.Last}} ({{.Count}} exercices)"}
 
-	sumCutPlan    = &i18n.Message{ID: "UIResumeDecoupe", Other: "Découpe du dossier {{.Dossier}} : les exercices {{.Moved}} partent dans un nouveau fichier « {{.File}} » écrit dans « {{.Dir}} » ; le dossier garde {{.Kept}}."}
-	sumCutDeletes = &i18n.Message{ID: "UIResumeDecoupeSupprime", Other: "Les exercices {{.Moved}} seront SUPPRIMÉS du dossier, une fois le fichier découpé écrit et contrôlé. Les à-nouveaux de {{.First}} gardent ses soldes justes."}
-	sumCutSafety  = &i18n.Message{ID: "UIResumeDecoupeSecurite", Other: "Avant toute modification, une sauvegarde de sécurité vérifiée du dossier est faite dans « {{.Dir}} »."}
+	sumCutPlan    = &i18n.Message{ID: "UIResumeDecoupe", Other: "Découpe du dossier {{.Dossier}} : les exercices {{.Moved}} partent dans un nouveau fichier « {{.File}} » écrit dans « {{.Dir}} » ; le dossier garde {{.Kept}}."}
+	sumCutDeletes = &i18n.Message{ID: "UIResumeDecoupeSupprime", Other: "Les exercices {{.Moved}} seront SUPPRIMÉS du dossier, une fois le fichier découpé écrit et contrôlé. Les à-nouveaux de {{.First}} gardent le dossier juste : les soldes d'ouverture reprennent ceux des exercices supprimés."}
+	sumCutSafety  = &i18n.Message{ID: "UIResumeDecoupeSecurite", Other: "Avant toute modification, une sauvegarde de sécurité vérifiée du dossier est faite dans « {{.Dir}} »."}
 	sumCutClean   = &i18n.Message{ID: "UIResumeDecoupeNettoyage", Other: "Les tiers et comptes sans plus aucun mouvement seront SUPPRIMÉS de chacun des deux fichiers."}
-	sumCutOpen    = &i18n.Message{ID: "UIResumeDecoupeOuvert", Other: "Fermez le logiciel de gestion sur ce dossier : un dossier ouvert n'est pas découpé."}
-	sumCutRead    = &i18n.Message{ID: "UIResumeDecoupeConsulter", Other: "Le fichier découpé se consulte en le restaurant comme une sauvegarde (« Restauration »)."}
+	sumCutOpen    = &i18n.Message{ID: "UIResumeDecoupeOuvert", Other: "Fermez le logiciel de gestion sur ce dossier : un dossier ouvert n'est pas découpé."}
+	sumCutRead    = &i18n.Message{ID: "UIResumeDecoupeConsulter", Other: "Le fichier découpé se consulte en le restaurant comme une sauvegarde (« Restauration »)."}
 )
 
 // storeRef is dossier n of the job's connexion.

@@ -18,20 +18,20 @@ import (
 
 var (
 	opLabelExport = &i18n.Message{ID: "UIOpExport", Other: "Export"}
-	opHelpExport  = &i18n.Message{ID: "UIOpExportAide", Other: "Copie de chaque dossier choisi dans une nouvelle base E001SOC.db, contrôlée ; le dossier n'est pas modifié."}
+	opHelpExport  = &i18n.Message{ID: "UIOpExportAide", Other: "Copie de chaque dossier choisi dans une nouvelle base E001SOC.db, contrôlée ; le dossier n'est pas modifié."}
 
 	msgExportWhere   = &i18n.Message{ID: "UIExportOu", Other: "Où écrire l'export"}
 	msgExportHere    = &i18n.Message{ID: "UIExportIci", Other: "Dans le dossier de la connexion ({{.Dir}})"}
-	msgExportHereNo  = &i18n.Message{ID: "UIExportIciImpossible", Other: "La connexion est un serveur SQL : l'export s'écrit dans un dossier de fichiers, à choisir."}
-	msgExportElse    = &i18n.Message{ID: "UIExportAilleurs", Other: "Dans un autre dossier :"}
-	msgExportReplace = &i18n.Message{ID: "UIExportRemplacer", Other: "Remplacer un export déjà présent (E001SOC.db) : l'ancien export est écrasé, le dossier lui-même n'est pas touché"}
-	msgExportExists  = &i18n.Message{ID: "UIExportExiste", Other: "L'export « {{.File}} » existe déjà dans « {{.Dir}} » : cochez « Remplacer un export déjà présent » ou choisissez un autre dossier."}
+	msgExportHereNo  = &i18n.Message{ID: "UIExportIciImpossible", Other: "La connexion est un serveur SQL : l'export s'écrit dans un dossier de fichiers, à choisir."}
+	msgExportElse    = &i18n.Message{ID: "UIExportAilleurs", Other: "Dans un autre dossier :"}
+	msgExportReplace = &i18n.Message{ID: "UIExportRemplacer", Other: "Remplacer un export déjà présent (E001SOC.db) : l'ancien export est écrasé, le dossier lui-même n'est pas touché"}
+	msgExportExists  = &i18n.Message{ID: "UIExportExiste", Other: "L'export « {{.File}} » existe déjà dans « {{.Dir}} » : cochez « Remplacer un export déjà présent » ou choisissez un autre dossier."}
 
-	sumExportInto     = &i18n.Message{ID: "UIResumeExportVers", One: "{{.Count}} dossier sera exporté dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront exportés dans « {{.Dir}} » :"}
-	sumExportItem     = &i18n.Message{ID: "UIResumeExportFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} : {{.File}}"}
-	sumExportReplaces = &i18n.Message{ID: "UIResumeExportRemplace", Other: "L'export « {{.File}} » déjà présent sera REMPLACÉ par le nouveau (c'est une copie : le dossier lui-même n'est pas modifié, et aucune sauvegarde de l'ancien export n'est faite)."}
+	sumExportInto     = &i18n.Message{ID: "UIResumeExportVers", One: "{{.Count}} dossier sera exporté dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront exportés dans « {{.Dir}} » :"}
+	sumExportItem     = &i18n.Message{ID: "UIResumeExportFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} : {{.File}}"}
+	sumExportReplaces = &i18n.Message{ID: "UIResumeExportRemplace", Other: "L'export « {{.File}} » déjà présent sera REMPLACÉ par le nouveau (c'est une copie : le dossier lui-même n'est pas modifié, et aucune sauvegarde de l'ancien export n'est faite)."}
 	sumExportSafe     = &i18n.Message{ID: "UIResumeExportCopie", Other: "Les dossiers ne sont pas modifiés. Chaque export est relu et comparé au dossier (tables, lignes, totaux) avant de prendre son nom."}
-	sumExportRestore  = &i18n.Message{ID: "UIResumeExportReprendre", Other: "Pour reprendre un export comme dossier : Restauration de ce fichier (il redevient 001SOC, sans le E)."}
+	sumExportRestore  = &i18n.Message{ID: "UIResumeExportReprendre", Other: "Pour reprendre un export comme dossier : Restauration de ce fichier (il redevient 001SOC, sans le E)."}
 )
 
 // exportDir is where the export goes: the connexion's folder or the chosen

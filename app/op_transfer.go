@@ -15,28 +15,28 @@ import (
 )
 
 var (
-	opLabelPTFSend    = &i18n.Message{ID: "UIOpTransfertEnvoi", Other: "Transfert partiel : envoyer les modifications"}
+	opLabelPTFSend    = &i18n.Message{ID: "UIOpTransfertEnvoi", Other: "Transfert partiel : envoyer les modifications"}
 	opHelpPTFSend     = &i18n.Message{ID: "UIOpTransfertEnvoiAide", Other: "Écrit ce qui a changé dans les dossiers depuis le dernier transfert (.ptf), pour le porter sur un autre site. La première fois, le dossier complet est exporté."}
-	opLabelPTFReceive = &i18n.Message{ID: "UIOpTransfertReception", Other: "Transfert partiel : recevoir un transfert"}
+	opLabelPTFReceive = &i18n.Message{ID: "UIOpTransfertReception", Other: "Transfert partiel : recevoir un transfert"}
 	opHelpPTFReceive  = &i18n.Message{ID: "UIOpTransfertReceptionAide", Other: "Applique à un dossier un transfert (.ptf) venu d'un autre site, tout ou rien, après une sauvegarde de sécurité."}
 
-	msgPTFFolder = &i18n.Message{ID: "UIDossierTransferts", Other: "Dossier des transferts reçus :"}
-	msgPTFEmpty  = &i18n.Message{ID: "UIAucunTransfert", Other: "Aucun transfert (.ptf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier. (Le premier transfert, complet, est un .pbf : il se restaure avec « Restauration ».)"}
+	msgPTFFolder = &i18n.Message{ID: "UIDossierTransferts", Other: "Dossier des transferts reçus :"}
+	msgPTFEmpty  = &i18n.Message{ID: "UIAucunTransfert", Other: "Aucun transfert (.ptf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier. (Le premier transfert, complet, est un .pbf : il se restaure avec « Restauration ».)"}
 	msgPTFPick   = &i18n.Message{ID: "UIChoisirTransfert", Other: "Choisir un transfert"}
 	msgPTFFilter = &i18n.Message{ID: "UIFiltreTransferts", Other: "Transferts partiels Coffre (.ptf)"}
 	msgPTFNeed   = &i18n.Message{ID: "UITransfertRequis", Other: "Choisissez un transfert dans la liste."}
 	msgPTFBase   = &i18n.Message{ID: "UITransfertNouvelleBase", Other: "Exporter le dossier complet comme nouvelle base de transfert (après un changement de structure de la base, ou pour repartir de zéro)"}
 
-	sumPTFInto     = &i18n.Message{ID: "UIResumeTransfertVers", One: "Le transfert de {{.Count}} dossier sera écrit dans « {{.Dir}} » :", Other: "Les transferts de {{.Count}} dossiers seront écrits dans « {{.Dir}} » :"}
-	sumPTFFirst    = &i18n.Message{ID: "UIResumeTransfertPremier", Other: "• {{.Dossier}} — Premier transfert : le dossier complet est exporté (fichier .pbf, à restaurer sur l'autre site avec « Restauration »)."}
-	sumPTFNewBase  = &i18n.Message{ID: "UIResumeTransfertBase", Other: "• {{.Dossier}} — nouvelle base de transfert n° {{.Next}} : le dossier complet est exporté (fichier .pbf, à restaurer sur l'autre site)."}
-	sumPTFNext     = &i18n.Message{ID: "UIResumeTransfertSuivant", Other: "• {{.Dossier}} — transfert n° {{.Next}} : seulement ce qui a changé depuis le transfert n° {{.Last}} (fichier .ptf)."}
-	sumPTFBadState = &i18n.Message{ID: "UIResumeTransfertEtat", Other: "• {{.Dossier}} — l'état des transferts est illisible ({{.Error}}) : cochez « nouvelle base de transfert » à l'étape Options."}
-	sumPTFSafe     = &i18n.Message{ID: "UIResumeTransfertLecture", Other: "Les dossiers ne sont pas modifiés : ils sont seulement lus. L'état des transferts envoyés est gardé dans « {{.Dir}} »."}
+	sumPTFInto     = &i18n.Message{ID: "UIResumeTransfertVers", One: "Le transfert de {{.Count}} dossier sera écrit dans « {{.Dir}} » :", Other: "Les transferts de {{.Count}} dossiers seront écrits dans « {{.Dir}} » :"}
+	sumPTFFirst    = &i18n.Message{ID: "UIResumeTransfertPremier", Other: "• {{.Dossier}} — Premier transfert : le dossier complet est exporté (fichier .pbf, à restaurer sur l'autre site avec « Restauration »)."}
+	sumPTFNewBase  = &i18n.Message{ID: "UIResumeTransfertBase", Other: "• {{.Dossier}} — nouvelle base de transfert n° {{.Next}} : le dossier complet est exporté (fichier .pbf, à restaurer sur l'autre site)."}
+	sumPTFNext     = &i18n.Message{ID: "UIResumeTransfertSuivant", Other: "• {{.Dossier}} — transfert n° {{.Next}} : seulement ce qui a changé depuis le transfert n° {{.Last}} (fichier .ptf)."}
+	sumPTFBadState = &i18n.Message{ID: "UIResumeTransfertEtat", Other: "• {{.Dossier}} — l'état des transferts est illisible ({{.Error}}) : cochez « nouvelle base de transfert » à l'étape Options."}
+	sumPTFSafe     = &i18n.Message{ID: "UIResumeTransfertLecture", Other: "Les dossiers ne sont pas modifiés : ils sont seulement lus. L'état des transferts envoyés est gardé dans « {{.Dir}} »."}
 
-	sumPTFApply    = &i18n.Message{ID: "UIResumeTransfertAppliquer", Other: "Le transfert « {{.File}} » (n° {{.Sequence}}, envoyé par le dossier {{.Source}}) sera appliqué au dossier {{.Dossier}}."}
-	sumPTFChanges  = &i18n.Message{ID: "UIResumeTransfertChangements", Other: "Il porte {{.Count}} ligne(s) changée(s) : {{.List}}."}
-	sumPTFModifies = &i18n.Message{ID: "UIResumeTransfertModifie", Other: "Le dossier {{.Dossier}} sera MODIFIÉ : ces lignes y seront ajoutées, modifiées ou SUPPRIMÉES, toutes ensemble en une seule transaction, ou aucune. Une sauvegarde de sécurité vérifiée du dossier est faite avant, dans « {{.Dir}} »."}
+	sumPTFApply    = &i18n.Message{ID: "UIResumeTransfertAppliquer", Other: "Le transfert « {{.File}} » (n° {{.Sequence}}, envoyé par le dossier {{.Source}}) sera appliqué au dossier {{.Dossier}}."}
+	sumPTFChanges  = &i18n.Message{ID: "UIResumeTransfertChangements", One: "Il porte {{.Count}} ligne changée : {{.List}}.", Other: "Il porte {{.Count}} lignes changées : {{.List}}."}
+	sumPTFModifies = &i18n.Message{ID: "UIResumeTransfertModifie", Other: "Le dossier {{.Dossier}} sera MODIFIÉ : ces lignes y seront ajoutées, modifiées ou SUPPRIMÉES, toutes ensemble en une seule transaction, ou aucune. Une sauvegarde de sécurité vérifiée du dossier est faite avant, dans « {{.Dir}} »."}
 	sumPTFRefuse   = &i18n.Message{ID: "UIResumeTransfertRefus", Other: "Un transfert d'un autre dossier, déjà appliqué ou hors de sa suite (un numéro manquant) est refusé sans rien modifier."}
 )
 
@@ -104,7 +104,7 @@ func ptfReceiveSummary(w *wizard) []line {
 			for _, c := range x.Tables {
 				n += c.Total()
 			}
-			changes = append(changes, line{text: i18n.T(sumPTFChanges, map[string]any{"Count": n, "List": report.TableChanges(x.Tables)})})
+			changes = append(changes, line{text: i18n.N(sumPTFChanges, n, map[string]any{"List": report.TableChanges(x.Tables)})})
 		}
 	}
 	out = append(out, line{text: i18n.T(sumPTFApply, data)})

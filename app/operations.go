@@ -117,29 +117,29 @@ var (
 	opLabelRestore = &i18n.Message{ID: "UIOpRestauration", Other: "Restauration"}
 	opHelpRestore  = &i18n.Message{ID: "UIOpRestaurationAide", Other: "Remet un dossier dans la connexion à partir d'une sauvegarde (.pbf)."}
 	opLabelVerify  = &i18n.Message{ID: "UIOpVerification", Other: "Vérification"}
-	opHelpVerify   = &i18n.Message{ID: "UIOpVerificationAide", Other: "Contrôle qu'une sauvegarde est complète et lisible : sommes de contrôle, base, totaux."}
+	opHelpVerify   = &i18n.Message{ID: "UIOpVerificationAide", Other: "Contrôle qu'une sauvegarde est complète et lisible : sommes de contrôle, base, totaux."}
 	opLabelContent = &i18n.Message{ID: "UIOpContenu", Other: "Contenu d'une sauvegarde"}
 	opHelpContent  = &i18n.Message{ID: "UIOpContenuAide", Other: "Montre ce que contient une sauvegarde avant de la restaurer."}
 
 	resFailed       = &i18n.Message{ID: "UIResEchec", Other: "L'opération a échoué"}
 	resCanceled     = &i18n.Message{ID: "UIResAnnulee", Other: "Opération annulée"}
-	resCanceledText = &i18n.Message{ID: "UIResAnnuleeTexte", Other: "Rien n'a été écrit : aucun fichier partiel n'est resté."}
+	resCanceledText = &i18n.Message{ID: "UIResAnnuleeTexte", Other: "Rien n'a été écrit : aucun fichier partiel n'est resté."}
 
-	sumBackupInto   = &i18n.Message{ID: "UIResumeSauvegardeVers", One: "{{.Count}} dossier sera sauvegardé dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront sauvegardés dans « {{.Dir}} » :"}
-	sumBackupItem   = &i18n.Message{ID: "UIResumeSauvegardeFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} : {{.File}}"}
+	sumBackupInto   = &i18n.Message{ID: "UIResumeSauvegardeVers", One: "{{.Count}} dossier sera sauvegardé dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront sauvegardés dans « {{.Dir}} » :"}
+	sumBackupItem   = &i18n.Message{ID: "UIResumeSauvegardeFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} : {{.File}}"}
 	sumVerifyAfter  = &i18n.Message{ID: "UIResumeVerifierApres", Other: "Chaque fichier sera relu et vérifié après écriture."}
-	sumNoVerify     = &i18n.Message{ID: "UIResumeSansVerification", Other: "Les fichiers ne seront pas relus après écriture (« Vérifier après » n'est pas coché)."}
-	sumEncrypted    = &i18n.Message{ID: "UIResumeChiffre", Other: "Les fichiers seront chiffrés : sans la phrase secrète, personne ne pourra les restaurer, pas même vous."}
-	sumNothingOver  = &i18n.Message{ID: "UIResumeRienRemplace", Other: "Rien ne sera remplacé : si un fichier du même nom existe, le nouveau reçoit un suffixe (_2, _3…)."}
-	sumRestoreFrom  = &i18n.Message{ID: "UIResumeRestaurerDepuis", Other: "La sauvegarde « {{.File}} » (dossier {{.Numero}} {{.Nom}} — {{.RaisonSociale}}, du {{.When}}) sera restaurée dans « {{.Conn}} »."}
-	sumRestoreAs    = &i18n.Message{ID: "UIResumeRestaurerSous", Other: "Elle deviendra le dossier n° {{.Numero}} : fichier {{.File}}."}
-	sumReplaces     = &i18n.Message{ID: "UIResumeRemplace", Other: "Le dossier n° {{.Numero}} actuel ({{.Nom}} — {{.RaisonSociale}}) sera REMPLACÉ. Une sauvegarde de sécurité vérifiée en sera faite avant, dans « {{.Dir}} »."}
+	sumNoVerify     = &i18n.Message{ID: "UIResumeSansVerification", Other: "Les fichiers ne seront pas relus après écriture (« Vérifier après » n'est pas coché)."}
+	sumEncrypted    = &i18n.Message{ID: "UIResumeChiffre", Other: "Les fichiers seront chiffrés : sans la phrase secrète, personne ne pourra les restaurer, pas même vous."}
+	sumNothingOver  = &i18n.Message{ID: "UIResumeRienRemplace", Other: "Rien ne sera remplacé : si un fichier du même nom existe, le nouveau reçoit un suffixe (_2, _3…)."}
+	sumRestoreFrom  = &i18n.Message{ID: "UIResumeRestaurerDepuis", Other: "La sauvegarde « {{.File}} » (dossier {{.Numero}} {{.Nom}} — {{.RaisonSociale}}, du {{.When}}) sera restaurée dans « {{.Conn}} »."}
+	sumRestoreAs    = &i18n.Message{ID: "UIResumeRestaurerSous", Other: "Elle deviendra le dossier n° {{.Numero}} : fichier {{.File}}."}
+	sumReplaces     = &i18n.Message{ID: "UIResumeRemplace", Other: "Le dossier n° {{.Numero}} actuel ({{.Nom}} — {{.RaisonSociale}}) sera REMPLACÉ. Une sauvegarde de sécurité vérifiée en sera faite avant, dans « {{.Dir}} »."}
 	sumNoReplace    = &i18n.Message{ID: "UIResumeAucunRemplacement", Other: "Aucun dossier existant ne sera remplacé."}
-	sumRestoreCheck = &i18n.Message{ID: "UIResumeRestaurerControle", Other: "La copie est d'abord extraite à côté et contrôlée (base, nombres de lignes, totaux) ; la connexion n'est modifiée qu'à la fin."}
-	sumVerifyFiles  = &i18n.Message{ID: "UIResumeVerifierFichiers", One: "{{.Count}} fichier sera vérifié ({{.Level}}) :", Other: "{{.Count}} fichiers seront vérifiés ({{.Level}}) :"}
-	sumContentFiles = &i18n.Message{ID: "UIResumeContenuFichiers", One: "Le contenu de {{.Count}} fichier sera affiché :", Other: "Le contenu de {{.Count}} fichiers sera affiché :"}
+	sumRestoreCheck = &i18n.Message{ID: "UIResumeRestaurerControle", Other: "La copie est d'abord extraite à côté et contrôlée (base, nombres de lignes, totaux) ; la connexion n'est modifiée qu'à la fin."}
+	sumVerifyFiles  = &i18n.Message{ID: "UIResumeVerifierFichiers", One: "{{.Count}} fichier sera vérifié ({{.Level}}) :", Other: "{{.Count}} fichiers seront vérifiés ({{.Level}}) :"}
+	sumContentFiles = &i18n.Message{ID: "UIResumeContenuFichiers", One: "Le contenu de {{.Count}} fichier sera affiché :", Other: "Le contenu de {{.Count}} fichiers sera affiché :"}
 	sumFileItem     = &i18n.Message{ID: "UIResumeFichier", Other: "• {{.File}}"}
-	sumReadOnly     = &i18n.Message{ID: "UIResumeLectureSeule", Other: "Rien ne sera modifié : les fichiers sont seulement lus."}
+	sumReadOnly     = &i18n.Message{ID: "UIResumeLectureSeule", Other: "Rien ne sera modifié : les fichiers sont seulement lus."}
 )
 
 // operations is the Opération step's list, in display order.

@@ -15,7 +15,7 @@ var (
 	msgPickFolder  = &i18n.Message{ID: "UIChoisirDossier", Other: "Choisir un dossier"}
 	msgPickBackup  = &i18n.Message{ID: "UIChoisirSauvegarde", Other: "Choisir une sauvegarde"}
 	msgBackupFiles = &i18n.Message{ID: "UIFiltreSauvegardes", Other: "Sauvegardes Coffre (.pbf)"}
-	msgPickerError = &i18n.Message{ID: "UISelecteurErreur", Other: "La fenêtre de choix n'a pas pu s'ouvrir : {{.Detail}}. Tapez le chemin à la main."}
+	msgPickerError = &i18n.Message{ID: "UISelecteurErreur", Other: "La fenêtre de choix n'a pas pu s'ouvrir : {{.Detail}}. Tapez le chemin à la main."}
 )
 
 // The native pickers block until the person answers, so they run off the UI

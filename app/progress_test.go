@@ -53,7 +53,7 @@ func TestRemainingTimeKeptAcrossPhases(t *testing.T) {
 		clock = clock.Add(time.Second)
 		rs.report(e)
 		got, _ := rs.remaining.Get()
-		if e.Phase != dossier.PhaseCompression && got == "Temps restant : estimation…" {
+		if e.Phase != dossier.PhaseCompression && got == "Temps restant : estimation…" {
 			t.Fatalf("the estimate is lost when %s starts", e.Phase)
 		}
 	}

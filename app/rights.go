@@ -6,9 +6,9 @@ import (
 )
 
 var (
-	msgRightCode = &i18n.Message{ID: "UIDroitCode", Other: "Cette opération est réservée aux employés ayant le droit « {{.Right}} ». Tapez votre code :"}
-	msgNoRight   = &i18n.Message{ID: "UIPasLeDroit", Other: "Ce code n'a pas le droit « {{.Right}} »."}
-	msgNeedRight = &i18n.Message{ID: "UIDroitRequis", Other: "Cette opération demande le code d'un employé ayant le droit « {{.Right}} »."}
+	msgRightCode = &i18n.Message{ID: "UIDroitCode", Other: "Cette opération est réservée aux employés ayant le droit « {{.Right}} ». Tapez votre code :"}
+	msgNoRight   = &i18n.Message{ID: "UIPasLeDroit", Other: "Ce code n'a pas le droit « {{.Right}} »."}
+	msgNeedRight = &i18n.Message{ID: "UIDroitRequis", Other: "Cette opération demande le code d'un employé ayant le droit « {{.Right}} »."}
 )
 
 // neededRight is the employee right the chosen operation needs with the

@@ -31,11 +31,11 @@ func codeAsked(t *testing.T, w *wizard, right employes.Right, wrong, good string
 		t.Fatalf("step %d, not the Résumé: %s", w.cur, w.reason.Text)
 	}
 	test.Tap(w.next)
-	if w.cur != stepIdxSummary || !strings.Contains(w.reason.Text, "« "+right.Label()+" »") {
+	if w.cur != stepIdxSummary || !strings.Contains(w.reason.Text, "« "+right.Label()+" »") {
 		t.Fatalf("%s: ran without a code: step %d, reason %q", w.opts.Operation, w.cur, w.reason.Text)
 	}
-	if got := answerCode(t, w, wrong); !strings.Contains(got, "Ce code n'a pas le droit « "+right.Label()+" »") || w.cur != stepIdxSummary {
-		t.Fatalf("%s: a code without « %s »: step %d\n%s", w.opts.Operation, right.Label(), w.cur, got)
+	if got := answerCode(t, w, wrong); !strings.Contains(got, "Ce code n'a pas le droit « "+right.Label()+" »") || w.cur != stepIdxSummary {
+		t.Fatalf("%s: a code without « %s »: step %d\n%s", w.opts.Operation, right.Label(), w.cur, got)
 	}
 	answerCode(t, w, good)
 	if w.cur != stepIdxResult || w.result.Err != nil {

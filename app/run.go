@@ -23,12 +23,12 @@ import (
 
 var (
 	msgRunItem      = &i18n.Message{ID: "UIExecutionElement", Other: "{{.Label}} ({{.N}} sur {{.Total}})"}
-	msgRunPhase     = &i18n.Message{ID: "UIExecutionPhase", Other: "Étape en cours : {{.Phase}}"}
+	msgRunPhase     = &i18n.Message{ID: "UIExecutionPhase", Other: "Étape en cours : {{.Phase}}"}
 	msgRunBytes     = &i18n.Message{ID: "UIExecutionOctets", Other: "{{.Done}} sur {{.Total}}"}
-	msgRunRemaining = &i18n.Message{ID: "UIExecutionRestant", Other: "Temps restant : environ {{.Duration}}"}
-	msgRunEstimate  = &i18n.Message{ID: "UIExecutionEstimation", Other: "Temps restant : estimation…"}
+	msgRunRemaining = &i18n.Message{ID: "UIExecutionRestant", Other: "Temps restant : environ {{.Duration}}"}
+	msgRunEstimate  = &i18n.Message{ID: "UIExecutionEstimation", Other: "Temps restant : estimation…"}
 	msgRunStarting  = &i18n.Message{ID: "UIExecutionDemarrage", Other: "Démarrage…"}
-	msgRunCancelTip = &i18n.Message{ID: "UIExecutionAnnulerAide", Other: "« Annuler » arrête l'opération proprement : aucun fichier à moitié écrit ne reste."}
+	msgRunCancelTip = &i18n.Message{ID: "UIExecutionAnnulerAide", Other: "« Annuler » arrête l'opération proprement : aucun fichier à moitié écrit ne reste."}
 	msgRunRecap     = &i18n.Message{ID: "UIExecutionRappel", Other: "Ce qui est fait"}
 	msgOpenFolder   = &i18n.Message{ID: "UIOuvrirDossier", Other: "Ouvrir le dossier"}
 	msgNewOperation = &i18n.Message{ID: "UINouvelleOperation", Other: "Nouvelle opération"}

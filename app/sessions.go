@@ -17,12 +17,12 @@ import (
 
 var (
 	msgSessTitle    = &i18n.Message{ID: "UISessionsTitre", Other: "Programmes ouverts sur les dossiers"}
-	msgSessDossier  = &i18n.Message{ID: "UISessionsDossier", Other: "Dossier {{.Dossier}} : {{.Sessions}}."}
-	msgSessBlocks   = &i18n.Message{ID: "UISessionsBloquent", Other: "Fermez ces programmes avant de lancer l'opération : ce qu'ils écriraient pendant qu'elle modifie le dossier pourrait être perdu. Ou confirmez-la malgré tout."}
+	msgSessDossier  = &i18n.Message{ID: "UISessionsDossier", Other: "Dossier {{.Dossier}} : {{.Sessions}}."}
+	msgSessBlocks   = &i18n.Message{ID: "UISessionsBloquent", Other: "Fermez ces programmes avant de lancer l'opération : ce qu'ils écriraient pendant qu'elle modifie le dossier pourrait être perdu. Ou confirmez-la malgré tout."}
 	msgSessWarn     = &i18n.Message{ID: "UISessionsSauvegarde", Other: "La copie sera cohérente, mais ne contiendra pas ce que ces programmes n'ont pas encore enregistré."}
 	msgSessConfirm  = &i18n.Message{ID: "UISessionsConfirmer", Other: "Confirmer l'opération malgré les programmes ouverts"}
-	msgSessNeedConf = &i18n.Message{ID: "UISessionsConfirmerRequis", Other: "Des programmes sont ouverts sur le dossier : fermez-les, ou cochez « Confirmer l'opération malgré les programmes ouverts »."}
-	msgSessUnread   = &i18n.Message{ID: "UISessionsIllisibles", Other: "Dossier {{.Dossier}} : impossible de lire les programmes ouverts ({{.Error}})."}
+	msgSessNeedConf = &i18n.Message{ID: "UISessionsConfirmerRequis", Other: "Des programmes sont ouverts sur le dossier : fermez-les, ou cochez « Confirmer l'opération malgré les programmes ouverts »."}
+	msgSessUnread   = &i18n.Message{ID: "UISessionsIllisibles", Other: "Dossier {{.Dossier}} : impossible de lire les programmes ouverts ({{.Error}})."}
 )
 
 // sessionTargets are the dossiers whose sessions matter to the chosen

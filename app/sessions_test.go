@@ -32,9 +32,9 @@ func TestSummaryShowsSessionsAndConfirms(t *testing.T) {
 		testNow.Add(-time.Hour).Format("2006-01-02T15:04:05"), testNow.Add(-5*time.Minute).Format("2006-01-02T15:04:05"))
 	w := archiveWithSessions(t, conn)
 	sum := texts(w.content())
-	contains(t, "summary", sum, "Dossier 001 SOC : Compta sur POSTE-2 (Marie, dernière activité le", "Fermez ces programmes")
+	contains(t, "summary", sum, "Dossier 001 SOC : Compta sur POSTE-2 (Marie, dernière activité le", "Fermez ces programmes")
 	test.Tap(w.next)
-	if w.cur != stepIdxSummary || !strings.Contains(w.reason.Text, "cochez « Confirmer") {
+	if w.cur != stepIdxSummary || !strings.Contains(w.reason.Text, "cochez « Confirmer") {
 		t.Fatalf("Lancer with a live session: step %d, reason %q", w.cur, w.reason.Text)
 	}
 	test.Tap(check(t, w.content(), "Confirmer l'opération malgré les programmes ouverts"))
@@ -56,7 +56,7 @@ func TestSummaryOldSessionProbablyClosed(t *testing.T) {
 	sqlExec(t, filepath.Join(conn, "001SOC.db"), `INSERT INTO sessions VALUES ('POSTE-9', 'Paul', 'Compta', ?, ?)`, old, old)
 	w := archiveWithSessions(t, conn)
 	sum := texts(w.content())
-	contains(t, "summary", sum, "Compta sur POSTE-9 (Paul) : probablement fermée (dernière activité le")
+	contains(t, "summary", sum, "Compta sur POSTE-9 (Paul) : probablement fermée (dernière activité le")
 	if strings.Contains(sum, "Fermez ces programmes") {
 		t.Fatalf("an old session asks for a confirmation:\n%s", sum)
 	}

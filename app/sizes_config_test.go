@@ -27,7 +27,7 @@ func TestTrustButtonVisibleAt1024x600(t *testing.T) {
 	kind.SetSelectedIndex(1)
 	trust := find(tabs, func(b *widget.Button) bool { return b.Text == "Faire confiance à ce serveur" })
 	if trust == nil {
-		t.Fatal("no « Faire confiance à ce serveur »")
+		t.Fatal("no « Faire confiance à ce serveur »")
 	}
 	scroll := find(tabs, func(s *container.Scroll) bool { return s.Visible() && s.Size().Height > 0 })
 	d := a.Driver()
@@ -35,6 +35,6 @@ func TestTrustButtonVisibleAt1024x600(t *testing.T) {
 	view := d.AbsolutePositionForObject(scroll).Y + scroll.Size().Height
 	t.Logf("button ends at %.0f, the visible part at %.0f", bottom, view)
 	if bottom > view {
-		t.Errorf("« Faire confiance à ce serveur » needs scrolling at 1024×600 (ends at %.0f, view ends at %.0f)", bottom, view)
+		t.Errorf("« Faire confiance à ce serveur » needs scrolling at 1024×600 (ends at %.0f, view ends at %.0f)", bottom, view)
 	}
 }

@@ -22,19 +22,19 @@ import (
 var (
 	msgLocal          = &i18n.Message{ID: "UIConnexionLocale", Other: "Dossiers locaux"}
 	msgODBC           = &i18n.Message{ID: "UIConnexionODBC", Other: "Serveur SQL (ODBC)"}
-	msgLocalFolder    = &i18n.Message{ID: "UIConnexionDossier", Other: "Dossier où se trouvent les dossiers comptables (fichiers 001NOM.db) :"}
-	msgLocalDefault   = &i18n.Message{ID: "UIConnexionDefaut", Other: "Emplacement habituel : {{.Dir}}"}
+	msgLocalFolder    = &i18n.Message{ID: "UIConnexionDossier", Other: "Dossier où se trouvent les dossiers comptables (fichiers 001NOM.db) :"}
+	msgLocalDefault   = &i18n.Message{ID: "UIConnexionDefaut", Other: "Emplacement habituel : {{.Dir}}"}
 	msgBrowse         = &i18n.Message{ID: "UIParcourir", Other: "Parcourir…"}
 	msgServer         = &i18n.Message{ID: "UIServeur", Other: "DSN ou serveur"}
 	msgServerHint     = &i18n.Message{ID: "UIServeurAide", Other: "nom de la source ODBC, ou chaîne Driver=…;Server=…"}
 	msgUser           = &i18n.Message{ID: "UIUtilisateur", Other: "Utilisateur"}
 	msgPassword       = &i18n.Message{ID: "UIMotDePasse", Other: "Mot de passe"}
 	msgTestConn       = &i18n.Message{ID: "UITesterConnexion", Other: "Tester la connexion"}
-	msgConnOK         = &i18n.Message{ID: "UIConnexionReussie", One: "Connexion réussie : {{.Count}} dossier trouvé.", Other: "Connexion réussie : {{.Count}} dossiers trouvés."}
+	msgConnOK         = &i18n.Message{ID: "UIConnexionReussie", One: "Connexion réussie : {{.Count}} dossier trouvé.", Other: "Connexion réussie : {{.Count}} dossiers trouvés."}
 	msgNeedFolder     = &i18n.Message{ID: "UIDossierRequis", Other: "Indiquez le dossier où se trouvent les dossiers comptables."}
-	msgFolderMissing  = &i18n.Message{ID: "UIDossierAbsent", Other: "Le répertoire « {{.Dir}} » n'existe pas, ou n'est pas joignable (lecteur réseau déconnecté) : vérifiez le chemin, ou cliquez sur « Parcourir… » pour choisir le répertoire où votre logiciel de comptabilité range ses dossiers."}
+	msgFolderMissing  = &i18n.Message{ID: "UIDossierAbsent", Other: "Le répertoire « {{.Dir}} » n'existe pas, ou n'est pas joignable (lecteur réseau déconnecté) : vérifiez le chemin, ou cliquez sur « Parcourir… » pour choisir le répertoire où votre logiciel de comptabilité range ses dossiers."}
 	msgNeedServer     = &i18n.Message{ID: "UIServeurRequis", Other: "Indiquez le DSN ou le serveur."}
-	msgOperationLabel = &i18n.Message{ID: "UIQuelleOperation", Other: "Que voulez-vous faire ?"}
+	msgOperationLabel = &i18n.Message{ID: "UIQuelleOperation", Other: "Que voulez-vous faire ?"}
 	msgVerifyAfter    = &i18n.Message{ID: "UIVerifierApres", Other: "Vérifier après (relire chaque fichier écrit et le contrôler)"}
 	msgNeedOperation  = &i18n.Message{ID: "UIOperationRequise", Other: "Choisissez une opération."}
 )
@@ -236,25 +236,25 @@ func operationValidate(w *wizard) error {
 var (
 	msgDestDir      = &i18n.Message{ID: "UIDestination", Other: "Dossier de destination"}
 	msgFileName     = &i18n.Message{ID: "UINomFichier", Other: "Nom du fichier"}
-	msgFileNameHint = &i18n.Message{ID: "UINomFichierAide", Other: "Sans extension : « .pbf » est ajouté."}
-	msgManyNames    = &i18n.Message{ID: "UINomsAutomatiques", Other: "Plusieurs dossiers : chacun reçoit son propre nom, 001-SOC_AAAAMMJJ_HHMM.pbf."}
+	msgFileNameHint = &i18n.Message{ID: "UINomFichierAide", Other: "Sans extension : « .pbf » est ajouté."}
+	msgManyNames    = &i18n.Message{ID: "UINomsAutomatiques", Other: "Plusieurs dossiers : chacun reçoit son propre nom, 001-SOC_AAAAMMJJ_HHMM.pbf."}
 	msgEncrypt      = &i18n.Message{ID: "UIChiffrer", Other: "Chiffrer la sauvegarde avec une phrase secrète"}
 	msgPass1        = &i18n.Message{ID: "UIPhraseSecrete", Other: "Phrase secrète"}
 	msgPass2        = &i18n.Message{ID: "UIPhraseSecreteConfirmation", Other: "Confirmation"}
-	msgPassWarn     = &i18n.Message{ID: "UIPhraseSecreteAvertissement", Other: "Notez-la en lieu sûr : sans elle, la sauvegarde ne peut pas être restaurée."}
-	msgPassRead     = &i18n.Message{ID: "UIPhraseSecreteLecture", Other: "Cette sauvegarde est chiffrée : indiquez sa phrase secrète."}
+	msgPassWarn     = &i18n.Message{ID: "UIPhraseSecreteAvertissement", Other: "Notez-la en lieu sûr : sans elle, la sauvegarde ne peut pas être restaurée."}
+	msgPassRead     = &i18n.Message{ID: "UIPhraseSecreteLecture", Other: "Cette sauvegarde est chiffrée : indiquez sa phrase secrète."}
 	msgReplace      = &i18n.Message{ID: "UIRemplacer", Other: "Remplacer le dossier existant (une sauvegarde de sécurité en est faite avant)"}
-	msgTakenBy      = &i18n.Message{ID: "UINumeroPrisPar", Other: "Le dossier n° {{.Numero}} existe déjà dans la connexion : {{.Nom}} — {{.RaisonSociale}}."}
-	msgOther        = &i18n.Message{ID: "UIAutreDossier", Other: "C'est un autre dossier (identité différente) : le remplacer quand même"}
+	msgTakenBy      = &i18n.Message{ID: "UINumeroPrisPar", Other: "Le dossier n° {{.Numero}} existe déjà dans la connexion : {{.Nom}} — {{.RaisonSociale}}."}
+	msgOther        = &i18n.Message{ID: "UIAutreDossier", Other: "C'est un autre dossier (identité différente) : le remplacer quand même"}
 	msgLevel        = &i18n.Message{ID: "UINiveau", Other: "Niveau de vérification"}
-	msgLevelQuick   = &i18n.Message{ID: "UINiveauRapideChoix", Other: "Rapide : sommes de contrôle, base, nombres de lignes et totaux"}
-	msgLevelFull    = &i18n.Message{ID: "UINiveauCompletChoix", Other: "Complète : en plus, intégrité détaillée de la base (plus lente)"}
-	msgNoOptions    = &i18n.Message{ID: "UIAucuneOption", Other: "Aucune option pour cette opération : cliquez sur Suivant."}
+	msgLevelQuick   = &i18n.Message{ID: "UINiveauRapideChoix", Other: "Rapide : sommes de contrôle, base, nombres de lignes et totaux"}
+	msgLevelFull    = &i18n.Message{ID: "UINiveauCompletChoix", Other: "Complète : en plus, intégrité détaillée de la base (plus lente)"}
+	msgNoOptions    = &i18n.Message{ID: "UIAucuneOption", Other: "Aucune option pour cette opération : cliquez sur Suivant."}
 
 	msgNeedPass     = &i18n.Message{ID: "UIPhraseRequise", Other: "Indiquez la phrase secrète."}
 	msgPassMismatch = &i18n.Message{ID: "UIPhrasesDifferentes", Other: "Les deux phrases secrètes ne sont pas identiques."}
-	msgNeedReplace  = &i18n.Message{ID: "UIRemplacementRequis", Other: "Le dossier n° {{.Numero}} existe déjà : cochez « Remplacer le dossier existant », ou revenez à l'étape Dossiers choisir un autre numéro."}
-	msgNeedOther    = &i18n.Message{ID: "UIAutreDossierRequis", Other: "Le dossier n° {{.Numero}} actuel n'est pas le même dossier que la sauvegarde : cochez la case de confirmation pour le remplacer quand même."}
+	msgNeedReplace  = &i18n.Message{ID: "UIRemplacementRequis", Other: "Le dossier n° {{.Numero}} existe déjà : cochez « Remplacer le dossier existant », ou revenez à l'étape Dossiers pour choisir un autre numéro."}
+	msgNeedOther    = &i18n.Message{ID: "UIAutreDossierRequis", Other: "Le dossier n° {{.Numero}} actuel n'est pas le même dossier que la sauvegarde : cochez la case de confirmation pour le remplacer quand même."}
 )
 
 // optionsView shows the chosen operation's fields, in order; a field set

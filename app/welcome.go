@@ -18,10 +18,10 @@ import (
 
 var (
 	msgWelcomeTitle = &i18n.Message{ID: "UIBienvenueTitre", Other: "Bienvenue dans Coffre"}
-	msgWelcomeWhat  = &i18n.Message{ID: "UIBienvenueConnexion", Other: "Coffre sauvegarde, vérifie et restaure les dossiers comptables de votre logiciel de comptabilité. Il les trouve par une connexion : le répertoire où ce logiciel range ses fichiers (001NOM.db), sur cet ordinateur ou sur le réseau, ou bien le serveur SQL qui les héberge."}
-	msgWelcomeHow   = &i18n.Message{ID: "UIBienvenueParcourir", Other: "Cliquez sur « Parcourir… » pour choisir ce répertoire, ou choisissez « Serveur SQL (ODBC) » ci-dessus. Pour découvrir Coffre sans toucher à vos données, essayez-le avec des dossiers de démonstration."}
+	msgWelcomeWhat  = &i18n.Message{ID: "UIBienvenueConnexion", Other: "Coffre sauvegarde, vérifie et restaure les dossiers comptables de votre logiciel de comptabilité. Il les trouve par une connexion : le répertoire où ce logiciel range ses fichiers (001NOM.db), sur cet ordinateur ou sur le réseau, ou bien le serveur SQL qui les héberge."}
+	msgWelcomeHow   = &i18n.Message{ID: "UIBienvenueParcourir", Other: "Cliquez sur « Parcourir… » pour choisir ce répertoire, ou choisissez « Serveur SQL (ODBC) » ci-dessus. Pour découvrir Coffre sans toucher à vos données, essayez-le avec des dossiers de démonstration."}
 	msgWelcomeDemo  = &i18n.Message{ID: "UIBienvenueDemo", Other: "Essayer avec des dossiers de démonstration"}
-	msgWelcomeReady = &i18n.Message{ID: "UIBienvenueDemoPrete", Other: "Dossiers de démonstration prêts dans « {{.Dir}} » : cliquez sur Suivant."}
+	msgWelcomeReady = &i18n.Message{ID: "UIBienvenueDemoPrete", Other: "Dossiers de démonstration prêts dans « {{.Dir}} » : cliquez sur Suivant."}
 )
 
 // firstStart reports whether Coffre has never opened a connexion here and

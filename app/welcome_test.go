@@ -24,7 +24,7 @@ func TestTestConnexionCountsTheServersDossiers(t *testing.T) {
 	server.SetText("Driver=SQLite3;Database=" + conn)
 	test.Tap(button(t, w.content(), "Tester la connexion"))
 	if got := texts(w.content()); !strings.Contains(got, "2 dossiers trouvés") {
-		t.Fatalf("after « Tester la connexion »:\n%s", got)
+		t.Fatalf("after « Tester la connexion »:\n%s", got)
 	}
 }
 
@@ -35,7 +35,7 @@ func TestFirstStartWelcomes(t *testing.T) {
 	env(t)
 	w := newTestWizard(t, filepath.Join(t.TempDir(), "absent"))
 	got := texts(w.content())
-	for _, want := range []string{"Bienvenue dans Coffre", "Il les trouve par une connexion", "« Parcourir… »"} {
+	for _, want := range []string{"Bienvenue dans Coffre", "Il les trouve par une connexion", "« Parcourir… »"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("welcome lacks %q:\n%s", want, got)
 		}
@@ -65,7 +65,7 @@ func TestMissingFolderGivesAdvice(t *testing.T) {
 	env(t)
 	w := newTestWizard(t, filepath.Join(t.TempDir(), "parti"))
 	test.Tap(w.next)
-	if !strings.Contains(w.reason.Text, "cliquez sur « Parcourir… »") {
+	if !strings.Contains(w.reason.Text, "cliquez sur « Parcourir… »") {
 		t.Errorf("reason: %q", w.reason.Text)
 	}
 }

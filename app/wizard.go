@@ -61,16 +61,16 @@ var (
 	msgLaunch    = &i18n.Message{ID: "UILancer", Other: "Lancer"}
 	msgConfig    = &i18n.Message{ID: "UIConfiguration", Other: "Configuration"}
 	msgStepOfNow = &i18n.Message{ID: "UIEtapeSurNom", Other: "Étape {{.N}} sur {{.Total}} — {{.Step}}"}
-	msgQuitTitle = &i18n.Message{ID: "UIQuitterTitre", Other: "Quitter Coffre ?"}
-	msgQuitText  = &i18n.Message{ID: "UIQuitterTexte", Other: "Aucune opération n'a été lancée. Voulez-vous fermer l'assistant ?"}
+	msgQuitTitle = &i18n.Message{ID: "UIQuitterTitre", Other: "Quitter Coffre ?"}
+	msgQuitText  = &i18n.Message{ID: "UIQuitterTexte", Other: "Aucune opération n'a été lancée. Voulez-vous fermer l'assistant ?"}
 	msgQuitYes   = &i18n.Message{ID: "UIQuitterOui", Other: "Quitter"}
 	msgQuitNo    = &i18n.Message{ID: "UIQuitterNon", Other: "Rester"}
 	msgClose     = &i18n.Message{ID: "UIFermer", Other: "Fermer"}
 	msgErrTitle  = &i18n.Message{ID: "UIErreurTitre", Other: "Erreur"}
-	msgChecking  = &i18n.Message{ID: "UIVerificationEnCours", Other: "Lecture en cours… « Annuler » l'interrompt."}
-	msgStopTitle = &i18n.Message{ID: "UIArreterTitre", Other: "Arrêter l'opération ?"}
-	msgStopText  = &i18n.Message{ID: "UIArreterTexte", Other: "L'opération est en cours. Si vous l'arrêtez, rien de ce qu'elle a commencé n'est gardé : aucun fichier à moitié écrit ne reste, et il faudra la relancer."}
-	msgStopClose = &i18n.Message{ID: "UIArreterFermerTexte", Other: "L'opération est en cours. Pour fermer Coffre, il faut l'arrêter : rien de ce qu'elle a commencé n'est gardé, et il faudra la relancer."}
+	msgChecking  = &i18n.Message{ID: "UIVerificationEnCours", Other: "Lecture en cours… « Annuler » l'interrompt."}
+	msgStopTitle = &i18n.Message{ID: "UIArreterTitre", Other: "Arrêter l'opération ?"}
+	msgStopText  = &i18n.Message{ID: "UIArreterTexte", Other: "L'opération est en cours. Si vous l'arrêtez, rien de ce qu'elle a commencé n'est gardé : aucun fichier à moitié écrit ne reste, et il faudra la relancer."}
+	msgStopClose = &i18n.Message{ID: "UIArreterFermerTexte", Other: "L'opération est en cours. Pour fermer Coffre, il faut l'arrêter : rien de ce qu'elle a commencé n'est gardé, et il faudra la relancer."}
 	msgStopYes   = &i18n.Message{ID: "UIArreterOui", Other: "Arrêter l'opération"}
 	msgStopNo    = &i18n.Message{ID: "UIArreterNon", Other: "Continuer"}
 
@@ -85,13 +85,13 @@ var (
 
 // The steps' explanations: what the step is for, in a sentence or two.
 var (
-	helpConnexion = &i18n.Message{ID: "UIAideConnexion", Other: "Indiquez où sont vos dossiers comptables : le dossier de votre logiciel de gestion sur cet ordinateur ou sur le réseau, ou un serveur SQL. Rien n'est modifié à cette étape."}
-	helpOperation = &i18n.Message{ID: "UIAideOperation", Other: "Choisissez ce que vous voulez faire (les flèches du clavier parcourent la liste, Entrée continue). Rien n'est fait avant « Lancer », à l'étape Résumé."}
-	helpDossiers  = &i18n.Message{ID: "UIAideDossiers", Other: "Cochez les dossiers concernés ; la dernière sauvegarde de chacun est indiquée."}
-	helpFiles     = &i18n.Message{ID: "UIAideFichiers", Other: "Choisissez le fichier : ceux du dossier indiqué sont listés avec ce qu'ils contiennent."}
-	helpOptions   = &i18n.Message{ID: "UIAideOptions", Other: "Réglez où et comment l'opération écrit. « Suivant » contrôle chaque choix avant d'aller plus loin."}
-	helpSummary   = &i18n.Message{ID: "UIAideResume", Other: "Relisez : voici exactement ce qui va se passer. « Lancer » démarre l'opération ; « Précédent » permet encore de changer d'avis."}
-	helpRun       = &i18n.Message{ID: "UIAideExecution", Other: "Vous pouvez continuer à travailler pendant l'opération. Fermer la fenêtre ou « Annuler » demande confirmation avant de l'arrêter."}
+	helpConnexion = &i18n.Message{ID: "UIAideConnexion", Other: "Indiquez où sont vos dossiers comptables : le dossier de votre logiciel de gestion sur cet ordinateur ou sur le réseau, ou un serveur SQL. Rien n'est modifié à cette étape."}
+	helpOperation = &i18n.Message{ID: "UIAideOperation", Other: "Choisissez ce que vous voulez faire (les flèches du clavier parcourent la liste, Entrée continue). Rien n'est fait avant « Lancer », à l'étape Résumé."}
+	helpDossiers  = &i18n.Message{ID: "UIAideDossiers", Other: "Cochez les dossiers concernés ; la dernière sauvegarde de chacun est indiquée."}
+	helpFiles     = &i18n.Message{ID: "UIAideFichiers", Other: "Choisissez le fichier : ceux du dossier indiqué sont listés avec ce qu'ils contiennent."}
+	helpOptions   = &i18n.Message{ID: "UIAideOptions", Other: "Réglez où et comment l'opération écrit. « Suivant » contrôle chaque choix avant d'aller plus loin."}
+	helpSummary   = &i18n.Message{ID: "UIAideResume", Other: "Relisez : voici exactement ce qui va se passer. « Lancer » démarre l'opération ; « Précédent » permet encore de changer d'avis."}
+	helpRun       = &i18n.Message{ID: "UIAideExecution", Other: "Vous pouvez continuer à travailler pendant l'opération. Fermer la fenêtre ou « Annuler » demande confirmation avant de l'arrêter."}
 )
 
 func fixedHelp(m *i18n.Message) func(*wizard) *i18n.Message {

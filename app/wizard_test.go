@@ -63,7 +63,7 @@ func TestBackupWalk(t *testing.T) {
 	destEntry.SetText(dest)
 	next(t, w, stepIdxSummary)
 	sum := texts(w.content())
-	for _, want := range []string{"2 dossiers seront sauvegardés dans « " + dest + " »", "001 SOC", "002 ABC", "relu et vérifié"} {
+	for _, want := range []string{"2 dossiers seront sauvegardés dans « " + dest + " »", "001 SOC", "002 ABC", "relu et vérifié"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
@@ -181,7 +181,7 @@ func TestRestoreWalkUnderFreeNumber(t *testing.T) {
 	next(t, w, stepIdxOptions)
 	next(t, w, stepIdxSummary)
 	sum := texts(w.content())
-	for _, want := range []string{"dossier n° 002 : fichier 002SOC.db", "Aucun dossier existant ne sera remplacé"} {
+	for _, want := range []string{"dossier n° 002 : fichier 002SOC.db", "Aucun dossier existant ne sera remplacé"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
@@ -225,7 +225,7 @@ func TestRestoreWalkReplacingAfterConfirmation(t *testing.T) {
 	next(t, w, stepIdxOptions)
 	// Suivant is refused until the replacement is confirmed.
 	next(t, w, stepIdxOptions)
-	if !w.reasonBox.Visible() || !strings.Contains(w.reason.Text, "cochez « Remplacer le dossier existant »") {
+	if !w.reasonBox.Visible() || !strings.Contains(w.reason.Text, "cochez « Remplacer le dossier existant »") {
 		t.Fatalf("reason %q", w.reason.Text)
 	}
 	test.Tap(check(t, w.content(), "Remplacer le dossier existant"))
@@ -274,7 +274,7 @@ func TestNextRefusedWithReason(t *testing.T) {
 		{"destination is a file", stepIdxOptions, func(w *wizard) {
 			w.opts.Dossiers, w.opts.DestDir = []string{"001"}, filepath.Join(conn, "001SOC.db")
 		}, "est un fichier, pas un dossier"},
-		{"bad file name, named", stepIdxOptions, func(w *wizard) { w.opts.Dossiers = []string{"001"}; w.opts.Name = "a/b" }, "« a/b »"},
+		{"bad file name, named", stepIdxOptions, func(w *wizard) { w.opts.Dossiers = []string{"001"}; w.opts.Name = "a/b" }, "« a/b »"},
 		{"weak passphrase", stepIdxOptions, func(w *wizard) {
 			w.opts.Dossiers, w.opts.Encrypt, w.opts.Passphrase, w.opts.Passphrase2 = []string{"001"}, true, "abc", "abc"
 		}, "au moins 10 caractères"},

@@ -13,8 +13,8 @@ import (
 )
 
 var (
-	msgOpen     = &i18n.Message{ID: "AccessOuvert", Other: "La base Access « {{.File}} » est ouverte sur : {{.Machines}}. Fermez-la sur ces postes, puis recommencez."}
-	msgOpenAnon = &i18n.Message{ID: "AccessOuvertInconnu", Other: "La base Access « {{.File}} » est ouverte (fichier de verrouillage {{.Lock}} présent). Fermez-la sur tous les postes, puis recommencez."}
+	msgOpen     = &i18n.Message{ID: "AccessOuvert", Other: "La base Access « {{.File}} » est ouverte sur : {{.Machines}}. Fermez-la sur ces postes, puis recommencez."}
+	msgOpenAnon = &i18n.Message{ID: "AccessOuvertInconnu", Other: "La base Access « {{.File}} » est ouverte (fichier de verrouillage {{.Lock}} présent). Fermez-la sur tous les postes, puis recommencez."}
 )
 
 // recordSize is one entry of a .ldb/.laccdb file: the machine name then the

@@ -37,9 +37,9 @@ const MarkerTable = dossier.AdminMarkerTable
 
 var (
 	msgNeedExercices = &i18n.Message{ID: "AdminExercicesManquants", Other: "Indiquez le ou les exercices à transmettre à l'administration (--exercices 2023,2024)."}
-	msgNotV1         = &i18n.Message{ID: "AdminSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : la copie pour l'administration et le FEC en ont besoin."}
+	msgNotV1         = &i18n.Message{ID: "AdminSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : la copie pour l'administration et le FEC en ont besoin."}
 	msgUnknown       = &i18n.Message{ID: "AdminExerciceInconnu", Other: "L'exercice {{.Exercice}} n'existe pas dans le dossier {{.Dossier}}."}
-	msgArchived      = &i18n.Message{ID: "AdminExerciceArchive", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} est archivé (ses écritures sont dans un fichier .paf) : désarchivez-le avant de le transmettre."}
+	msgArchived      = &i18n.Message{ID: "AdminExerciceArchive", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} est archivé (ses écritures sont dans un fichier .paf) : désarchivez-le avant de le transmettre."}
 )
 
 // Request is one copy for a tax audit.

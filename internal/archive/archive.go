@@ -40,19 +40,19 @@ const MinAge = 7
 
 var (
 	msgUnknown = &i18n.Message{ID: "ArchiveExerciceInconnu", Other: "L'exercice {{.Exercice}} n'existe pas dans le dossier {{.Dossier}}."}
-	msgOpen    = &i18n.Message{ID: "ArchiveExerciceOuvert", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'est pas clôturé : seuls les exercices clôturés peuvent être archivés."}
+	msgOpen    = &i18n.Message{ID: "ArchiveExerciceOuvert", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'est pas clôturé : seuls les exercices clôturés peuvent être archivés."}
 	msgAlready = &i18n.Message{ID: "ArchiveDejaArchive", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} est déjà archivé."}
-	msgNone    = &i18n.Message{ID: "ArchiveAucunExercice", Other: "Aucun exercice à archiver dans le dossier {{.Dossier}} : par défaut, ce sont les exercices clôturés depuis au moins {{.Age}} ans (fin au plus tard le {{.Cutoff}}) et pas encore archivés. Choisissez-les avec --exercices."}
-	msgUnbal   = &i18n.Message{ID: "ArchiveExerciceDesequilibre", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'est pas équilibré (débit {{.Debit}}, crédit {{.Credit}}) : son écriture de solde ne le serait pas non plus. Corrigez-le avant de l'archiver."}
+	msgNone    = &i18n.Message{ID: "ArchiveAucunExercice", Other: "Aucun exercice à archiver dans le dossier {{.Dossier}} : par défaut, ce sont les exercices clôturés depuis au moins {{.Age}} ans (fin au plus tard le {{.Cutoff}}) et pas encore archivés. Choisissez-les avec --exercices."}
+	msgUnbal   = &i18n.Message{ID: "ArchiveExerciceDesequilibre", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'est pas équilibré (débit {{.Debit}}, crédit {{.Credit}}) : son écriture de solde ne le serait pas non plus. Corrigez-le avant de l'archiver."}
 	msgNoOD    = &i18n.Message{ID: "ArchiveSansJournalOD", Other: "Le dossier {{.Dossier}} n'a pas de journal d'opérations diverses (OD) pour y passer les écritures de solde."}
 	// Details of msgChanged: what moved in the dossier meanwhile.
 	detExercice = &i18n.Message{ID: "ArchiveDetailExercice", Other: "exercice {{.Exercice}}"}
 	detRows     = &i18n.Message{ID: "ArchiveDetailLignes", One: "exercice {{.Exercice}}, {{.Count}} ligne modifiée", Other: "exercice {{.Exercice}}, {{.Count}} lignes modifiées"}
 	detAdded    = &i18n.Message{ID: "ArchiveDetailEcritureAjoutee", Other: "une écriture a été ajoutée à l'exercice {{.Exercice}}"}
 	detBalances = &i18n.Message{ID: "ArchiveDetailSoldes", Other: "soldes de l'exercice {{.Exercice}}"}
-	detAmount   = &i18n.Message{ID: "ArchiveDetailMontant", Other: "exercice {{.Exercice}}, écriture n° {{.Numero}} : {{.Field}} « {{.Value}} »"}
-	msgAmounts  = &i18n.Message{ID: "ArchiveMontantsNonEntiers", One: "Le dossier {{.Dossier}} a {{.Count}} montant qui n'est pas un nombre entier de centimes ({{.Examples}}) : l'écriture de solde ne pourrait pas le reprendre exactement. Corrigez-le dans le logiciel de gestion avant d'archiver ; rien n'a été modifié.", Other: "Le dossier {{.Dossier}} a {{.Count}} montants qui ne sont pas des nombres entiers de centimes ({{.Examples}}) : l'écriture de solde ne pourrait pas les reprendre exactement. Corrigez-les dans le logiciel de gestion avant d'archiver ; rien n'a été modifié."}
-	msgVerify   = &i18n.Message{ID: "ArchiveRelectureDifferente", Other: "La relecture de l'archive ne correspond pas à ce qui a été écrit ({{.Detail}}) : elle a été supprimée et le dossier n'a pas été modifié. Vérifiez le disque de destination."}
+	detAmount   = &i18n.Message{ID: "ArchiveDetailMontant", Other: "exercice {{.Exercice}}, écriture n° {{.Numero}} : {{.Field}} « {{.Value}} »"}
+	msgAmounts  = &i18n.Message{ID: "ArchiveMontantsNonEntiers", One: "Le dossier {{.Dossier}} a {{.Count}} montant qui n'est pas un nombre entier de centimes ({{.Examples}}) : l'écriture de solde ne pourrait pas le reprendre exactement. Corrigez-le dans le logiciel de gestion avant d'archiver ; rien n'a été modifié.", Other: "Le dossier {{.Dossier}} a {{.Count}} montants qui ne sont pas des nombres entiers de centimes ({{.Examples}}) : l'écriture de solde ne pourrait pas les reprendre exactement. Corrigez-les dans le logiciel de gestion avant d'archiver ; rien n'a été modifié."}
+	msgVerify   = &i18n.Message{ID: "ArchiveRelectureDifferente", Other: "La relecture de l'archive ne correspond pas à ce qui a été écrit ({{.Detail}}) : elle a été supprimée et le dossier n'a pas été modifié. Vérifiez le disque de destination."}
 )
 
 // What the balance entries say. They are data of the dossier, read by the

@@ -215,7 +215,7 @@ func TestDefaultExercices(t *testing.T) {
 	_, err := archive.Run(context.Background(), archive.Request{Store: e.store, Numero: "001", DestDir: e.dest, SafetyDir: e.safety,
 		Now: func() time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.Local) }})
 	if err == nil || !strings.Contains(err.Error(), "Aucun exercice à archiver") || !errors.Is(err, batch.ErrNothingToDo) {
-		t.Fatalf("nothing old enough: %v (want a « nothing to do » fact)", err)
+		t.Fatalf("nothing old enough: %v (want a « nothing to do » fact)", err)
 	}
 }
 

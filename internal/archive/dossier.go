@@ -19,11 +19,11 @@ import (
 )
 
 var (
-	msgNeedFiles = &i18n.Message{ID: "ArchiveConnexionFichiers", Other: "L'archivage modifie le dossier sur place : il n'est possible que sur une connexion « dossier de fichiers SQLite »."}
-	msgNotV1     = &i18n.Message{ID: "ArchiveSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : il ne peut pas être archivé ni désarchivé."}
-	msgChanged   = &i18n.Message{ID: "ArchiveDossierModifie", Other: "Le dossier {{.Dossier}} a été modifié pendant l'opération ({{.Detail}}) : rien n'a été changé. Fermez le logiciel de gestion et recommencez."}
-	msgBalances  = &i18n.Message{ID: "ArchiveSoldesDifferents", Other: "Les soldes du dossier {{.Dossier}} par compte et par tiers auraient changé ({{.Detail}}) : l'opération a été annulée, rien n'a été modifié."}
-	msgOutside   = &i18n.Message{ID: "ArchiveHorsExercices", Other: "L'opération aurait modifié dans le dossier {{.Dossier}} des lignes qui n'appartiennent pas aux exercices {{.Exercices}} (tables : {{.Tables}}) : elle a été annulée, rien n'a été modifié."}
+	msgNeedFiles = &i18n.Message{ID: "ArchiveConnexionFichiers", Other: "L'archivage modifie le dossier sur place : il n'est possible que sur une connexion « dossier de fichiers SQLite »."}
+	msgNotV1     = &i18n.Message{ID: "ArchiveSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : il ne peut pas être archivé ni désarchivé."}
+	msgChanged   = &i18n.Message{ID: "ArchiveDossierModifie", Other: "Le dossier {{.Dossier}} a été modifié pendant l'opération ({{.Detail}}) : rien n'a été changé. Fermez le logiciel de gestion et recommencez."}
+	msgBalances  = &i18n.Message{ID: "ArchiveSoldesDifferents", Other: "Les soldes du dossier {{.Dossier}} par compte et par tiers auraient changé ({{.Detail}}) : l'opération a été annulée, rien n'a été modifié."}
+	msgOutside   = &i18n.Message{ID: "ArchiveHorsExercices", Other: "L'opération aurait modifié dans le dossier {{.Dossier}} des lignes qui n'appartiennent pas aux exercices {{.Exercices}} (tables : {{.Tables}}) : elle a été annulée, rien n'a été modifié."}
 )
 
 // Files is what archiving needs of a connexion besides store.Store: the

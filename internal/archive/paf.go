@@ -53,8 +53,8 @@ func (i *Info) Codes() []string {
 }
 
 var (
-	msgNotPAF    = &i18n.Message{ID: "ArchiveFichierPasPAF", Other: "« {{.File}} » n'est pas une archive d'exercices (.paf) : c'est un fichier {{.Kind}}."}
-	msgPAFNoInfo = &i18n.Message{ID: "ArchivePAFIncomplet", Other: "« {{.File}} » ne dit pas quels exercices il contient : l'archive est endommagée."}
+	msgNotPAF    = &i18n.Message{ID: "ArchiveFichierPasPAF", Other: "« {{.File}} » n'est pas une archive d'exercices (.paf) : c'est un fichier {{.Kind}}."}
+	msgPAFNoInfo = &i18n.Message{ID: "ArchivePAFIncomplet", Other: "« {{.File}} » ne dit pas quels exercices il contient : l'archive est endommagée."}
 )
 
 // InfoOf returns the PAF data of a manifest; an error when m is not a PAF

@@ -54,7 +54,7 @@ func randomDossier(t *testing.T, path string, seed uint64) []string {
 		if r.IntN(2) == 0 {
 			email = fmt.Sprintf("t%d@example.fr", i)
 		}
-		run(`INSERT INTO tiers (id, code, nom, type, compte, email) VALUES (?, ?, ?, ?, ?, ?)`, i*3, fmt.Sprintf("T%03d", i), fmt.Sprintf("Tiers « %d »", i), []string{"C", "F"}[i%2], []string{"411000", "401000"}[i%2], email)
+		run(`INSERT INTO tiers (id, code, nom, type, compte, email) VALUES (?, ?, ?, ?, ?, ?)`, i*3, fmt.Sprintf("T%03d", i), fmt.Sprintf("Tiers « %d »", i), []string{"C", "F"}[i%2], []string{"411000", "401000"}[i%2], email)
 	}
 	nEx := 2 + r.IntN(5)
 	first := 2005 + r.IntN(10)

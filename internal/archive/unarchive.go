@@ -27,14 +27,14 @@ import (
 )
 
 var (
-	msgOtherDossier = &i18n.Message{ID: "ArchiveAutreDossier", Other: "Cette archive appartient au dossier {{.Archive}}, pas au dossier {{.Dossier}} de la connexion : elle ne peut pas y être remise."}
-	msgNotInPAF     = &i18n.Message{ID: "ArchiveExerciceHorsPAF", Other: "L'exercice {{.Exercice}} n'est pas dans cette archive, qui contient : {{.Codes}}."}
-	msgNotArchived  = &i18n.Message{ID: "ArchivePasArchive", Other: "L'exercice {{.Exercice}} n'est pas archivé dans le dossier {{.Dossier}} : il n'y a rien à remettre."}
-	msgNoBalance    = &i18n.Message{ID: "ArchiveSoldeIntrouvable", Other: "L'écriture de solde de l'exercice {{.Exercice}} (journal OD, n° {{.Numero}}) a disparu ou a été modifiée dans le dossier {{.Dossier}}, ou l'exercice a reçu d'autres écritures : cette archive ne peut pas être remise sans risque."}
-	msgConflict     = &i18n.Message{ID: "ArchiveConflit", Other: "Les écritures archivées ne peuvent pas être remises dans le dossier {{.Dossier}} : {{.Detail}}. Rien n'a été modifié."}
-	msgTotals       = &i18n.Message{ID: "ArchiveTotauxDifferents", Other: "Après remise en place, l'exercice {{.Exercice}} ne correspond pas à l'archive ({{.Detail}}) : l'opération a été annulée, rien n'a été modifié."}
-	msgAllBack      = &i18n.Message{ID: "ArchiveDejaRemise", Other: "Les exercices de cette archive ({{.Codes}}) sont déjà tous remis dans le dossier {{.Dossier}} : il n'y a rien à remettre."}
-	msgBadPart      = &i18n.Message{ID: "ArchivePAFEndommage", Other: "Le contenu de l'archive ne correspond pas à son manifeste ({{.Detail}}) : elle est endommagée, le dossier n'a pas été modifié."}
+	msgOtherDossier = &i18n.Message{ID: "ArchiveAutreDossier", Other: "Cette archive appartient au dossier {{.Archive}}, pas au dossier {{.Dossier}} de la connexion : elle ne peut pas y être remise."}
+	msgNotInPAF     = &i18n.Message{ID: "ArchiveExerciceHorsPAF", Other: "L'exercice {{.Exercice}} n'est pas dans cette archive, qui contient : {{.Codes}}."}
+	msgNotArchived  = &i18n.Message{ID: "ArchivePasArchive", Other: "L'exercice {{.Exercice}} n'est pas archivé dans le dossier {{.Dossier}} : il n'y a rien à remettre."}
+	msgNoBalance    = &i18n.Message{ID: "ArchiveSoldeIntrouvable", Other: "L'écriture de solde de l'exercice {{.Exercice}} (journal OD, n° {{.Numero}}) a disparu ou a été modifiée dans le dossier {{.Dossier}}, ou l'exercice a reçu d'autres écritures : cette archive ne peut pas être remise sans risque."}
+	msgConflict     = &i18n.Message{ID: "ArchiveConflit", Other: "Les écritures archivées ne peuvent pas être remises dans le dossier {{.Dossier}} : {{.Detail}}. Rien n'a été modifié."}
+	msgTotals       = &i18n.Message{ID: "ArchiveTotauxDifferents", Other: "Après remise en place, l'exercice {{.Exercice}} ne correspond pas à l'archive ({{.Detail}}) : l'opération a été annulée, rien n'a été modifié."}
+	msgAllBack      = &i18n.Message{ID: "ArchiveDejaRemise", Other: "Les exercices de cette archive ({{.Codes}}) sont déjà tous remis dans le dossier {{.Dossier}} : il n'y a rien à remettre."}
+	msgBadPart      = &i18n.Message{ID: "ArchivePAFEndommage", Other: "Le contenu de l'archive ne correspond pas à son manifeste ({{.Detail}}) : elle est endommagée, le dossier n'a pas été modifié."}
 )
 
 // RestoreRequest puts archived exercices back into their dossier.

@@ -21,8 +21,8 @@ import (
 )
 
 var (
-	msgAccessLocked  = &i18n.Message{ID: "AccessEnCoursCoffre", Other: "« {{.File}} » est déjà en cours de traitement par une autre opération Coffre."}
-	msgAccessChanged = &i18n.Message{ID: "AccessModifieeSauvegarde", Other: "La base Access « {{.File}} » a été ouverte ou modifiée pendant la sauvegarde : la sauvegarde a été abandonnée. Recommencez quand plus personne ne l'utilise."}
+	msgAccessLocked  = &i18n.Message{ID: "AccessEnCoursCoffre", Other: "« {{.File}} » est déjà en cours de traitement par une autre opération Coffre."}
+	msgAccessChanged = &i18n.Message{ID: "AccessModifieeSauvegarde", Other: "La base Access « {{.File}} » a été ouverte ou modifiée pendant la sauvegarde : la sauvegarde a été abandonnée. Recommencez quand plus personne ne l'utilise."}
 )
 
 // AccessRequest backs up one Access database (.mdb/.accdb) whole.

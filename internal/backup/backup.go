@@ -20,9 +20,9 @@ import (
 )
 
 var (
-	msgBadName    = &i18n.Message{ID: "NomSauvegardeInvalide", Other: "Nom de fichier invalide « {{.Name}} » : pas de / \\ : * ? \" < > |, ni de nom vide."}
-	msgQuickCheck = &i18n.Message{ID: "SourceEndommagee", Other: "Le dossier {{.Dossier}} est endommagé (contrôle SQLite : {{.Detail}}) : la sauvegarde n'a pas été enregistrée. Restaurez une sauvegarde précédente ou faites réparer la base."}
-	msgMismatch   = &i18n.Message{ID: "RelectureDifferente", Other: "La relecture de la sauvegarde ne correspond pas à ce qui a été écrit : le fichier a été supprimé. Vérifiez le disque de destination."}
+	msgBadName    = &i18n.Message{ID: "NomSauvegardeInvalide", Other: "Nom de fichier invalide « {{.Name}} » : pas de / \\ : * ? \" < > |, ni de nom vide."}
+	msgQuickCheck = &i18n.Message{ID: "SourceEndommagee", Other: "Le dossier {{.Dossier}} est endommagé (contrôle SQLite : {{.Detail}}) : la sauvegarde n'a pas été enregistrée. Restaurez une sauvegarde précédente ou faites réparer la base."}
+	msgMismatch   = &i18n.Message{ID: "RelectureDifferente", Other: "La relecture de la sauvegarde ne correspond pas à ce qui a été écrit : le fichier a été supprimé. Vérifiez le disque de destination."}
 )
 
 // Request is one dossier to back up.

@@ -42,7 +42,7 @@ func (e *IntegrityError) Unwrap() error { return dossier.ErrCorrupt }
 // shownProblems is how many of SQLite's problems a message quotes.
 const shownProblems = 3
 
-var msgMore = &i18n.Message{ID: "ControleSQLiteAutres", One: "{{.Problems}} ; et {{.Count}} autre problème (liste complète dans le journal, --journal)", Other: "{{.Problems}} ; et {{.Count}} autres problèmes (liste complète dans le journal, --journal)"}
+var msgMore = &i18n.Message{ID: "ControleSQLiteAutres", One: "{{.Problems}} ; et {{.Count}} autre problème (liste complète dans le journal, --journal)", Other: "{{.Problems}} ; et {{.Count}} autres problèmes (liste complète dans le journal, --journal)"}
 
 // Summary quotes the first problems, each cut short, and counts the rest.
 func (e *IntegrityError) Summary() string {

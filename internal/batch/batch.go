@@ -128,9 +128,9 @@ func (r Result[R]) Done() []R {
 }
 
 var msgSomeFailed = &i18n.Message{ID: "LotNonTraites",
-	One:   "{{.Count}} sur {{.Total}} n'a pas pu être traité ; {{.First}}",
-	Other: "{{.Count}} sur {{.Total}} n'ont pas pu être traités ; le premier : {{.First}}"}
-var msgFirst = &i18n.Message{ID: "LotPremierEchec", Other: "{{.Label}} : {{.Error}}"}
+	One:   "{{.Count}} sur {{.Total}} n'a pas pu être traité ; {{.First}}",
+	Other: "{{.Count}} sur {{.Total}} n'ont pas pu être traités ; le premier : {{.First}}"}
+var msgFirst = &i18n.Message{ID: "LotPremierEchec", Other: "{{.Label}} : {{.Error}}"}
 
 // Err is the run as one error, for a caller that needs one (the command
 // line's exit code and last line): nil when nothing was refused or failed;

@@ -11,8 +11,8 @@ import (
 )
 
 var (
-	msgNoDest  = &i18n.Message{ID: "LotDestinationAbsente", Other: "L'emplacement « {{.Dir}} » n'existe pas."}
-	msgBadName = &i18n.Message{ID: "LotNomInvalide", Other: "Nom invalide « {{.Name}} » : pas de / \\ : * ? \" < > |, ni de nom vide."}
+	msgNoDest  = &i18n.Message{ID: "LotDestinationAbsente", Other: "L'emplacement « {{.Dir}} » n'existe pas."}
+	msgBadName = &i18n.Message{ID: "LotNomInvalide", Other: "Nom invalide « {{.Name}} » : pas de / \\ : * ? \" < > |, ni de nom vide."}
 )
 
 // ExitName is the name the exit-time prompt proposes: the dossier's backup

@@ -63,7 +63,7 @@ func TestNonWholeAmounts(t *testing.T) {
 	r = run(t, "archiver", "--connexion", conn, "--dossier", "1", "--exercices", "2024", "--vers", out, "--securite", safety)
 	bad(r, "archiver 2024")
 	if r.code != 12 || !strings.Contains(r.stderr, "2 montants qui ne sont pas des nombres entiers de centimes") ||
-		!strings.Contains(r.stderr, "exercice 2024, écriture n° 2 : debit « 0.5 » ; exercice 2024, écriture n° 3 : debit « 12000050.5 »") {
+		!strings.Contains(r.stderr, "exercice 2024, écriture n° 2 : debit « 0.5 » ; exercice 2024, écriture n° 3 : debit « 12000050.5 »") {
 		t.Fatalf("archiver 2024: %+v", r)
 	}
 	r = run(t, "administration", "--connexion", conn, "--dossier", "1", "--exercices", "2024", "--vers", t.TempDir(), "--fec")

@@ -19,21 +19,21 @@ var (
 	sumArchiver    = &i18n.Message{ID: "ResumeArchiver", Other: "archive des exercices anciens dans un fichier .paf et les remplace par leurs soldes"}
 	sumDesarchiver = &i18n.Message{ID: "ResumeDesarchiver", Other: "remet dans le dossier les exercices d'une archive .paf"}
 
-	msgFlagArchExercices   = &i18n.Message{ID: "FlagArchiveExercices", Other: "exercices à archiver, séparés par des virgules : 2015,2016 (défaut : clôturés depuis au moins 7 ans et pas encore archivés)"}
+	msgFlagArchExercices   = &i18n.Message{ID: "FlagArchiveExercices", Other: "exercices à archiver, séparés par des virgules : 2015,2016 (défaut : clôturés depuis au moins 7 ans et pas encore archivés)"}
 	msgFlagArchVers        = &i18n.Message{ID: "FlagArchiveVers", Other: "dossier où écrire les archives .paf"}
-	msgFlagUnarchExercices = &i18n.Message{ID: "FlagDesarchiveExercices", Other: "exercices de l'archive à remettre (défaut : tous)"}
+	msgFlagUnarchExercices = &i18n.Message{ID: "FlagDesarchiveExercices", Other: "exercices de l'archive à remettre (défaut : tous)"}
 	msgFlagSupprimer       = &i18n.Message{ID: "FlagSupprimerArchive", Other: "supprimer le fichier .paf une fois tous ses exercices remis"}
-	msgUnarchShow          = &i18n.Message{ID: "CLIDesarchiveContenu", Other: "Archive {{.File}} : dossier {{.Dossier}}, exercices {{.Codes}}."}
+	msgUnarchShow          = &i18n.Message{ID: "CLIDesarchiveContenu", Other: "Archive {{.File}} : dossier {{.Dossier}}, exercices {{.Codes}}."}
 
 	sumAdministration     = &i18n.Message{ID: "ResumeAdministration", Other: "copie pour l'administration fiscale (Admin001SOC_…db) et FEC des exercices choisis"}
-	msgFlagAdminExercices = &i18n.Message{ID: "FlagAdminExercices", Other: "exercices à transmettre, séparés par des virgules : 2023,2024"}
+	msgFlagAdminExercices = &i18n.Message{ID: "FlagAdminExercices", Other: "exercices à transmettre, séparés par des virgules : 2023,2024"}
 	msgFlagAdminVers      = &i18n.Message{ID: "FlagAdminVers", Other: "dossier où écrire la copie et les FEC"}
-	msgFlagSimplifiee     = &i18n.Message{ID: "FlagSimplifiee", Other: "version simplifiée : seulement journaux, comptes, exercices, écritures et lignes (tiers sans coordonnées)"}
+	msgFlagSimplifiee     = &i18n.Message{ID: "FlagSimplifiee", Other: "version simplifiée : seulement journaux, comptes, exercices, écritures et lignes (tiers sans coordonnées)"}
 	msgFlagAnnexes        = &i18n.Message{ID: "FlagAnnexes", Other: "joindre les annexes (pièces) des écritures"}
 	msgFlagFEC            = &i18n.Message{ID: "FlagFEC", Other: "écrire aussi le FEC de chaque exercice (<SIREN>FEC<AAAAMMJJ>.txt)"}
 
 	sumDecouper     = &i18n.Message{ID: "ResumeDecouper", Other: "déplace les exercices anciens d'un dossier dans un fichier 001SOC_CUT001.db"}
-	msgFlagPremier  = &i18n.Message{ID: "FlagPremierExercice", Other: "premier exercice que le dossier garde (ex. 2020) : les précédents partent dans le fichier découpé"}
+	msgFlagPremier  = &i18n.Message{ID: "FlagPremierExercice", Other: "premier exercice que le dossier garde (ex. 2020) : les précédents partent dans le fichier découpé"}
 	msgFlagCutVers  = &i18n.Message{ID: "FlagDecoupeVers", Other: "dossier où écrire le fichier découpé"}
 	msgFlagNettoyer = &i18n.Message{ID: "FlagNettoyer", Other: "supprimer, dans chaque fichier, les tiers et comptes sans plus aucun mouvement"}
 )

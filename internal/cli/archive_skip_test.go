@@ -27,7 +27,7 @@ func TestArchiveNothingToDoIsDone(t *testing.T) {
 	}
 	db.Close()
 	r := run(t, "archiver", "--connexion", conn, "--dossier", "1,2", "--vers", dest, "--securite", safety)
-	if r.code != 0 || !strings.Contains(r.stdout, "001 : archive écrite et vérifiée") || !strings.Contains(r.stdout+r.stderr, "Aucun exercice à archiver dans le dossier 002") {
+	if r.code != 0 || !strings.Contains(r.stdout, "001 : archive écrite et vérifiée") || !strings.Contains(r.stdout+r.stderr, "Aucun exercice à archiver dans le dossier 002") {
 		t.Fatalf("archiver --dossier 1,2: %+v", r)
 	}
 }

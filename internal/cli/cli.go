@@ -143,20 +143,20 @@ func exitCode(err error) int {
 }
 
 var (
-	msgUsage      = &i18n.Message{ID: "CLIUsage", Other: "Coffre {{.Version}} — le coffre-fort de vos dossiers comptables.\n\nUtilisation :\n  coffre [--connexion DOSSIER]           ouvre l'assistant\n  coffre --demo                          ouvre l'assistant sur des dossiers de démonstration\n  coffre COMMANDE [options]              exécute une opération\n  coffre COMMANDE --help                 aide d'une commande\n  coffre --version                       version de Coffre\n\nCommandes :"}
-	msgUsageTail  = &i18n.Message{ID: "CLIUsageFinCodes", Other: "Options communes à toutes les commandes :\n  --langue fr|en          langue des messages (défaut : celle du système, français sinon)\n  --journal FICHIER       ajoute à ce fichier le compte rendu de l'opération et, pour chaque erreur, toutes ses causes (pour le support)\n\nCodes de sortie :\n  0    réussi (ou rien à faire)\n  1    erreur (le message, sur une ligne, dit laquelle)\n  2    commande mal formée\n  3    plusieurs dossiers ou fichiers : certains traités, d'autres non\n  10   dossier ou fichier déjà en cours de traitement par une autre opération\n  11   phrase secrète incorrecte ou manquante\n  12   fichier ou dossier endommagé, incomplet, illisible, ou qui n'est pas une sauvegarde Coffre\n  70   erreur interne de Coffre (un rapport de plantage a été écrit)\n  130  opération annulée"}
-	msgUnknownCmd = &i18n.Message{ID: "CLICommandeInconnue", Other: "Commande inconnue « {{.Name}} ». Tapez « coffre --help » pour la liste des commandes."}
-	msgBadArgs    = &i18n.Message{ID: "CLIArguments", Other: "{{.Detail}} (voir « coffre {{.Cmd}} --help »)"}
-	msgBadFlag    = &i18n.Message{ID: "CLIOptionInconnue", Other: "option inconnue « {{.Flag}} »"}
+	msgUsage      = &i18n.Message{ID: "CLIUsage", Other: "Coffre {{.Version}} — le coffre-fort de vos dossiers comptables.\n\nUtilisation :\n  coffre [--connexion DOSSIER]           ouvre l'assistant\n  coffre --demo                          ouvre l'assistant sur des dossiers de démonstration\n  coffre COMMANDE [options]              exécute une opération\n  coffre COMMANDE --help                 aide d'une commande\n  coffre --version                       version de Coffre\n\nCommandes :"}
+	msgUsageTail  = &i18n.Message{ID: "CLIUsageFinCodes", Other: "Options communes à toutes les commandes :\n  --langue fr|en          langue des messages (défaut : celle du système, français sinon)\n  --journal FICHIER       ajoute à ce fichier le compte rendu de l'opération et, pour chaque erreur, toutes ses causes (pour le support)\n\nCodes de sortie :\n  0    réussi (ou rien à faire)\n  1    erreur (le message, sur une ligne, dit laquelle)\n  2    commande mal formée\n  3    plusieurs dossiers ou fichiers : certains traités, d'autres non\n  10   dossier ou fichier déjà en cours de traitement par une autre opération\n  11   phrase secrète incorrecte ou manquante\n  12   fichier ou dossier endommagé, incomplet, illisible, ou qui n'est pas une sauvegarde Coffre\n  70   erreur interne de Coffre (un rapport de plantage a été écrit)\n  130  opération annulée"}
+	msgUnknownCmd = &i18n.Message{ID: "CLICommandeInconnue", Other: "Commande inconnue « {{.Name}} ». Tapez « coffre --help » pour la liste des commandes."}
+	msgBadArgs    = &i18n.Message{ID: "CLIArguments", Other: "{{.Detail}} (voir « coffre {{.Cmd}} --help »)"}
+	msgBadFlag    = &i18n.Message{ID: "CLIOptionInconnue", Other: "option inconnue « {{.Flag}} »"}
 	msgNeedValue  = &i18n.Message{ID: "CLIOptionSansValeur", Other: "l'option --{{.Flag}} attend une valeur"}
-	msgBadValue   = &i18n.Message{ID: "CLIOptionValeur", Other: "valeur « {{.Value}} » invalide pour --{{.Flag}}"}
-	msgBadValueOf = &i18n.Message{ID: "CLIOptionValeurRaison", Other: "--{{.Flag}} : {{.Detail}}"}
-	msgExtraArg   = &i18n.Message{ID: "CLIArgumentEnTrop", Other: "argument en trop : « {{.Arg}} »"}
+	msgBadValue   = &i18n.Message{ID: "CLIOptionValeur", Other: "valeur « {{.Value}} » invalide pour --{{.Flag}}"}
+	msgBadValueOf = &i18n.Message{ID: "CLIOptionValeurRaison", Other: "--{{.Flag}} : {{.Detail}}"}
+	msgExtraArg   = &i18n.Message{ID: "CLIArgumentEnTrop", Other: "argument en trop : « {{.Arg}} »"}
 	msgNeedArg    = &i18n.Message{ID: "CLIArgumentManquant", Other: "indiquez {{.What}}"}
-	msgBadLang    = &i18n.Message{ID: "CLILangueInconnue", Other: "langue « {{.Lang}} » inconnue : indiquez --langue fr ou --langue en"}
-	msgFieldFlag  = &i18n.Message{ID: "CLIOptionRequete", Other: "--{{.Flag}} : {{.Detail}}"}
-	msgLogStart   = &i18n.Message{ID: "JournalDebut", Other: "Début : {{.Command}}"}
-	msgLogEnd     = &i18n.Message{ID: "JournalFin", Other: "Fin : code de sortie {{.Code}}"}
+	msgBadLang    = &i18n.Message{ID: "CLILangueInconnue", Other: "langue « {{.Lang}} » inconnue : indiquez --langue fr ou --langue en"}
+	msgFieldFlag  = &i18n.Message{ID: "CLIOptionRequete", Other: "--{{.Flag}} : {{.Detail}}"}
+	msgLogStart   = &i18n.Message{ID: "JournalDebut", Other: "Début : {{.Command}}"}
+	msgLogEnd     = &i18n.Message{ID: "JournalFin", Other: "Fin : code de sortie {{.Code}}"}
 )
 
 // Run executes the command line args (without the program name) and
@@ -404,7 +404,7 @@ func commandLine(name string, args []string) string {
 	return strings.Join(parts, " ")
 }
 
-var msgGUIFlags = &i18n.Message{ID: "CLIOptionsGenerales", Other: "{{.Detail}} (voir « coffre --help »)"}
+var msgGUIFlags = &i18n.Message{ID: "CLIOptionsGenerales", Other: "{{.Detail}} (voir « coffre --help »)"}
 
 func runGUI(env *Env, args []string) int {
 	var conn string
@@ -488,9 +488,9 @@ func order(name string) int {
 }
 
 var (
-	msgAlias   = &i18n.Message{ID: "CLIAlias", Other: "(alias : {{.List}})"}
-	msgSubs    = &i18n.Message{ID: "CLISousCommandes", Other: "Sous-commandes :"}
-	msgOptions = &i18n.Message{ID: "CLIOptionsCommande", Other: "Options (et --langue, --journal, communes à toutes les commandes) :"}
+	msgAlias   = &i18n.Message{ID: "CLIAlias", Other: "(alias : {{.List}})"}
+	msgSubs    = &i18n.Message{ID: "CLISousCommandes", Other: "Sous-commandes :"}
+	msgOptions = &i18n.Message{ID: "CLIOptionsCommande", Other: "Options (et --langue, --journal, communes à toutes les commandes) :"}
 )
 
 func commandUsage(w io.Writer, c *command, name string, fs *flag.FlagSet) {
@@ -512,7 +512,15 @@ func commandUsage(w io.Writer, c *command, name string, fs *flag.FlagSet) {
 	})
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine joins s's lines and runs of ordinary spaces into one line. Only
+// ASCII white space: strings.Fields also splits on the no-break spaces of
+// French typography (« 2\u00a0dossiers\u00a0: », « «\u00a0001\u00a0» »), which
+// the error output turned into plain spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+	}), " ")
+}
 
 // readPassphrase reads a passphrase or password file with the one secret
 // reader (Windows encodings and line endings, ambiguity refused); "" when

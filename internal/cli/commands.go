@@ -28,11 +28,11 @@ import (
 
 var (
 	msgFlagVers        = &i18n.Message{ID: "FlagVers", Other: "dossier de destination"}
-	msgFlagNom         = &i18n.Message{ID: "FlagNom", Other: "nom du fichier (sans extension) ; défaut 001-SOC_AAAAMMJJ_HHMM"}
+	msgFlagNom         = &i18n.Message{ID: "FlagNom", Other: "nom du fichier (sans extension) ; défaut 001-SOC_AAAAMMJJ_HHMM"}
 	msgFlagVerifier    = &i18n.Message{ID: "FlagVerifier", Other: "relire et vérifier la sauvegarde après l'avoir écrite"}
-	msgFlagFichier     = &i18n.Message{ID: "FlagFichier", Other: "sauvegarder ce fichier au lieu d'un dossier de la connexion : une base SQLite (de n'importe quel schéma), ou une base Access .mdb/.accdb (copiée entière, seulement si personne ne l'a ouverte)"}
-	msgFlagComplet     = &i18n.Message{ID: "FlagComplet", Other: "vérification complète (integrity_check et clés étrangères : plus lente)"}
-	msgFlagNumero      = &i18n.Message{ID: "FlagNumero", Other: "numéro sous lequel restaurer (défaut : le sien, ou le premier libre)"}
+	msgFlagFichier     = &i18n.Message{ID: "FlagFichier", Other: "sauvegarder ce fichier au lieu d'un dossier de la connexion : une base SQLite (de n'importe quel schéma), ou une base Access .mdb/.accdb (copiée entière, seulement si personne ne l'a ouverte)"}
+	msgFlagComplet     = &i18n.Message{ID: "FlagComplet", Other: "vérification complète (integrity_check et clés étrangères : plus lente)"}
+	msgFlagNumero      = &i18n.Message{ID: "FlagNumero", Other: "numéro sous lequel restaurer (défaut : le sien, ou le premier libre)"}
 	msgFlagRemplacer   = &i18n.Message{ID: "FlagRemplacer", Other: "remplacer le dossier existant (une sauvegarde de sécurité est prise avant)"}
 	msgFlagAutre       = &i18n.Message{ID: "FlagAutreDossier", Other: "confirmer le remplacement par un dossier d'une autre identité"}
 	msgFlagTaille      = &i18n.Message{ID: "FlagTaille", Other: "taille approximative du premier dossier, en Mo (pour les essais de performance)"}
@@ -49,11 +49,11 @@ var (
 
 	sumListe     = &i18n.Message{ID: "ResumeListe", Other: "liste les dossiers d'une connexion"}
 	sumSauver    = &i18n.Message{ID: "ResumeSauvegarder", Other: "sauvegarde un ou plusieurs dossiers (fichiers .pbf)"}
-	sumVerifier  = &i18n.Message{ID: "ResumeVerifier", Other: "vérifie une sauvegarde : sommes de contrôle, base, totaux"}
+	sumVerifier  = &i18n.Message{ID: "ResumeVerifier", Other: "vérifie une sauvegarde : sommes de contrôle, base, totaux"}
 	sumContenu   = &i18n.Message{ID: "ResumeContenu", Other: "montre ce que contient une sauvegarde"}
 	sumRestaurer = &i18n.Message{ID: "ResumeRestaurer", Other: "restaure une sauvegarde (ou un fichier .db) dans une connexion"}
 	sumDemo      = &i18n.Message{ID: "ResumeDemo", Other: "écrit des dossiers de démonstration"}
-	sumQuitter   = &i18n.Message{ID: "ResumeQuitter", Other: "fenêtre « Voulez-vous sauvegarder ? » à la fermeture du logiciel de gestion"}
+	sumQuitter   = &i18n.Message{ID: "ResumeQuitter", Other: "fenêtre « Voulez-vous sauvegarder ? » à la fermeture du logiciel de gestion"}
 )
 
 func init() {
@@ -95,7 +95,7 @@ func (c *listeCmd) flags(fs *flag.FlagSet) {
 var (
 	msgListHeader   = &i18n.Message{ID: "CLIEnteteListe", Other: "N°\tNom\tFichier\tRaison sociale\tExercices\tTaille\tDernière sauvegarde"}
 	msgNotV1        = &i18n.Message{ID: "CLIPasV1", Other: "(base {{.Moteur}} hors schéma de gestion)"}
-	msgUnrecognised = &i18n.Message{ID: "DossierNonReconnu", Other: "non reconnu : {{.Reason}}"}
+	msgUnrecognised = &i18n.Message{ID: "DossierNonReconnu", Other: "non reconnu : {{.Reason}}"}
 	msgConflict     = &i18n.Message{ID: "DossierNumeroConflit", Other: "même numéro que {{.Files}} (renommez ou renumérotez l'un d'eux) —"}
 )
 
@@ -248,7 +248,7 @@ func (c *backupCmd) run(env *Env, args []string) error {
 		})
 }
 
-var msgAccessOneFile = &i18n.Message{ID: "CLIAccessSeule", Other: "une base Access (--fichier …mdb/.accdb) se sauvegarde seule : retirez --dossier"}
+var msgAccessOneFile = &i18n.Message{ID: "CLIAccessSeule", Other: "une base Access (--fichier …mdb/.accdb) se sauvegarde seule : retirez --dossier"}
 
 // runAccess is sauvegarder --fichier X.mdb: the Access database is packed
 // whole, and only while no .ldb/.laccdb lock file says it is open. Access

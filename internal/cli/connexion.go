@@ -16,11 +16,11 @@ import (
 )
 
 var (
-	msgFlagConnexion = &i18n.Message{ID: "FlagConnexion", Other: "connexion : un dossier de fichiers .db, ou odbc:<chaîne de connexion> (défaut : les dossiers de Coffre)"}
+	msgFlagConnexion = &i18n.Message{ID: "FlagConnexion", Other: "connexion : un dossier de fichiers .db, ou odbc:<chaîne de connexion> (défaut : les dossiers de Coffre)"}
 	msgFlagUser      = &i18n.Message{ID: "FlagUtilisateur", Other: "utilisateur du serveur SQL (connexion odbc:…)"}
 	msgFlagPassFile  = &i18n.Message{ID: "FlagMotDePasseFichier", Other: "fichier dont la première ligne est le mot de passe du serveur SQL (jamais sur la ligne de commande, où d'autres le verraient)"}
-	msgFlagDossier   = &i18n.Message{ID: "FlagDossier", Other: "numéro(s) de dossier, séparés par des virgules : 1,2,15 (l'option peut être répétée)"}
-	msgFlagUnDossier = &i18n.Message{ID: "FlagUnDossier", Other: "numéro du dossier : 1 ou 001"}
+	msgFlagDossier   = &i18n.Message{ID: "FlagDossier", Other: "numéros de dossier, séparés par des virgules : 1,2,15 (l'option peut être répétée)"}
+	msgFlagUnDossier = &i18n.Message{ID: "FlagUnDossier", Other: "numéro du dossier : 1 ou 001"}
 	msgFlagSecurite  = &i18n.Message{ID: "FlagSecurite", Other: "dossier des sauvegardes de sécurité"}
 	msgFlagPhrase    = &i18n.Message{ID: "FlagPhrase", Other: "fichier dont la première ligne est la phrase secrète (chiffrement)"}
 	msgFlagJSON      = &i18n.Message{ID: "FlagJSON", Other: "afficher au format JSON"}

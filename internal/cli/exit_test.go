@@ -51,7 +51,7 @@ func TestPanicIsInternalError(t *testing.T) {
 	if r.code != ExitInternal || !strings.Contains(r.stderr, "Erreur interne") || strings.Contains(r.stderr, "goroutine") {
 		t.Fatalf("%+v", r)
 	}
-	file := r.stderr[strings.Index(r.stderr, "« ")+len("« ") : strings.Index(r.stderr, " »")]
+	file := r.stderr[strings.Index(r.stderr, "« ")+len("« ") : strings.Index(r.stderr, " »")]
 	report, err := os.ReadFile(file)
 	if err != nil || !strings.Contains(string(report), "assignment to entry in nil map") || !strings.Contains(string(report), "exit_test.go") {
 		t.Fatalf("crash report %s: %v\n%s", file, err, report)
@@ -111,7 +111,7 @@ func TestExitCodes(t *testing.T) {
 	if r := runCLI(t, "sauvegarder", "--connexion", conn, "--dossier", "1"); r.code != ExitUsage || !strings.Contains(r.stderr, "--vers") {
 		t.Errorf("missing --vers: %+v", r)
 	}
-	if r := runCLI(t, "sauvegarder", "--connexion", conn, "--dossier", "1", "--vers", filepath.Join(dest, "absent")); r.code != ExitError || !strings.Contains(r.stderr, "--vers : Le dossier de destination") {
+	if r := runCLI(t, "sauvegarder", "--connexion", conn, "--dossier", "1", "--vers", filepath.Join(dest, "absent")); r.code != ExitError || !strings.Contains(r.stderr, "--vers : Le dossier de destination") {
 		t.Errorf("missing destination folder: %+v", r)
 	}
 }
@@ -129,7 +129,7 @@ func TestJournalKeepsTheChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Début : coffre sauvegarder", strings.TrimSpace(r.stderr), "[NumeroIntrouvable]", "Fin : code de sortie 1"} {
+	for _, want := range []string{"Début : coffre sauvegarder", strings.TrimSpace(r.stderr), "[NumeroIntrouvable]", "Fin : code de sortie 1"} {
 		if !strings.Contains(string(log), want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
@@ -196,10 +196,10 @@ func TestFieldErrorsNameTheOption(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"decouper", "--connexion", conn, "--dossier", "1", "--vers", t.TempDir()}, "--premier-exercice : Indiquez le premier exercice"},
-		{[]string{"administration", "--connexion", conn, "--dossier", "1", "--vers", t.TempDir()}, "--exercices :"},
-		{[]string{"archiver", "--connexion", conn, "--dossier", "1"}, "--vers : Indiquez le dossier de destination"},
-		{[]string{"sauvegarder", "--connexion", conn, "--dossier", "1", "--vers", t.TempDir(), "--nom", "a/b"}, "--nom : "},
+		{[]string{"decouper", "--connexion", conn, "--dossier", "1", "--vers", t.TempDir()}, "--premier-exercice : Indiquez le premier exercice"},
+		{[]string{"administration", "--connexion", conn, "--dossier", "1", "--vers", t.TempDir()}, "--exercices :"},
+		{[]string{"archiver", "--connexion", conn, "--dossier", "1"}, "--vers : Indiquez le dossier de destination"},
+		{[]string{"sauvegarder", "--connexion", conn, "--dossier", "1", "--vers", t.TempDir(), "--nom", "a/b"}, "--nom : "},
 	} {
 		if r := runCLI(t, c.args...); r.code == 0 || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("%v: %+v, want %q", c.args, r, c.want)

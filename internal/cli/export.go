@@ -14,13 +14,13 @@ import (
 
 var (
 	sumExporter          = &i18n.Message{ID: "ResumeExporter", Other: "copie un dossier dans une nouvelle base E001SOC (fichier E001SOC.db, ou base du serveur SQL)"}
-	msgFlagExportVers    = &i18n.Message{ID: "FlagExportVers", Other: "dossier où écrire l'export E001SOC.db (défaut : la connexion elle-même — son dossier, ou une nouvelle base sur le serveur SQL)"}
+	msgFlagExportVers    = &i18n.Message{ID: "FlagExportVers", Other: "dossier où écrire l'export E001SOC.db (défaut : la connexion elle-même — son dossier, ou une nouvelle base sur le serveur SQL)"}
 	msgFlagExportReplace = &i18n.Message{ID: "FlagExportRemplacer", Other: "remplacer un export E001SOC.db déjà présent"}
 
 	sumTransferExport = &i18n.Message{ID: "ResumeTransfertExport", Other: "écrit les changements d'un dossier depuis le dernier transfert (.ptf)"}
 	sumTransferImport = &i18n.Message{ID: "ResumeTransfertImport", Other: "applique un transfert partiel (.ptf) à un dossier"}
 	msgFlagPTFVers    = &i18n.Message{ID: "FlagTransfertVers", Other: "dossier où écrire le fichier de transfert"}
-	msgFlagPTFEtat    = &i18n.Message{ID: "FlagTransfertEtat", Other: "dossier de l'état des transferts (défaut : .coffre-transferts dans la connexion)"}
+	msgFlagPTFEtat    = &i18n.Message{ID: "FlagTransfertEtat", Other: "dossier de l'état des transferts (défaut : .coffre-transferts dans la connexion)"}
 	msgFlagPTFNewBase = &i18n.Message{ID: "FlagTransfertNouvelleBase", Other: "exporter le dossier complet comme nouvelle base de transfert (après un changement de structure)"}
 )
 

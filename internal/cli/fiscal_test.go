@@ -21,7 +21,7 @@ func TestExportTransferCut(t *testing.T) {
 		t.Fatalf("second exporter: %+v", r)
 	}
 	r := run(t, "transfert-export", "--connexion", src, "--dossier", "1", "--vers", out, "--etat", t.TempDir())
-	if r.code != 0 || !strings.Contains(r.stdout, "Premier transfert : le dossier complet est exporté") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Premier transfert : le dossier complet est exporté") {
 		t.Fatalf("first transfer: %+v", r)
 	}
 	if r := run(t, "restaurer", filepath.Join(out, "001-SOC_T000000.pbf"), "--connexion", dst); r.code != 0 {

@@ -27,43 +27,43 @@ type serviceTray interface {
 }
 
 var (
-	sumService        = &i18n.Message{ID: "ResumeService", Other: "sauvegarde automatique : tourne en arrière-plan (ou une sous-commande : une-fois, maintenant, installer, desinstaller, faire-confiance, tester-email, accepter, mot-de-passe)"}
+	sumService        = &i18n.Message{ID: "ResumeService", Other: "sauvegarde automatique : tourne en arrière-plan (ou une sous-commande : une-fois, maintenant, installer, desinstaller, faire-confiance, tester-email, accepter, mot-de-passe)"}
 	sumServiceOnce    = &i18n.Message{ID: "ResumeServiceUneFois", Other: "fait ce qui est dû maintenant puis s'arrête (cron, Planificateur de tâches)"}
 	sumServiceNow     = &i18n.Message{ID: "ResumeServiceMaintenant", Other: "sauvegarde maintenant tous les dossiers choisis, même si ce n'est pas l'heure, puis s'arrête"}
-	sumServiceInstall = &i18n.Message{ID: "ResumeServiceInstaller", Other: "installe la sauvegarde automatique : tâche planifiée (Windows) ou unité systemd utilisateur (Linux), enregistrée et démarrée"}
-	sumServiceRemove  = &i18n.Message{ID: "ResumeServiceDesinstaller", Other: "retire la sauvegarde automatique installée par « service installer »"}
+	sumServiceInstall = &i18n.Message{ID: "ResumeServiceInstaller", Other: "installe la sauvegarde automatique : tâche planifiée (Windows) ou unité systemd utilisateur (Linux), enregistrée et démarrée"}
+	sumServiceRemove  = &i18n.Message{ID: "ResumeServiceDesinstaller", Other: "retire la sauvegarde automatique installée par « service installer »"}
 	sumServiceTrust   = &i18n.Message{ID: "ResumeServiceConfiance", Other: "fait confiance au serveur SFTP configuré (enregistre sa clé dans known_hosts)"}
 	sumServiceMail    = &i18n.Message{ID: "ResumeServiceTesterEmail", Other: "envoie un e-mail de test aux destinataires"}
 	sumServiceSecret  = &i18n.Message{ID: "ResumeServiceMotDePasse", Other: "enregistre les mots de passe (SMTP, SFTP, WebDAV) ou la clé secrète S3 lus dans des fichiers, hors de coffre.toml"}
-	sumSurveiller     = &i18n.Message{ID: "ResumeSurveiller", Other: "signale « sauvegarde non reçue » quand la copie distante la plus récente est trop ancienne"}
+	sumSurveiller     = &i18n.Message{ID: "ResumeSurveiller", Other: "signale « sauvegarde non reçue » quand la copie distante la plus récente est trop ancienne"}
 
-	msgFlagConfig     = &i18n.Message{ID: "FlagConfig", Other: "fichier de configuration (défaut : coffre.toml du dossier de configuration)"}
-	msgFlagOldAlias   = &i18n.Message{ID: "FlagAncienneForme", Other: "ancienne forme de « coffre service {{.Sub}} », gardée pour les tâches déjà planifiées"}
+	msgFlagConfig     = &i18n.Message{ID: "FlagConfig", Other: "fichier de configuration (défaut : coffre.toml du dossier de configuration)"}
+	msgFlagOldAlias   = &i18n.Message{ID: "FlagAncienneForme", Other: "ancienne forme de « coffre service {{.Sub}} », gardée pour les tâches déjà planifiées"}
 	msgFlagEmpreinte  = &i18n.Message{ID: "FlagEmpreinte", Other: "n'accepter que cette empreinte (SHA256:…)"}
 	msgFlagSMTPPass   = &i18n.Message{ID: "FlagMotDePasseSMTP", Other: "enregistrer le mot de passe SMTP lu dans ce fichier (première ligne), hors de coffre.toml"}
 	msgFlagSFTPPass   = &i18n.Message{ID: "FlagMotDePasseSFTP", Other: "enregistrer le mot de passe SFTP lu dans ce fichier (première ligne), hors de coffre.toml"}
 	msgFlagS3Secret   = &i18n.Message{ID: "FlagCleSecreteS3", Other: "enregistrer la clé secrète S3 lue dans ce fichier, hors de coffre.toml"}
 	msgFlagWebDAVPass = &i18n.Message{ID: "FlagMotDePasseWebDAV", Other: "enregistrer le mot de passe WebDAV lu dans ce fichier, hors de coffre.toml"}
-	msgDisabled       = &i18n.Message{ID: "CLIServiceDesactive", Other: "La sauvegarde automatique est désactivée (« active = false » dans {{.File}}) : rien n'a été fait. « coffre service maintenant » sauvegarde quand même."}
+	msgDisabled       = &i18n.Message{ID: "CLIServiceDesactive", Other: "La sauvegarde automatique est désactivée (« active = false » dans {{.File}}) : rien n'a été fait. « coffre service maintenant » sauvegarde quand même."}
 	msgFlagSansIcone  = &i18n.Message{ID: "FlagSansIcone", Other: "ne pas afficher d'icône près de l'horloge"}
 	msgNothingDue     = &i18n.Message{ID: "CLIServiceRienDu", Other: "Rien à sauvegarder maintenant."}
-	msgInstalled      = &i18n.Message{ID: "CLIServiceInstalle", Other: "Service écrit dans {{.File}}. Pour l'activer :"}
-	msgTaskInstalled  = &i18n.Message{ID: "CLITacheInstallee", Other: "Sauvegarde automatique enregistrée dans le Planificateur de tâches (« {{.Task}} ») : elle démarre à l'ouverture de votre session et chaque jour à {{.Time}}. Fichier de la tâche : {{.File}}"}
-	msgTaskNoSession  = &i18n.Message{ID: "CLITacheInstalleeSansSession", Other: "Sauvegarde automatique enregistrée dans le Planificateur de tâches (« {{.Task}} ») : elle démarre avec l'ordinateur, que l'utilisateur soit connecté ou non, et chaque jour à {{.Time}}. Fichier de la tâche : {{.File}}"}
-	msgUnitInstalled  = &i18n.Message{ID: "CLIUniteInstallee", Other: "Sauvegarde automatique installée et démarrée : unité systemd utilisateur {{.File}}."}
-	msgTaskRemoved    = &i18n.Message{ID: "CLITacheRetiree", Other: "Sauvegarde automatique retirée du Planificateur de tâches (« {{.Task}} »)."}
+	msgInstalled      = &i18n.Message{ID: "CLIServiceInstalle", Other: "Service écrit dans {{.File}}. Pour l'activer :"}
+	msgTaskInstalled  = &i18n.Message{ID: "CLITacheInstallee", Other: "Sauvegarde automatique enregistrée dans le Planificateur de tâches (« {{.Task}} ») : elle démarre à l'ouverture de votre session et chaque jour à {{.Time}}. Fichier de la tâche : {{.File}}"}
+	msgTaskNoSession  = &i18n.Message{ID: "CLITacheInstalleeSansSession", Other: "Sauvegarde automatique enregistrée dans le Planificateur de tâches (« {{.Task}} ») : elle démarre avec l'ordinateur, que l'utilisateur soit connecté ou non, et chaque jour à {{.Time}}. Fichier de la tâche : {{.File}}"}
+	msgUnitInstalled  = &i18n.Message{ID: "CLIUniteInstallee", Other: "Sauvegarde automatique installée et démarrée : unité systemd utilisateur {{.File}}."}
+	msgTaskRemoved    = &i18n.Message{ID: "CLITacheRetiree", Other: "Sauvegarde automatique retirée du Planificateur de tâches (« {{.Task}} »)."}
 	msgUnitRemoved    = &i18n.Message{ID: "CLIUniteRetiree", Other: "Sauvegarde automatique arrêtée et retirée (unité systemd utilisateur {{.File}})."}
-	msgRemoveByHand   = &i18n.Message{ID: "CLIRetirerAMain", Other: "Fichier {{.File}} retiré. Pour arrêter le service :"}
-	msgFlagNoSession  = &i18n.Message{ID: "FlagSansSession", Other: "Windows : la tâche tourne que l'utilisateur soit connecté ou non (démarre avec l'ordinateur ; schtasks demande le mot de passe du compte, gardé par Windows ; choix d'administrateur)"}
+	msgRemoveByHand   = &i18n.Message{ID: "CLIRetirerAMain", Other: "Fichier {{.File}} retiré. Pour arrêter le service :"}
+	msgFlagNoSession  = &i18n.Message{ID: "FlagSansSession", Other: "Windows : la tâche tourne que l'utilisateur soit connecté ou non (démarre avec l'ordinateur ; schtasks demande le mot de passe du compte, gardé par Windows ; choix d'administrateur)"}
 	msgFlagFileOnly   = &i18n.Message{ID: "FlagFichierSeulement", Other: "écrire le fichier de la tâche ou de l'unité sans l'enregistrer, et afficher les commandes qui l'activent"}
 	msgTrusted        = &i18n.Message{ID: "CLIServeurConfiance", Other: "Serveur {{.Host}} enregistré comme sûr (empreinte {{.Fingerprint}})."}
 	msgTestSent       = &i18n.Message{ID: "CLIEmailTestEnvoye", Other: "E-mail de test envoyé à {{.To}}."}
 	msgSecretSaved    = &i18n.Message{ID: "CLISecretEnregistre", Other: "Mot de passe {{.Name}} enregistré {{.Where}}."}
 	msgNeedSecret     = &i18n.Message{ID: "CLIMotDePasseRequis", Other: "indiquez --smtp-fichier, --sftp-fichier, --s3-fichier, --webdav-fichier ou --phrase-fichier"}
 	msgNotSFTP        = &i18n.Message{ID: "CLIPasSFTP", Other: "la copie distante configurée n'est pas un serveur SFTP"}
-	msgWatchFailed    = &i18n.Message{ID: "CLISurveillerAlerte", Other: "Sauvegarde non reçue : dossiers sans sauvegarde récente sur la copie distante : {{.Count}}."}
-	msgServiceStarted = &i18n.Message{ID: "CLIServiceDemarre", Other: "Service de sauvegarde automatique démarré (configuration : {{.File}}). Ctrl+C pour l'arrêter."}
-	msgServiceRunErr  = &i18n.Message{ID: "CLIServiceErreur", Other: "Sauvegarde automatique : {{.Error}}"}
+	msgWatchFailed    = &i18n.Message{ID: "CLISurveillerAlerte", Other: "Sauvegarde non reçue : dossiers sans sauvegarde récente sur la copie distante : {{.Count}}."}
+	msgServiceStarted = &i18n.Message{ID: "CLIServiceDemarre", Other: "Service de sauvegarde automatique démarré (configuration : {{.File}}). Ctrl+C pour l'arrêter."}
+	msgServiceRunErr  = &i18n.Message{ID: "CLIServiceErreur", Other: "Sauvegarde automatique : {{.Error}}"}
 
 	sumServiceNewKey  = &i18n.Message{ID: "ResumeServiceNouvelleCle", Other: "crée une clé age pour chiffrer les sauvegardes automatiques : la clé publique va dans coffre.toml (chiffrement = « cle »), la clé privée seulement sur la fiche de secours affichée"}
 	sumServiceSheet   = &i18n.Message{ID: "ResumeServiceFiche", Other: "affiche la fiche de secours à imprimer : la phrase secrète ou la clé des sauvegardes chiffrées, et comment restaurer"}
@@ -71,15 +71,15 @@ var (
 	msgKeySaved       = &i18n.Message{ID: "CLICleAgeEnregistree", Other: "Clé publique enregistrée dans {{.File}} : les prochaines sauvegardes automatiques seront chiffrées pour elle. Imprimez la fiche ci-dessus : la clé privée n'est gardée nulle part ailleurs."}
 	msgOldKey         = &i18n.Message{ID: "CLIAncienneCleAge", Other: "Les sauvegardes déjà faites restent chiffrées pour l'ancienne clé ({{.Old}}) : gardez aussi son ancienne fiche."}
 
-	sumServiceAccept    = &i18n.Message{ID: "ResumeServiceAccepter", Other: "accepte le changement signalé dans un dossier (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
-	msgAccepted         = &i18n.Message{ID: "CLIChangementAccepte", Other: "Dossier {{.Numero}} : sa dernière sauvegarde automatique devient la référence ; les suivantes lui seront comparées."}
-	msgNoFileWithRemote = &i18n.Message{ID: "CLIDistantSansFichier", Other: "--distant vérifie les copies de la destination distante : ne donnez pas de FICHIER en plus"}
+	sumServiceAccept    = &i18n.Message{ID: "ResumeServiceAccepter", Other: "accepte le changement signalé dans un dossier (archivage, découpe, remplacement voulus) : sa dernière sauvegarde devient la référence"}
+	msgAccepted         = &i18n.Message{ID: "CLIChangementAccepte", Other: "Dossier {{.Numero}} : sa dernière sauvegarde automatique devient la référence ; les suivantes lui seront comparées."}
+	msgNoFileWithRemote = &i18n.Message{ID: "CLIDistantSansFichier", Other: "--distant vérifie les copies de la destination distante : ne donnez pas de FICHIER en plus"}
 	msgFlagDistant      = &i18n.Message{ID: "FlagDistant", Other: "relire et vérifier chaque copie de la destination distante de la sauvegarde automatique (au lieu d'un FICHIER)"}
-	msgRemoteCopyOK     = &i18n.Message{ID: "CLIDistanteIntacte", Other: "{{.Name}} : intacte ({{.Duration}})"}
-	msgRemoteCopyBad    = &i18n.Message{ID: "CLIDistanteEndommagee", Other: "{{.Name}} : ENDOMMAGÉE — {{.Error}}"}
-	msgRemoteCopySealed = &i18n.Message{ID: "CLIDistanteScellee", Other: "{{.Name}} : intacte, identique à ce qui a été validé ({{.Duration}}) ; chiffrée pour une clé age, son contenu se vérifie avec --identite-fichier"}
+	msgRemoteCopyOK     = &i18n.Message{ID: "CLIDistanteIntacte", Other: "{{.Name}} : intacte ({{.Duration}})"}
+	msgRemoteCopyBad    = &i18n.Message{ID: "CLIDistanteEndommagee", Other: "{{.Name}} : ENDOMMAGÉE — {{.Error}}"}
+	msgRemoteCopySealed = &i18n.Message{ID: "CLIDistanteScellee", Other: "{{.Name}} : intacte, identique à ce qui a été validé ({{.Duration}}) ; chiffrée pour une clé age, son contenu se vérifie avec --identite-fichier"}
 	msgRemoteNone       = &i18n.Message{ID: "CLIDistanteAucune", Other: "Aucune sauvegarde sur la destination distante."}
-	msgRemoteBad        = &i18n.Message{ID: "CLIDistantesEndommagees", Other: "Des copies distantes ne se vérifient pas : {{.Count}} sur {{.Total}}."}
+	msgRemoteBad        = &i18n.Message{ID: "CLIDistantesEndommagees", Other: "Des copies distantes ne se vérifient pas : {{.Count}} sur {{.Total}}."}
 )
 
 func init() {

@@ -10,7 +10,7 @@ import (
 
 // msgFlagIgnoreSessions is the one confirmation every operation that
 // changes a dossier takes (dossier.SessionPolicy).
-var msgFlagIgnoreSessions = &i18n.Message{ID: "FlagIgnorerSessionsPolitique", Other: "faire l'opération même si la table « sessions » du dossier le dit ouvert (ce que ces programmes écriraient pendant l'opération peut être perdu) ; une session sans activité depuis 12 h (réglage [sessions] de coffre.toml) ne compte pas"}
+var msgFlagIgnoreSessions = &i18n.Message{ID: "FlagIgnorerSessionsPolitique", Other: "faire l'opération même si la table « sessions » du dossier le dit ouvert (ce que ces programmes écriraient pendant l'opération peut être perdu) ; une session sans activité depuis 12 h (réglage [sessions] de coffre.toml) ne compte pas"}
 
 // sessionsOpt is --ignorer-sessions.
 type sessionsOpt bool

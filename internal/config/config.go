@@ -189,13 +189,13 @@ func Default() Config {
 }
 
 var (
-	msgBadFile   = &i18n.Message{ID: "ConfigIllisible", Other: "Le fichier de configuration « {{.File}} » est illisible : {{.Detail}}"}
-	msgPassword  = &i18n.Message{ID: "ConfigMotDePasseEnClair", Other: "Le fichier de configuration « {{.File}} » contient un mot de passe en clair (« {{.Key}} ») : retirez-le et enregistrez le mot de passe depuis l'écran Configuration ou avec « coffre service mot-de-passe --smtp-fichier F / --sftp-fichier F »."}
-	msgBadHeure  = &i18n.Message{ID: "ConfigHeure", Other: "Heure invalide « {{.Value}} » : écrivez-la comme 21:30."}
-	msgBadJour   = &i18n.Message{ID: "ConfigJour", Other: "Jour inconnu « {{.Value}} » : lundi, mardi, mercredi, jeudi, vendredi, samedi ou dimanche."}
+	msgBadFile   = &i18n.Message{ID: "ConfigIllisible", Other: "Le fichier de configuration « {{.File}} » est illisible : {{.Detail}}"}
+	msgPassword  = &i18n.Message{ID: "ConfigMotDePasseEnClair", Other: "Le fichier de configuration « {{.File}} » contient un mot de passe en clair (« {{.Key}} ») : retirez-le et enregistrez le mot de passe depuis l'écran Configuration ou avec « coffre service mot-de-passe --smtp-fichier F / --sftp-fichier F »."}
+	msgBadHeure  = &i18n.Message{ID: "ConfigHeure", Other: "Heure invalide « {{.Value}} » : écrivez-la comme 21:30."}
+	msgBadJour   = &i18n.Message{ID: "ConfigJour", Other: "Jour inconnu « {{.Value}} » : lundi, mardi, mercredi, jeudi, vendredi, samedi ou dimanche."}
 	msgConserver = &i18n.Message{ID: "ConfigConserver", Other: "Le nombre de sauvegardes à conserver doit être au moins 1."}
-	msgNoTrigger = &i18n.Message{ID: "ConfigSansDeclencheur", Other: "La sauvegarde automatique est active mais rien ne la déclenche : indiquez une heure, « tous les N jours » ou « après N nouvelles écritures »."}
-	msgBadType   = &i18n.Message{ID: "ConfigTypeDistant", Other: "Type de copie distante inconnu « {{.Value}} » : sftp, dossier, s3 ou webdav."}
+	msgNoTrigger = &i18n.Message{ID: "ConfigSansDeclencheur", Other: "La sauvegarde automatique est active mais rien ne la déclenche : indiquez une heure, « tous les N jours » ou « après N nouvelles écritures »."}
+	msgBadType   = &i18n.Message{ID: "ConfigTypeDistant", Other: "Type de copie distante inconnu « {{.Value}} » : sftp, dossier, s3 ou webdav."}
 	msgNoS3      = &i18n.Message{ID: "ConfigS3Manquant", Other: "Indiquez l'adresse du service S3, le compartiment et la clé d'accès de la copie distante."}
 	msgNoWebDAV  = &i18n.Message{ID: "ConfigWebDAVManquant", Other: "Indiquez l'adresse WebDAV et l'utilisateur de la copie distante."}
 	msgBadChiffr = &i18n.Message{ID: "ConfigChiffrement", Other: "Chiffrement inconnu « {{.Value}} » : phrase, cle ou vide (pas de chiffrement)."}
@@ -204,11 +204,11 @@ var (
 	msgBadStyle  = &i18n.Message{ID: "ConfigStyleS3", Other: "Style d'adresse S3 inconnu « {{.Value}} » : chemin, hote ou vide (automatique)."}
 	msgNoHost    = &i18n.Message{ID: "ConfigHoteManquant", Other: "Indiquez le serveur et l'utilisateur de la copie distante."}
 	msgNoFolder  = &i18n.Message{ID: "ConfigDossierDistant", Other: "Indiquez le dossier réseau de la copie distante."}
-	msgBadSecu   = &i18n.Message{ID: "ConfigSecurite", Other: "Sécurité SMTP inconnue « {{.Value}} » : starttls, tls ou aucune."}
+	msgBadSecu   = &i18n.Message{ID: "ConfigSecurite", Other: "Sécurité SMTP inconnue « {{.Value}} » : starttls, tls ou aucune."}
 	msgNoSMTP    = &i18n.Message{ID: "ConfigSMTPManquant", Other: "Indiquez le serveur SMTP et l'adresse d'expédition."}
-	msgBadAddr   = &i18n.Message{ID: "ConfigAdresse", Other: "Adresse e-mail invalide « {{.Value}} »."}
-	msgNoConfig  = &i18n.Message{ID: "ConfigAbsente", Other: "Aucune configuration de sauvegarde automatique : le fichier « {{.File}} » n'existe pas. Réglez la sauvegarde automatique dans l'écran Configuration de Coffre (ou écrivez ce fichier : voir le README), puis relancez."}
-	msgBadDigest = &i18n.Message{ID: "ConfigJourResume", Other: "Jour du résumé hebdomadaire inconnu « {{.Value}} » : lundi, mardi, mercredi, jeudi, vendredi, samedi ou dimanche (vide pour aucun)."}
+	msgBadAddr   = &i18n.Message{ID: "ConfigAdresse", Other: "Adresse e-mail invalide « {{.Value}} »."}
+	msgNoConfig  = &i18n.Message{ID: "ConfigAbsente", Other: "Aucune configuration de sauvegarde automatique : le fichier « {{.File}} » n'existe pas. Réglez la sauvegarde automatique dans l'écran Configuration de Coffre (ou écrivez ce fichier : voir le README), puis relancez."}
+	msgBadDigest = &i18n.Message{ID: "ConfigJourResume", Other: "Jour du résumé hebdomadaire inconnu « {{.Value}} » : lundi, mardi, mercredi, jeudi, vendredi, samedi ou dimanche (vide pour aucun)."}
 )
 
 // ErrMissing is wrapped by Require's error when there is no configuration

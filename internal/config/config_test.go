@@ -105,15 +105,15 @@ func TestUnknownKeysRefused(t *testing.T) {
 		want       []string
 	}{
 		{"cle-mal-ecrite", "[sauvegarde_automatique]\nactive = true\n\nheure_quotidienne = \"21:30\"\n",
-			[]string{"ligne 4", "« heure_quotidienne »", "[sauvegarde_automatique]", "vouliez-vous dire « heure »"}},
+			[]string{"ligne 4", "« heure_quotidienne »", "[sauvegarde_automatique]", "vouliez-vous dire « heure »"}},
 		{"faute-de-frappe", "# réglages\n[email]\nactive = false\nexpediteru = \"a@b.fr\"\n",
-			[]string{"ligne 4", "« expediteru »", "vouliez-vous dire « expediteur »"}},
+			[]string{"ligne 4", "« expediteru »", "vouliez-vous dire « expediteur »"}},
 		{"section-inconnue", "[sauvegarde_auto]\nactive = true\n",
-			[]string{"ligne 1", "section [sauvegarde_auto]", "vouliez-vous dire « [sauvegarde_automatique] »"}},
+			[]string{"ligne 1", "section [sauvegarde_auto]", "vouliez-vous dire « [sauvegarde_automatique] »"}},
 		{"hors-section", "conserver = 5\n[email]\nactive = false\n",
-			[]string{"ligne 1", "« conserver » est hors de toute section", "elle appartient à la section"}},
+			[]string{"ligne 1", "« conserver » est hors de toute section", "elle appartient à la section"}},
 		{"rien-de-proche", "[copie_distante]\ntype = \"\"\nxyzzy = 1\n",
-			[]string{"ligne 3", "« xyzzy »"}},
+			[]string{"ligne 3", "« xyzzy »"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), FileName)
@@ -168,7 +168,7 @@ func TestREADMEDocumentsEveryKey(t *testing.T) {
 	doc := string(b)
 	start := strings.Index(doc, "### `coffre.toml`")
 	if start < 0 {
-		t.Fatal("README has no « coffre.toml » section")
+		t.Fatal("README has no « coffre.toml » section")
 	}
 	doc = doc[start:]
 	table := doc[:strings.Index(doc, "Exemple complet")]

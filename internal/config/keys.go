@@ -12,10 +12,10 @@ import (
 )
 
 var (
-	msgUnknownKey   = &i18n.Message{ID: "ConfigCleInconnue", Other: "Le fichier de configuration « {{.File}} », ligne {{.Line}} : la clé « {{.Key}} » de la section [{{.Table}}] est inconnue{{.Hint}}. Corrigez-la ou retirez-la : rien n'a été fait."}
-	msgUnknownTable = &i18n.Message{ID: "ConfigSectionInconnue", Other: "Le fichier de configuration « {{.File}} », ligne {{.Line}} : la section [{{.Table}}] est inconnue{{.Hint}}. Corrigez-la ou retirez-la : rien n'a été fait."}
-	msgUnknownTop   = &i18n.Message{ID: "ConfigCleHorsSection", Other: "Le fichier de configuration « {{.File}} », ligne {{.Line}} : la clé « {{.Key}} » est hors de toute section{{.Hint}}. Corrigez-la ou retirez-la : rien n'a été fait."}
-	msgHint         = &i18n.Message{ID: "ConfigSuggestion", Other: " (vouliez-vous dire « {{.Suggestion}} » ?)"}
+	msgUnknownKey   = &i18n.Message{ID: "ConfigCleInconnue", Other: "Le fichier de configuration « {{.File}} », ligne {{.Line}} : la clé « {{.Key}} » de la section [{{.Table}}] est inconnue{{.Hint}}. Corrigez-la ou retirez-la : rien n'a été fait."}
+	msgUnknownTable = &i18n.Message{ID: "ConfigSectionInconnue", Other: "Le fichier de configuration « {{.File}} », ligne {{.Line}} : la section [{{.Table}}] est inconnue{{.Hint}}. Corrigez-la ou retirez-la : rien n'a été fait."}
+	msgUnknownTop   = &i18n.Message{ID: "ConfigCleHorsSection", Other: "Le fichier de configuration « {{.File}} », ligne {{.Line}} : la clé « {{.Key}} » est hors de toute section{{.Hint}}. Corrigez-la ou retirez-la : rien n'a été fait."}
+	msgHint         = &i18n.Message{ID: "ConfigSuggestion", Other: " (vouliez-vous dire « {{.Suggestion}} » ?)"}
 	msgHintTable    = &i18n.Message{ID: "ConfigSuggestionSection", Other: " (elle appartient à la section [{{.Table}}])"}
 )
 

@@ -61,8 +61,8 @@ const keyringService = "Coffre"
 
 var (
 	msgWhereKeyring = &i18n.Message{ID: "SecretTrousseau", Other: "dans le trousseau du système"}
-	msgWhereFile    = &i18n.Message{ID: "SecretFichier", Other: "chiffré dans le dossier de données de Coffre (clé dans le dossier de configuration)"}
-	msgSecretBroken = &i18n.Message{ID: "SecretIllisible", Other: "Le mot de passe enregistré « {{.Name}} » est illisible (fichier de clé changé ?) : enregistrez-le de nouveau dans l'écran Configuration."}
+	msgWhereFile    = &i18n.Message{ID: "SecretFichier", Other: "sous forme chiffrée dans le dossier de données de Coffre (clé dans le dossier de configuration)"}
+	msgSecretBroken = &i18n.Message{ID: "SecretIllisible", Other: "Le mot de passe enregistré « {{.Name}} » est illisible (fichier de clé changé ?) : enregistrez-le de nouveau dans l'écran Configuration."}
 )
 
 // OpenSecrets returns the keyring when the system has a working one, the

@@ -19,8 +19,8 @@ import (
 )
 
 var (
-	msgNoODBC   = &i18n.Message{ID: "ODBCIndisponible", Other: "Connexion ODBC impossible : aucun pilote ODBC n'est configuré sur ce poste pour « {{.Conn}} ». Installez le pilote du serveur (PostgreSQL Unicode, ODBC Driver for SQL Server…) ou utilisez un dossier local."}
-	msgBadODBC  = &i18n.Message{ID: "ODBCChaineInvalide", Other: "Chaîne de connexion ODBC invalide : {{.Detail}}. Forme attendue : odbc:Driver={PostgreSQL Unicode};Server=…;Database=…"}
+	msgNoODBC   = &i18n.Message{ID: "ODBCIndisponible", Other: "Connexion ODBC impossible : aucun pilote ODBC n'est configuré sur ce poste pour « {{.Conn}} ». Installez le pilote du serveur (PostgreSQL Unicode, ODBC Driver for SQL Server…) ou utilisez un dossier local."}
+	msgBadODBC  = &i18n.Message{ID: "ODBCChaineInvalide", Other: "Chaîne de connexion ODBC invalide : {{.Detail}}. Forme attendue : odbc:Driver={PostgreSQL Unicode};Server=…;Database=…"}
 	openTimeout = 30 * time.Second
 )
 

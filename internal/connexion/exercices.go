@@ -9,7 +9,7 @@ import (
 	"coffre/internal/store"
 )
 
-var msgExercicesNotV1 = &i18n.Message{ID: "ConnexionExercicesSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : il n'a pas d'exercices à choisir."}
+var msgExercicesNotV1 = &i18n.Message{ID: "ConnexionExercicesSchema", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : il n'a pas d'exercices à choisir."}
 
 // Exercices lists the exercices of dossier numero of s, read in one
 // snapshot (a short read, safe while the management software writes).

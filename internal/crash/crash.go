@@ -22,8 +22,8 @@ import (
 var ErrInternal = errors.New("coffre: internal error (panic)")
 
 var (
-	msgInternal       = &i18n.Message{ID: "ErreurInterne", Other: "Erreur interne : Coffre a rencontré un problème imprévu et a arrêté l'opération. Un rapport a été écrit dans « {{.File}} » : transmettez-le à votre prestataire."}
-	msgInternalNoFile = &i18n.Message{ID: "ErreurInterneSansRapport", Other: "Erreur interne : Coffre a rencontré un problème imprévu et a arrêté l'opération (le rapport n'a pas pu être écrit : {{.Detail}})."}
+	msgInternal       = &i18n.Message{ID: "ErreurInterne", Other: "Erreur interne : Coffre a rencontré un problème imprévu et a arrêté l'opération. Un rapport a été écrit dans « {{.File}} » : transmettez-le à votre prestataire."}
+	msgInternalNoFile = &i18n.Message{ID: "ErreurInterneSansRapport", Other: "Erreur interne : Coffre a rencontré un problème imprévu et a arrêté l'opération (le rapport n'a pas pu être écrit : {{.Detail}})."}
 )
 
 var (

@@ -24,18 +24,18 @@ import (
 )
 
 var (
-	msgNeedV1      = &i18n.Message{ID: "DecoupeSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : la découpe d'exercices en a besoin."}
-	msgNoExercice  = &i18n.Message{ID: "DecoupeExerciceInconnu", Other: "Le dossier {{.Dossier}} n'a pas d'exercice {{.Code}} (exercices : {{.List}})."}
-	msgNothing     = &i18n.Message{ID: "DecoupeRienAvant", Other: "{{.Code}} est le premier exercice du dossier {{.Dossier}} : il n'y a rien avant lui à découper."}
+	msgNeedV1      = &i18n.Message{ID: "DecoupeSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : la découpe d'exercices en a besoin."}
+	msgNoExercice  = &i18n.Message{ID: "DecoupeExerciceInconnu", Other: "Le dossier {{.Dossier}} n'a pas d'exercice {{.Code}} (exercices : {{.List}})."}
+	msgNothing     = &i18n.Message{ID: "DecoupeRienAvant", Other: "{{.Code}} est le premier exercice du dossier {{.Dossier}} : il n'y a rien avant lui à découper."}
 	msgNoFolder    = &i18n.Message{ID: "DecoupeConnexionFichiers", Other: "La découpe n'est possible que dans une connexion de fichiers SQLite."}
-	msgCheckCut    = &i18n.Message{ID: "DecoupeFichierIncorrect", Other: "Le fichier découpé ne correspond pas aux exercices d'origine ({{.Detail}}) : il a été supprimé et le dossier n'a pas été modifié."}
-	msgCheckKept   = &i18n.Message{ID: "DecoupeSoldesModifies", Other: "La découpe changerait les exercices conservés ({{.Detail}}) : elle a été annulée, le dossier n'a pas été modifié."}
-	msgFK          = &i18n.Message{ID: "DecoupeReferencesCassees", One: "{{.Count}} référence vers les exercices découpés resterait dans « {{.File}} » ({{.Example}}) : la découpe a été annulée, le dossier n'a pas été modifié.", Other: "{{.Count}} références vers les exercices découpés resteraient dans « {{.File}} » (par exemple {{.Example}}) : la découpe a été annulée, le dossier n'a pas été modifié."}
-	msgNoAN        = &i18n.Message{ID: "DecoupeSansANouveaux", Other: "L'exercice {{.Code}} n'a pas d'écriture d'à-nouveaux : ses soldes de bilan ne reprennent pas ceux des exercices découpés."}
-	msgChanged     = &i18n.Message{ID: "DecoupeExercicesModifies", Other: "Les exercices à découper ont été modifiés pendant la découpe ({{.Detail}}) : le dossier n'a pas été modifié et le fichier découpé a été supprimé ; recommencez, logiciel de gestion fermé."}
-	msgVacuumError = &i18n.Message{ID: "DecoupeCompactage", Other: "La découpe est faite, mais le fichier du dossier n'a pas pu être compacté ({{.Detail}}) : il garde sa taille jusqu'au prochain compactage."}
-	msgOutsideCut  = &i18n.Message{ID: "DecoupeFichierLignesModifiees", Other: "Le fichier découpé n'aurait pas gardé à l'identique les lignes des exercices {{.Exercices}} (tables : {{.Tables}}) : la découpe a été annulée, le dossier n'a pas été modifié."}
-	msgOutsideKept = &i18n.Message{ID: "DecoupeDossierLignesModifiees", Other: "La découpe aurait modifié des lignes des exercices conservés {{.Exercices}} dans le dossier {{.Dossier}} (tables : {{.Tables}}) : elle a été annulée, le dossier n'a pas été modifié."}
+	msgCheckCut    = &i18n.Message{ID: "DecoupeFichierIncorrect", Other: "Le fichier découpé ne correspond pas aux exercices d'origine ({{.Detail}}) : il a été supprimé et le dossier n'a pas été modifié."}
+	msgCheckKept   = &i18n.Message{ID: "DecoupeSoldesModifies", Other: "La découpe changerait les exercices conservés ({{.Detail}}) : elle a été annulée, le dossier n'a pas été modifié."}
+	msgFK          = &i18n.Message{ID: "DecoupeReferencesCassees", One: "{{.Count}} référence vers les exercices découpés resterait dans « {{.File}} » ({{.Example}}) : la découpe a été annulée, le dossier n'a pas été modifié.", Other: "{{.Count}} références vers les exercices découpés resteraient dans « {{.File}} » (par exemple {{.Example}}) : la découpe a été annulée, le dossier n'a pas été modifié."}
+	msgNoAN        = &i18n.Message{ID: "DecoupeSansANouveaux", Other: "L'exercice {{.Code}} n'a pas d'écriture d'à-nouveaux : ses soldes de bilan ne reprennent pas ceux des exercices découpés."}
+	msgChanged     = &i18n.Message{ID: "DecoupeExercicesModifies", Other: "Les exercices à découper ont été modifiés pendant la découpe ({{.Detail}}) : le dossier n'a pas été modifié et le fichier découpé a été supprimé ; recommencez, logiciel de gestion fermé."}
+	msgVacuumError = &i18n.Message{ID: "DecoupeCompactage", Other: "La découpe est faite, mais le fichier du dossier n'a pas pu être compacté ({{.Detail}}) : il garde sa taille jusqu'au prochain compactage."}
+	msgOutsideCut  = &i18n.Message{ID: "DecoupeFichierLignesModifiees", Other: "Le fichier découpé n'aurait pas gardé à l'identique les lignes des exercices {{.Exercices}} (tables : {{.Tables}}) : la découpe a été annulée, le dossier n'a pas été modifié."}
+	msgOutsideKept = &i18n.Message{ID: "DecoupeDossierLignesModifiees", Other: "La découpe aurait modifié des lignes des exercices conservés {{.Exercices}} dans le dossier {{.Dossier}} (tables : {{.Tables}}) : elle a été annulée, le dossier n'a pas été modifié."}
 )
 
 // PhaseDecoupe is the phase that trims the cut file and the original;

@@ -9,10 +9,10 @@ import (
 )
 
 var (
-	msgNoWindow = &i18n.Message{ID: "FenetreImpossible", Other: "La fenêtre de Coffre ne peut pas s'ouvrir sur cet ordinateur ({{.Why}}). La ligne de commande fonctionne : « {{.Cli}} --help » liste les commandes (sauvegarder, verifier, restaurer…)."}
+	msgNoWindow = &i18n.Message{ID: "FenetreImpossible", Other: "La fenêtre de Coffre ne peut pas s'ouvrir sur cet ordinateur ({{.Why}}). La ligne de commande fonctionne : « {{.Cli}} --help » liste les commandes (sauvegarder, verifier, restaurer…)."}
 	msgNoScreen = &i18n.Message{ID: "FenetreSansEcran", Other: "pas d'écran dans cette session"}
-	msgNoGL     = &i18n.Message{ID: "FenetreSansOpenGL", Other: "pas d'affichage OpenGL 2.1 : bureau à distance ou machine virtuelle sans accélération 3D"}
-	msgCLIOnly  = &i18n.Message{ID: "FenetreVersionConsole", Other: "{{.Cli}} est la version ligne de commande de Coffre et n'ouvre pas de fenêtre : pour l'assistant, lancez coffre.exe. « {{.Cli}} --help » liste les commandes."}
+	msgNoGL     = &i18n.Message{ID: "FenetreSansOpenGL", Other: "pas d'affichage OpenGL 2.1 : bureau à distance ou machine virtuelle sans accélération 3D"}
+	msgCLIOnly  = &i18n.Message{ID: "FenetreVersionConsole", Other: "{{.Cli}} est la version ligne de commande de Coffre et n'ouvre pas de fenêtre : pour l'assistant, lancez coffre.exe. « {{.Cli}} --help » liste les commandes."}
 	// MsgTitle is the native message box's title.
 	msgTitle = &i18n.Message{ID: "FenetreTitre", Other: "Coffre"}
 )

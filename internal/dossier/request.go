@@ -48,11 +48,11 @@ func BadField(f Field, err error) error { return &FieldError{Field: f, Err: err}
 
 var (
 	msgNeedDest    = &i18n.Message{ID: "UIDestinationRequise", Other: "Indiquez le dossier de destination."}
-	msgDestMissing = &i18n.Message{ID: "UIDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
-	msgDestNotDir  = &i18n.Message{ID: "DestinationPasDossier", Other: "La destination « {{.Dir}} » est un fichier, pas un dossier : choisissez le dossier où écrire."}
+	msgDestMissing = &i18n.Message{ID: "UIDestinationAbsente", Other: "Le dossier de destination « {{.Dir}} » n'existe pas."}
+	msgDestNotDir  = &i18n.Message{ID: "DestinationPasDossier", Other: "La destination « {{.Dir}} » est un fichier, pas un dossier : choisissez le dossier où écrire."}
 	msgNeedFile    = &i18n.Message{ID: "FichierRequis", Other: "Indiquez le fichier."}
-	msgFileIsDir   = &i18n.Message{ID: "FichierEstUnDossier", Other: "« {{.Path}} » est un dossier, pas un fichier : indiquez le fichier lui-même."}
-	msgSafetyFile  = &i18n.Message{ID: "SecuritePasDossier", Other: "« {{.Dir}} », où iraient les sauvegardes de sécurité, est un fichier, pas un dossier : indiquez un dossier (--securite)."}
+	msgFileIsDir   = &i18n.Message{ID: "FichierEstUnDossier", Other: "« {{.Path}} » est un dossier, pas un fichier : indiquez le fichier lui-même."}
+	msgSafetyFile  = &i18n.Message{ID: "SecuritePasDossier", Other: "« {{.Dir}} », où iraient les sauvegardes de sécurité, est un fichier, pas un dossier : indiquez un dossier (--securite)."}
 	msgNeedDossier = &i18n.Message{ID: "DossierRequis", Other: "Indiquez le dossier."}
 )
 

@@ -14,13 +14,13 @@ import (
 const DefaultSessionIdle = 12 * time.Hour
 
 var (
-	msgSessionsOpen = &i18n.Message{ID: "SessionsOuvertesPolitique", Other: "Le dossier {{.Dossier}} est ouvert : {{.Sessions}}. Fermez ces programmes avant de le modifier (ce qu'ils écriraient pendant l'opération pourrait être perdu), ou confirmez l'opération malgré tout — en ligne de commande : --ignorer-sessions."}
+	msgSessionsOpen = &i18n.Message{ID: "SessionsOuvertesPolitique", Other: "Le dossier {{.Dossier}} est ouvert : {{.Sessions}}. Fermez ces programmes avant de le modifier (ce qu'ils écriraient pendant l'opération pourrait être perdu), ou confirmez l'opération malgré tout — en ligne de commande : --ignorer-sessions."}
 	msgSessionLive  = &i18n.Message{ID: "SessionActive", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}}, dernière activité le {{.Derniere}})"}
-	msgSessionStale = &i18n.Message{ID: "SessionProbablementFermee", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}}) : probablement fermée (dernière activité le {{.Derniere}})"}
-	msgSessionNoTS  = &i18n.Message{ID: "SessionSansActivite", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}}, dernière activité inconnue : « {{.Derniere}} »)"}
-	noteStale       = &i18n.Message{ID: "NoteSessionsFermees", One: "{{.Count}} session listée dans le dossier {{.Dossier}} est probablement fermée et n'a pas empêché l'opération : {{.Sessions}}.", Other: "{{.Count}} sessions listées dans le dossier {{.Dossier}} sont probablement fermées et n'ont pas empêché l'opération : {{.Sessions}}."}
-	noteConfirmed   = &i18n.Message{ID: "NoteSessionsConfirmees", Other: "Le dossier {{.Dossier}} était ouvert ({{.Sessions}}) : l'opération a été faite sur confirmation."}
-	noteOpenBackup  = &i18n.Message{ID: "NoteSessionsSauvegarde", Other: "Le dossier {{.Dossier}} était ouvert pendant l'opération ({{.Sessions}}) : la copie est cohérente, mais ne contient pas ce qui n'était pas encore enregistré."}
+	msgSessionStale = &i18n.Message{ID: "SessionProbablementFermee", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}}) : probablement fermée (dernière activité le {{.Derniere}})"}
+	msgSessionNoTS  = &i18n.Message{ID: "SessionSansActivite", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}}, dernière activité inconnue : « {{.Derniere}} »)"}
+	noteStale       = &i18n.Message{ID: "NoteSessionsFermees", One: "{{.Count}} session listée dans le dossier {{.Dossier}} est probablement fermée et n'a pas empêché l'opération : {{.Sessions}}.", Other: "{{.Count}} sessions listées dans le dossier {{.Dossier}} sont probablement fermées et n'ont pas empêché l'opération : {{.Sessions}}."}
+	noteConfirmed   = &i18n.Message{ID: "NoteSessionsConfirmees", Other: "Le dossier {{.Dossier}} était ouvert ({{.Sessions}}) : l'opération a été faite sur confirmation."}
+	noteOpenBackup  = &i18n.Message{ID: "NoteSessionsSauvegarde", Other: "Le dossier {{.Dossier}} était ouvert pendant l'opération ({{.Sessions}}) : la copie est cohérente, mais ne contient pas ce qui n'était pas encore enregistré."}
 )
 
 // SessionPolicy is the one rule for the programs a dossier's sessions table

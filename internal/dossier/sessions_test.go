@@ -33,10 +33,10 @@ func TestSessionPolicy(t *testing.T) {
 	if strings.Join(live, ",") != "P1,P3,P4,P6" {
 		t.Fatalf("live %v", live)
 	}
-	if got := states[1].String(); got != "Compta sur P2 (Marie) : probablement fermée (dernière activité le 04/12/2026 05:00)" {
+	if got := states[1].String(); got != "Compta sur P2 (Marie) : probablement fermée (dernière activité le 04/12/2026 05:00)" {
 		t.Fatalf("stale: %q", got)
 	}
-	if got := states[2].String(); !strings.Contains(got, "dernière activité inconnue : « hier soir »") {
+	if got := states[2].String(); !strings.Contains(got, "dernière activité inconnue : « hier soir »") {
 		t.Fatalf("unknown: %q", got)
 	}
 

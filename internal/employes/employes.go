@@ -72,17 +72,17 @@ const (
 var ErrWrongCode = i18n.E(&i18n.Message{ID: "EmployeCodeIncorrect", Other: "Code incorrect."}, nil, nil)
 
 var (
-	msgLocked      = &i18n.Message{ID: "EmployeBloque", Other: "Trop de codes incorrects : réessayez dans {{.Minutes}} min."}
+	msgLocked      = &i18n.Message{ID: "EmployeBloque", Other: "Trop de codes incorrects : réessayez dans {{.Minutes}} min."}
 	msgShortCode   = &i18n.Message{ID: "EmployeCodeCourt", Other: "Le code doit avoir au moins {{.Min}} caractères."}
 	msgSameCode    = &i18n.Message{ID: "EmployeCodeIdentique", Other: "Choisissez un code différent du code actuel."}
-	msgDefaultCode = &i18n.Message{ID: "EmployeCodeParDefaut", Other: "Le code ADMIN est le code d'origine : choisissez-en un autre."}
-	msgCodeTaken   = &i18n.Message{ID: "EmployeCodePris", Other: "Ce code est déjà celui d'un autre employé : choisissez-en un autre."}
+	msgDefaultCode = &i18n.Message{ID: "EmployeCodeParDefaut", Other: "Le code ADMIN est le code d'origine : choisissez-en un autre."}
+	msgCodeTaken   = &i18n.Message{ID: "EmployeCodePris", Other: "Ce code est déjà celui d'un autre employé : choisissez-en un autre."}
 	msgBadName     = &i18n.Message{ID: "EmployeNomInvalide", Other: "Indiquez le nom de l'employé (40 caractères au plus)."}
-	msgNameTaken   = &i18n.Message{ID: "EmployeNomPris", Other: "Un employé s'appelle déjà « {{.Name}} »."}
-	msgUnknown     = &i18n.Message{ID: "EmployeInconnu", Other: "Employé « {{.Name}} » introuvable."}
-	msgLastAdmin   = &i18n.Message{ID: "EmployeDernierAdmin", Other: "Il faut garder au moins un employé ayant le droit « Configurer »."}
+	msgNameTaken   = &i18n.Message{ID: "EmployeNomPris", Other: "Un employé s'appelle déjà « {{.Name}} »."}
+	msgUnknown     = &i18n.Message{ID: "EmployeInconnu", Other: "Employé « {{.Name}} » introuvable."}
+	msgLastAdmin   = &i18n.Message{ID: "EmployeDernierAdmin", Other: "Il faut garder au moins un employé ayant le droit « Configurer »."}
 	msgNeedCode    = &i18n.Message{ID: "EmployeCodeRequis", Other: "Indiquez un code pour le nouvel employé."}
-	msgBadFile     = &i18n.Message{ID: "EmployeFichierIllisible", Other: "Le fichier des employés « {{.File}} » est illisible : {{.Detail}}"}
+	msgBadFile     = &i18n.Message{ID: "EmployeFichierIllisible", Other: "Le fichier des employés « {{.File}} » est illisible : {{.Detail}}"}
 )
 
 // Source is where a code is typed; each has its own count of wrong codes

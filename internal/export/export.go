@@ -21,10 +21,10 @@ import (
 )
 
 var (
-	msgExists   = &i18n.Message{ID: "ExportExisteDeja", Other: "L'export « {{.File}} » existe déjà : supprimez-le, choisissez une autre destination ou confirmez son remplacement (--remplacer)."}
-	msgNeedDest = &i18n.Message{ID: "ExportDestinationRequise", Other: "Cette connexion n'est pas un dossier de fichiers : indiquez où écrire l'export."}
-	msgBadNames = &i18n.Message{ID: "ExportNomInconnu", Other: "Le dossier {{.Dossier}} n'a pas de nom court valide : impossible de nommer son export."}
-	msgMismatch = &i18n.Message{ID: "ExportDifferent", Other: "La copie exportée ne correspond pas au dossier ({{.Detail}}) : elle a été supprimée. Vérifiez le disque de destination."}
+	msgExists   = &i18n.Message{ID: "ExportExisteDeja", Other: "L'export « {{.File}} » existe déjà : supprimez-le, choisissez une autre destination ou confirmez son remplacement (--remplacer)."}
+	msgNeedDest = &i18n.Message{ID: "ExportDestinationRequise", Other: "Cette connexion n'est pas un dossier de fichiers : indiquez où écrire l'export."}
+	msgBadNames = &i18n.Message{ID: "ExportNomInconnu", Other: "Le dossier {{.Dossier}} n'a pas de nom court valide : impossible de nommer son export."}
+	msgMismatch = &i18n.Message{ID: "ExportDifferent", Other: "La copie exportée ne correspond pas au dossier ({{.Detail}}) : elle a été supprimée. Vérifiez le disque de destination."}
 )
 
 // Request is one export.

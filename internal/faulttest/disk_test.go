@@ -78,7 +78,7 @@ func TestFaultDiskFull(t *testing.T) {
 			outputs := map[string][]string{w.out: listNames(w.out), w.dest: listNames(w.dest)}
 			code, out, errOut := w.run(op.args(w)...)
 			if code != 1 || !strings.Contains(errOut, "Espace disque insuffisant") {
-				t.Fatalf("exit %d, want 1 and « Espace disque insuffisant »:\n%s%s", code, out, errOut)
+				t.Fatalf("exit %d, want 1 and « Espace disque insuffisant »:\n%s%s", code, out, errOut)
 			}
 			if got := op.checkAfterFault(w, ref); got != ref.before {
 				t.Fatalf("a failed %s changed the dossier", op.name)

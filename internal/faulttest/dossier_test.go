@@ -41,7 +41,7 @@ func TestHostileDossierVersion(t *testing.T) {
 			outputs := map[string][]string{w.out: listNames(w.out), w.dest: listNames(w.dest), w.safety: listNames(w.safety)}
 			code, _, errOut := w.run(op.args(w)...)
 			if code != 1 || !strings.Contains(errOut, "schéma version 2") || strings.Contains(errOut, "Erreur inattendue") {
-				t.Fatalf("exit %d, want 1 and « schéma version 2 »:\n%s", code, errOut)
+				t.Fatalf("exit %d, want 1 and « schéma version 2 »:\n%s", code, errOut)
 			}
 			w.checkDossier(w.dossier(), before)
 			for dir, was := range outputs {

@@ -50,7 +50,7 @@ func TestFaultConcurrent(t *testing.T) {
 			code, out, errOut := w.run(second.args(w)...)
 			if first.locks && second.locks {
 				if code != cli.ExitInUse || !strings.Contains(errOut, "déjà en cours") {
-					t.Fatalf("second %s: exit %d, want 10 (cli.ExitInUse) and « déjà en cours »:\n%s%s", second.name, code, out, errOut)
+					t.Fatalf("second %s: exit %d, want 10 (cli.ExitInUse) and « déjà en cours »:\n%s%s", second.name, code, out, errOut)
 				}
 			} else if code != 0 {
 				t.Fatalf("second %s: exit %d:\n%s", second.name, code, errOut)
@@ -411,7 +411,7 @@ func TestFaultForeignJournalBesideDossier(t *testing.T) {
 	} {
 		code, out, errOut := w.run(args...)
 		if code != 0 || !strings.Contains(errOut, "ne correspond pas à ce dossier") {
-			t.Errorf("%s: exit %d, want success and « ne correspond pas à ce dossier »:\n%s%s", args[0], code, out, errOut)
+			t.Errorf("%s: exit %d, want success and « ne correspond pas à ce dossier »:\n%s%s", args[0], code, out, errOut)
 		}
 		if fileSHA(t, w.dossier()) != dbSum || fileSHA(t, journal) != jSum {
 			t.Fatalf("%s wrote to the dossier or to the journal beside it", args[0])
@@ -535,7 +535,7 @@ func TestHostileTransfer(t *testing.T) {
 	} {
 		code, _, errOut := w.run("transfert-import", c.file, "--connexion", c.conn, "--dossier", "1", "--securite", w.safety)
 		if code != 1 || !strings.Contains(errOut, c.want) {
-			t.Errorf("%s: exit %d, want « %s »:\n%s", c.name, code, c.want, errOut)
+			t.Errorf("%s: exit %d, want « %s »:\n%s", c.name, code, c.want, errOut)
 		}
 	}
 	w.checkDossier(w.dossier(), applied)
@@ -569,7 +569,7 @@ func TestHostileKinds(t *testing.T) {
 	} {
 		code, _, errOut := w.run(c.args...)
 		if code == 0 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "Erreur inattendue") {
-			t.Errorf("%s %s: exit %d, want « %s »:\n%s", c.args[0], filepath.Base(c.args[1]), code, c.want, errOut)
+			t.Errorf("%s %s: exit %d, want « %s »:\n%s", c.args[0], filepath.Base(c.args[1]), code, c.want, errOut)
 		}
 	}
 	w.checkDossier(w.dossier(), before)

@@ -26,14 +26,14 @@ import (
 const PhaseFEC dossier.Phase = "fec"
 
 var (
-	msgNoSIREN     = &i18n.Message{ID: "FECSansSIREN", Other: "Le FEC ne peut pas être écrit : le dossier {{.Dossier}} n'a pas de numéro SIREN valide (9 chiffres) ; c'est lui qui nomme le fichier. Renseignez-le dans le logiciel de gestion (valeur actuelle : « {{.Siren}} »)."}
+	msgNoSIREN     = &i18n.Message{ID: "FECSansSIREN", Other: "Le FEC ne peut pas être écrit : le dossier {{.Dossier}} n'a pas de numéro SIREN valide (9 chiffres) ; c'est lui qui nomme le fichier. Renseignez-le dans le logiciel de gestion (valeur actuelle : « {{.Siren}} »)."}
 	msgNoExercice  = &i18n.Message{ID: "FECExerciceInconnu", Other: "L'exercice {{.Exercice}} n'existe pas dans le dossier {{.Dossier}}."}
-	msgArchived    = &i18n.Message{ID: "FECExerciceArchive", Other: "L'exercice {{.Exercice}} est archivé (ses écritures sont dans un fichier .paf) : désarchivez-le avant d'écrire son FEC."}
-	msgBadEnd      = &i18n.Message{ID: "FECFinInvalide", Other: "La date de fin de l'exercice {{.Exercice}} (« {{.Fin}} ») n'est pas une date : elle nomme le FEC."}
-	msgExists      = &i18n.Message{ID: "FECExisteDeja", Other: "Le fichier {{.File}} existe déjà dans {{.Dir}} : déplacez-le ou choisissez un autre dossier de destination."}
-	msgEmpty       = &i18n.Message{ID: "FECExerciceVide", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'a aucune écriture : son FEC n'aurait que la ligne d'en-tête, et l'administration refuse un fichier vide. Aucun fichier n'a été écrit."}
-	msgRules       = &i18n.Message{ID: "FECReglesNonRespectees", Other: "Le FEC de l'exercice {{.Exercice}} n'a pas été écrit (aucun fichier créé) : le dossier ne respecte pas ces règles.\n{{.Detail}}"}
-	msgRuleLine    = &i18n.Message{ID: "FECRegleLigne", Other: "• {{.Rule}} — {{.Count}} cas : {{.Examples}}"}
+	msgArchived    = &i18n.Message{ID: "FECExerciceArchive", Other: "L'exercice {{.Exercice}} est archivé (ses écritures sont dans un fichier .paf) : désarchivez-le avant d'écrire son FEC."}
+	msgBadEnd      = &i18n.Message{ID: "FECFinInvalide", Other: "La date de fin de l'exercice {{.Exercice}} (« {{.Fin}} ») n'est pas une date : elle nomme le FEC."}
+	msgExists      = &i18n.Message{ID: "FECExisteDeja", Other: "Le fichier {{.File}} existe déjà dans {{.Dir}} : déplacez-le ou choisissez un autre dossier de destination."}
+	msgEmpty       = &i18n.Message{ID: "FECExerciceVide", Other: "L'exercice {{.Exercice}} du dossier {{.Dossier}} n'a aucune écriture : son FEC n'aurait que la ligne d'en-tête, et l'administration refuse un fichier vide. Aucun fichier n'a été écrit."}
+	msgRules       = &i18n.Message{ID: "FECReglesNonRespectees", Other: "Le FEC de l'exercice {{.Exercice}} n'a pas été écrit (aucun fichier créé) : le dossier ne respecte pas ces règles.\n{{.Detail}}"}
+	msgRuleLine    = &i18n.Message{ID: "FECRegleLigne", Other: "• {{.Rule}} — {{.Count}} cas : {{.Examples}}"}
 	msgMore        = &i18n.Message{ID: "FECEtAutres", One: "… et {{.Count}} autre", Other: "… et {{.Count}} autres"}
 	ruleBalanced   = &i18n.Message{ID: "FECRegleEquilibre", Other: "chaque écriture est équilibrée (débit = crédit)"}
 	ruleTotals     = &i18n.Message{ID: "FECRegleTotaux", Other: "le total des débits égale le total des crédits"}
@@ -43,7 +43,7 @@ var (
 	ruleValidated  = &i18n.Message{ID: "FECRegleValidees", Other: "écritures validées (ValidDate obligatoire)"}
 	ruleLines      = &i18n.Message{ID: "FECRegleLignes", Other: "chaque écriture a au moins une ligne"}
 	ruleAccount    = &i18n.Message{ID: "FECRegleCompte", Other: "numéro de compte commençant par trois chiffres du plan comptable (CompteNum)"}
-	ruleAux        = &i18n.Message{ID: "FECRegleAuxiliaire", Other: "compte auxiliaire complet : le tiers d'une ligne existe et a un code et un nom (CompAuxNum, CompAuxLib)"}
+	ruleAux        = &i18n.Message{ID: "FECRegleAuxiliaire", Other: "compte auxiliaire complet : le tiers d'une ligne existe et a un code et un nom (CompAuxNum, CompAuxLib)"}
 	ruleCurrency   = &i18n.Message{ID: "FECRegleDevise", Other: "montant en devise accompagné du code de sa devise (Montantdevise, Idevise)"}
 	ruleLettrage   = &i18n.Message{ID: "FECRegleLettrage", Other: "lettrage accompagné de sa date (EcritureLet, DateLet)"}
 	ruleAmounts    = &i18n.Message{ID: "FECRegleMontants", Other: "montants en nombre entier de centimes"}
@@ -51,24 +51,24 @@ var (
 	exTotals       = &i18n.Message{ID: "FECExTotaux", Other: "débits {{.Debit}}, crédits {{.Credit}}"}
 	exMissing      = &i18n.Message{ID: "FECExNumeroManquant", Other: "n° {{.Num}} manquant"}
 	exDuplicate    = &i18n.Message{ID: "FECExNumeroDouble", Other: "n° {{.Num}} en double"}
-	exOutOfSeq     = &i18n.Message{ID: "FECExNumeroNonPositif", Other: "n° {{.Num}} : un numéro d'écriture est un entier positif"}
-	exBadDate      = &i18n.Message{ID: "FECExDateInvalide", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
-	exOutside      = &i18n.Message{ID: "FECExDateHors", Other: "n° {{.Num}} : {{.Date}} hors de l'exercice ({{.Debut}} – {{.Fin}})"}
-	exEmpty        = &i18n.Message{ID: "FECExChampVide", Other: "n° {{.Num}} : {{.Field}} vide"}
+	exOutOfSeq     = &i18n.Message{ID: "FECExNumeroNonPositif", Other: "n° {{.Num}} : un numéro d'écriture est un entier positif"}
+	exBadDate      = &i18n.Message{ID: "FECExDateInvalide", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
+	exOutside      = &i18n.Message{ID: "FECExDateHors", Other: "n° {{.Num}} : {{.Date}} hors de l'exercice ({{.Debut}} – {{.Fin}})"}
+	exEmpty        = &i18n.Message{ID: "FECExChampVide", Other: "n° {{.Num}} : {{.Field}} vide"}
 	exNotValidated = &i18n.Message{ID: "FECExNonValidee", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}})"}
 	exNoLine       = &i18n.Message{ID: "FECExSansLigne", Other: "n° {{.Num}} ({{.Journal}}, {{.Date}})"}
-	exAccount      = &i18n.Message{ID: "FECExCompte", Other: "n° {{.Num}} : compte « {{.Compte}} »"}
-	exNoTiers      = &i18n.Message{ID: "FECExTiersAbsent", Other: "n° {{.Num}} : tiers n° {{.Tiers}} introuvable"}
-	exTiersNoCode  = &i18n.Message{ID: "FECExTiersSansCode", Other: "n° {{.Num}} : tiers n° {{.Tiers}} sans code"}
-	exTiersNoName  = &i18n.Message{ID: "FECExTiersSansNom", Other: "n° {{.Num}} : tiers « {{.Code}} » sans nom"}
-	exNoCurrency   = &i18n.Message{ID: "FECExDeviseSansCode", Other: "n° {{.Num}} : montant en devise {{.Montant}} sans code de devise"}
-	exNoLetDate    = &i18n.Message{ID: "FECExLettrageSansDate", Other: "n° {{.Num}} : lettrage « {{.Code}} » sans date de lettrage"}
-	exBadAmount    = &i18n.Message{ID: "FECExMontant", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
-	exNoLetCode    = &i18n.Message{ID: "FECExDateLettrageSeule", Other: "n° {{.Num}} : {{.Date}}"}
+	exAccount      = &i18n.Message{ID: "FECExCompte", Other: "n° {{.Num}} : compte « {{.Compte}} »"}
+	exNoTiers      = &i18n.Message{ID: "FECExTiersAbsent", Other: "n° {{.Num}} : tiers n° {{.Tiers}} introuvable"}
+	exTiersNoCode  = &i18n.Message{ID: "FECExTiersSansCode", Other: "n° {{.Num}} : tiers n° {{.Tiers}} sans code"}
+	exTiersNoName  = &i18n.Message{ID: "FECExTiersSansNom", Other: "n° {{.Num}} : tiers « {{.Code}} » sans nom"}
+	exNoCurrency   = &i18n.Message{ID: "FECExDeviseSansCode", Other: "n° {{.Num}} : montant en devise {{.Montant}} sans code de devise"}
+	exNoLetDate    = &i18n.Message{ID: "FECExLettrageSansDate", Other: "n° {{.Num}} : lettrage « {{.Code}} » sans date de lettrage"}
+	exBadAmount    = &i18n.Message{ID: "FECExMontant", Other: "n° {{.Num}} : {{.Field}} « {{.Value}} »"}
+	exNoLetCode    = &i18n.Message{ID: "FECExDateLettrageSeule", Other: "n° {{.Num}} : {{.Date}}"}
 
 	// Notes: facts about a FEC that was written.
-	noteZero    = &i18n.Message{ID: "FECNoteLignesNulles", One: "FEC {{.Exercice}} : {{.Count}} ligne à montant nul (débit = crédit = 0) est reprise telle qu'elle est dans la comptabilité ; l'outil de test de la DGFiP la signale par une alerte, qui n'empêche pas la remise du fichier.", Other: "FEC {{.Exercice}} : {{.Count}} lignes à montant nul (débit = crédit = 0) sont reprises telles qu'elles sont dans la comptabilité ; l'outil de test de la DGFiP les signale par une alerte, qui n'empêche pas la remise du fichier."}
-	noteLetDate = &i18n.Message{ID: "FECNoteDateLettrageSeule", One: "FEC {{.Exercice}} : {{.Count}} ligne a une date de lettrage sans code de lettrage ({{.Examples}}) : sans lettrage, cette date n'est pas reprise dans le FEC.", Other: "FEC {{.Exercice}} : {{.Count}} lignes ont une date de lettrage sans code de lettrage ({{.Examples}}) : sans lettrage, ces dates ne sont pas reprises dans le FEC."}
+	noteZero    = &i18n.Message{ID: "FECNoteLignesNulles", One: "FEC {{.Exercice}} : {{.Count}} ligne à montant nul (débit = crédit = 0) est reprise telle qu'elle est dans la comptabilité ; l'outil de test de la DGFiP la signale par une alerte, qui n'empêche pas la remise du fichier.", Other: "FEC {{.Exercice}} : {{.Count}} lignes à montant nul (débit = crédit = 0) sont reprises telles qu'elles sont dans la comptabilité ; l'outil de test de la DGFiP les signale par une alerte, qui n'empêche pas la remise du fichier."}
+	noteLetDate = &i18n.Message{ID: "FECNoteDateLettrageSeule", One: "FEC {{.Exercice}} : {{.Count}} ligne a une date de lettrage sans code de lettrage ({{.Examples}}) : sans lettrage, cette date n'est pas reprise dans le FEC.", Other: "FEC {{.Exercice}} : {{.Count}} lignes ont une date de lettrage sans code de lettrage ({{.Examples}}) : sans lettrage, ces dates ne sont pas reprises dans le FEC."}
 )
 
 // RuleError is a FEC that was not written because the dossier breaks some

@@ -87,7 +87,7 @@ func TestAccountNotPCG(t *testing.T) {
 		`INSERT INTO comptes VALUES ('A12000', 'Compte mal numéroté'), ('40', 'Trop court')`,
 		`INSERT INTO ecritures (id, exercice_id, journal, numero, date_ecriture, libelle, date_validation) VALUES (12, 1, 'VEN', 3, '2024-04-01', 'Vente', '2024-04-30')`,
 		`INSERT INTO lignes (id, ecriture_id, compte, debit, credit) VALUES (10, 12, 'A12000', 500, 0), (11, 12, '40', 0, 500)`),
-		"trois chiffres", "n° 3 : compte « A12000 »", "n° 3 : compte « 40 »")
+		"trois chiffres", "n° 3 : compte « A12000 »", "n° 3 : compte « 40 »")
 }
 
 // TestZeroLines: a line at zero is in the books, so it is in the FEC (the
@@ -118,8 +118,8 @@ func TestZeroLines(t *testing.T) {
 // line) is not a currency amount and writes nothing.
 func TestCurrencyWithoutCode(t *testing.T) {
 	refused(t, small(t, `UPDATE lignes SET montant_devise = 14000, devise = NULL WHERE id = 1`),
-		"code de sa devise", "n° 2 : montant en devise 140,00 sans code de devise")
-	refused(t, small(t, `UPDATE lignes SET montant_devise = 14000, devise = '  ' WHERE id = 1`), "n° 2 : montant en devise")
+		"code de sa devise", "n° 2 : montant en devise 140,00 sans code de devise")
+	refused(t, small(t, `UPDATE lignes SET montant_devise = 14000, devise = '  ' WHERE id = 1`), "n° 2 : montant en devise")
 	_, lines := fecLines(t, small(t, `UPDATE lignes SET devise = 'EUR' WHERE id = 1`, `UPDATE lignes SET montant_devise = 14000, devise = 'USD' WHERE id = 2`))
 	var got []string
 	for _, f := range lines {
@@ -133,18 +133,18 @@ func TestCurrencyWithoutCode(t *testing.T) {
 // TestTiersIncomplete: a tiers with an empty name, without a code, or
 // missing altogether is refused, naming the entry.
 func TestTiersIncomplete(t *testing.T) {
-	refused(t, small(t, `UPDATE tiers SET nom = ' ' WHERE id = 1`), "compte auxiliaire", "n° 2 : tiers « C001 » sans nom")
-	refused(t, small(t, `UPDATE tiers SET code = '' WHERE id = 1`), "n° 2 : tiers n° 1 sans code")
-	refused(t, small(t, `UPDATE lignes SET tiers_id = 42 WHERE id = 1`), "n° 2 : tiers n° 42 introuvable")
+	refused(t, small(t, `UPDATE tiers SET nom = ' ' WHERE id = 1`), "compte auxiliaire", "n° 2 : tiers « C001 » sans nom")
+	refused(t, small(t, `UPDATE tiers SET code = '' WHERE id = 1`), "n° 2 : tiers n° 1 sans code")
+	refused(t, small(t, `UPDATE lignes SET tiers_id = 42 WHERE id = 1`), "n° 2 : tiers n° 42 introuvable")
 }
 
 // TestLettrage: a lettering code needs its date (the tester blocks the
 // whole file on an empty DateLet); a date without a code is no lettering:
 // left out of the FEC, and the result says so.
 func TestLettrage(t *testing.T) {
-	refused(t, small(t, `UPDATE lignes SET lettrage = 'AB', date_lettrage = NULL WHERE id = 1`), "lettrage accompagné de sa date", "n° 2 : lettrage « AB » sans date de lettrage")
-	refused(t, small(t, `UPDATE lignes SET lettrage = 'AB', date_lettrage = '' WHERE id = 1`), "n° 2 : lettrage « AB »")
-	refused(t, small(t, `UPDATE lignes SET lettrage = 'AB', date_lettrage = '2024-13-01' WHERE id = 1`), "n° 2 : DateLet « 2024-13-01 »")
+	refused(t, small(t, `UPDATE lignes SET lettrage = 'AB', date_lettrage = NULL WHERE id = 1`), "lettrage accompagné de sa date", "n° 2 : lettrage « AB » sans date de lettrage")
+	refused(t, small(t, `UPDATE lignes SET lettrage = 'AB', date_lettrage = '' WHERE id = 1`), "n° 2 : lettrage « AB »")
+	refused(t, small(t, `UPDATE lignes SET lettrage = 'AB', date_lettrage = '2024-13-01' WHERE id = 1`), "n° 2 : DateLet « 2024-13-01 »")
 
 	res, lines := fecLines(t, small(t, `UPDATE lignes SET lettrage = NULL, date_lettrage = '2024-04-02' WHERE id = 1`,
 		`UPDATE lignes SET lettrage = 'AC', date_lettrage = '2024-04-03' WHERE id = 2`))
@@ -155,7 +155,7 @@ func TestLettrage(t *testing.T) {
 	if strings.Join(got, ",") != "/,/,/,AC/20240403" {
 		t.Fatalf("EcritureLet/DateLet: %v", got)
 	}
-	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0].String(), "1 ligne a une date de lettrage sans code") || !strings.Contains(res.Notes[0].String(), "n° 2 : 2024-04-02") {
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0].String(), "1 ligne a une date de lettrage sans code") || !strings.Contains(res.Notes[0].String(), "n° 2 : 2024-04-02") {
 		t.Fatalf("notes %v", res.Notes)
 	}
 }
@@ -171,7 +171,7 @@ func TestNumberingFrom1001(t *testing.T) {
 		`INSERT INTO ecritures (id, exercice_id, journal, numero, date_ecriture, libelle, date_validation) VALUES (12, 1, 'VEN', 1004, '2024-04-01', 'Vente', '2024-04-30')`,
 		`INSERT INTO lignes (id, ecriture_id, compte, debit, credit) VALUES (10, 12, '411000', 500, 0), (11, 12, '706000', 0, 500)`),
 		"n° 1003 manquant")
-	refused(t, small(t, `UPDATE ecritures SET numero = 0 WHERE id = 11`), "n° 0 : un numéro d'écriture est un entier positif")
+	refused(t, small(t, `UPDATE ecritures SET numero = 0 WHERE id = 11`), "n° 0 : un numéro d'écriture est un entier positif")
 }
 
 // TestNonIntegerAmounts: a REAL 150.5, a text « 1,5 » are not whole cents:
@@ -180,9 +180,9 @@ func TestNumberingFrom1001(t *testing.T) {
 // FEC, exact.
 func TestNonIntegerAmounts(t *testing.T) {
 	refused(t, small(t, `UPDATE lignes SET debit = 150.5 WHERE id = 1`, `UPDATE lignes SET credit = 150.5 WHERE id = 2`),
-		"nombre entier de centimes", "n° 2 : Debit « 150.5 »", "n° 2 : Credit « 150.5 »")
-	refused(t, small(t, `UPDATE lignes SET debit = '1,5' WHERE id = 1`), "n° 2 : Debit « 1,5 »")
-	refused(t, small(t, `UPDATE lignes SET montant_devise = 'beaucoup', devise = 'USD' WHERE id = 1`), "n° 2 : Montantdevise « beaucoup »")
+		"nombre entier de centimes", "n° 2 : Debit « 150.5 »", "n° 2 : Credit « 150.5 »")
+	refused(t, small(t, `UPDATE lignes SET debit = '1,5' WHERE id = 1`), "n° 2 : Debit « 1,5 »")
+	refused(t, small(t, `UPDATE lignes SET montant_devise = 'beaucoup', devise = 'USD' WHERE id = 1`), "n° 2 : Montantdevise « beaucoup »")
 
 	path := filepath.Join(t.TempDir(), "001SOC.db")
 	db, err := sql.Open("sqlite3", sqlitestore.DSN(path, "mode=rwc"))

@@ -8,11 +8,11 @@ import (
 )
 
 var (
-	msgNameLong    = &i18n.Message{ID: "NomFichierTropLong", Other: "Le nom « {{.Name}} » est trop long ({{.Bytes}} octets ; 255 au plus par nom de fichier) : choisissez un nom plus court."}
-	msgNameDevice  = &i18n.Message{ID: "NomFichierReserve", Other: "Le nom « {{.Name}} » est réservé par Windows (CON, PRN, AUX, NUL, COM1 à COM9, LPT1 à LPT9, avec ou sans extension) : choisissez un autre nom."}
-	msgNameChars   = &i18n.Message{ID: "NomFichierCaracteres", Other: "Le nom « {{.Name}} » contient un caractère interdit dans un nom de fichier ( / \\ : * ? \" < > | ou un caractère de contrôle), ou finit par un point ou une espace : choisissez un autre nom."}
-	msgCannotCheck = &i18n.Message{ID: "NomFichierInverifiable", Other: "Impossible de vérifier si « {{.Path}} » existe déjà : vérifiez que le dossier « {{.Dir}} » est accessible (droits, disque connecté)."}
-	msgAllTaken    = &i18n.Message{ID: "NomFichierTousPris", Other: "Les noms « {{.Name}} » à « …_{{.Max}} » sont tous déjà pris dans « {{.Dir}} » : faites de la place ou choisissez un autre nom."}
+	msgNameLong    = &i18n.Message{ID: "NomFichierTropLong", Other: "Le nom « {{.Name}} » est trop long ({{.Bytes}} octets ; 255 au plus par nom de fichier) : choisissez un nom plus court."}
+	msgNameDevice  = &i18n.Message{ID: "NomFichierReserve", Other: "Le nom « {{.Name}} » est réservé par Windows (CON, PRN, AUX, NUL, COM1 à COM9, LPT1 à LPT9, avec ou sans extension) : choisissez un autre nom."}
+	msgNameChars   = &i18n.Message{ID: "NomFichierCaracteres", Other: "Le nom « {{.Name}} » contient un caractère interdit dans un nom de fichier ( / \\ : * ? \" < > | ou un caractère de contrôle), ou finit par un point ou une espace : choisissez un autre nom."}
+	msgCannotCheck = &i18n.Message{ID: "NomFichierInverifiable", Other: "Impossible de vérifier si « {{.Path}} » existe déjà : vérifiez que le dossier « {{.Dir}} » est accessible (droits, disque connecté)."}
+	msgAllTaken    = &i18n.Message{ID: "NomFichierTousPris", Other: "Les noms « {{.Name}} » à « …_{{.Max}} » sont tous déjà pris dans « {{.Dir}} » : faites de la place ou choisissez un autre nom."}
 )
 
 // MaxNameBytes is the longest file name (one path component) the usual

@@ -20,13 +20,13 @@ const (
 
 var (
 	msgCanceled = &Message{ID: "OperationAnnulee", Other: "Opération annulée."}
-	msgDiskFull = &Message{ID: "DisquePlein", Other: "Espace disque insuffisant : libérez de la place ou choisissez un autre emplacement. Rien n'a été modifié."}
-	msgDiskIO   = &Message{ID: "ErreurDisque", Other: "Erreur de lecture ou d'écriture sur le disque (entrée/sortie) : le support est peut-être endommagé ou déconnecté. Réessayez, ou choisissez un autre emplacement."}
-	msgAccess   = &Message{ID: "AccesRefuse", Other: "Accès refusé : vous n'avez pas le droit d'écrire ou de lire à cet endroit."}
-	msgInternal = &Message{ID: "ErreurInattendue", Other: "Erreur inattendue : {{.Detail}}"}
-	msgNotFound = &Message{ID: "FichierIntrouvable", Other: "Fichier ou dossier introuvable : {{.Path}}"}
-	msgIsDir    = &Message{ID: "EstUnDossier", Other: "« {{.Path}} » est un dossier, pas un fichier : indiquez un fichier."}
-	msgNotDir   = &Message{ID: "PasUnDossier", Other: "« {{.Path}} » n'est pas un dossier (c'est un fichier) : indiquez un dossier."}
+	msgDiskFull = &Message{ID: "DisquePlein", Other: "Espace disque insuffisant : libérez de la place ou choisissez un autre emplacement. Rien n'a été modifié."}
+	msgDiskIO   = &Message{ID: "ErreurDisque", Other: "Erreur de lecture ou d'écriture sur le disque (entrée/sortie) : le support est peut-être endommagé ou déconnecté. Réessayez, ou choisissez un autre emplacement."}
+	msgAccess   = &Message{ID: "AccesRefuse", Other: "Accès refusé : vous n'avez pas le droit d'écrire ou de lire à cet endroit."}
+	msgInternal = &Message{ID: "ErreurInattendue", Other: "Erreur inattendue : {{.Detail}}"}
+	msgNotFound = &Message{ID: "FichierIntrouvable", Other: "Fichier ou dossier introuvable : {{.Path}}"}
+	msgIsDir    = &Message{ID: "EstUnDossier", Other: "« {{.Path}} » est un dossier, pas un fichier : indiquez un fichier."}
+	msgNotDir   = &Message{ID: "PasUnDossier", Other: "« {{.Path}} » n'est pas un dossier (c'est un fichier) : indiquez un dossier."}
 	msgNotADB   = &Message{ID: "PasUneBaseSQLite", Other: "Ce fichier n'est pas une base SQLite lisible (ou il est endommagé)."}
 )
 

@@ -28,9 +28,34 @@ func Bytes(n int64) string {
 		s = strconv.FormatFloat(f, 'f', 1, 64)
 	}
 	if Language() != "en" {
-		s = strings.Replace(s, ".", ",", 1)
+		return strings.Replace(s, ".", ",", 1) + "\u00a0" + units[i]
 	}
 	return s + " " + units[i]
+}
+
+// Int formats a count for people: « 1\u202f495 » in French (a narrow
+// no-break space groups thousands, as in amounts), "1,495" in English.
+func Int(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	digits := strconv.FormatInt(n, 10)
+	sep := "\u202f"
+	if Language() == "en" {
+		sep = ","
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Money formats cents: « 1 234,56 € » (a narrow no-break space groups

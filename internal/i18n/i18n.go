@@ -89,6 +89,7 @@ func N(m *Message, count int64, data map[string]any) string {
 }
 
 func render(m *Message, data map[string]any, count any) string {
+	data = groupCount(data)
 	mu.RLock()
 	l := localizer
 	mu.RUnlock()
@@ -97,6 +98,36 @@ func render(m *Message, data map[string]any, count any) string {
 		return m.Other
 	}
 	return s
+}
+
+// groupCount shows a whole-number Count with its thousands grouped
+// (« 1 495 écritures », as amounts are): the plural form is chosen from the
+// number itself, not from this text. data is not modified.
+func groupCount(data map[string]any) map[string]any {
+	var n int64
+	switch c := data["Count"].(type) {
+	case int:
+		n = int64(c)
+	case int32:
+		n = int64(c)
+	case int64:
+		n = c
+	case uint32:
+		n = int64(c)
+	case uint64:
+		n = int64(c)
+	default:
+		return data
+	}
+	if n > -1000 && n < 1000 {
+		return data
+	}
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		out[k] = v
+	}
+	out["Count"] = Int(n)
+	return out
 }
 
 // Error is the user-facing error: a message, its data, and the cause it

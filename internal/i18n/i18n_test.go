@@ -28,3 +28,19 @@ func TestPluralCount(t *testing.T) {
 		}
 	}
 }
+
+// TestCountGrouped: a count of a thousand or more has its thousands
+// grouped like amounts (it read « 1495 écritures »), and keeps its plural
+// form.
+func TestCountGrouped(t *testing.T) {
+	SetLanguage("fr")
+	m := &Message{ID: "TestEcritures", One: "{{.Count}} écriture", Other: "{{.Count}} écritures"}
+	for n, want := range map[int64]string{1: "1 écriture", 999: "999 écritures", 1495: "1\u202f495 écritures", 1234567: "1\u202f234\u202f567 écritures"} {
+		if got := N(m, n, nil); got != want {
+			t.Errorf("N(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := Bytes(12_300_000); got != "12,3\u00a0Mo" {
+		t.Errorf("Bytes: %q", got)
+	}
+}

@@ -224,16 +224,16 @@ var (
 		StatusSuspicious:   {ID: "JournalSuspecte", Other: "Sauvegarde faite, changement inquiétant"},
 		StatusRemoteFailed: {ID: "JournalDistanteEchouee", Other: "Sauvegarde faite, copie distante non validée"},
 	}
-	msgLineOK        = &i18n.Message{ID: "JournalLigneOK", Other: "{{.Numero}} {{.Nom}} : {{.File}}, {{.Size}}, en {{.Duration}}{{.Verified}}"}
-	msgLineErr       = &i18n.Message{ID: "JournalLigneErreur", Other: "{{.Numero}} {{.Nom}} : ÉCHEC — {{.Error}}"}
+	msgLineOK        = &i18n.Message{ID: "JournalLigneOK", Other: "{{.Numero}} {{.Nom}} : {{.File}}, {{.Size}}, en {{.Duration}}{{.Verified}}"}
+	msgLineErr       = &i18n.Message{ID: "JournalLigneErreur", Other: "{{.Numero}} {{.Nom}} : ÉCHEC — {{.Error}}"}
 	msgVerified      = &i18n.Message{ID: "JournalVerifiee", Other: ", vérifiée"}
-	msgSessions      = &i18n.Message{ID: "JournalSessions", Other: "ouvert pendant la sauvegarde : {{.List}}"}
-	msgDistant       = &i18n.Message{ID: "JournalDistant", Other: "copie distante : {{.Status}}"}
-	msgDeleted       = &i18n.Message{ID: "JournalSupprimes", Other: "anciennes sauvegardes supprimées : {{.List}}"}
-	msgLastEntry     = &i18n.Message{ID: "JournalDerniereEcriture", Other: "dernière écriture : {{.Date}}"}
-	msgChanged       = &i18n.Message{ID: "JournalChangement", Other: "ATTENTION : {{.Change}} — sauvegarde gardée, les précédentes aussi"}
-	msgChangedFailed = &i18n.Message{ID: "JournalChangementEchec", Other: "ATTENTION : {{.Change}} — les sauvegardes précédentes sont gardées"}
-	msgRemoteIn      = &i18n.Message{ID: "JournalDistantDuree", Other: "copie distante : {{.Status}}, en {{.Duration}}"}
+	msgSessions      = &i18n.Message{ID: "JournalSessions", Other: "ouvert pendant la sauvegarde : {{.List}}"}
+	msgDistant       = &i18n.Message{ID: "JournalDistant", Other: "copie distante : {{.Status}}"}
+	msgDeleted       = &i18n.Message{ID: "JournalSupprimes", Other: "anciennes sauvegardes supprimées : {{.List}}"}
+	msgLastEntry     = &i18n.Message{ID: "JournalDerniereEcriture", Other: "dernière écriture : {{.Date}}"}
+	msgChanged       = &i18n.Message{ID: "JournalChangement", Other: "ATTENTION : {{.Change}} — sauvegarde gardée, les précédentes aussi"}
+	msgChangedFailed = &i18n.Message{ID: "JournalChangementEchec", Other: "ATTENTION : {{.Change}} — les sauvegardes précédentes sont gardées"}
+	msgRemoteIn      = &i18n.Message{ID: "JournalDistantDuree", Other: "copie distante : {{.Status}}, en {{.Duration}}"}
 )
 
 // Title is the entry's one-line heading: « 21/11/2026 21:30 — Sauvegarde

@@ -54,7 +54,7 @@ func TestNotesRenderedWhenRead(t *testing.T) {
 	}
 	for lang, wants := range map[string][]string{
 		"en": {"Dossier 004, chosen for the automatic backup, is not in the connexion “D:\\Compta”", "2 pending emails have been sent.", "ancien texte"},
-		"fr": {"Le dossier 004 choisi pour la sauvegarde automatique n'existe pas dans la connexion « D:\\Compta »", "2 e-mails en attente ont été envoyés.", "ancien texte"},
+		"fr": {"Le dossier 004 choisi pour la sauvegarde automatique n'existe pas dans la connexion « D:\\Compta »", "2 e-mails en attente ont été envoyés.", "ancien texte"},
 	} {
 		i18n.SetLanguage(lang)
 		got, err := Open(dir).Read(1)

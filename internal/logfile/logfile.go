@@ -17,7 +17,7 @@ type Log struct {
 	now func() time.Time
 }
 
-var msgOpen = &i18n.Message{ID: "JournalImpossible", Other: "Impossible d'écrire le journal « {{.File}} » : vérifiez que son dossier existe et que vous pouvez y écrire."}
+var msgOpen = &i18n.Message{ID: "JournalImpossible", Other: "Impossible d'écrire le journal « {{.File}} » : vérifiez que son dossier existe et que vous pouvez y écrire."}
 
 // Open appends to the log at path, creating it (readable by its owner
 // only: it names files and folders).
@@ -53,8 +53,8 @@ func (l *Log) Printf(format string, args ...any) {
 }
 
 var (
-	msgError = &i18n.Message{ID: "JournalErreur", Other: "Erreur : {{.Text}}"}
-	msgCause = &i18n.Message{ID: "JournalCauses", Other: "Causes, de la plus générale à la plus précise :"}
+	msgError = &i18n.Message{ID: "JournalErreur", Other: "Erreur : {{.Text}}"}
+	msgCause = &i18n.Message{ID: "JournalCauses", Other: "Causes, de la plus générale à la plus précise :"}
 )
 
 // Error writes err: the sentence the user was shown, then its whole chain.

@@ -50,18 +50,18 @@ func exampleReport(k Kind) Report {
 	case BackupFailed:
 		bad := Dossier{Numero: bou.Numero, Nom: bou.Nom, RaisonSociale: bou.RaisonSociale,
 			Erreur: "Le dossier 002BOULANG est déjà en cours de traitement par une autre opération Coffre. Attendez qu'elle se termine."}
-		missing := Dossier{Numero: "004", Erreur: "Le dossier 004 choisi pour la sauvegarde automatique n'existe pas dans la connexion « D:\\Compta\\Dossiers » : il n'a pas été sauvegardé. Retirez-le de la liste des dossiers ou vérifiez la connexion."}
+		missing := Dossier{Numero: "004", Erreur: "Le dossier 004 choisi pour la sauvegarde automatique n'existe pas dans la connexion « D:\\Compta\\Dossiers » : il n'a pas été sauvegardé. Retirez-le de la liste des dossiers ou vérifiez la connexion."}
 		r.Dossiers = []Dossier{soc, bad, missing}
 	case BackupSuspicious:
 		empty := bou
 		empty.Taille, empty.DerniereEcriture = 640, ""
-		empty.Changements = []string{"le fichier du dossier est vide : aucune table (la sauvegarde précédente en avait 11)"}
+		empty.Changements = []string{"le fichier du dossier est vide : aucune table (la sauvegarde précédente en avait 11)"}
 		r.Dossiers = []Dossier{soc, empty}
-		r.Remarques = []string{"Attention : l'horloge de ce poste indique 23/11/2026 21:30, plus tôt que la sauvegarde la plus récente (24/11/2026 21:30). Vérifiez la date et l'heure de l'ordinateur (pile de la carte mère, serveur de temps) : la sauvegarde de ce passage est bien gardée comme la plus récente."}
+		r.Remarques = []string{"Attention : l'horloge de ce poste indique 23/11/2026 21:30, plus tôt que la sauvegarde la plus récente (24/11/2026 21:30). Vérifiez la date et l'heure de l'ordinateur (pile de la carte mère, serveur de temps) : la sauvegarde de ce passage est bien gardée comme la plus récente."}
 	case BackupStuck:
 		r.Duree, r.DureeLocale, r.DureeDistante, r.Destination, r.Distant = 0, 0, 0, "", ""
 		r.Debut = at.Add(-3 * time.Hour)
-		r.Dossiers = []Dossier{{Numero: "—", Erreur: "La sauvegarde automatique commencée le 23/11/2026 18:30 (processus 4312) n'est toujours pas terminée : les sauvegardes suivantes ne peuvent pas se faire."}}
+		r.Dossiers = []Dossier{{Numero: "—", Erreur: "La sauvegarde automatique commencée le 23/11/2026 18:30 (processus 4312) n'est toujours pas terminée : les sauvegardes suivantes ne peuvent pas se faire."}}
 	case RemoteOK:
 		late := remote(bou, "copie distante reçue et validée (envoi interrompu repris à 8,4 Mo sur 12,6 Mo)", false)
 		late.Fichier, late.EnRetard = "002-BOULANG_20261122_2130.pbf", true
@@ -70,37 +70,37 @@ func exampleReport(k Kind) Report {
 	case RemoteDamaged:
 		r.Duree, r.DureeLocale, r.Destination = 0, 0, ""
 		r.Dossiers = []Dossier{
-			remote(soc, "ce qui est arrivé sur le serveur ne correspond pas au fichier envoyé (taille 50331648 au lieu de 50331648, empreinte différente : oui)", true),
+			remote(soc, "ce qui est arrivé sur le serveur ne correspond pas au fichier envoyé (taille 50331648 au lieu de 50331648, empreinte différente : oui)", true),
 			{Numero: "002", Nom: "BOULANG", Fichier: "002-BOULANG_20261116_2130.pbf",
-				Erreur: "copie distante plus ancienne « 002-BOULANG_20261116_2130.pbf » endommagée : la copie « 002-BOULANG_20261116_2130.pbf » ne correspond plus à ce qui avait été envoyé et validé (taille 12582912 au lieu de 12582912, empreinte différente) : elle a été retirée du serveur"},
+				Erreur: "copie distante plus ancienne « 002-BOULANG_20261116_2130.pbf » endommagée : la copie « 002-BOULANG_20261116_2130.pbf » ne correspond plus à ce qui avait été envoyé et validé (taille 12582912 au lieu de 12582912, empreinte différente) : elle a été retirée du serveur"},
 		}
 	case RemoteRefused:
-		failure("Le serveur sftp://cabinet@sauvegarde.exemple.fr:22/coffre refuse la connexion (service arrêté ou mauvais port) : vérifiez qu'il est allumé et que le port est le bon.")
+		failure("Le serveur sftp://cabinet@sauvegarde.exemple.fr:22/coffre refuse la connexion (service arrêté ou mauvais port) : vérifiez qu'il est allumé et que le port est le bon.")
 	case RemoteNoHost:
-		failure("Le serveur de sftp://cabinet@sauvegarde.exemple.fr:22/coffre est introuvable (nom inconnu du réseau) : vérifiez son nom et la connexion Internet.")
+		failure("Le serveur de sftp://cabinet@sauvegarde.exemple.fr:22/coffre est introuvable (nom inconnu du réseau) : vérifiez son nom et la connexion Internet.")
 	case RemoteNoAnswer:
-		failure("Le serveur sftp://cabinet@sauvegarde.exemple.fr:22/coffre ne répond pas : vérifiez la connexion réseau, le pare-feu et qu'il est allumé.")
+		failure("Le serveur sftp://cabinet@sauvegarde.exemple.fr:22/coffre ne répond pas : vérifiez la connexion réseau, le pare-feu et qu'il est allumé.")
 	case RemoteUnknownKey:
-		failure("Le serveur sauvegarde.exemple.fr:22 n'est pas encore reconnu (empreinte de sa clé : SHA256:q3N1kZ8fXy2c6m0vJ4bT9wQe7rUo5pLs1aHdGfKjZxM). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service faire-confiance »).")
+		failure("Le serveur sauvegarde.exemple.fr:22 n'est pas encore reconnu (empreinte de sa clé : SHA256:q3N1kZ8fXy2c6m0vJ4bT9wQe7rUo5pLs1aHdGfKjZxM). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service faire-confiance »).")
 	case RemoteKeyChanged:
-		failure("ATTENTION : la clé du serveur sauvegarde.exemple.fr:22 a changé (empreinte reçue : SHA256:Vb7tR2mQ9zX4cK1nP8sL3dF6gH0jW5yE2uA7iO4pT1s). Cela peut être une attaque : aucune copie n'a été envoyée.")
+		failure("ATTENTION : la clé du serveur sauvegarde.exemple.fr:22 a changé (empreinte reçue : SHA256:Vb7tR2mQ9zX4cK1nP8sL3dF6gH0jW5yE2uA7iO4pT1s). Cela peut être une attaque : aucune copie n'a été envoyée.")
 	case RemoteAuth:
-		failure("sftp://cabinet@sauvegarde.exemple.fr:22/coffre refuse l'identification : vérifiez l'utilisateur, la clé, le mot de passe ou la clé d'accès.")
+		failure("sftp://cabinet@sauvegarde.exemple.fr:22/coffre refuse l'identification : vérifiez l'utilisateur, la clé, le mot de passe ou la clé d'accès.")
 	case RemoteNoSpace:
-		failure("Espace insuffisant sur sftp://cabinet@sauvegarde.exemple.fr:22/coffre : libérez de la place, agrandissez le quota ou conservez moins de copies.")
-		r.Remarques = []string{"espace insuffisant sur la destination distante : la copie la plus ancienne « 001-SOC_20261116_2130.pbf » a été supprimée pour faire de la place, puis l'envoi recommencé"}
+		failure("Espace insuffisant sur sftp://cabinet@sauvegarde.exemple.fr:22/coffre : libérez de la place, agrandissez le quota ou conservez moins de copies.")
+		r.Remarques = []string{"espace insuffisant sur la destination distante : la copie la plus ancienne « 001-SOC_20261116_2130.pbf » a été supprimée pour faire de la place, puis l'envoi recommencé"}
 	case RemoteDenied:
-		failure("Accès refusé sur sftp://cabinet@sauvegarde.exemple.fr:22/coffre (création du fichier) : l'utilisateur n'a pas le droit d'écrire ou de lire à cet endroit.")
+		failure("Accès refusé sur sftp://cabinet@sauvegarde.exemple.fr:22/coffre (création du fichier) : l'utilisateur n'a pas le droit d'écrire ou de lire à cet endroit.")
 	case RemoteStalled:
-		failure("sftp://cabinet@sauvegarde.exemple.fr:22/coffre ne répond plus (aucun progrès depuis 60 s, envoi) : la copie est abandonnée et rien n'a été laissé sous son nom définitif.")
+		failure("sftp://cabinet@sauvegarde.exemple.fr:22/coffre ne répond plus (aucun progrès depuis 60 s, envoi) : la copie est abandonnée et rien n'a été laissé sous son nom définitif.")
 	case RemoteTLS:
 		r.Distant = "s3://cabinet-sauvegardes/coffre (https://s3.hebergeur.example)"
-		failure("Le certificat de s3://cabinet-sauvegardes/coffre (https://s3.hebergeur.example) n'est pas reconnu : vérifiez l'adresse du serveur (ou installez son certificat sur cet ordinateur).")
+		failure("Le certificat de s3://cabinet-sauvegardes/coffre (https://s3.hebergeur.example) n'est pas reconnu : vérifiez l'adresse du serveur (ou installez son certificat sur cet ordinateur).")
 	case RemoteNotFound:
 		r.Distant = `\\NAS\Sauvegardes\Coffre`
-		failure(`Le dossier réseau « \\NAS\Sauvegardes\Coffre » est inaccessible : vérifiez qu'il est branché et partagé.`)
+		failure(`Le dossier réseau « \\NAS\Sauvegardes\Coffre » est inaccessible : vérifiez qu'il est branché et partagé.`)
 	case RemoteFailed:
-		failure("La copie vers sftp://cabinet@sauvegarde.exemple.fr:22/coffre a échoué (renommage) : Erreur inattendue : sftp: « Failure » (SSH_FX_FAILURE)")
+		failure("La copie vers sftp://cabinet@sauvegarde.exemple.fr:22/coffre a échoué (renommage) : Erreur inattendue : sftp: « Failure » (SSH_FX_FAILURE)")
 	case NotReceived:
 		r.Duree, r.DureeLocale, r.DureeDistante, r.Destination = 0, 0, 0, ""
 		r.Debut, r.Poste, r.AgeMax = at.Add(11*time.Hour), "PRESTATAIRE", 36*time.Hour
@@ -108,7 +108,7 @@ func exampleReport(k Kind) Report {
 	case WatchFailed:
 		r.Duree, r.DureeLocale, r.DureeDistante, r.Destination = 0, 0, 0, ""
 		r.Debut, r.Poste = at.Add(11*time.Hour), "PRESTATAIRE"
-		r.Dossiers = []Dossier{{Numero: "—", Erreur: "Surveillance impossible : Le serveur sftp://cabinet@sauvegarde.exemple.fr:22/coffre ne répond pas : vérifiez la connexion réseau, le pare-feu et qu'il est allumé."}}
+		r.Dossiers = []Dossier{{Numero: "—", Erreur: "Surveillance impossible : Le serveur sftp://cabinet@sauvegarde.exemple.fr:22/coffre ne répond pas : vérifiez la connexion réseau, le pare-feu et qu'il est allumé."}}
 	case Digest:
 		r.Duree, r.DureeLocale, r.DureeDistante = 0, 0, 0
 		r.Debut, r.Runs = at.AddDate(0, 0, -7), 9
@@ -132,7 +132,7 @@ func TestExampleMails(t *testing.T) {
 	var index strings.Builder
 	index.WriteString("# Exemples d'e-mails de Coffre\n\n" +
 		"Un exemple de chaque alerte, écrit par le composeur des e-mails (`internal/notify`) à partir de\n" +
-		"données d'exemple ; regénérés par `go generate ./internal/notify` (le test `TestExampleMails`\n" +
+		"données d'exemple ; regénérés par `go generate ./internal/notify` (le test `TestExampleMails`\n" +
 		"échoue s'ils ne correspondent plus au code). Chaque e-mail a une partie texte (`.txt`, ci-dessous)\n" +
 		"et une partie HTML (`.html`).\n\n| e-mail | objet |\n|---|---|\n")
 	for _, k := range Kinds {
@@ -141,7 +141,7 @@ func TestExampleMails(t *testing.T) {
 			t.Errorf("%s: a placeholder is left: %q", k, m.Subject)
 		}
 		files := map[string]string{
-			string(k) + ".txt":  fmt.Sprintf("À : %s\nObjet : %s\n\n%s", strings.Join(m.To, ", "), m.Subject, m.Text),
+			string(k) + ".txt":  fmt.Sprintf("À : %s\nObjet : %s\n\n%s", strings.Join(m.To, ", "), m.Subject, m.Text),
 			string(k) + ".html": m.HTML,
 		}
 		fmt.Fprintf(&index, "| [%s](%s.txt) | %s |\n", k, k, m.Subject)

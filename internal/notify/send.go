@@ -37,9 +37,9 @@ type SMTP struct {
 }
 
 var (
-	msgNoPassword = &i18n.Message{ID: "MailMotDePasseAbsent", Other: "Aucun mot de passe SMTP n'est enregistré : saisissez-le dans l'écran Configuration (e-mail)."}
-	msgSendFailed = &i18n.Message{ID: "MailEnvoiEchoue", Other: "L'e-mail « {{.Subject}} » n'a pas pu être envoyé ({{.Detail}}) : il sera renvoyé plus tard."}
-	msgNoRcpt     = &i18n.Message{ID: "MailSansDestinataire", Other: "Aucun destinataire : cochez « Alerte e-mail » pour au moins un employé qui a une adresse, ou ajoutez une adresse."}
+	msgNoPassword = &i18n.Message{ID: "MailMotDePasseAbsent", Other: "Aucun mot de passe SMTP n'est enregistré : saisissez-le dans l'écran Configuration (e-mail)."}
+	msgSendFailed = &i18n.Message{ID: "MailEnvoiEchoue", Other: "L'e-mail « {{.Subject}} » n'a pas pu être envoyé ({{.Detail}}) : il sera renvoyé plus tard."}
+	msgNoRcpt     = &i18n.Message{ID: "MailSansDestinataire", Other: "Aucun destinataire : cochez « Alerte e-mail » pour au moins un employé qui a une adresse, ou ajoutez une adresse."}
 )
 
 // FromConfig builds the SMTP settings, the password from secrets.
@@ -136,7 +136,7 @@ func (s SMTP) Send(ctx context.Context, m Mail) error {
 
 var (
 	msgSMTPDown   = &i18n.Message{ID: "MailServeurInjoignable", Other: "le serveur d'e-mail {{.Server}} est injoignable (arrêté, mauvais port ou pas de réseau)"}
-	msgSMTPAuth   = &i18n.Message{ID: "MailIdentificationRefusee", Other: "le serveur d'e-mail {{.Server}} refuse l'utilisateur « {{.User}} » ou son mot de passe"}
+	msgSMTPAuth   = &i18n.Message{ID: "MailIdentificationRefusee", Other: "le serveur d'e-mail {{.Server}} refuse l'utilisateur « {{.User}} » ou son mot de passe"}
 	msgSMTPTLS    = &i18n.Message{ID: "MailCertificat", Other: "le certificat du serveur d'e-mail {{.Server}} n'est pas reconnu, ou il ne propose pas la sécurité choisie"}
 	msgSMTPRefuse = &i18n.Message{ID: "MailEnvoiRefuse", Other: "le serveur d'e-mail {{.Server}} a refusé l'envoi ({{.Reply}})"}
 )

@@ -33,7 +33,7 @@ func TestParse(t *testing.T) {
 	}{
 		{in: "DSN=compta", want: []Attr{{"DSN", "compta"}}},
 		{in: "Driver={PostgreSQL Unicode};Server=127.0.0.1;;Port=5432;", want: []Attr{{"Driver", "PostgreSQL Unicode"}, {"Server", "127.0.0.1"}, {"Port", "5432"}}},
-		{in: " Uid = marie ; Pwd={a;b}}c}", want: []Attr{{"Uid", "marie"}, {"Pwd", "a;b}c"}}},
+		{in: " Uid = marie ; Pwd={a;b}}c}", want: []Attr{{"Uid", "marie"}, {"Pwd", "a;b}c"}}},
 		{in: "Pwd=", want: []Attr{{"Pwd", ""}}},
 		{in: "Pwd={open", bad: true},
 		{in: "novalue", bad: true},

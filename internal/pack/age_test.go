@@ -79,7 +79,7 @@ func TestRecipientEncryption(t *testing.T) {
 	} {
 		_, err := Inspect(context.Background(), path, ReadOptions{Passphrase: c.secret})
 		if err == nil || !strings.Contains(err.Error(), c.says) || errors.Is(err, dossier.ErrCorrupt) {
-			t.Errorf("secret %q: %v, want « %s »", c.secret, err, c.says)
+			t.Errorf("secret %q: %v, want « %s »", c.secret, err, c.says)
 		}
 	}
 

@@ -47,7 +47,7 @@ func wantCause(t *testing.T, what string, err error, c Cause, french string) {
 	t.Helper()
 	msg := i18n.Describe(err)
 	if CauseOf(err) != c || !strings.Contains(msg, french) {
-		t.Errorf("%s: cause %q, message %q; want %q with « %s »", what, CauseOf(err), msg, c, french)
+		t.Errorf("%s: cause %q, message %q; want %q with « %s »", what, CauseOf(err), msg, c, french)
 	}
 	for _, raw := range []string{"SSH_FX", "sftp: ", "dial tcp", "ssh:", "Erreur inattendue"} {
 		if strings.Contains(msg, raw) {

@@ -11,8 +11,8 @@ import (
 )
 
 var (
-	msgNoPassword = &i18n.Message{ID: "SFTPMotDePasseAbsent", Other: "Aucun mot de passe SFTP n'est enregistré : saisissez-le dans l'écran Configuration (copie distante)."}
-	msgNoFolder   = &i18n.Message{ID: "DistantDossierAbsent", Other: "Le dossier réseau « {{.Dir}} » est inaccessible : vérifiez qu'il est branché et partagé."}
+	msgNoPassword = &i18n.Message{ID: "SFTPMotDePasseAbsent", Other: "Aucun mot de passe SFTP n'est enregistré : saisissez-le dans l'écran Configuration (copie distante)."}
+	msgNoFolder   = &i18n.Message{ID: "DistantDossierAbsent", Other: "Le dossier réseau « {{.Dir}} » est inaccessible : vérifiez qu'il est branché et partagé."}
 	msgNoS3Secret = &i18n.Message{ID: "S3SecretAbsent", Other: "Aucune clé secrète S3 n'est enregistrée : saisissez-la dans l'écran Configuration (copie distante) ou avec « coffre service mot-de-passe --s3-fichier »."}
 	msgNoWebDAVPw = &i18n.Message{ID: "WebDAVMotDePasseAbsent", Other: "Aucun mot de passe WebDAV n'est enregistré : saisissez-le dans l'écran Configuration (copie distante) ou avec « coffre service mot-de-passe --webdav-fichier »."}
 	msgNoRemote   = &i18n.Message{ID: "DistantNonConfiguree", Other: "Aucune copie distante n'est configurée : choisissez-en une dans l'écran Configuration (copie distante)."}

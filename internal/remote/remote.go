@@ -93,7 +93,7 @@ type CopyOptions struct {
 }
 
 var (
-	msgMismatch = &i18n.Message{ID: "DistantDifferent", Other: "ce qui est arrivé sur le serveur ne correspond pas au fichier envoyé (taille {{.GotSize}} au lieu de {{.WantSize}}, empreinte différente : {{.Same}})"}
+	msgMismatch = &i18n.Message{ID: "DistantDifferent", Other: "ce qui est arrivé sur le serveur ne correspond pas au fichier envoyé (taille {{.GotSize}} au lieu de {{.WantSize}}, empreinte différente : {{.Same}})"}
 	msgNo       = &i18n.Message{ID: "DistantNon", Other: "non"}
 	msgYes      = &i18n.Message{ID: "DistantOui", Other: "oui"}
 )

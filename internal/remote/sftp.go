@@ -54,11 +54,11 @@ var (
 	// the recorded one: never accepted automatically.
 	ErrHostKeyChanged = errors.New("remote: host key changed")
 
-	msgUnknownHost = &i18n.Message{ID: "SFTPServeurInconnu", Other: "Le serveur {{.Host}} n'est pas encore reconnu (empreinte de sa clé : {{.Fingerprint}}). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service --faire-confiance »)."}
-	msgKeyChanged  = &i18n.Message{ID: "SFTPCleChangee", Other: "ATTENTION : la clé du serveur {{.Host}} a changé (empreinte reçue : {{.Fingerprint}}). Cela peut être une attaque : aucune copie n'a été envoyée. Si le serveur a vraiment été réinstallé, retirez l'ancienne clé de {{.File}} puis faites de nouveau confiance au serveur."}
-	msgAuth        = &i18n.Message{ID: "SFTPAuthentification", Other: "Le serveur SFTP {{.Host}} refuse l'utilisateur « {{.User}} » : vérifiez la clé ou le mot de passe."}
-	msgNoKey       = &i18n.Message{ID: "SFTPCleIllisible", Other: "Impossible de lire la clé privée « {{.File}} » (clé OpenSSH sans phrase de passe attendue)."}
-	msgFingerprint = &i18n.Message{ID: "SFTPEmpreinteDifferente", Other: "Le serveur {{.Host}} présente maintenant l'empreinte {{.Got}}, pas {{.Want}} : rien n'a été enregistré."}
+	msgUnknownHost = &i18n.Message{ID: "SFTPServeurInconnu", Other: "Le serveur {{.Host}} n'est pas encore reconnu (empreinte de sa clé : {{.Fingerprint}}). Vérifiez cette empreinte auprès de son administrateur puis cliquez « Faire confiance à ce serveur » (ou « coffre service --faire-confiance »)."}
+	msgKeyChanged  = &i18n.Message{ID: "SFTPCleChangee", Other: "ATTENTION : la clé du serveur {{.Host}} a changé (empreinte reçue : {{.Fingerprint}}). Cela peut être une attaque : aucune copie n'a été envoyée. Si le serveur a vraiment été réinstallé, retirez l'ancienne clé de {{.File}} puis faites de nouveau confiance au serveur."}
+	msgAuth        = &i18n.Message{ID: "SFTPAuthentification", Other: "Le serveur SFTP {{.Host}} refuse l'utilisateur « {{.User}} » : vérifiez la clé ou le mot de passe."}
+	msgNoKey       = &i18n.Message{ID: "SFTPCleIllisible", Other: "Impossible de lire la clé privée « {{.File}} » (clé OpenSSH sans phrase de passe attendue)."}
+	msgFingerprint = &i18n.Message{ID: "SFTPEmpreinteDifferente", Other: "Le serveur {{.Host}} présente maintenant l'empreinte {{.Got}}, pas {{.Want}} : rien n'a été enregistré."}
 )
 
 // hostKeyError carries the key seen, for the trust step.

@@ -13,9 +13,9 @@ import (
 var (
 	TitleBackup = &i18n.Message{ID: "UIResSauvegardeOK", Other: "Sauvegarde terminée"}
 
-	msgBackupFile   = &i18n.Message{ID: "ResSauvegarde", Other: "{{.Label}} : {{.File}} ({{.Size}}, en {{.Duration}}{{.Verified}})"}
+	msgBackupFile   = &i18n.Message{ID: "ResSauvegarde", Other: "{{.Label}} : {{.File}} ({{.Size}}, en {{.Duration}}{{.Verified}})"}
 	msgVerified     = &i18n.Message{ID: "UIResultatVerifiee", Other: ", vérifiée"}
-	msgBackupDetail = &i18n.Message{ID: "CLIDetails", Other: "{{.File}} : {{.Size}} en {{.Total}} — ouverture {{.Read}}, compression et écriture {{.Compress}} (dont contrôle de la base en parallèle {{.Check}}), relecture et vérification {{.Verify}}"}
+	msgBackupDetail = &i18n.Message{ID: "CLIDetails", Other: "{{.File}} : {{.Size}} en {{.Total}} — ouverture {{.Read}}, compression et écriture {{.Compress}} (dont contrôle de la base en parallèle {{.Check}}), relecture et vérification {{.Verify}}"}
 	msgSession      = &i18n.Message{ID: "ResSession", Other: "{{.Programme}} sur {{.Poste}} ({{.Utilisateur}})"}
 	msgAccessBackup = &i18n.Message{ID: "CLIAccessSauvegardee", Other: "Base Access {{.Base}} sauvegardée entière ({{.Size}}{{.Verified}}) en {{.Duration}}."}
 	msgAccessVerif  = &i18n.Message{ID: "CLIAccessVerifiee", Other: ", relue et vérifiée"}

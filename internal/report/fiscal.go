@@ -26,40 +26,40 @@ var (
 	TitleAdmin     = &i18n.Message{ID: "UIResAdministrationOK", Other: "Copie pour l'administration écrite"}
 
 	msgAnd          = &i18n.Message{ID: "UIEt", Other: "et"}
-	msgSafetyBefore = &i18n.Message{ID: "CLISecuriteAvant", Other: "Sauvegarde de sécurité prise avant de modifier le dossier : {{.File}}"}
-	msgDuration     = &i18n.Message{ID: "UIResultatDuree", Other: "Durée : {{.Duration}}"}
+	msgSafetyBefore = &i18n.Message{ID: "CLISecuriteAvant", Other: "Sauvegarde de sécurité prise avant de modifier le dossier : {{.File}}"}
+	msgDuration     = &i18n.Message{ID: "UIResultatDuree", Other: "Durée : {{.Duration}}"}
 
-	msgExportFile     = &i18n.Message{ID: "ResExport", Other: "{{.Label}} : {{.File}} ({{.Size}}, {{.Tables}}, {{.Exercices}}, contrôlé), en {{.Duration}}."}
-	msgExportServer   = &i18n.Message{ID: "ResExportServeur", Other: "{{.Label}} : base {{.File}} écrite sur le serveur ({{.Size}}, {{.Tables}}, {{.Exercices}}, contrôlée), en {{.Duration}}."}
-	msgExportReplaced = &i18n.Message{ID: "ResExportRemplace", Other: "{{.Label}} : l'ancien export de même nom a été remplacé."}
-	msgExportBack     = &i18n.Message{ID: "ResExportReprendre", Other: "Pour reprendre {{.File}} comme dossier, restaurez ce fichier (« Restauration » dans l'assistant, « coffre restaurer » en ligne de commande) : il redevient {{.Base}}."}
+	msgExportFile     = &i18n.Message{ID: "ResExport", Other: "{{.Label}} : {{.File}} ({{.Size}}, {{.Tables}}, {{.Exercices}}, contrôlé), en {{.Duration}}."}
+	msgExportServer   = &i18n.Message{ID: "ResExportServeur", Other: "{{.Label}} : base {{.File}} écrite sur le serveur ({{.Size}}, {{.Tables}}, {{.Exercices}}, contrôlée), en {{.Duration}}."}
+	msgExportReplaced = &i18n.Message{ID: "ResExportRemplace", Other: "{{.Label}} : l'ancien export de même nom a été remplacé."}
+	msgExportBack     = &i18n.Message{ID: "ResExportReprendre", Other: "Pour reprendre {{.File}} comme dossier, restaurez ce fichier (« Restauration » dans l'assistant, « coffre restaurer » en ligne de commande) : il redevient {{.Base}}."}
 
-	msgPTFNote    = &i18n.Message{ID: "UIResultatTransfertMessage", Other: "{{.Numero}} : {{.Text}}"}
-	msgPTFWritten = &i18n.Message{ID: "ResTransfert", Other: "{{.Label}} : transfert n° {{.Sequence}} écrit, {{.File}} ({{.Size}}) — {{.Changes}} sur {{.Rows}}, en {{.Duration}}."}
-	msgPTFBase    = &i18n.Message{ID: "ResTransfertBase", Other: "{{.Label}} : transfert complet n° {{.Sequence}} écrit, {{.File}} ({{.Size}}), en {{.Duration}}. Sur l'autre site, restaurez ce fichier (« Restauration » dans l'assistant, « coffre restaurer … --remplacer » en ligne de commande si le dossier y existe)."}
-	msgPTFTables  = &i18n.Message{ID: "UIResultatTransfertTables", Other: "Lignes ajoutées (+), modifiées (~), supprimées (−) : {{.List}}"}
+	msgPTFNote    = &i18n.Message{ID: "UIResultatTransfertMessage", Other: "{{.Numero}} : {{.Text}}"}
+	msgPTFWritten = &i18n.Message{ID: "ResTransfert", Other: "{{.Label}} : transfert n° {{.Sequence}} écrit, {{.File}} ({{.Size}}) — {{.Changes}} sur {{.Rows}}, en {{.Duration}}."}
+	msgPTFBase    = &i18n.Message{ID: "ResTransfertBase", Other: "{{.Label}} : transfert complet n° {{.Sequence}} écrit, {{.File}} ({{.Size}}), en {{.Duration}}. Sur l'autre site, restaurez ce fichier (« Restauration » dans l'assistant, « coffre restaurer … --remplacer » en ligne de commande si le dossier y existe)."}
+	msgPTFTables  = &i18n.Message{ID: "UIResultatTransfertTables", Other: "Lignes ajoutées (+), modifiées (~), supprimées (−) : {{.List}}"}
 	msgPTFTable   = &i18n.Message{ID: "UIResumeTransfertTable", Other: "{{.Table}} +{{.Inserts}} ~{{.Updates}} −{{.Deletes}}"}
-	msgPTFApplied = &i18n.Message{ID: "CLITransfertApplique", Other: "Transfert n° {{.Sequence}} appliqué au dossier {{.Dossier}} : {{.Changes}}, en {{.Duration}}."}
+	msgPTFApplied = &i18n.Message{ID: "CLITransfertApplique", Other: "Transfert n° {{.Sequence}} appliqué au dossier {{.Dossier}} : {{.Changes}}, en {{.Duration}}."}
 
-	msgArchFile      = &i18n.Message{ID: "ResArchive", Other: "{{.Label}} : archive écrite et vérifiée, {{.File}} ({{.Size}}), en {{.Duration}}."}
-	msgArchMoved     = &i18n.Message{ID: "UIResultatArchiveDeplace", Other: "Exercices {{.Codes}} archivés : {{.Ecritures}}, {{.Lignes}} et {{.Annexes}} retirées du dossier, remplacées par une écriture de solde chacun ({{.Balances}}). Soldes par compte et par tiers inchangés."}
-	msgArchBalance   = &i18n.Message{ID: "UIResultatArchiveSolde", Other: "{{.Exercice}} : OD n° {{.Numero}}, {{.Lignes}}"}
-	msgUnarchDone    = &i18n.Message{ID: "UIResultatDesarchive", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}}, {{.Lignes}}, {{.Annexes}}, identiques à l'archive ; écritures de solde retirées, soldes inchangés ; en {{.Duration}}."}
-	msgUnarchAlready = &i18n.Message{ID: "CLIDesarchiveDejaRemis", Other: "Déjà remis dans le dossier auparavant, laissés tels quels : {{.Codes}}."}
+	msgArchFile      = &i18n.Message{ID: "ResArchive", Other: "{{.Label}} : archive écrite et vérifiée, {{.File}} ({{.Size}}), en {{.Duration}}."}
+	msgArchMoved     = &i18n.Message{ID: "UIResultatArchiveDeplace", Other: "Exercices {{.Codes}} archivés : {{.Ecritures}}, {{.Lignes}} et {{.Annexes}} retirées du dossier, remplacées par une écriture de solde chacun ({{.Balances}}). Soldes par compte et par tiers inchangés."}
+	msgArchBalance   = &i18n.Message{ID: "UIResultatArchiveSolde", Other: "{{.Exercice}} : OD n° {{.Numero}}, {{.Lignes}}"}
+	msgUnarchDone    = &i18n.Message{ID: "UIResultatDesarchive", Other: "Dossier {{.Dossier}} : exercices {{.Codes}} remis en place — {{.Ecritures}}, {{.Lignes}}, {{.Annexes}}, identiques à l'archive ; écritures de solde retirées, soldes inchangés ; en {{.Duration}}."}
+	msgUnarchAlready = &i18n.Message{ID: "CLIDesarchiveDejaRemis", Other: "Déjà remis dans le dossier auparavant, laissés tels quels : {{.Codes}}."}
 	msgFact          = &i18n.Message{ID: "ResFait", Other: "{{.Text}}"}
-	msgUnarchMore    = &i18n.Message{ID: "UIResultatDesarchiveRecrees", Other: "Remis aussi, car supprimés du dossier depuis l'archivage : {{.List}}"}
-	msgUnarchDel     = &i18n.Message{ID: "UIResultatDesarchiveSupprimee", Other: "Archive supprimée : {{.File}}"}
-	msgUnarchKept    = &i18n.Message{ID: "UIResultatDesarchiveGardee", Other: "Archive conservée : {{.File}}"}
-	msgUnarchLeft    = &i18n.Message{ID: "ResDesarchiveReste", Other: "Archive conservée : {{.File}} ; elle contient encore des exercices archivés ({{.Codes}})."}
+	msgUnarchMore    = &i18n.Message{ID: "UIResultatDesarchiveRecrees", Other: "Remis aussi, car supprimés du dossier depuis l'archivage : {{.List}}"}
+	msgUnarchDel     = &i18n.Message{ID: "UIResultatDesarchiveSupprimee", Other: "Archive supprimée : {{.File}}"}
+	msgUnarchKept    = &i18n.Message{ID: "UIResultatDesarchiveGardee", Other: "Archive conservée : {{.File}}"}
+	msgUnarchLeft    = &i18n.Message{ID: "ResDesarchiveReste", Other: "Archive conservée : {{.File}} ; elle contient encore des exercices archivés ({{.Codes}})."}
 
-	msgCutDone   = &i18n.Message{ID: "ResDecoupe", Other: "Découpe faite : exercices {{.Moved}} déplacés dans {{.File}} ({{.Size}}) — {{.Ecritures}}, {{.Lignes}}, {{.Annexes}} ; le dossier {{.Dossier}} garde {{.Kept}} (fichier de {{.Before}} avant, {{.After}} après), en {{.Duration}}."}
-	msgCutClean  = &i18n.Message{ID: "CLIDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} et {{.CutComptes}} retirés du fichier découpé, {{.Tiers}} et {{.Comptes}} du dossier."}
-	msgCutImport = &i18n.Message{ID: "ResDecoupeConsulter", Other: "Pour consulter les anciens exercices, restaurez {{.File}} (« Restauration » dans l'assistant, « coffre restaurer » en ligne de commande) : il s'importe comme un dossier."}
+	msgCutDone   = &i18n.Message{ID: "ResDecoupe", Other: "Découpe faite : exercices {{.Moved}} déplacés dans {{.File}} ({{.Size}}) — {{.Ecritures}}, {{.Lignes}}, {{.Annexes}} ; le dossier {{.Dossier}} garde {{.Kept}} (fichier de {{.Before}} avant, {{.After}} après), en {{.Duration}}."}
+	msgCutClean  = &i18n.Message{ID: "CLIDecoupeNettoyage", Other: "Nettoyage : {{.CutTiers}} et {{.CutComptes}} retirés du fichier découpé, {{.Tiers}} et {{.Comptes}} du dossier."}
+	msgCutImport = &i18n.Message{ID: "ResDecoupeConsulter", Other: "Pour consulter les anciens exercices, restaurez {{.File}} (« Restauration » dans l'assistant, « coffre restaurer » en ligne de commande) : il s'importe comme un dossier."}
 
-	msgAdminCopy     = &i18n.Message{ID: "UIResultatAdmin", Other: "Copie : {{.File}} ({{.Size}}) — dossier {{.Dossier}}, exercices {{.Codes}}, version {{.Version}}, {{.Annexes}}. Elle ne peut pas être restaurée comme un dossier."}
-	msgAdminTables   = &i18n.Message{ID: "UIResultatAdminTables", Other: "Tables (lignes) : {{.List}}"}
-	msgAdminFEC      = &i18n.Message{ID: "UIResultatAdminFEC", Other: "FEC {{.Exercice}} : {{.File}} ({{.Size}}) — {{.Ecritures}}, {{.Lignes}}, débit = crédit = {{.Total}}, contrôlé avant écriture."}
-	msgAdminCleaned  = &i18n.Message{ID: "UIResultatAdminFECAdapte", One: "{{.Exercice}} : {{.Count}} champ adapté au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés).", Other: "{{.Exercice}} : {{.Count}} champs adaptés au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés)."}
+	msgAdminCopy     = &i18n.Message{ID: "UIResultatAdmin", Other: "Copie : {{.File}} ({{.Size}}) — dossier {{.Dossier}}, exercices {{.Codes}}, version {{.Version}}, {{.Annexes}}. Elle ne peut pas être restaurée comme un dossier."}
+	msgAdminTables   = &i18n.Message{ID: "UIResultatAdminTables", Other: "Tables (lignes) : {{.List}}"}
+	msgAdminFEC      = &i18n.Message{ID: "UIResultatAdminFEC", Other: "FEC {{.Exercice}} : {{.File}} ({{.Size}}) — {{.Ecritures}}, {{.Lignes}}, débit = crédit = {{.Total}}, contrôlé avant écriture."}
+	msgAdminCleaned  = &i18n.Message{ID: "UIResultatAdminFECAdapte", One: "{{.Exercice}} : {{.Count}} champ adapté au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés).", Other: "{{.Exercice}} : {{.Count}} champs adaptés au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés)."}
 	msgAdminComplete = &i18n.Message{ID: "UIAdminVersionComplete", Other: "complète"}
 	msgAdminSimple   = &i18n.Message{ID: "UIAdminVersionSimplifiee", Other: "simplifiée"}
 	msgAdminWithAnn  = &i18n.Message{ID: "UIAdminAvecAnnexes", Other: "avec les annexes"}

@@ -15,9 +15,9 @@ import (
 )
 
 var (
-	msgMfTitle     = &i18n.Message{ID: "MfTitre", Other: "Ce que contient cette sauvegarde : {{.File}} ({{.Size}})"}
-	msgMfTitlePTF  = &i18n.Message{ID: "MfTitrePTF", Other: "Ce que contient ce transfert partiel : {{.File}} ({{.Size}})"}
-	msgMfTitlePAF  = &i18n.Message{ID: "MfTitrePAF", Other: "Ce que contient cette archive d'exercices : {{.File}} ({{.Size}})"}
+	msgMfTitle     = &i18n.Message{ID: "MfTitre", Other: "Ce que contient cette sauvegarde : {{.File}} ({{.Size}})"}
+	msgMfTitlePTF  = &i18n.Message{ID: "MfTitrePTF", Other: "Ce que contient ce transfert partiel : {{.File}} ({{.Size}})"}
+	msgMfTitlePAF  = &i18n.Message{ID: "MfTitrePAF", Other: "Ce que contient cette archive d'exercices : {{.File}} ({{.Size}})"}
 	msgMfDossier   = &i18n.Message{ID: "MfDossier", Other: "Dossier\t{{.Numero}} {{.Nom}} — {{.RaisonSociale}}"}
 	msgMfSiren     = &i18n.Message{ID: "MfSiren", Other: "SIREN\t{{.Siren}}"}
 	msgMfIdent     = &i18n.Message{ID: "MfIdentifiant", Other: "Identifiant\t{{.Id}}"}
@@ -37,7 +37,7 @@ var (
 	msgMfUnbal     = &i18n.Message{ID: "MfDesequilibre", Other: "Écritures déséquilibrées\t{{.Count}}"}
 	msgYes         = &i18n.Message{ID: "Oui", Other: "oui"}
 	msgNo          = &i18n.Message{ID: "Non", Other: "non"}
-	msgMfAccess    = &i18n.Message{ID: "MfAccess", Other: "Base Access\t{{.Base}} ({{.Size}}), copiée entière ; se restaure sous ce nom dans un dossier de fichiers"}
+	msgMfAccess    = &i18n.Message{ID: "MfAccess", Other: "Base Access\t{{.Base}} ({{.Size}}), copiée entière ; se restaure sous ce nom dans un dossier de fichiers"}
 )
 
 // Manifest prints a file's manifest for a person (« coffre contenu », the
@@ -129,7 +129,7 @@ func Contents(w io.Writer, file string, size int64, m *pack.Manifest) error {
 var (
 	msgPAFTitle  = &i18n.Message{ID: "PAFTitre", Other: "Exercices archivés dans ce fichier"}
 	msgPAFHeader = &i18n.Message{ID: "PAFEntete", Other: "Exercice\tDu\tAu\tÉcritures\tLignes\tAnnexes\tDébit\tCrédit\tÉcriture de solde"}
-	msgPAFHint   = &i18n.Message{ID: "PAFAide", Other: "Pour les remettre dans le dossier : coffre desarchiver {{.File}} --connexion … --dossier {{.Numero}} [--exercices …]"}
+	msgPAFHint   = &i18n.Message{ID: "PAFAide", Other: "Pour les remettre dans le dossier : coffre desarchiver {{.File}} --connexion … --dossier {{.Numero}} [--exercices …]"}
 )
 
 // paf prints what only a PAF holds — its archived exercices and their

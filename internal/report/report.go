@@ -51,7 +51,7 @@ func warn(m *i18n.Message, data map[string]any) Line {
 	return Line{Note: i18n.NewNote(m, data), Level: Warn}
 }
 
-var msgWarning = &i18n.Message{ID: "ResAttention", Other: "Attention : {{.Text}}"}
+var msgWarning = &i18n.Message{ID: "ResAttention", Other: "Attention : {{.Text}}"}
 
 // warnings turns an engine's notes into warning lines.
 func warnings(notes []i18n.Note) []Line {
@@ -129,7 +129,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
-var msgItemError = &i18n.Message{ID: "ResElementErreur", Other: "{{.Label}} : {{.Error}}"}
+var msgItemError = &i18n.Message{ID: "ResElementErreur", Other: "{{.Label}} : {{.Error}}"}
 
 // ItemLines are the lines of one outcome of a run: the item's own lines
 // when it was done (or had nothing to do, with the fact saying so), and

@@ -8,8 +8,8 @@ import (
 var (
 	TitleRestore = &i18n.Message{ID: "UIResRestaurationOK", Other: "Restauration terminée"}
 
-	msgRestored = &i18n.Message{ID: "ResRestaure", Other: "Dossier n° {{.Numero}} restauré : {{.File}}, en {{.Duration}}."}
-	msgSafety   = &i18n.Message{ID: "CLISecurite", Other: "Sauvegarde de sécurité de l'ancien dossier : {{.File}}"}
+	msgRestored = &i18n.Message{ID: "ResRestaure", Other: "Dossier n° {{.Numero}} restauré : {{.File}}, en {{.Duration}}."}
+	msgSafety   = &i18n.Message{ID: "CLISecurite", Other: "Sauvegarde de sécurité de l'ancien dossier : {{.File}}"}
 )
 
 // PlanNotes are what the engine says about a restore before it runs (a

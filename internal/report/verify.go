@@ -10,9 +10,9 @@ import (
 var (
 	TitleVerify = &i18n.Message{ID: "UIResVerificationOK", Other: "Vérification réussie"}
 
-	msgVerifyOK        = &i18n.Message{ID: "ResVerification", Other: "{{.File}} : correct ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}}, {{.Exercices}}, en {{.Duration}}."}
-	msgVerifyContainer = &i18n.Message{ID: "ResVerificationConteneur", Other: "{{.File}} : correct (fichier {{.Kind}} du dossier {{.Dossier}}) — sommes de contrôle et décompression correctes, en {{.Duration}}. Son contenu est contrôlé ligne à ligne quand il est appliqué."}
-	msgVerifyAccess    = &i18n.Message{ID: "ResVerificationAccess", Other: "{{.File}} : correct (base Access {{.Base}}, copiée entière) — sommes de contrôle et décompression correctes, en {{.Duration}}. Une base Access n'a pas de contrôle SQLite."}
+	msgVerifyOK        = &i18n.Message{ID: "ResVerification", Other: "{{.File}} : correct ({{.Level}}) — dossier {{.Dossier}}, {{.Tables}}, {{.Exercices}}, en {{.Duration}}."}
+	msgVerifyContainer = &i18n.Message{ID: "ResVerificationConteneur", Other: "{{.File}} : correct (fichier {{.Kind}} du dossier {{.Dossier}}) — sommes de contrôle et décompression correctes, en {{.Duration}}. Son contenu est contrôlé ligne à ligne quand il est appliqué."}
+	msgVerifyAccess    = &i18n.Message{ID: "ResVerificationAccess", Other: "{{.File}} : correct (base Access {{.Base}}, copiée entière) — sommes de contrôle et décompression correctes, en {{.Duration}}. Une base Access n'a pas de contrôle SQLite."}
 	msgLevelQuick      = &i18n.Message{ID: "NiveauRapide", Other: "niveau rapide"}
 	msgLevelFull       = &i18n.Message{ID: "NiveauComplet", Other: "niveau complet"}
 )

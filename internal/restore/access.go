@@ -17,9 +17,9 @@ import (
 )
 
 var (
-	msgAccessFolder = &i18n.Message{ID: "RestaurationAccessDossier", Other: "« {{.File}} » est la sauvegarde d'une base Access ({{.Base}}) : elle se restaure dans un dossier de fichiers, pas sur un serveur SQL."}
-	msgAccessExists = &i18n.Message{ID: "RestaurationAccessExiste", Other: "La base Access « {{.Base}} » existe déjà dans « {{.Dir}} » : confirmez son remplacement (--remplacer)."}
-	msgAccessPart   = &i18n.Message{ID: "RestaurationAccessPartie", Other: "La sauvegarde « {{.File}} » ne contient pas la base Access que son manifeste annonce : elle est endommagée."}
+	msgAccessFolder = &i18n.Message{ID: "RestaurationAccessDossier", Other: "« {{.File}} » est la sauvegarde d'une base Access ({{.Base}}) : elle se restaure dans un dossier de fichiers, pas sur un serveur SQL."}
+	msgAccessExists = &i18n.Message{ID: "RestaurationAccessExiste", Other: "La base Access « {{.Base}} » existe déjà dans « {{.Dir}} » : confirmez son remplacement (--remplacer)."}
+	msgAccessPart   = &i18n.Message{ID: "RestaurationAccessPartie", Other: "La sauvegarde « {{.File}} » ne contient pas la base Access que son manifeste annonce : elle est endommagée."}
 )
 
 // accessBackup returns the manifest of the file at path when it is the

@@ -95,11 +95,11 @@ func TestDecompressionBombRefusedBeforeWriting(t *testing.T) {
 			free, _ := fsutil.FreeSpace(disk)
 			_, err = restore.Run(context.Background(), restore.Request{File: pbf, Store: s, SafetyDir: t.TempDir()})
 			if err == nil || !strings.Contains(i18n.Describe(err), c.want) {
-				t.Fatalf("restore of a bomb: %v, want « %s »", err, c.want)
+				t.Fatalf("restore of a bomb: %v, want « %s »", err, c.want)
 			}
 			_, err = verify.File(context.Background(), pbf, verify.Options{TempDir: tmp})
 			if err == nil || !strings.Contains(i18n.Describe(err), c.want) {
-				t.Fatalf("verification of a bomb: %v, want « %s »", err, c.want)
+				t.Fatalf("verification of a bomb: %v, want « %s »", err, c.want)
 			}
 			if c.name == "zeros" && !errors.Is(err, dossier.ErrCorrupt) {
 				t.Fatalf("a part that is not SQLite is not reported as damaged: %v", err)

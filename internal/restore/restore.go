@@ -23,21 +23,21 @@ import (
 )
 
 var (
-	msgAdmin        = &i18n.Message{ID: "CopieAdminNonRestaurable", Other: "« {{.File}} » est une copie pour l'administration fiscale : elle ne contient que les exercices demandés, sans le reste du dossier, et ne peut pas être restaurée. Restaurez plutôt une sauvegarde complète (.pbf)."}
-	msgDamaged      = &i18n.Message{ID: "RestaurationBaseEndommagee", Other: "La base à restaurer (dossier {{.Dossier}}) est endommagée (contrôle SQLite : {{.Detail}}) : rien n'a été restauré, la connexion n'a pas été modifiée. Utilisez une autre sauvegarde."}
-	msgNoFile       = &i18n.Message{ID: "RestaurationFichierAbsent", Other: "Le fichier « {{.File}} » n'existe pas ou ne peut pas être ouvert : vérifiez son nom et son emplacement."}
-	msgKind         = &i18n.Message{ID: "PasUneSauvegardeComplete", Other: "« {{.File}} » est un fichier {{.Kind}}, pas une sauvegarde complète : utilisez l'opération qui lui correspond."}
-	msgUnknownInput = &i18n.Message{ID: "FichierInconnu", Other: "« {{.File}} » n'est ni une sauvegarde Coffre (.pbf) ni une base de données SQLite."}
-	msgHeldOpen     = &i18n.Message{ID: "RestaurationFichierOuvert", Other: "Le dossier n° {{.Numero}} est ouvert par un autre programme{{if .Who}} ({{.Who}}){{else}} (le logiciel de gestion, un antivirus ou une sauvegarde){{end}} : Windows refuse de le remplacer. Fermez-le sur ce poste et les autres, puis recommencez. Rien n'a été modifié."}
-	msgNotReopened  = &i18n.Message{ID: "RestaurationIntrouvable", Other: "Le dossier n° {{.Numero}} restauré ne s'ouvre pas sous son nom définitif : la restauration n'a pas abouti.{{if .Safety}} Ce qu'il remplaçait est dans la sauvegarde de sécurité « {{.Safety}} ».{{end}}"}
-	msgTaken        = &i18n.Message{ID: "NumeroPris", Other: "Le dossier n° {{.Numero}} existe déjà : choisissez un autre numéro, ou confirmez son remplacement (--remplacer)."}
+	msgAdmin        = &i18n.Message{ID: "CopieAdminNonRestaurable", Other: "« {{.File}} » est une copie pour l'administration fiscale : elle ne contient que les exercices demandés, sans le reste du dossier, et ne peut pas être restaurée. Restaurez plutôt une sauvegarde complète (.pbf)."}
+	msgDamaged      = &i18n.Message{ID: "RestaurationBaseEndommagee", Other: "La base à restaurer (dossier {{.Dossier}}) est endommagée (contrôle SQLite : {{.Detail}}) : rien n'a été restauré, la connexion n'a pas été modifiée. Utilisez une autre sauvegarde."}
+	msgNoFile       = &i18n.Message{ID: "RestaurationFichierAbsent", Other: "Le fichier « {{.File}} » n'existe pas ou ne peut pas être ouvert : vérifiez son nom et son emplacement."}
+	msgKind         = &i18n.Message{ID: "PasUneSauvegardeComplete", Other: "« {{.File}} » est un fichier {{.Kind}}, pas une sauvegarde complète : utilisez l'opération qui lui correspond."}
+	msgUnknownInput = &i18n.Message{ID: "FichierInconnu", Other: "« {{.File}} » n'est ni une sauvegarde Coffre (.pbf) ni une base de données SQLite."}
+	msgHeldOpen     = &i18n.Message{ID: "RestaurationFichierOuvert", Other: "Le dossier n° {{.Numero}} est ouvert par un autre programme{{if .Who}} ({{.Who}}){{else}} (le logiciel de gestion, un antivirus ou une sauvegarde){{end}} : Windows refuse de le remplacer. Fermez-le sur ce poste et les autres, puis recommencez. Rien n'a été modifié."}
+	msgNotReopened  = &i18n.Message{ID: "RestaurationIntrouvable", Other: "Le dossier n° {{.Numero}} restauré ne s'ouvre pas sous son nom définitif : la restauration n'a pas abouti.{{if .Safety}} Ce qu'il remplaçait est dans la sauvegarde de sécurité « {{.Safety}} ».{{end}}"}
+	msgTaken        = &i18n.Message{ID: "NumeroPris", Other: "Le dossier n° {{.Numero}} existe déjà : choisissez un autre numéro, ou confirmez son remplacement (--remplacer)."}
 	msgNoFree       = &i18n.Message{ID: "PlusDeNumero", Other: "Plus aucun numéro de dossier libre dans cette connexion."}
-	msgNoNom        = &i18n.Message{ID: "NomInconnu", Other: "Impossible de déduire le nom court du dossier de « {{.File}} » : renommez le fichier en 001NOM.db."}
-	msgIdentity     = &i18n.Message{ID: "AutreIdentite", Other: "Le dossier n° {{.Numero}} de la connexion ({{.Existing}}) n'est pas le même dossier que la sauvegarde ({{.Incoming}}) : confirmez explicitement le remplacement par un autre dossier (--autre-dossier)."}
-	msgExport       = &i18n.Message{ID: "NoteExport", Other: "Fichier d'export {{.File}} : restauré sous son nom sans le E ({{.Base}})."}
+	msgNoNom        = &i18n.Message{ID: "NomInconnu", Other: "Impossible de déduire le nom court du dossier de « {{.File}} » : renommez le fichier en 001NOM.db."}
+	msgIdentity     = &i18n.Message{ID: "AutreIdentite", Other: "Le dossier n° {{.Numero}} de la connexion ({{.Existing}}) n'est pas le même dossier que la sauvegarde ({{.Incoming}}) : confirmez explicitement le remplacement par un autre dossier (--autre-dossier)."}
+	msgExport       = &i18n.Message{ID: "NoteExport", Other: "Fichier d'export {{.File}} : restauré sous son nom sans le E ({{.Base}})."}
 	msgCut          = &i18n.Message{ID: "NoteDecoupe", Other: "Fichier découpé {{.File}} importé comme dossier {{.Base}}."}
-	msgDifferentNum = &i18n.Message{ID: "NoteAutreNumero", Other: "Restauré sous le numéro {{.Numero}} (le dossier n° {{.Own}} existe déjà) ; les écritures sont inchangées, le nom du fichier et la fiche du dossier portent le nouveau numéro."}
-	msgCopy         = &i18n.Message{ID: "NoteCopieNouvelIdentifiant", Other: "Le dossier {{.Dossier}} est une copie du dossier {{.Original}} de cette connexion : il reçoit son propre identifiant, et les transferts partiels du dossier {{.Original}} ne s'y appliqueront pas."}
+	msgDifferentNum = &i18n.Message{ID: "NoteAutreNumero", Other: "Restauré sous le numéro {{.Numero}} (le dossier n° {{.Own}} existe déjà) ; les écritures sont inchangées, le nom du fichier et la fiche du dossier portent le nouveau numéro."}
+	msgCopy         = &i18n.Message{ID: "NoteCopieNouvelIdentifiant", Other: "Le dossier {{.Dossier}} est une copie du dossier {{.Original}} de cette connexion : il reçoit son propre identifiant, et les transferts partiels du dossier {{.Original}} ne s'y appliqueront pas."}
 )
 
 // Request is one restore.

@@ -26,7 +26,7 @@ import (
 // dossier, so weekly rather than at every run.
 const FullCheckEvery = 7 * 24 * time.Hour
 
-var msgClockBehind = &i18n.Message{ID: "ServiceHorlogeEnRetard", Other: "Attention : l'horloge de ce poste indique {{.Now}}, plus tôt que la sauvegarde la plus récente ({{.Newest}}). Vérifiez la date et l'heure de l'ordinateur (pile de la carte mère, serveur de temps) : la sauvegarde de ce passage est bien gardée comme la plus récente."}
+var msgClockBehind = &i18n.Message{ID: "ServiceHorlogeEnRetard", Other: "Attention : l'horloge de ce poste indique {{.Now}}, plus tôt que la sauvegarde la plus récente ({{.Newest}}). Vérifiez la date et l'heure de l'ordinateur (pile de la carte mère, serveur de temps) : la sauvegarde de ce passage est bien gardée comme la plus récente."}
 
 // act takes the backups the plan decided, one dossier after the other (a
 // failure never costs the others their backup), and checks each one.
@@ -203,7 +203,7 @@ func (e *Engine) fullCheck(ctx context.Context, path, secret string) *Check {
 	return &Check{Name: filepath.Base(path), Err: err, Took: time.Since(start)}
 }
 
-var msgNothingToAccept = &i18n.Message{ID: "ServiceRienAAccepter", Other: "Aucune sauvegarde automatique du dossier {{.Numero}} n'est signalée pour un changement inquiétant : il n'y a rien à accepter."}
+var msgNothingToAccept = &i18n.Message{ID: "ServiceRienAAccepter", Other: "Aucune sauvegarde automatique du dossier {{.Numero}} n'est signalée pour un changement inquiétant : il n'y a rien à accepter."}
 
 // Accept takes the newest backup of dossier numero as its new reference
 // (`coffre service accepter --dossier 001`): the change it was flagged for (an

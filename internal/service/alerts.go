@@ -15,9 +15,9 @@ import (
 )
 
 var (
-	msgSent       = &i18n.Message{ID: "ServiceMailEnvoye", Other: "E-mail envoyé à {{.To}} : {{.Subject}}"}
+	msgSent       = &i18n.Message{ID: "ServiceMailEnvoye", Other: "E-mail envoyé à {{.To}} : {{.Subject}}"}
 	msgQueueSent  = &i18n.Message{ID: "ServiceMailsRenvoyes", One: "{{.Count}} e-mail en attente a été envoyé.", Other: "{{.Count}} e-mails en attente ont été envoyés."}
-	msgSMTPConf   = &i18n.Message{ID: "ServiceSMTPConfig", Other: "E-mails non envoyés : {{.Detail}}"}
+	msgSMTPConf   = &i18n.Message{ID: "ServiceSMTPConfig", Other: "E-mails non envoyés : {{.Detail}}"}
 	msgMailFullOK = &i18n.Message{ID: "ServiceMailControleOK", Other: "réussi (intégrité de la base vérifiée en entier, chaque semaine)"}
 )
 

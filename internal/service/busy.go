@@ -32,7 +32,7 @@ const runningFile = "en-cours.json"
 
 var (
 	msgBusySince = &i18n.Message{ID: "ServiceOccupeDepuis", Other: "Une sauvegarde automatique est déjà en cours sur ce poste depuis le {{.Since}} (processus {{.PID}})."}
-	msgStuck     = &i18n.Message{ID: "ServiceBloque", Other: "La sauvegarde automatique commencée le {{.Since}} (processus {{.PID}}) n'est toujours pas terminée : les sauvegardes suivantes ne peuvent pas se faire."}
+	msgStuck     = &i18n.Message{ID: "ServiceBloque", Other: "La sauvegarde automatique commencée le {{.Since}} (processus {{.PID}}) n'est toujours pas terminée : les sauvegardes suivantes ne peuvent pas se faire."}
 )
 
 // lock takes the service for a run, recording who holds it; when another

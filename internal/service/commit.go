@@ -89,10 +89,10 @@ func sessionLines(ss []dossier.Session) []string {
 
 var (
 	msgFullCheckOK  = &i18n.Message{ID: "ServiceControleCompletOK", Other: "contrôle complet (hebdomadaire) réussi"}
-	msgFullCheckBad = &i18n.Message{ID: "ServiceControleCompletEchec", Other: "contrôle complet (hebdomadaire) ÉCHOUÉ : {{.Detail}}"}
-	msgOutboxSent   = &i18n.Message{ID: "ServiceEnAttenteEnvoyee", Other: "envoyée avec retard (faite quand la destination distante était injoignable) : {{.Name}} — {{.Status}}"}
-	msgRecheckOK    = &i18n.Message{ID: "ServiceRelueOK", Other: "copie distante plus ancienne relue et intacte : {{.Name}}"}
-	msgRecheckBad   = &i18n.Message{ID: "ServiceRelueEchec", Other: "copie distante plus ancienne « {{.Name}} » endommagée : {{.Detail}}"}
+	msgFullCheckBad = &i18n.Message{ID: "ServiceControleCompletEchec", Other: "contrôle complet (hebdomadaire) ÉCHOUÉ : {{.Detail}}"}
+	msgOutboxSent   = &i18n.Message{ID: "ServiceEnAttenteEnvoyee", Other: "envoyée avec retard (faite quand la destination distante était injoignable) : {{.Name}} — {{.Status}}"}
+	msgRecheckOK    = &i18n.Message{ID: "ServiceRelueOK", Other: "copie distante plus ancienne relue et intacte : {{.Name}}"}
+	msgRecheckBad   = &i18n.Message{ID: "ServiceRelueEchec", Other: "copie distante plus ancienne « {{.Name}} » endommagée : {{.Detail}}"}
 )
 
 func (e *Engine) finishEntry(rep *Report) {

@@ -20,11 +20,11 @@ const (
 )
 
 var (
-	msgChangeEmpty     = &i18n.Message{ID: "ChangementVide", Other: "le fichier du dossier est vide : aucune table (la sauvegarde précédente en avait {{.From}})"}
-	msgChangeEmptyNew  = &i18n.Message{ID: "ChangementVideSansPrecedente", Other: "le fichier du dossier est vide : aucune table"}
-	msgChangeEmptied   = &i18n.Message{ID: "ChangementFichierVide", Other: "le fichier du dossier est vide (0 octet) : il ne contient plus aucune table (la sauvegarde précédente en avait {{.From}})"}
-	msgChangeNoDossier = &i18n.Message{ID: "ChangementSansTableDossier", Other: "la table « dossier » a disparu : ce n'est plus un dossier du logiciel de gestion"}
-	msgChangeIdentity  = &i18n.Message{ID: "ChangementIdentite", Other: "ce n'est plus le même dossier : identifiant {{.From}} devenu {{.To}}"}
+	msgChangeEmpty     = &i18n.Message{ID: "ChangementVide", Other: "le fichier du dossier est vide : aucune table (la sauvegarde précédente en avait {{.From}})"}
+	msgChangeEmptyNew  = &i18n.Message{ID: "ChangementVideSansPrecedente", Other: "le fichier du dossier est vide : aucune table"}
+	msgChangeEmptied   = &i18n.Message{ID: "ChangementFichierVide", Other: "le fichier du dossier est vide (0 octet) : il ne contient plus aucune table (la sauvegarde précédente en avait {{.From}})"}
+	msgChangeNoDossier = &i18n.Message{ID: "ChangementSansTableDossier", Other: "la table « dossier » a disparu : ce n'est plus un dossier du logiciel de gestion"}
+	msgChangeIdentity  = &i18n.Message{ID: "ChangementIdentite", Other: "ce n'est plus le même dossier : identifiant {{.From}} devenu {{.To}}"}
 	msgChangeSIREN     = &i18n.Message{ID: "ChangementSIREN", Other: "le SIREN est passé de {{.From}} à {{.To}}"}
 	msgChangeExercices = &i18n.Message{ID: "ChangementExercices", Other: "le nombre d'exercices est passé de {{.From}} à {{.To}} (plus de la moitié ont disparu)"}
 	msgChangeEntries   = &i18n.Message{ID: "ChangementEcritures", Other: "le nombre d'écritures des exercices non archivés est passé de {{.From}} à {{.To}} (plus de la moitié ont disparu)"}

@@ -47,7 +47,7 @@ func TestSuspiciousChangeKeepsTheHealthyBackups(t *testing.T) {
 		}, "le fichier du dossier est vide"},
 		{"sans-table-dossier", func(t *testing.T, path string) {
 			sqlExec(t, path, "DROP TABLE dossier")
-		}, "la table « dossier » a disparu"},
+		}, "la table « dossier » a disparu"},
 		{"ecritures-supprimees", func(t *testing.T, path string) {
 			sqlExec(t, path, "DELETE FROM lignes", "DELETE FROM annexes", "DELETE FROM ecritures WHERE id % 4 <> 0")
 		}, "le nombre d'écritures des exercices non archivés est passé de "},
@@ -55,7 +55,7 @@ func TestSuspiciousChangeKeepsTheHealthyBackups(t *testing.T) {
 			os.Remove(path)
 			dossiertest.BuildV1(t, path, dossiertest.WithNumero("002"), dossiertest.WithNom("BOULANG"),
 				dossiertest.WithIdentifiant("99999999-9999-4999-8999-999999999999"))
-		}, "ce n'est plus le même dossier : identifiant 0b7e6f1c-2a4e-4c3e-8a21-9b7d0d5e7f9b devenu 99999999-9999-4999-8999-999999999999"},
+		}, "ce n'est plus le même dossier : identifiant 0b7e6f1c-2a4e-4c3e-8a21-9b7d0d5e7f9b devenu 99999999-9999-4999-8999-999999999999"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,7 +102,7 @@ func TestSuspiciousChangeKeepsTheHealthyBackups(t *testing.T) {
 					t.Errorf("%s holds %v, want the 3 healthy %v and the 3 newest flagged", dir, got, healthy)
 				}
 			}
-			subject, advice := "[Coffre] ATTENTION : 1 dossier a changé de façon inquiétante (POSTE-TEST)", "coffre service accepter --dossier"
+			subject, advice := "[Coffre] ATTENTION : 1 dossier a changé de façon inquiétante (POSTE-TEST)", "coffre service accepter --dossier"
 			if len(flagged) == 0 {
 				subject, advice = "[Coffre] Sauvegarde échouée — 1 dossier en échec", "Les sauvegardes précédentes sont conservées"
 			}
@@ -119,7 +119,7 @@ func TestSuspiciousChangeKeepsTheHealthyBackups(t *testing.T) {
 				}
 			}
 			if ok != 3 {
-				t.Errorf("%d « réussie » mails, want the 3 before the damage", ok)
+				t.Errorf("%d « réussie » mails, want the 3 before the damage", ok)
 			}
 
 			if len(flagged) == 0 {

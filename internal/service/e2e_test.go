@@ -65,7 +65,7 @@ func TestBinaryServiceAndWatch(t *testing.T) {
 	w.cfg.Auto.Dossiers = []string{"001", "002", "003"}
 	w.save(t)
 	out, code = coffre("surveiller", "--config", w.cfgPath)
-	if code == 0 || !strings.Contains(out, "sauvegarde non reçue : 003") {
+	if code == 0 || !strings.Contains(out, "sauvegarde non reçue : 003") {
 		t.Errorf("missing dossier not reported (exit %d):\n%s", code, out)
 	}
 	var nonRecue int
@@ -75,7 +75,7 @@ func TestBinaryServiceAndWatch(t *testing.T) {
 		}
 	}
 	if nonRecue != 1 {
-		t.Errorf("%d « non reçue » alerts, want 1", nonRecue)
+		t.Errorf("%d « non reçue » alerts, want 1", nonRecue)
 	}
 
 	// `verifier --distant` re-reads every copy; one damaged on the server
@@ -92,7 +92,7 @@ func TestBinaryServiceAndWatch(t *testing.T) {
 	f.WriteAt([]byte("ALTÉRÉ"), 300)
 	f.Close()
 	out, code = coffre("verifier", "--distant", "--config", w.cfgPath)
-	if code == 0 || !strings.Contains(out, copies[0]+" : ENDOMMAGÉE") {
+	if code == 0 || !strings.Contains(out, copies[0]+" : ENDOMMAGÉE") {
 		t.Errorf("a damaged copy not reported by verifier --distant (exit %d):\n%s", code, out)
 	}
 
@@ -104,7 +104,7 @@ func TestBinaryServiceAndWatch(t *testing.T) {
 	if code == 0 || !strings.Contains(out, "Surveillance impossible") || !strings.Contains(out, "refuse la connexion") {
 		t.Errorf("watch of an unreachable server (exit %d):\n%s", code, out)
 	}
-	lastMail(t, w.rcpt[1], "[Coffre] Surveillance impossible : la destination distante ne répond pas")
+	lastMail(t, w.rcpt[1], "[Coffre] Surveillance impossible : la destination distante ne répond pas")
 	w.cfg.Distant.Port = good
 
 	// #11.9: no offsite copy configured: said in French, exit non-zero.
@@ -127,7 +127,7 @@ func TestBinaryServiceAndWatch(t *testing.T) {
 	// #11.9: a misspelt key is refused with its line and the key meant.
 	os.WriteFile(missing, []byte("[sauvegarde_automatique]\nactive = true\nheure_quotidienne = \"21:30\"\n"), 0o600)
 	out, code = coffre("service", "--une-fois", "--config", missing)
-	if code == 0 || !strings.Contains(out, "ligne 3") || !strings.Contains(out, "« heure_quotidienne »") || !strings.Contains(out, "vouliez-vous dire « heure »") {
+	if code == 0 || !strings.Contains(out, "ligne 3") || !strings.Contains(out, "« heure_quotidienne »") || !strings.Contains(out, "vouliez-vous dire « heure »") {
 		t.Errorf("misspelt key (exit %d):\n%s", code, out)
 	}
 

@@ -28,10 +28,10 @@ const TaskName = `Coffre\Sauvegarde automatique`
 const UnitName = "coffre.service"
 
 var (
-	msgInstallFailed   = &i18n.Message{ID: "ServiceInstallationEchec", Other: "La sauvegarde automatique n'a pas pu être enregistrée ({{.Command}}) : {{.Output}}"}
-	msgUninstallFailed = &i18n.Message{ID: "ServiceDesinstallationEchec", Other: "La sauvegarde automatique n'a pas pu être retirée ({{.Command}}) : {{.Output}}"}
-	msgNoTool          = &i18n.Message{ID: "ServiceOutilAbsent", Other: "« {{.Tool}} » est introuvable sur cet ordinateur : le fichier est écrit, activez-le avec les commandes ci-dessous."}
-	msgHintLinger      = &i18n.Message{ID: "ServiceConseilLinger", Other: "pour qu'elle tourne aussi sans session ouverte : loginctl enable-linger {{.User}}"}
+	msgInstallFailed   = &i18n.Message{ID: "ServiceInstallationEchec", Other: "La sauvegarde automatique n'a pas pu être enregistrée ({{.Command}}) : {{.Output}}"}
+	msgUninstallFailed = &i18n.Message{ID: "ServiceDesinstallationEchec", Other: "La sauvegarde automatique n'a pas pu être retirée ({{.Command}}) : {{.Output}}"}
+	msgNoTool          = &i18n.Message{ID: "ServiceOutilAbsent", Other: "« {{.Tool}} » est introuvable sur cet ordinateur : le fichier est écrit, activez-le avec les commandes ci-dessous."}
+	msgHintLinger      = &i18n.Message{ID: "ServiceConseilLinger", Other: "pour qu'elle tourne aussi sans session ouverte : loginctl enable-linger {{.User}}"}
 )
 
 // InstallOptions are the choices of « coffre service installer » and of

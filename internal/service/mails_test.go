@@ -80,7 +80,7 @@ func TestMailsSayWhatHappened(t *testing.T) {
 	}
 	w.clock = w.clock.Add(time.Hour)
 	run(t, w, true)
-	m = lastMail(t, w.rcpt[0], "[Coffre] ATTENTION : la clé du serveur distant a changé — 1 copie non envoyée")
+	m = lastMail(t, w.rcpt[0], "[Coffre] ATTENTION : la clé du serveur distant a changé — 1 copie non envoyée")
 	if !strings.Contains(m.Text, "réinstallé") || strings.Contains(m.Text, "endommagée") {
 		t.Errorf("changed-key mail:\n%s", m.Text)
 	}
@@ -88,7 +88,7 @@ func TestMailsSayWhatHappened(t *testing.T) {
 	os.Remove(w.cfg.Distant.KnownHostsFile())
 	w.clock = w.clock.Add(time.Hour)
 	run(t, w, true)
-	m = lastMail(t, w.rcpt[0], "[Coffre] Copie distante non envoyée : serveur pas encore reconnu")
+	m = lastMail(t, w.rcpt[0], "[Coffre] Copie distante non envoyée : serveur pas encore reconnu")
 	if !strings.Contains(m.Text, "Faire confiance à ce serveur") {
 		t.Errorf("unknown-key mail:\n%s", m.Text)
 	}
@@ -116,7 +116,7 @@ func TestFailuresOnlyAndWeeklyDigest(t *testing.T) {
 		w.clock = w.clock.AddDate(0, 0, 1)
 	}
 	if got := subjects(t, w.rcpt[0]); len(got) != 0 {
-		t.Fatalf("« échecs seulement » yet mails were sent: %v", got)
+		t.Fatalf("« échecs seulement » yet mails were sent: %v", got)
 	}
 	// A failure is sent.
 	w.cfg.Auto.Dossiers = []string{"002", "007"}
@@ -137,7 +137,7 @@ func TestFailuresOnlyAndWeeklyDigest(t *testing.T) {
 	if m.Subject != "[Coffre] Résumé de la semaine — 2 dossiers (POSTE-TEST)" {
 		t.Errorf("digest subject %q", m.Subject)
 	}
-	for _, want := range []string{"(7 passages)", "Dossier 002 BOULANG", "Sauvegardes réussies : 7", "Dossier 007", "Échecs : 1", "Dernière sauvegarde réussie : 08/03/2026 22:00"} {
+	for _, want := range []string{"(7 passages)", "Dossier 002 BOULANG", "Sauvegardes réussies : 7", "Dossier 007", "Échecs : 1", "Dernière sauvegarde réussie : 08/03/2026 22:00"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, m.Text)
 		}

@@ -20,9 +20,9 @@ import (
 )
 
 var (
-	msgRecheckDamaged = &i18n.Message{ID: "ServiceRelectureEndommagee", Other: "la copie « {{.Name}} » ne correspond plus à ce qui avait été envoyé et validé (taille {{.GotSize}} au lieu de {{.WantSize}}, empreinte différente) : elle a été retirée du serveur"}
-	msgRenamedLocal   = &i18n.Message{ID: "ServiceRenommeeLocale", Other: "un autre fichier « {{.Name}} » existe déjà sur la destination distante : la sauvegarde a été renommée « {{.New}} » avant l'envoi"}
-	msgFreedSpace     = &i18n.Message{ID: "ServicePlaceLiberee", Other: "espace insuffisant sur la destination distante : la copie la plus ancienne « {{.Name}} » a été supprimée pour faire de la place, puis l'envoi recommencé"}
+	msgRecheckDamaged = &i18n.Message{ID: "ServiceRelectureEndommagee", Other: "la copie « {{.Name}} » ne correspond plus à ce qui avait été envoyé et validé (taille {{.GotSize}} au lieu de {{.WantSize}}, empreinte différente) : elle a été retirée du serveur"}
+	msgRenamedLocal   = &i18n.Message{ID: "ServiceRenommeeLocale", Other: "un autre fichier « {{.Name}} » existe déjà sur la destination distante : la sauvegarde a été renommée « {{.New}} » avant l'envoi"}
+	msgFreedSpace     = &i18n.Message{ID: "ServicePlaceLiberee", Other: "espace insuffisant sur la destination distante : la copie la plus ancienne « {{.Name}} » a été supprimée pour faire de la place, puis l'envoi recommencé"}
 )
 
 // staleUpload is how long an interrupted upload offsite waits to be resumed
@@ -102,7 +102,7 @@ func (e *Engine) offsite(ctx context.Context, p *runPlan, rep *Report) {
 	}
 }
 
-var msgDeletedRemote = &i18n.Message{ID: "ServiceSupprimeesDistantes", Other: "anciennes copies distantes supprimées : {{.List}}"}
+var msgDeletedRemote = &i18n.Message{ID: "ServiceSupprimeesDistantes", Other: "anciennes copies distantes supprimées : {{.List}}"}
 
 // listed is the offsite folder's files by name.
 func listed(be remote.Backend) (map[string]remote.File, error) {

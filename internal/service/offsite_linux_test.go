@@ -142,7 +142,7 @@ func TestStalledServerEndsTheRunWithAMail(t *testing.T) {
 	if first.Err != nil || first.Remote == nil || first.Remote.Cause != remote.CauseStalled {
 		t.Fatalf("stalled copy: %+v\n%v", first.Remote, rep.Entry.Lines())
 	}
-	m := lastMail(t, w.rcpt[0], "[Coffre] Copie distante interrompue : le serveur ne répond plus — 1 copie")
+	m := lastMail(t, w.rcpt[0], "[Coffre] Copie distante interrompue : le serveur ne répond plus — 1 copie")
 	if !strings.Contains(m.Text, "cessé de répondre") || !strings.Contains(m.Text, "Que faire") {
 		t.Errorf("stalled mail:\n%s", m.Text)
 	}
@@ -167,14 +167,14 @@ func TestStalledServerEndsTheRunWithAMail(t *testing.T) {
 func smallRemote(t *testing.T, dir string, size int64) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("disque distant plein : il faut être root pour monter un tmpfs (la CI l'est)")
+		t.Skip("disque distant plein : il faut être root pour monter un tmpfs (la CI l'est)")
 	}
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("size=%d,mode=0777", size)); err != nil {
-		t.Skipf("disque distant plein : montage tmpfs impossible ici (%v)", err)
+		t.Skipf("disque distant plein : montage tmpfs impossible ici (%v)", err)
 	}
 	t.Cleanup(func() {
 		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
-			t.Errorf("démontage de %s : %v", dir, err)
+			t.Errorf("démontage de %s : %v", dir, err)
 		}
 	})
 }
@@ -227,7 +227,7 @@ func TestFullDestinationMakesRoomOnce(t *testing.T) {
 			if got := pbfs(t, dir, ""); !slices.Contains(got, made[len(made)-1]) {
 				t.Errorf("the newest validated copy was removed: %v", got)
 			}
-			m := lastMail(t, w.rcpt[0], "[Coffre] Copie distante non envoyée : espace insuffisant sur la destination — 1 copie")
+			m := lastMail(t, w.rcpt[0], "[Coffre] Copie distante non envoyée : espace insuffisant sur la destination — 1 copie")
 			if !strings.Contains(m.Text, "libérez de la place") {
 				t.Errorf("disk-full mail:\n%s", m.Text)
 			}

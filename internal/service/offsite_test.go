@@ -33,7 +33,7 @@ func lastMail(t *testing.T, address, prefix string) received {
 			return got[i]
 		}
 	}
-	t.Errorf("no mail « %s… » among %v", prefix, subjects(t, address))
+	t.Errorf("no mail « %s… » among %v", prefix, subjects(t, address))
 	return received{}
 }
 
@@ -75,7 +75,7 @@ func TestOutboxSendsWhatTheServerMissed(t *testing.T) {
 		made = append(made, filepath.Base(b.Result.Path))
 		w.clock = w.clock.Add(time.Hour)
 	}
-	m := lastMail(t, w.rcpt[0], "[Coffre] Copie distante non envoyée : le serveur refuse la connexion — 1 copie")
+	m := lastMail(t, w.rcpt[0], "[Coffre] Copie distante non envoyée : le serveur refuse la connexion — 1 copie")
 	if !strings.Contains(m.Text, "prochain passage") {
 		t.Errorf("refused-connection mail:\n%s", m.Text)
 	}

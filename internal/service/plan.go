@@ -155,8 +155,8 @@ func (p *runPlan) choose(list []dossier.Info) (chosen []string, err error) {
 }
 
 var (
-	msgUnrecognised = &i18n.Message{ID: "ServiceNonReconnu", Other: "« {{.File}} » ressemble à un dossier mais n'est pas reconnu, il n'est pas sauvegardé : {{.Reason}}"}
-	msgConflict     = &i18n.Message{ID: "ServiceNumeroConflit", Other: "« {{.File}} » porte le numéro {{.Numero}} comme {{.Others}} : aucun des deux n'est sauvegardé tant que l'un n'est pas renommé ou renuméroté."}
+	msgUnrecognised = &i18n.Message{ID: "ServiceNonReconnu", Other: "« {{.File}} » ressemble à un dossier mais n'est pas reconnu, il n'est pas sauvegardé : {{.Reason}}"}
+	msgConflict     = &i18n.Message{ID: "ServiceNumeroConflit", Other: "« {{.File}} » porte le numéro {{.Numero}} comme {{.Others}} : aucun des deux n'est sauvegardé tant que l'un n'est pas renommé ou renuméroté."}
 )
 
 // unusableBackup is the failed backup that reports a listed file that

@@ -234,7 +234,7 @@ func TestServeLoop(t *testing.T) {
 		t.Errorf("at start: %s", r.Backups[0].Reason)
 	}
 	now <- struct{}{}
-	if r := wait("« Sauvegarder maintenant »"); r.Backups[0].Reason != schedule.ReasonForced {
+	if r := wait("« Sauvegarder maintenant »"); r.Backups[0].Reason != schedule.ReasonForced {
 		t.Errorf("forced: %s", r.Backups[0].Reason)
 	}
 	mu.Lock()
@@ -275,6 +275,6 @@ func TestStuckRunIsMailed(t *testing.T) {
 	}
 	got := subjects(t, w.rcpt[0])
 	if len(got) != 1 || got[0] != "[Coffre] Sauvegarde automatique bloquée depuis le 02/03/2026 18:00 (POSTE-TEST)" {
-		t.Errorf("mails %v, want one « bloquée »", got)
+		t.Errorf("mails %v, want one « bloquée »", got)
 	}
 }

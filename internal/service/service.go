@@ -184,11 +184,11 @@ func (r Report) remoteFailed() bool {
 
 var (
 	msgBusy       = &i18n.Message{ID: "ServiceOccupe", Other: "Une sauvegarde automatique est déjà en cours sur ce poste."}
-	msgSomeFailed = &i18n.Message{ID: "ServiceEchecs", Other: "La sauvegarde automatique a échoué (dossiers en échec : {{.Count}}) : voir l'Historique."}
-	msgSuspicious = &i18n.Message{ID: "ServiceSuspectes", Other: "Sauvegarde faite, mais le contenu d'un dossier a changé de façon inquiétante (dossiers concernés : {{.Count}}) : voir l'Historique. Les sauvegardes précédentes sont conservées."}
-	msgRemoteBad  = &i18n.Message{ID: "ServiceDistantEchec", Other: "La copie distante n'est pas validée : voir l'Historique."}
-	msgNoDossier  = &i18n.Message{ID: "ServiceAucunDossier", Other: "Aucun dossier à sauvegarder dans la connexion « {{.Conn}} »."}
-	msgMissing    = &i18n.Message{ID: "ServiceDossierAbsent", Other: "Le dossier {{.Numero}} choisi pour la sauvegarde automatique n'existe pas dans la connexion « {{.Conn}} » : il n'a pas été sauvegardé. Retirez-le de la liste des dossiers ou vérifiez la connexion."}
+	msgSomeFailed = &i18n.Message{ID: "ServiceEchecs", Other: "La sauvegarde automatique a échoué (dossiers en échec : {{.Count}}) : voir l'Historique."}
+	msgSuspicious = &i18n.Message{ID: "ServiceSuspectes", Other: "Sauvegarde faite, mais le contenu d'un dossier a changé de façon inquiétante (dossiers concernés : {{.Count}}) : voir l'Historique. Les sauvegardes précédentes sont conservées."}
+	msgRemoteBad  = &i18n.Message{ID: "ServiceDistantEchec", Other: "La copie distante n'est pas validée : voir l'Historique."}
+	msgNoDossier  = &i18n.Message{ID: "ServiceAucunDossier", Other: "Aucun dossier à sauvegarder dans la connexion « {{.Conn}} »."}
+	msgMissing    = &i18n.Message{ID: "ServiceDossierAbsent", Other: "Le dossier {{.Numero}} choisi pour la sauvegarde automatique n'existe pas dans la connexion « {{.Conn}} » : il n'a pas été sauvegardé. Retirez-le de la liste des dossiers ou vérifiez la connexion."}
 )
 
 // Err is the run's outcome as one error for the command line: nil when

@@ -168,7 +168,7 @@ func TestRunsRotateLocallyAndOffsite(t *testing.T) {
 			}
 		}
 		if ok != 9 || copies != 9 {
-			t.Errorf("%s received %d « réussie » and %d « validée », want 9 and 9", addr, ok, copies)
+			t.Errorf("%s received %d « réussie » and %d « validée », want 9 and 9", addr, ok, copies)
 		}
 	}
 
@@ -232,7 +232,7 @@ func TestTamperedRemoteCopyIsDamaged(t *testing.T) {
 		}
 	}
 	if damaged != 1 {
-		t.Errorf("got %d « endommagée » alerts, want 1", damaged)
+		t.Errorf("got %d « endommagée » alerts, want 1", damaged)
 	}
 	// The local backup is intact whatever happened offsite.
 	verified(t, b.Result.Path)

@@ -19,7 +19,7 @@ import (
 	"coffre/internal/verify"
 )
 
-var msgRemoteChanged = &i18n.Message{ID: "ServiceDistanteModifiee", Other: "« {{.Name}} » n'est plus la copie envoyée et validée par ce poste (taille {{.GotSize}} au lieu de {{.WantSize}}, ou empreinte différente)"}
+var msgRemoteChanged = &i18n.Message{ID: "ServiceDistanteModifiee", Other: "« {{.Name}} » n'est plus la copie envoyée et validée par ce poste (taille {{.GotSize}} au lieu de {{.WantSize}}, ou empreinte différente)"}
 
 // VerifyRemote re-reads every backup at the offsite destination of the
 // configuration (`coffre verifier --distant`): each is downloaded to a

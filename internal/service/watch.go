@@ -29,11 +29,11 @@ type WatchReport struct {
 }
 
 var (
-	msgNotReceived = &i18n.Message{ID: "SurveillerNonRecue", Other: "sauvegarde non reçue : {{.Key}} (la plus récente : {{.Newest}})"}
-	msgWatchOK     = &i18n.Message{ID: "SurveillerOK", Other: "{{.Key}} : dernière sauvegarde reçue le {{.Newest}}"}
+	msgNotReceived = &i18n.Message{ID: "SurveillerNonRecue", Other: "sauvegarde non reçue : {{.Key}} (la plus récente : {{.Newest}})"}
+	msgWatchOK     = &i18n.Message{ID: "SurveillerOK", Other: "{{.Key}} : dernière sauvegarde reçue le {{.Newest}}"}
 	msgNoneYet     = &i18n.Message{ID: "SurveillerAucune", Other: "aucune"}
-	msgWatchNoDest = &i18n.Message{ID: "SurveillerSansDestination", Other: "Aucune copie distante n'est configurée dans « {{.File}} » : il n'y a rien à surveiller. Choisissez une destination (SFTP, dossier réseau…) dans l'écran Configuration."}
-	msgWatchDown   = &i18n.Message{ID: "SurveillerInjoignable", Other: "Surveillance impossible : {{.Detail}}"}
+	msgWatchNoDest = &i18n.Message{ID: "SurveillerSansDestination", Other: "Aucune copie distante n'est configurée dans « {{.File}} » : il n'y a rien à surveiller. Choisissez une destination (SFTP, dossier réseau…) dans l'écran Configuration."}
+	msgWatchDown   = &i18n.Message{ID: "SurveillerInjoignable", Other: "Surveillance impossible : {{.Detail}}"}
 )
 
 // keyLabel names the dossier of a key the way every message does

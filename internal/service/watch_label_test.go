@@ -18,7 +18,7 @@ func TestWatchNamesDossiersOneWay(t *testing.T) {
 	w := WatchReport{Newest: map[string]time.Time{"002-ABC": at, "001-SOC": at, "004-OLD": at.Add(-72 * time.Hour)},
 		Stale: []Stale{{Key: "003"}, {Key: "004-OLD", Newest: at.Add(-72 * time.Hour)}}}
 	got := strings.Join(w.Lines(), "\n")
-	for _, want := range []string{"sauvegarde non reçue : 003 (la plus récente : aucune)", "sauvegarde non reçue : 004 OLD (", "001 SOC : dernière sauvegarde reçue", "002 ABC : dernière sauvegarde reçue"} {
+	for _, want := range []string{"sauvegarde non reçue : 003 (la plus récente : aucune)", "sauvegarde non reçue : 004 OLD (", "001 SOC : dernière sauvegarde reçue", "002 ABC : dernière sauvegarde reçue"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("lacks %q:\n%s", want, got)
 		}

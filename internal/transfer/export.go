@@ -26,15 +26,15 @@ import (
 )
 
 var (
-	msgFirst         = &i18n.Message{ID: "PTFPremierTransfert", Other: "Premier transfert : le dossier complet est exporté."}
-	msgNewBase       = &i18n.Message{ID: "PTFNouvelleBase", Other: "Nouvelle base de transfert : le dossier complet est exporté (transfert n° {{.Sequence}})."}
-	msgNoChange      = &i18n.Message{ID: "PTFAucunChangement", Other: "Aucun changement depuis le transfert n° {{.Sequence}} : aucun fichier n'a été écrit."}
-	msgNeedV1        = &i18n.Message{ID: "PTFSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : le transfert partiel a besoin de son identifiant."}
-	msgNoIdentifiant = &i18n.Message{ID: "PTFSansIdentifiant", Other: "Le dossier {{.Dossier}} n'a pas d'identifiant (table dossier vide) : impossible de le transférer."}
-	msgSchemaChanged = &i18n.Message{ID: "PTFStructureChangee", Other: "La structure de la base du dossier {{.Dossier}} a changé depuis le transfert n° {{.Sequence}} (tables, colonnes, index ou déclencheurs) : un transfert partiel ne peut pas la porter. Faites un nouveau transfert complet (--nouvelle-base) et restaurez-le sur l'autre site."}
-	msgStateCorrupt  = &i18n.Message{ID: "PTFEtatEndommage", Other: "L'état des transferts du dossier {{.Dossier}} (« {{.File}} ») est illisible : faites un nouveau transfert complet (--nouvelle-base)."}
-	msgBrokenRefs    = &i18n.Message{ID: "PTFReferencesCassees", One: "Le dossier {{.Dossier}} a {{.Count}} référence cassée entre tables ({{.Example}}) : l'autre site refuserait un transfert qui la porte, et les suivants resteraient bloqués derrière lui. Aucun transfert n'a été écrit ; corrigez cette référence dans le logiciel de gestion, puis relancez le transfert.", Other: "Le dossier {{.Dossier}} a {{.Count}} références cassées entre tables (par exemple {{.Example}}) : l'autre site refuserait un transfert qui les porte, et les suivants resteraient bloqués derrière lui. Aucun transfert n'a été écrit ; corrigez ces références dans le logiciel de gestion, puis relancez le transfert."}
-	msgVerifyFailed  = &i18n.Message{ID: "PTFRelectureDifferente", Other: "La relecture du fichier de transfert ne correspond pas à ce qui a été écrit : il a été supprimé. Vérifiez le disque de destination."}
+	msgFirst         = &i18n.Message{ID: "PTFPremierTransfert", Other: "Premier transfert : le dossier complet est exporté."}
+	msgNewBase       = &i18n.Message{ID: "PTFNouvelleBase", Other: "Nouvelle base de transfert : le dossier complet est exporté (transfert n° {{.Sequence}})."}
+	msgNoChange      = &i18n.Message{ID: "PTFAucunChangement", Other: "Aucun changement depuis le transfert n° {{.Sequence}} : aucun fichier n'a été écrit."}
+	msgNeedV1        = &i18n.Message{ID: "PTFSchemaRequis", Other: "Le dossier {{.Dossier}} n'est pas un dossier de gestion (schéma version 1) : le transfert partiel a besoin de son identifiant."}
+	msgNoIdentifiant = &i18n.Message{ID: "PTFSansIdentifiant", Other: "Le dossier {{.Dossier}} n'a pas d'identifiant (table dossier vide) : impossible de le transférer."}
+	msgSchemaChanged = &i18n.Message{ID: "PTFStructureChangee", Other: "La structure de la base du dossier {{.Dossier}} a changé depuis le transfert n° {{.Sequence}} (tables, colonnes, index ou déclencheurs) : un transfert partiel ne peut pas la porter. Faites un nouveau transfert complet (--nouvelle-base) et restaurez-le sur l'autre site."}
+	msgStateCorrupt  = &i18n.Message{ID: "PTFEtatEndommage", Other: "L'état des transferts du dossier {{.Dossier}} (« {{.File}} ») est illisible : faites un nouveau transfert complet (--nouvelle-base)."}
+	msgBrokenRefs    = &i18n.Message{ID: "PTFReferencesCassees", One: "Le dossier {{.Dossier}} a {{.Count}} référence cassée entre tables ({{.Example}}) : l'autre site refuserait un transfert qui la porte, et les suivants resteraient bloqués derrière lui. Aucun transfert n'a été écrit ; corrigez cette référence dans le logiciel de gestion, puis relancez le transfert.", Other: "Le dossier {{.Dossier}} a {{.Count}} références cassées entre tables (par exemple {{.Example}}) : l'autre site refuserait un transfert qui les porte, et les suivants resteraient bloqués derrière lui. Aucun transfert n'a été écrit ; corrigez ces références dans le logiciel de gestion, puis relancez le transfert."}
+	msgVerifyFailed  = &i18n.Message{ID: "PTFRelectureDifferente", Other: "La relecture du fichier de transfert ne correspond pas à ce qui a été écrit : il a été supprimé. Vérifiez le disque de destination."}
 )
 
 // PhaseApplication is the phase of Import that writes the changes into the

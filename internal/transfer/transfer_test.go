@@ -42,7 +42,7 @@ func TestFirstTransferMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := s.export(t)
-	if res.Message.String() != "Premier transfert : le dossier complet est exporté." || !strings.HasSuffix(res.Path, "001-SOC_T000000.pbf") {
+	if res.Message.String() != "Premier transfert : le dossier complet est exporté." || !strings.HasSuffix(res.Path, "001-SOC_T000000.pbf") {
 		t.Fatalf("first transfer %+v", res)
 	}
 }

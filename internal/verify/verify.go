@@ -22,10 +22,10 @@ import (
 )
 
 var (
-	msgStatsDiffer = &i18n.Message{ID: "ContenuDifferent", Other: "Le contenu ne correspond pas au manifeste : {{.Detail}}"}
+	msgStatsDiffer = &i18n.Message{ID: "ContenuDifferent", Other: "Le contenu ne correspond pas au manifeste : {{.Detail}}"}
 	msgNoDatabase  = &i18n.Message{ID: "PasDeBase", Other: "Ce fichier ne contient pas de base de données."}
-	msgDamaged     = &i18n.Message{ID: "SauvegardeBaseEndommagee", Other: "La base que contient la sauvegarde du dossier {{.Dossier}} est endommagée (contrôle SQLite : {{.Detail}}) : ce fichier ne peut pas servir à une restauration. Utilisez une autre sauvegarde."}
-	msgFK          = &i18n.Message{ID: "ClesEtrangeres", Other: "{{.Count}} référence(s) cassée(s) entre tables (foreign_key_check)."}
+	msgDamaged     = &i18n.Message{ID: "SauvegardeBaseEndommagee", Other: "La base que contient la sauvegarde du dossier {{.Dossier}} est endommagée (contrôle SQLite : {{.Detail}}) : ce fichier ne peut pas servir à une restauration. Utilisez une autre sauvegarde."}
+	msgFK          = &i18n.Message{ID: "ClesEtrangeres", One: "{{.Count}} référence cassée entre tables (foreign_key_check).", Other: "{{.Count}} références cassées entre tables (foreign_key_check)."}
 )
 
 // Options choose the level of verification.

@@ -17,7 +17,7 @@ import (
 
 var errBadConn = driver.ErrBadConn
 
-var msgNoFolder = &i18n.Message{ID: "ODBCSQLiteDossierAbsent", Other: "Le dossier « {{.Path}} » (Database= de la connexion SQLite) n'existe pas."}
+var msgNoFolder = &i18n.Message{ID: "ODBCSQLiteDossierAbsent", Other: "Le dossier « {{.Path}} » (Database= de la connexion SQLite) n'existe pas."}
 
 // catalog is where a connexion's databases live: a server's databases, or
 // the files of a folder for SQLite reached through its ODBC driver.

@@ -33,7 +33,7 @@ func TestRoundTripPostgreSQL(t *testing.T) {
 	cleanServer(t, c)
 	password, _ := c.Get("Pwd")
 	if !strings.ContainsAny(password, ";=") {
-		t.Fatalf("the test password must hold ; and = to test the quoting")
+		t.Fatalf("the test password must hold ; and = to test the quoting")
 	}
 	work := t.TempDir()
 	src := filepath.Join(work, "source", "001SOC.db")

@@ -14,7 +14,7 @@ import (
 
 var msgSQLServerType = &i18n.Message{ID: "SQLServerTypeNonPortable", Other: "La base {{.Base}} ne peut pas être sauvegardée à l'identique : la colonne {{.Colonne}} est de type {{.Type}}, que l'image portable ne sait pas garder exactement. Rien n'a été écrit."}
 
-var msgNoSnapshot = &i18n.Message{ID: "ODBCSansSnapshot", Other: "L'isolation SNAPSHOT n'est pas activée sur la base {{.Base}} : la sauvegarde lit en REPEATABLE READ, ce qui peut retarder les écritures du logiciel de gestion. Demandez à votre prestataire d'activer ALLOW_SNAPSHOT_ISOLATION."}
+var msgNoSnapshot = &i18n.Message{ID: "ODBCSansSnapshot", Other: "L'isolation SNAPSHOT n'est pas activée sur la base {{.Base}} : la sauvegarde lit en REPEATABLE READ, ce qui peut retarder les écritures du logiciel de gestion. Demandez à votre prestataire d'activer ALLOW_SNAPSHOT_ISOLATION."}
 
 // sqlServer is Microsoft SQL Server (Express included) through the
 // « ODBC Driver 17/18 for SQL Server ». No server runs in the tests: the

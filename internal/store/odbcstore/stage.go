@@ -22,11 +22,11 @@ import (
 )
 
 var (
-	msgExists   = &i18n.Message{ID: "ODBCDossierExisteDeja", Other: "Le dossier n° {{.Numero}} existe déjà sur le serveur (base {{.Base}}) : choisissez un autre numéro ou confirmez le remplacement."}
-	msgInUse    = &i18n.Message{ID: "ODBCDossierOuvert", Other: "Le dossier n° {{.Numero}} est ouvert sur le serveur : {{.Sessions}}. Fermez ces programmes, ou confirmez leur déconnexion."}
+	msgExists   = &i18n.Message{ID: "ODBCDossierExisteDeja", Other: "Le dossier n° {{.Numero}} existe déjà sur le serveur (base {{.Base}}) : choisissez un autre numéro ou confirmez le remplacement."}
+	msgInUse    = &i18n.Message{ID: "ODBCDossierOuvert", Other: "Le dossier n° {{.Numero}} est ouvert sur le serveur : {{.Sessions}}. Fermez ces programmes, ou confirmez leur déconnexion."}
 	msgClose    = &i18n.Message{ID: "ODBCFermezSur", Other: "Fermez {{.Programme}} sur {{.Poste}} ({{.Utilisateur}})"}
-	msgMismatch = &i18n.Message{ID: "ODBCRelectureDifferente", Other: "Le dossier chargé sur le serveur ne correspond pas à la sauvegarde ({{.Detail}}) : rien n'a été remplacé."}
-	msgVirtual  = &i18n.Message{ID: "ODBCTableVirtuelle", Other: "La table virtuelle « {{.Table}} » ne peut pas être transférée sur un serveur."}
+	msgMismatch = &i18n.Message{ID: "ODBCRelectureDifferente", Other: "Le dossier chargé sur le serveur ne correspond pas à la sauvegarde ({{.Detail}}) : rien n'a été remplacé."}
+	msgVirtual  = &i18n.Message{ID: "ODBCTableVirtuelle", Other: "La table virtuelle « {{.Table}} » ne peut pas être transférée sur un serveur."}
 )
 
 func (s *Store) Stage(ctx context.Context, numero, nom string) (store.Staging, error) {
@@ -45,9 +45,9 @@ func (s *Store) Stage(ctx context.Context, numero, nom string) (store.Staging, e
 	return &staging{s: s, numero: numero, final: final, tmp: tmp}, nil
 }
 
-var msgBaseExists = &i18n.Message{ID: "ODBCBaseExisteDeja", Other: "La base {{.Base}} existe déjà sur le serveur : supprimez-la, choisissez une autre destination ou confirmez son remplacement."}
+var msgBaseExists = &i18n.Message{ID: "ODBCBaseExisteDeja", Other: "La base {{.Base}} existe déjà sur le serveur : supprimez-la, choisissez une autre destination ou confirmez son remplacement."}
 
-var msgBadName = &i18n.Message{ID: "ODBCNomBaseInvalide", Other: "« {{.Base}} » ne peut pas servir de nom de base sur le serveur (lettres, chiffres, - et _ seulement, {{.Max}} caractères au plus)."}
+var msgBadName = &i18n.Message{ID: "ODBCNomBaseInvalide", Other: "« {{.Base}} » ne peut pas servir de nom de base sur le serveur (lettres, chiffres, - et _ seulement, {{.Max}} caractères au plus)."}
 
 // maxNameLen keeps coffre_old_NNN_xxxxxxxx_<name> within PostgreSQL's 63
 // bytes, so the name a crashed switch must go back to is never truncated.

@@ -20,13 +20,13 @@ import (
 )
 
 var (
-	msgNoDriver  = &i18n.Message{ID: "ODBCAucunPilote", Other: "Connexion ODBC impossible : aucun pilote ODBC n'est configuré pour « {{.Conn}} ». Installez le pilote du serveur (PostgreSQL Unicode, ODBC Driver for SQL Server…) ou vérifiez le nom de la source de données."}
-	msgConnect   = &i18n.Message{ID: "ODBCConnexionImpossible", Other: "Connexion au serveur impossible ({{.Conn}}) : {{.Detail}}"}
-	msgDialect   = &i18n.Message{ID: "ODBCServeurInconnu", Other: "Le serveur « {{.DBMS}} » n'est pas pris en charge : Coffre sait travailler avec PostgreSQL, SQL Server et SQLite."}
+	msgNoDriver  = &i18n.Message{ID: "ODBCAucunPilote", Other: "Connexion ODBC impossible : aucun pilote ODBC n'est configuré pour « {{.Conn}} ». Installez le pilote du serveur (PostgreSQL Unicode, ODBC Driver for SQL Server…) ou vérifiez le nom de la source de données."}
+	msgConnect   = &i18n.Message{ID: "ODBCConnexionImpossible", Other: "Connexion au serveur impossible ({{.Conn}}) : {{.Detail}}"}
+	msgDialect   = &i18n.Message{ID: "ODBCServeurInconnu", Other: "Le serveur « {{.DBMS}} » n'est pas pris en charge : Coffre sait travailler avec PostgreSQL, SQL Server et SQLite."}
 	msgNotFound  = &i18n.Message{ID: "ODBCDossierIntrouvable", Other: "Aucun dossier n° {{.Numero}} sur le serveur ({{.Conn}})."}
-	msgTwo       = &i18n.Message{ID: "ODBCNumeroEnDouble", Other: "Deux bases portent le numéro {{.Numero}} sur le serveur : {{.Bases}}. Renommez l'une d'elles."}
+	msgTwo       = &i18n.Message{ID: "ODBCNumeroEnDouble", Other: "Deux bases portent le numéro {{.Numero}} sur le serveur : {{.Bases}}. Renommez l'une d'elles."}
 	msgLocked    = &i18n.Message{ID: "ODBCDossierVerrouille", Other: "Le dossier {{.Numero}} est déjà en cours de traitement par une autre opération Coffre. Attendez qu'elle se termine."}
-	msgServerErr = &i18n.Message{ID: "ODBCErreurServeur", Other: "Erreur du serveur sur le dossier {{.Dossier}} : {{.Detail}}"}
+	msgServerErr = &i18n.Message{ID: "ODBCErreurServeur", Other: "Erreur du serveur sur le dossier {{.Dossier}} : {{.Detail}}"}
 )
 
 // ErrNoDriver: the driver manager knows no driver or data source for the

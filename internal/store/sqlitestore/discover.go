@@ -20,11 +20,11 @@ import (
 )
 
 var (
-	msgBrokenLink   = &i18n.Message{ID: "DossierLienCasse", Other: "lien symbolique vers « {{.Target}} », qui n'existe pas ou ne peut pas être lu"}
-	msgCannotOpen   = &i18n.Message{ID: "DossierIllisible", Other: "le fichier ne peut pas être lu : {{.Detail}}"}
-	msgNotAllTables = &i18n.Message{ID: "DossierTablesManquantes", Other: "il a une table dossier mais pas toutes les tables du schéma version 1 (manque : {{.Missing}})"}
-	msgNoRow        = &i18n.Message{ID: "DossierTableVide", Other: "sa table dossier n'a aucune ligne : rien ne dit son numéro"}
-	msgBadRowNumero = &i18n.Message{ID: "DossierNumeroLigne", Other: "sa table dossier donne le numéro « {{.Numero}} » : il faut trois chiffres, de 001 à 999"}
+	msgBrokenLink   = &i18n.Message{ID: "DossierLienCasse", Other: "lien symbolique vers « {{.Target}} », qui n'existe pas ou ne peut pas être lu"}
+	msgCannotOpen   = &i18n.Message{ID: "DossierIllisible", Other: "le fichier ne peut pas être lu : {{.Detail}}"}
+	msgNotAllTables = &i18n.Message{ID: "DossierTablesManquantes", Other: "il a une table dossier mais pas toutes les tables du schéma version 1 (manque : {{.Missing}})"}
+	msgNoRow        = &i18n.Message{ID: "DossierTableVide", Other: "sa table dossier n'a aucune ligne : rien ne dit son numéro"}
+	msgBadRowNumero = &i18n.Message{ID: "DossierNumeroLigne", Other: "sa table dossier donne le numéro « {{.Numero}} » : il faut trois chiffres, de 001 à 999"}
 	msgNoNom        = &i18n.Message{ID: "DossierNomCourt", Other: "ni sa table dossier ni le nom du fichier ne donnent un nom court (lettres et chiffres)"}
 )
 

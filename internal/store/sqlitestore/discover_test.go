@@ -139,7 +139,7 @@ func TestDiscoveryFindsEveryDossier(t *testing.T) {
 	if c := got["doublon.db"].Conflict; !slices.Equal(c, []string{"009SOC-2023.db"}) {
 		t.Errorf("doublon.db conflict = %v", c)
 	}
-	for name, reason := range map[string]string{"015BAD.db": "SQLite", "vide.sqlite": "aucune ligne", "numero.db": "« 7 »", "014CASSE.db": "absent.db"} {
+	for name, reason := range map[string]string{"015BAD.db": "SQLite", "vide.sqlite": "aucune ligne", "numero.db": "« 7 »", "014CASSE.db": "absent.db"} {
 		if d, ok := got[name]; ok && !strings.Contains(d.Error, reason) {
 			t.Errorf("%s: reason %q does not say %q", name, d.Error, reason)
 		}

@@ -11,7 +11,7 @@ import (
 	"coffre/internal/store"
 )
 
-var msgFileLocked = &i18n.Message{ID: "FichierVerrouille", Other: "« {{.File}} » est déjà en cours de traitement par une autre opération Coffre."}
+var msgFileLocked = &i18n.Message{ID: "FichierVerrouille", Other: "« {{.File}} » est déjà en cours de traitement par une autre opération Coffre."}
 
 // File designates a lone SQLite database, of any schema, backed up whole.
 func File(path string) store.Ref { return fileRef{path} }

@@ -17,13 +17,13 @@ import (
 )
 
 var (
-	msgNoFolder   = &i18n.Message{ID: "DossierConnexionAbsent", Other: "Le dossier de connexion « {{.Path}} » n'existe pas."}
-	msgNotFolder  = &i18n.Message{ID: "ConnexionPasUnDossier", Other: "« {{.Path}} » n'est pas un dossier."}
-	msgNoNumero   = &i18n.Message{ID: "NumeroIntrouvable", Other: "Aucun dossier n° {{.Numero}} dans « {{.Path}} »."}
-	msgTwoNumeros = &i18n.Message{ID: "NumeroEnDouble", Other: "Deux fichiers portent le numéro {{.Numero}} dans « {{.Path}} » : {{.Files}}. Renommez l'un d'eux."}
+	msgNoFolder   = &i18n.Message{ID: "DossierConnexionAbsent", Other: "Le dossier de connexion « {{.Path}} » n'existe pas."}
+	msgNotFolder  = &i18n.Message{ID: "ConnexionPasUnDossier", Other: "« {{.Path}} » n'est pas un dossier."}
+	msgNoNumero   = &i18n.Message{ID: "NumeroIntrouvable", Other: "Aucun dossier n° {{.Numero}} dans « {{.Path}} »."}
+	msgTwoNumeros = &i18n.Message{ID: "NumeroEnDouble", Other: "Deux fichiers portent le numéro {{.Numero}} dans « {{.Path}} » : {{.Files}}. Renommez l'un d'eux."}
 	msgLocked     = &i18n.Message{ID: "DossierVerrouille", Other: "Le dossier {{.Numero}} est déjà en cours de traitement par une autre opération Coffre. Attendez qu'elle se termine."}
-	msgExists     = &i18n.Message{ID: "DossierExisteDeja", Other: "Le dossier n° {{.Numero}} existe déjà ({{.File}}) : choisissez un autre numéro ou confirmez le remplacement."}
-	msgTargetDir  = &i18n.Message{ID: "CibleEstUnRepertoire", Other: "« {{.Path}} » est un dossier (un répertoire), à la place du fichier du dossier comptable : déplacez-le ou renommez-le, puis recommencez. Rien n'a été modifié."}
+	msgExists     = &i18n.Message{ID: "DossierExisteDeja", Other: "Le dossier n° {{.Numero}} existe déjà ({{.File}}) : choisissez un autre numéro ou confirmez le remplacement."}
+	msgTargetDir  = &i18n.Message{ID: "CibleEstUnRepertoire", Other: "« {{.Path}} » est un dossier (un répertoire), à la place du fichier du dossier comptable : déplacez-le ou renommez-le, puis recommencez. Rien n'a été modifié."}
 )
 
 // Folder is a connexion made of SQLite dossier files in one folder.

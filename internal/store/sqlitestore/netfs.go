@@ -6,7 +6,7 @@ import (
 	"coffre/internal/i18n"
 )
 
-var msgWALNetwork = &i18n.Message{ID: "SQLiteWALReseau", Other: "le dossier {{.Dossier}} est en mode WAL sur un partage réseau ({{.FS}}) : SQLite y a besoin d'une mémoire partagée que les partages réseau ne fournissent pas, et deux postes qui l'ouvrent ensemble peuvent l'endommager. Demandez à votre prestataire de le repasser en mode journal (journal_mode=DELETE) ou de le déplacer sur un disque local du serveur."}
+var msgWALNetwork = &i18n.Message{ID: "SQLiteWALReseau", Other: "le dossier {{.Dossier}} est en mode WAL sur un partage réseau ({{.FS}}) : SQLite y a besoin d'une mémoire partagée que les partages réseau ne fournissent pas, et deux postes qui l'ouvrent ensemble peuvent l'endommager. Demandez à votre prestataire de le repasser en mode journal (journal_mode=DELETE) ou de le déplacer sur un disque local du serveur."}
 
 // networkFS names the network file system dir is on ("" for a local
 // one). It is a variable so tests can play a network share.

@@ -22,8 +22,8 @@ import (
 )
 
 var (
-	msgOpen      = &i18n.Message{ID: "SQLiteOuverture", Other: "Impossible de lire la base « {{.Path}} » : {{.Detail}}"}
-	msgNotSQLite = &i18n.Message{ID: "SQLitePasUneBase", Other: "« {{.Path}} » n'est pas une base SQLite lisible."}
+	msgOpen      = &i18n.Message{ID: "SQLiteOuverture", Other: "Impossible de lire la base « {{.Path}} » : {{.Detail}}"}
+	msgNotSQLite = &i18n.Message{ID: "SQLitePasUneBase", Other: "« {{.Path}} » n'est pas une base SQLite lisible."}
 )
 
 // snapshot is one consistent view of a dossier. Without SnapshotOptions.Copy

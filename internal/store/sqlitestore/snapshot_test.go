@@ -192,7 +192,7 @@ func TestCommitIgnoresStaleJournals(t *testing.T) {
 }
 
 func TestDSNOddNames(t *testing.T) {
-	odd := "Société #1 ?100%"
+	odd := "Société #1 ?100%"
 	if runtime.GOOS == "windows" {
 		odd = "Société #1 100%" // « ? » cannot be in a Windows name
 	}

@@ -20,11 +20,11 @@ import (
 )
 
 var (
-	msgUnsupported = &i18n.Message{ID: "CopieTravailImpossible", Other: "Cette opération n'est pas possible sur la connexion « {{.Conn}} » : ses dossiers ne sont ni des fichiers SQLite ni des bases d'un serveur SQL."}
-	msgOpenOn      = &i18n.Message{ID: "CopieTravailDossierConnecte", Other: "Le dossier {{.Dossier}} est ouvert sur le serveur : {{.Sessions}}. Fermez ces programmes avant de le modifier, ou confirmez l'opération malgré tout (en ligne de commande : --ignorer-sessions) : ils seront alors déconnectés au moment de la remise en place. Rien n'a été fait."}
+	msgUnsupported = &i18n.Message{ID: "CopieTravailImpossible", Other: "Cette opération n'est pas possible sur la connexion « {{.Conn}} » : ses dossiers ne sont ni des fichiers SQLite ni des bases d'un serveur SQL."}
+	msgOpenOn      = &i18n.Message{ID: "CopieTravailDossierConnecte", Other: "Le dossier {{.Dossier}} est ouvert sur le serveur : {{.Sessions}}. Fermez ces programmes avant de le modifier, ou confirmez l'opération malgré tout (en ligne de commande : --ignorer-sessions) : ils seront alors déconnectés au moment de la remise en place. Rien n'a été fait."}
 	msgSession     = &i18n.Message{ID: "CopieTravailSession", Other: "Fermez {{.Programme}} sur {{.Poste}} ({{.Utilisateur}})"}
 	msgChanged     = &i18n.Message{ID: "CopieTravailModifieSurServeur", Other: "Le dossier a été modifié sur le serveur pendant l'opération ({{.Detail}})"}
-	msgNotApplied  = &i18n.Message{ID: "CopieTravailNonReportee", Other: "L'opération n'a pas pu être reportée sur le serveur : {{.Detail}}. Le dossier {{.Dossier}} n'a pas été modifié ; recommencez quand plus personne ne l'utilise."}
+	msgNotApplied  = &i18n.Message{ID: "CopieTravailNonReportee", Other: "L'opération n'a pas pu être reportée sur le serveur : {{.Detail}}. Le dossier {{.Dossier}} n'a pas été modifié ; recommencez quand plus personne ne l'utilise."}
 	msgBadImage    = &i18n.Message{ID: "CopieTravailImageTronquee", Other: "La copie de travail du dossier {{.Dossier}} est incomplète ({{.Got}} octets lus sur {{.Want}})."}
 )
 
