@@ -210,7 +210,9 @@ func resultView(w *wizard) fyne.CanvasObject {
 		}
 		box.Add(lb)
 	}
-	if out.Text != "" {
+	if details := resultDetails(out); details != nil {
+		box.Add(details)
+	} else if out.Text != "" {
 		txt := widget.NewLabel(out.Text)
 		txt.TextStyle.Monospace = true
 		box.Add(txt)

@@ -98,6 +98,22 @@ func DateTime(t time.Time) string {
 	return t.Local().Format("02/01/2006 15:04")
 }
 
+// Date shows a date kept as « 2024-12-31 » (the dossiers' ISO dates) the
+// way a person reads it: « 31/12/2024 » in French, as DateTime does;
+// anything else is returned as it is.
+func Date(iso string) string {
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(iso))
+	if err != nil {
+		if t, err = time.Parse("2006-01-02 15:04:05", strings.TrimSpace(iso)); err != nil {
+			return iso
+		}
+	}
+	if Language() == "en" {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("02/01/2006")
+}
+
 // Duration formats an elapsed time: « 2 min 05 s », « 4,2 s ».
 func Duration(d time.Duration) string {
 	if d < time.Minute {

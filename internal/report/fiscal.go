@@ -2,7 +2,6 @@ package report
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -57,7 +56,9 @@ var (
 	msgCutImport = &i18n.Message{ID: "ResDecoupeConsulter", Other: "Pour consulter les anciens exercices, restaurez {{.File}} (« Restauration » dans l'assistant, « coffre restaurer » en ligne de commande) : il s'importe comme un dossier."}
 
 	msgAdminCopy     = &i18n.Message{ID: "UIResultatAdmin", Other: "Copie : {{.File}} ({{.Size}}) — dossier {{.Dossier}}, exercices {{.Codes}}, version {{.Version}}, {{.Annexes}}. Elle ne peut pas être restaurée comme un dossier."}
-	msgAdminTables   = &i18n.Message{ID: "UIResultatAdminTables", Other: "Tables (lignes) : {{.List}}"}
+	msgAdminHolds    = &i18n.Message{ID: "UIResultatAdminContient", Other: "Le vérificateur y trouve les exercices {{.Codes}} : {{.Ecritures}} et {{.Lignes}}, avec les comptes ({{.Comptes}}), les tiers ({{.Tiers}}) et les journaux."}
+	msgAdminGive     = &i18n.Message{ID: "UIResultatAdminRemettre", One: "À remettre au vérificateur : le répertoire « {{.Dir}} », qui contient la copie et {{.Count}} fichier FEC.", Other: "À remettre au vérificateur : le répertoire « {{.Dir}} », qui contient la copie et {{.Count}} fichiers FEC."}
+	msgAdminGiveCopy = &i18n.Message{ID: "UIResultatAdminRemettreCopie", Other: "À remettre au vérificateur : la copie, dans le répertoire « {{.Dir}} »."}
 	msgAdminFEC      = &i18n.Message{ID: "UIResultatAdminFEC", Other: "FEC {{.Exercice}} : {{.File}} ({{.Size}}) — {{.Ecritures}}, {{.Lignes}}, débit = crédit = {{.Total}}, contrôlé avant écriture."}
 	msgAdminCleaned  = &i18n.Message{ID: "UIResultatAdminFECAdapte", One: "{{.Exercice}} : {{.Count}} champ adapté au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés).", Other: "{{.Exercice}} : {{.Count}} champs adaptés au jeu de caractères ISO-8859-15 (émojis retirés, tirets et guillemets typographiques simplifiés)."}
 	msgAdminComplete = &i18n.Message{ID: "UIAdminVersionComplete", Other: "complète"}
@@ -269,11 +270,13 @@ func Admin(r admin.Result, err error) Summary {
 	ann := i18n.Lazy(func() string { _, a := AdminWords(r.Simplified, r.Annexes); return a })
 	s.Lines = append(s.Lines, info(msgAdminCopy, map[string]any{"File": r.Path, "Size": i18n.BytesArg(r.Size), "Dossier": r.Dossier.Base(),
 		"Codes": codesArg(r.Exercices), "Version": version, "Annexes": ann}))
-	var tables []string
+	rows := map[string]int64{}
 	for _, t := range r.Tables {
-		tables = append(tables, fmt.Sprintf("%s %d", t.Name, t.Rows))
+		rows[t.Name] = t.Rows
 	}
-	s.Lines = append(s.Lines, info(msgAdminTables, map[string]any{"List": strings.Join(tables, ", ")}))
+	s.Lines = append(s.Lines, info(msgAdminHolds, map[string]any{"Codes": codesArg(r.Exercices),
+		"Ecritures": count(cntEcritures, rows["ecritures"]), "Lignes": count(cntLignes, rows["lignes"]),
+		"Comptes": count(cntComptes, rows["comptes"]), "Tiers": count(cntTiers, rows["tiers"])}))
 	for _, f := range r.FEC {
 		s.Lines = append(s.Lines, info(msgAdminFEC, map[string]any{"Exercice": f.Exercice, "File": f.Path, "Size": i18n.BytesArg(f.Size),
 			"Ecritures": count(cntEcritures, f.Ecritures), "Lignes": count(cntLignes, f.Lignes), "Total": i18n.MoneyArg(f.Debit)}))
@@ -281,6 +284,11 @@ func Admin(r admin.Result, err error) Summary {
 			s.Lines = append(s.Lines, info(msgAdminCleaned, map[string]any{"Exercice": f.Exercice, "Count": f.Cleaned}))
 		}
 		s.Lines = append(s.Lines, notes(f.Notes)...)
+	}
+	if len(r.FEC) > 0 {
+		s.Lines = append(s.Lines, info(msgAdminGive, map[string]any{"Dir": filepath.Dir(r.Path), "Count": len(r.FEC)}))
+	} else {
+		s.Lines = append(s.Lines, info(msgAdminGiveCopy, map[string]any{"Dir": filepath.Dir(r.Path)}))
 	}
 	return s.with(info(msgDuration, map[string]any{"Duration": i18n.DurationArg(r.Duration)}))
 }
