@@ -60,9 +60,14 @@ func (destField) view(w *wizard) fyne.CanvasObject {
 	return container.NewVBox(fieldTitle(i18n.T(msgDestDir, nil)), destRow(w))
 }
 
-// validate creates the default folder on first use; whether the folder is
-// usable is the request's rule.
-func (destField) validate(w *wizard) error { return ensureDefaultDest(w.opts.DestDir) }
+// validate creates the default folder on first use, then checks it as the
+// engine's request does (exists, writable) and that it has room.
+func (destField) validate(w *wizard) error {
+	if err := destError(w.opts.DestDir); err != nil {
+		return err
+	}
+	return w.roomError()
+}
 
 // nameField is the backup file's name: editable for one dossier, the
 // default names for several.

@@ -287,11 +287,12 @@ func destRow(w *wizard) fyne.CanvasObject {
 	o := &w.opts
 	dest := newEntry()
 	dest.SetText(o.DestDir)
-	dest.OnChanged = func(s string) { o.DestDir = strings.TrimSpace(s) }
+	probe := newDestProbe(w)
+	dest.OnChanged = func(s string) { o.DestDir = strings.TrimSpace(s); probe.changed(o.DestDir) }
 	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
 		w.pickFolder(i18n.T(msgPickFolder, nil), o.DestDir, dest.SetText)
 	})
-	return container.NewBorder(nil, nil, nil, browse, dest)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, browse, dest), probe.label)
 }
 
 // ensureDefaultDest creates Coffre's default destination folder on first

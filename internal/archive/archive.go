@@ -279,7 +279,7 @@ func wholeAmounts(ctx context.Context, o *opened, chosen []exercice) error {
 	for _, b := range bad {
 		ex = append(ex, i18n.T(detAmount, map[string]any{"Exercice": b.Exercice, "Numero": b.Numero, "Field": b.Field, "Value": b.Value}))
 	}
-	return i18n.E(msgAmounts, map[string]any{"Dossier": o.id.Numero, "Count": n, "Examples": strings.Join(ex, " ; ")}, dossier.ErrCorrupt)
+	return i18n.E(msgAmounts, map[string]any{"Dossier": o.id.Numero, "Count": n, "Examples": strings.Join(ex, "\u00a0; ")}, dossier.ErrCorrupt)
 }
 
 // odJournal is the journal of the balance entries: OD, or else the first

@@ -184,7 +184,7 @@ func diffBalances(before, after map[string]int64) string {
 	if len(diffs) > 3 {
 		diffs = append(diffs[:3], fmt.Sprintf("… %d autres", len(diffs)-3))
 	}
-	return strings.Join(diffs, " ; ")
+	return strings.Join(diffs, "\u00a0; ")
 }
 
 // checkSessions applies the sessions policy to the open dossier: refused

@@ -35,10 +35,10 @@ func TestUndo(t *testing.T) {
 		}
 	}
 	err := dossier.Undo(cause, stuck[0])
-	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "Espace disque insuffisant") || !strings.Contains(err.Error(), "Le fichier « "+stuck[0]+" », écrit avant l'échec, n'a pas pu être supprimé") {
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "Espace disque insuffisant") || !strings.Contains(err.Error(), "Le fichier « "+stuck[0]+" », écrit avant l'échec, n'a pas pu être supprimé") {
 		t.Fatalf("got %v", err)
 	}
-	if err := dossier.Undo(cause, stuck...); !strings.Contains(err.Error(), "Les fichiers « "+stuck[0]+" », « "+stuck[1]+" », écrits avant l'échec, n'ont pas pu être supprimés") {
+	if err := dossier.Undo(cause, stuck...); !strings.Contains(err.Error(), "Les fichiers « "+stuck[0]+" », « "+stuck[1]+" », écrits avant l'échec, n'ont pas pu être supprimés") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -95,13 +95,13 @@ func TestGolden(t *testing.T) {
 		"AN\tÀ-nouveaux\t1\t20240101\t512000\tBanque\t\t\t1\t20240101\tÀ-nouveaux 2024\t1000,00\t0,00\t\t\t20240101\t\t",
 		"AN\tÀ-nouveaux\t1\t20240101\t101000\tCapital\t\t\t1\t20240101\tÀ-nouveaux 2024\t0,00\t1000,00\t\t\t20240101\t\t",
 		"VEN\tVentes\t2\t20240315\t411000\tClients\tC001\tCafé Noël\tF1\t20240314\tFacture été 2024 - 15 €\t120,50\t0,00\t\t\t20240331\t\t",
-		"VEN\tVentes\t2\t20240315\t706000\tPrestations\t\t\tF1\t20240314\tPrestation « été » 2024\t0,00\t120,50\t\t\t20240331\t\t",
+		"VEN\tVentes\t2\t20240315\t706000\tPrestations\t\t\tF1\t20240314\tPrestation « été » 2024\t0,00\t120,50\t\t\t20240331\t\t",
 	}, "\r\n")+"\r\n")
 	if string(got) != want {
 		t.Fatalf("FEC bytes differ:\n got %q\nwant %q", got, want)
 	}
 	if !bytes.Contains(got, []byte{'C', 'a', 'f', 0xE9}) || !bytes.Contains(got, []byte{'1', '5', ' ', 0xA4}) || bytes.Contains(got, []byte{0xC3}) {
-		t.Fatal("« é » must be 0xE9 and « € » 0xA4, with no UTF-8 left")
+		t.Fatal("« é » must be 0xE9 and « € » 0xA4, with no UTF-8 left")
 	}
 	if res.Lignes != 4 || res.Ecritures != 2 || res.Debit != res.Credit || res.Debit != 112050 || res.Cleaned != 2 {
 		t.Fatalf("result %+v", res)

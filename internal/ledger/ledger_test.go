@@ -21,7 +21,7 @@ func TestDiff(t *testing.T) {
 		Unbalanced: 1,
 	}
 	d := strings.Join(Diff(want, got), "\n")
-	for _, s := range []string{"table lignes : 24 lignes au lieu de 25", "table intrus en trop", "exercice 2024", "débit 9,90\u00a0€, crédit 10,00\u00a0€ au lieu de 10, 25, 10,00\u00a0€, 10,00\u00a0€", "1 écritures déséquilibrées"} {
+	for _, s := range []string{"table lignes : 24 lignes au lieu de 25", "table intrus en trop", "exercice 2024", "débit 9,90\u00a0€, crédit 10,00\u00a0€ au lieu de 10, 25, 10,00\u00a0€, 10,00\u00a0€", "1 écritures déséquilibrées"} {
 		if !strings.Contains(d, s) {
 			t.Errorf("diff lacks %q:\n%s", s, d)
 		}

@@ -90,7 +90,7 @@ func TestComposeFrench(t *testing.T) {
 	if m.Subject != "[Coffre] Sauvegarde échouée — 1 dossier en échec (ACCUEIL)" {
 		t.Errorf("subject %q", m.Subject)
 	}
-	for _, want := range []string{"ÉCHOUÉ", "001-SOC_20261121_2130.pbf", "20/11/2026", "POSTE2 (paul, Gestion)", "ERREUR : Le dossier 002", "Que faire"} {
+	for _, want := range []string{"ÉCHOUÉ", "001-SOC_20261121_2130.pbf", "20/11/2026", "POSTE2 (paul, Gestion)", "ERREUR : Le dossier 002", "Que faire"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
 		}

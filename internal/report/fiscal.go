@@ -167,7 +167,7 @@ func Archive(it batch.Item, r archive.Result) []Line {
 	}
 	out := append([]Line{
 		info(msgArchFile, map[string]any{"Label": it.Label, "File": r.Path, "Size": i18n.BytesArg(r.Size), "Duration": i18n.DurationArg(r.Duration)}),
-		info(msgArchMoved, map[string]any{"Codes": codesArg(codes), "Ecritures": count(cntEcritures, r.Ecritures), "Lignes": count(cntLignes, r.Lignes), "Annexes": count(cntAnnexes, r.Annexes), "Balances": joinArg(balances, " ; ")}),
+		info(msgArchMoved, map[string]any{"Codes": codesArg(codes), "Ecritures": count(cntEcritures, r.Ecritures), "Lignes": count(cntLignes, r.Lignes), "Annexes": count(cntAnnexes, r.Annexes), "Balances": joinArg(balances, "\u00a0; ")}),
 	}, safetyLines(r.SafetyBackup)...)
 	return append(out, warnNotes(r.Notes)...)
 }

@@ -76,7 +76,7 @@ func TestDecompressionBombRefusedBeforeWriting(t *testing.T) {
 		head       []byte
 		disk       func(t *testing.T) string
 	}{
-		{"sqlite", "y demande 268,4 Mo", sqliteHeader(t, size/4096), func(t *testing.T) string { return faults.SmallDisk(t, 64<<20) }},
+		{"sqlite", "y demande 268,4\u00a0Mo", sqliteHeader(t, size/4096), func(t *testing.T) string { return faults.SmallDisk(t, 64<<20) }},
 		{"zeros", "n'est pas une base SQLite", nil, func(t *testing.T) string { return t.TempDir() }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
