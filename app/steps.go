@@ -169,11 +169,11 @@ func (w *wizard) loadDossiers() error {
 	return keep(true)
 }
 
-// listDossiers lists s's dossiers with their last backup, looked for in the
-// default folder and the remembered destination; closeOnError releases s
+// listDossiers lists s's dossiers with their last backup, looked for in
+// every folder backups are known to go to (knownBackupDirs); closeOnError releases s
 // when the listing fails.
 func (w *wizard) listDossiers(s store.Store, closeOnError func() error) slowCheck {
-	dirs := connexion.DefaultBackupDirs(w.opts.DestDir)
+	dirs := connexion.DefaultBackupDirs(knownBackupDirs(w.opts.DestDir)...)
 	return func(ctx context.Context) (func(bool) error, error) {
 		list, err := connexion.List(ctx, s, dirs)
 		if err != nil {

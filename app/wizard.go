@@ -227,6 +227,7 @@ func newWizard(a fyne.App, conn string) *wizard {
 	if w.opts.FilesFolder == "" {
 		w.opts.FilesFolder = w.opts.DestDir
 	}
+	w.opts.FilesFolder = restoreFolder(w.opts.FilesFolder)
 	w.win = a.NewWindow(i18n.T(msgTitle, nil))
 	w.win.SetContent(w.frame())
 	w.win.Resize(fyne.NewSize(1000, 680))

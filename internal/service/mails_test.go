@@ -137,7 +137,7 @@ func TestFailuresOnlyAndWeeklyDigest(t *testing.T) {
 	if m.Subject != "[Coffre] Résumé de la semaine — 2 dossiers (POSTE-TEST)" {
 		t.Errorf("digest subject %q", m.Subject)
 	}
-	for _, want := range []string{"(7 passages)", "Dossier 002 BOULANG", "Sauvegardes réussies : 7", "Dossier 007", "Échecs : 1", "Dernière sauvegarde réussie : 08/03/2026 22:00"} {
+	for _, want := range []string{"(7 passages)", "Dossier 002 BOULANG", "Sauvegardes réussies : 7", "Dossier 007", "Échecs : 1", "Dernière sauvegarde réussie : 08/03/2026 22:00"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, m.Text)
 		}
