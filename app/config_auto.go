@@ -471,19 +471,18 @@ func (ac *autoConfig) autoForm() fyne.CanvasObject {
 		widget.NewFormItem(i18n.T(msgAutoDest, nil), ac.folderEntry(a.Destination, func(c *config.Config, v string) { c.Auto.Destination = v })),
 		widget.NewFormItem(i18n.T(msgAutoConserver, nil), ac.number(msgAutoConserver, a.Conserver, func(c *config.Config, v int) { c.Auto.Conserver = v })),
 	)
-	for _, it := range ac.encryptionItems() {
-		form.AppendItem(it)
-	}
+	encMode, encDetails := ac.encryptionItems()
+	form.AppendItem(encMode)
 	var testNow *widget.Button
 	testNow = widget.NewButtonWithIcon(i18n.T(msgAutoTestNow, nil), theme.MediaPlayIcon(), func() { ac.testNow(testNow) })
 	sheet := widget.NewButtonWithIcon(i18n.T(msgAutoSheet, nil), theme.DocumentPrintIcon(), ac.showSheet)
-	return container.NewVBox(form, container.NewHBox(testNow, sheet))
+	return container.NewVBox(form, encDetails, container.NewHBox(testNow, sheet))
 }
 
 // encryptionItems are « Chiffrement » (aucun, phrase secrète, clé publique
 // age), the passphrase typed twice (kept in the secret store) and the age
 // key (kept in coffre.toml, cle_age).
-func (ac *autoConfig) encryptionItems() []*widget.FormItem {
+func (ac *autoConfig) encryptionItems() (*widget.FormItem, fyne.CanvasObject) {
 	a := ac.cfg.Auto
 	labels := []string{i18n.T(msgAutoEncNone, nil), i18n.T(msgAutoEncPhrase, nil), i18n.T(msgAutoEncKey, nil)}
 	values := []string{config.ChiffrementAucun, config.ChiffrementPhrase, config.ChiffrementCle}
@@ -498,21 +497,18 @@ func (ac *autoConfig) encryptionItems() []*widget.FormItem {
 	key := widget.NewEntry()
 	key.SetPlaceHolder(i18n.T(msgAutoEncKeyHint, nil))
 	key.SetText(a.CleAge)
-	phraseItem := widget.NewFormItem(i18n.T(msgPass1, nil), pass1)
-	phrase2Item := widget.NewFormItem(i18n.T(msgPass2, nil), ac.phrase)
-	keyItem := widget.NewFormItem("age", key)
+	// The fields of the mode chosen only: a form's hidden widget would
+	// leave its label.
+	phraseForm := widget.NewForm(widget.NewFormItem(i18n.T(msgPass1, nil), pass1), widget.NewFormItem(i18n.T(msgPass2, nil), ac.phrase))
+	keyForm := widget.NewForm(widget.NewFormItem(i18n.T(msgAutoEncKey, nil), key))
 	show := func(v string) {
-		for _, w := range []fyne.CanvasObject{pass1, ac.phrase} {
-			if v == config.ChiffrementPhrase {
-				w.Show()
-			} else {
-				w.Hide()
-			}
-		}
-		if v == config.ChiffrementCle {
-			key.Show()
-		} else {
-			key.Hide()
+		phraseForm.Hide()
+		keyForm.Hide()
+		switch v {
+		case config.ChiffrementPhrase:
+			phraseForm.Show()
+		case config.ChiffrementCle:
+			keyForm.Show()
 		}
 	}
 	mode.OnChanged = func(l string) {
@@ -540,7 +536,7 @@ func (ac *autoConfig) encryptionItems() []*widget.FormItem {
 		}
 		return nil
 	})
-	return []*widget.FormItem{widget.NewFormItem(i18n.T(msgAutoEncrypt, nil), mode), phraseItem, phrase2Item, keyItem}
+	return widget.NewFormItem(i18n.T(msgAutoEncrypt, nil), mode), container.NewVBox(phraseForm, keyForm)
 }
 
 // showSheet shows the recovery sheet of the saved settings (the service's

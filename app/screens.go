@@ -208,6 +208,7 @@ func takeScreenshots(w *wizard, dir string) {
 	runAndShoot("restauration-")
 
 	takeFiscalScreenshots(w, dir)
+	takeContentScreenshots(w, dir)
 
 	// A refused step, and the wizard at 1024×600.
 	ui(func() {
@@ -240,6 +241,7 @@ func takeScreenshots(w *wizard, dir string) {
 		w.win.Resize(screenshotSize())
 	})
 	take("configuration-email", false)
+	takeConfigScreenshots(w, dir)
 	ui(w.win.Close)
 }
 

@@ -28,6 +28,9 @@ var (
 // the proposed folder holds no dossier: the Connexion step then welcomes
 // the user instead of leaving them before an empty folder.
 func firstStart(folder string) bool {
+	if showWelcome {
+		return true
+	}
 	if prefs.Load().Connexion != "" {
 		return false
 	}
