@@ -67,6 +67,7 @@ func TestAdminResultSaysWhatTheAuditorGets(t *testing.T) {
 	conn := env(t, "001SOC")
 	dest := t.TempDir()
 	w := startOp(t, conn, "administration")
+	signedIn(w) // not about rights (rights_test.go)
 	tickRow(t, w, "001")
 	next(t, w, stepIdxOptions)
 	w.opts.DestDir = dest
