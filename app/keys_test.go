@@ -199,7 +199,7 @@ func TestEscapeFromAnEntryOfAStep(t *testing.T) {
 	filter := find(w.content(), func(e *escEntry) bool { return strings.HasPrefix(e.PlaceHolder, "Filtrer") })
 	w.win.Canvas().Focus(filter)
 	press(w.win, fyne.KeyEscape)
-	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
+	if d := top(w.win); d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
 		t.Fatalf("Escape in the filter: %v", d)
 	}
 }
