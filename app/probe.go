@@ -43,10 +43,11 @@ func (p *destProbe) changed(dir string) {
 	if p.timer != nil {
 		p.timer.Stop()
 	}
+	need, work := p.w.expectedSize(), p.w.goWork // read here, on the UI goroutine
 	run := func() {
 		err := destError(dir)
 		if err == nil {
-			err = dossier.CheckRoom(dir, p.w.expectedSize())
+			err = dossier.CheckRoom(dir, need)
 		}
 		fyne.Do(func() {
 			if gen != p.gen {
@@ -67,10 +68,10 @@ func (p *destProbe) changed(dir string) {
 		})
 	}
 	if probeDelay == 0 {
-		p.w.goWork(run)
+		work(run)
 		return
 	}
-	p.timer = time.AfterFunc(probeDelay, func() { p.w.goWork(run) })
+	p.timer = time.AfterFunc(probeDelay, func() { work(run) })
 }
 
 // expectedSize is what the operation may write at most: the size of the
