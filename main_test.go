@@ -48,7 +48,7 @@ func TestNoDisplay(t *testing.T) {
 			t.Errorf("coffre %s: exit code %d, want 1:\n%s", args, code, text)
 		}
 		if !strings.Contains(text, "ne peut pas s'ouvrir sur cet ordinateur (pas d'écran dans cette session)") ||
-			!strings.Contains(text, "« coffre --help » liste les commandes") {
+			!strings.Contains(text, "« coffre --help » liste les commandes") {
 			t.Errorf("coffre %s: no French explanation:\n%s", args, text)
 		}
 		for _, bad := range []string{"GLFW", "goroutine", "panic", "Fyne error", "plantage"} {

@@ -1,3 +1,5 @@
+//go:build screenshots
+
 package app
 
 import (
@@ -6,10 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 )
-
-// showWelcome makes the Connexion step show the first start's welcome
-// whatever the preferences say (screenshots only).
-var showWelcome bool
 
 // takeContentScreenshots shoots this brief's screens: the first start's
 // welcome, « Contenu » of the backup just made, as a form.

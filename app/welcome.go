@@ -24,6 +24,10 @@ var (
 	msgWelcomeReady = &i18n.Message{ID: "UIBienvenueDemoPrete", Other: "Dossiers de démonstration prêts dans « {{.Dir}} » : cliquez sur Suivant."}
 )
 
+// showWelcome makes the Connexion step show the first start's welcome
+// whatever the preferences say (the screenshot mode only).
+var showWelcome bool
+
 // firstStart reports whether Coffre has never opened a connexion here and
 // the proposed folder holds no dossier: the Connexion step then welcomes
 // the user instead of leaving them before an empty folder.

@@ -272,7 +272,7 @@ func TestBackupNameRefused(t *testing.T) {
 		select {
 		case err := <-done:
 			if err == nil || !strings.Contains(i18n.Describe(err), c.want) {
-				t.Errorf("--nom %.20q: %v, want « %s »", c.name, err, c.want)
+				t.Errorf("--nom %.20q: %v, want « %s »", c.name, err, c.want)
 			}
 		case <-time.After(30 * time.Second):
 			t.Fatalf("--nom %.20q: still running after 30 s", c.name)

@@ -138,7 +138,7 @@ func TestUniqueNameBounded(t *testing.T) {
 		select {
 		case err := <-done:
 			if err == nil || !strings.Contains(i18n.Describe(err), c.want) {
-				t.Errorf("%.20q: %v, want « %s »", c.base, err, c.want)
+				t.Errorf("%.20q: %v, want « %s »", c.base, err, c.want)
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("%.20q: UniqueName still looping after 10 s", c.base)

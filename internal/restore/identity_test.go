@@ -147,7 +147,7 @@ func TestExportAndCutSayTheFilesNumber(t *testing.T) {
 // and leaves the link pointing there.
 func TestSymlinkedDossierReplacedOnlyWithConfirmation(t *testing.T) {
 	if fsutil.UnderWine() {
-		t.Skip("sous Wine, le lien d'os.Symlink n'est pas un lien symbolique NTFS pour la découverte ; et le test pilote le sqlite3 de Debian")
+		t.Skip("sous Wine, le lien d'os.Symlink n'est pas un lien symbolique NTFS pour la découverte ; et le test pilote le sqlite3 de Debian")
 	}
 	ctx := context.Background()
 	elsewhere := filepath.Join(t.TempDir(), "vrai-001SOC.db")
