@@ -20,7 +20,7 @@ var (
 	msgPartDamaged     = &i18n.Message{ID: "PackPartieEndommagee", Other: "La partie « {{.Part}} » est endommagée (somme de contrôle différente)."}
 	msgPartUnreadable  = &i18n.Message{ID: "PackPartieIllisible", Other: "La partie « {{.Part}} » est endommagée (données compressées illisibles)."}
 	msgPartMismatch    = &i18n.Message{ID: "PackPartieInattendue", Other: "La partie « {{.Part}} » ne correspond pas au manifeste (nom, taille ou ordre)."}
-	msgFrameDamaged    = &i18n.Message{ID: "PackBlocEndommage", Other: "Un bloc compressé du fichier est endommagé (position {{.Offset}})."}
+	msgFrameDamaged    = &i18n.Message{ID: "PackBlocEndommage", Other: "Un bloc compressé du fichier est endommagé (à l'octet {{.Offset}}) : ce fichier ne peut pas être relu en entier. Restaurez une autre sauvegarde (une plus ancienne, ou la copie distante) et gardez celle-ci pour le support."}
 	msgStructure       = &i18n.Message{ID: "PackStructure", Other: "La structure interne du fichier est endommagée."}
 	msgBadName         = &i18n.Message{ID: "PackNomInterdit", Other: "Le fichier contient un nom interdit : « {{.Name}} »."}
 	msgBadEntry        = &i18n.Message{ID: "PackEntreeInterdite", Other: "Le fichier contient une entrée qui n'est pas un fichier ordinaire : « {{.Name}} »."}

@@ -441,7 +441,8 @@ func (c *change) keyArgs() []any {
 
 func (c *change) describeKey(t *table) string {
 	if t.Rowid != "" {
-		return fmt.Sprintf("%s %d", t.Rowid, c.rowid)
+		// « ligne n° 2 », not the column's name (« ligne rowid 2 »).
+		return fmt.Sprintf("n°\u00a0%d", c.rowid)
 	}
 	var parts []string
 	for _, v := range c.key {
