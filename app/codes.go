@@ -27,11 +27,11 @@ var (
 // returned (if any) runs — after, because closing a dialog also closes the
 // ones opened above it.
 func codeDialog(parent fyne.Window, title, intro string, check func(code string) (func(), error)) dialog.Dialog {
-	entry := widget.NewPasswordEntry()
+	var d *dialog.CustomDialog
+	entry := newDialogCode(func() { d.Hide() })
 	reason := wrapLabel("")
 	reason.Importance = widget.DangerImportance
 	reason.Hide()
-	var d *dialog.CustomDialog
 	submit := func() {
 		then, err := check(entry.Text)
 		if err != nil {
@@ -57,13 +57,21 @@ func codeDialog(parent fyne.Window, title, intro string, check func(code string)
 	return d
 }
 
+// newDialogCode is a code entry of a dialog: Escape is its « Annuler »
+// (the entry has the focus when the dialog opens).
+func newDialogCode(cancel func()) *escEntry {
+	e := newEscEntry(cancel)
+	e.Password = true
+	return e
+}
+
 // changeCodeDialog makes employee name choose a new code, then calls done.
 func changeCodeDialog(parent fyne.Window, st *employes.Store, name string, done func()) {
-	a, b := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	var d *dialog.CustomDialog
+	a, b := newDialogCode(func() { d.Hide() }), newDialogCode(func() { d.Hide() })
 	reason := wrapLabel("")
 	reason.Importance = widget.DangerImportance
 	reason.Hide()
-	var d *dialog.CustomDialog
 	submit := func() {
 		err := error(nil)
 		if a.Text != b.Text {

@@ -18,6 +18,9 @@ import (
 
 func autoWalk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	fn(o)
+	if u, ok := o.(interface{ unwrap() fyne.CanvasObject }); ok {
+		fn(u.unwrap()) // a list with our keys is still one
+	}
 	switch c := o.(type) {
 	case *fyne.Container:
 		for _, k := range c.Objects {

@@ -433,14 +433,14 @@ func filesView(w *wizard) fyne.CanvasObject {
 	folder.SetText(o.FilesFolder)
 	reload := func() { w.loadFiles(func() { table.Refresh(); update() }) }
 	folder.OnSubmitted = func(s string) { o.FilesFolder = strings.TrimSpace(s); reload() }
-	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+	browse := stepButton(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
 		w.pickFolder(i18n.T(msgPickFolder, nil), o.FilesFolder, func(dir string) {
 			folder.SetText(dir)
 			o.FilesFolder = dir
 			reload()
 		})
 	})
-	add := widget.NewButtonWithIcon(i18n.T(msgAddFile, nil), theme.FileIcon(), func() {
+	add := stepButton(i18n.T(msgAddFile, nil), theme.FileIcon(), func() {
 		w.pickFile(i18n.T(kind.pick, nil), o.FilesFolder, kind, func(p string) {
 			if !slices.ContainsFunc(w.files, func(e catalogue.Entry) bool { return e.Path == p }) {
 				w.files = append([]catalogue.Entry{catalogue.File(context.Background(), p)}, w.files...)
@@ -453,7 +453,7 @@ func filesView(w *wizard) fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, container.NewHBox(browse, add), folder), empty)
 	bottom := container.NewVBox(count)
 	if op.numero {
-		pick := widget.NewButtonWithIcon(i18n.T(msgPickNumero, nil), theme.ContentAddIcon(), func() {
+		pick := stepButton(i18n.T(msgPickNumero, nil), theme.ContentAddIcon(), func() {
 			var used []string
 			for _, d := range w.dossiers {
 				used = append(used, d.Numero)
@@ -518,7 +518,7 @@ func (w *wizard) dossierOf(id dossier.Identity) string {
 
 // targetSelect chooses the connexion's dossier a file is applied to; it
 // writes Options.Numero.
-func targetSelect(w *wizard) *widget.Select {
+func targetSelect(w *wizard) *keySelect {
 	o := &w.opts
 	var labels []string
 	byLabel := map[string]string{}

@@ -100,7 +100,7 @@ type encryptField struct{}
 
 func (encryptField) view(w *wizard) fyne.CanvasObject {
 	o := &w.opts
-	pass1, pass2 := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pass1, pass2 := newPasswordEntry(), newPasswordEntry()
 	pass1.SetText(o.Passphrase)
 	pass2.SetText(o.Passphrase2)
 	pass1.OnChanged = func(s string) { o.Passphrase = s }
@@ -146,7 +146,7 @@ func (readPassField) view(w *wizard) fyne.CanvasObject {
 		return nil
 	}
 	o := &w.opts
-	pass := widget.NewPasswordEntry()
+	pass := newPasswordEntry()
 	pass.SetText(o.Passphrase)
 	pass.OnChanged = func(s string) { o.Passphrase = s }
 	return container.NewVBox(wrapLabel(i18n.T(msgPassRead, nil)), widget.NewForm(widget.NewFormItem(i18n.T(msgPass1, nil), pass)))

@@ -77,6 +77,10 @@ func (w *wizard) wireKeys(o fyne.CanvasObject) {
 			if x.onKey == nil {
 				x.onKey = w.typedKey
 			}
+		case *keySelect:
+			if x.onKey == nil {
+				x.onKey = w.typedKey
+			}
 		}
 	})
 }
@@ -123,6 +127,14 @@ func newEscEntry(onEscape func()) *escEntry {
 // newEntry is a one-line entry of a wizard step: wireKeys gives it the
 // window's Enter and Escape.
 func newEntry() *escEntry { return newEscEntry(nil) }
+
+// newPasswordEntry is newEntry with the text hidden (Fyne's renderer adds
+// the eye that shows it, as for widget.NewPasswordEntry).
+func newPasswordEntry() *escEntry {
+	e := newEscEntry(nil)
+	e.Password = true
+	return e
+}
 
 func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape && e.onEscape != nil {
@@ -185,6 +197,23 @@ func (t *keyTable) TypedKey(k *fyne.KeyEvent) {
 
 func (t *keyTable) unwrap() fyne.CanvasObject { return &t.Table }
 
+// keySelect is a drop-down list that gives Enter and Escape to the window
+// (the arrows and Space stay the list's).
+type keySelect struct {
+	widget.Select
+	onKey func(*fyne.KeyEvent)
+}
+
+func (s *keySelect) TypedKey(k *fyne.KeyEvent) {
+	if windowKey(k) && s.onKey != nil {
+		s.onKey(k)
+		return
+	}
+	s.Select.TypedKey(k)
+}
+
+func (s *keySelect) unwrap() fyne.CanvasObject { return &s.Select }
+
 func windowKey(k *fyne.KeyEvent) bool {
 	return k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter || k.Name == fyne.KeyEscape
 }
@@ -203,6 +232,14 @@ func newKeyButton(label string, icon fyne.Resource, tapped func()) (*keyButton, 
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b, &b.Button
+}
+
+// stepButton is a button inside a wizard step (« Parcourir… », « Tester la
+// connexion »…): focused, Enter presses it and Escape reaches the window
+// once wireKeys has seen it.
+func stepButton(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b, _ := newKeyButton(label, icon, tapped)
+	return b
 }
 
 func (b *keyButton) TypedKey(k *fyne.KeyEvent) {

@@ -203,3 +203,61 @@ func TestEscapeFromAnEntryOfAStep(t *testing.T) {
 		t.Fatalf("Escape in the filter: %v", d)
 	}
 }
+
+// Escape from the other controls of a step (a button, a code entry) and
+// from the code dialog's entry: each swallowed it before.
+func TestEscapeFromTheOtherControlsOfAStep(t *testing.T) {
+	conn := env(t, "001SOC")
+	w := newTestWizard(t, conn)
+	quitAsked := func(what string) {
+		t.Helper()
+		d := top(w.win)
+		if d == nil || !strings.Contains(texts(d), "Quitter Coffre ?") {
+			t.Fatalf("Escape in %s: %v", what, texts(d))
+		}
+		w.win.Canvas().Overlays().Remove(d)
+		w.dialog = nil
+	}
+	w.win.Canvas().Focus(control(t, w.content(), func(b *widget.Button) bool { return strings.HasPrefix(b.Text, "Parcourir") }))
+	press(w.win, fyne.KeyEscape)
+	quitAsked("« Parcourir… »")
+
+	kind := find(w.content(), func(r *radioList) bool { return len(r.Options) == 2 })
+	kind.SetSelected(kind.Options[1]) // the ODBC server
+	w.win.Canvas().Focus(control(t, w.content(), func(e *widget.Entry) bool { return e.Password }))
+	press(w.win, fyne.KeyEscape)
+	quitAsked("the server's password")
+
+	test.Tap(w.configButton)
+	d := overlay(t, w.win)
+	if !strings.Contains(texts(d), "Tapez votre code") {
+		t.Fatalf("not the code dialog: %s", texts(d))
+	}
+	press(w.win, fyne.KeyEscape) // the code entry has the focus
+	if top(w.win) != nil {
+		t.Fatalf("Escape in the code entry left %s", texts(top(w.win)))
+	}
+}
+
+// control is the control to focus showing a widget T that ok accepts: the
+// widget itself, or the one with our keys around it.
+func control[T fyne.CanvasObject](t *testing.T, root fyne.CanvasObject, ok func(T) bool) fyne.Focusable {
+	t.Helper()
+	var found fyne.Focusable
+	walk(root, func(o fyne.CanvasObject) {
+		if found != nil {
+			return
+		}
+		x, is := o.(T)
+		if u, wrapped := o.(interface{ unwrap() fyne.CanvasObject }); wrapped {
+			x, is = u.unwrap().(T)
+		}
+		if is && ok(x) {
+			found, _ = o.(fyne.Focusable)
+		}
+	})
+	if found == nil {
+		t.Fatal("no such control")
+	}
+	return found
+}

@@ -220,12 +220,12 @@ func resultView(w *wizard) fyne.CanvasObject {
 	var buttons []fyne.CanvasObject
 	if out.dir != "" {
 		dir := out.dir
-		buttons = append(buttons, widget.NewButtonWithIcon(i18n.T(msgOpenFolder, nil), theme.FolderOpenIcon(), func() { w.openFolder(dir) }))
+		buttons = append(buttons, stepButton(i18n.T(msgOpenFolder, nil), theme.FolderOpenIcon(), func() { w.openFolder(dir) }))
 	}
 	buttons = append(buttons,
-		widget.NewButtonWithIcon(i18n.T(msgNewOperation, nil), theme.ContentRedoIcon(), w.restart),
+		stepButton(i18n.T(msgNewOperation, nil), theme.ContentRedoIcon(), w.restart),
 		layout.NewSpacer(),
-		widget.NewButtonWithIcon(i18n.T(msgQuit, nil), theme.LogoutIcon(), w.closeWindow))
+		stepButton(i18n.T(msgQuit, nil), theme.LogoutIcon(), w.closeWindow))
 	head := container.NewBorder(nil, nil, icon, nil, title)
 	return container.NewBorder(head, container.NewVBox(widget.NewSeparator(), container.NewHBox(buttons...)), nil, nil, container.NewScroll(box))
 }

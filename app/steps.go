@@ -45,7 +45,7 @@ func connexionView(w *wizard) fyne.CanvasObject {
 	folder := newEntry()
 	folder.SetText(o.Folder)
 	folder.OnChanged = func(s string) { o.Folder = strings.TrimSpace(s) }
-	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+	browse := stepButton(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
 		w.pickFolder(i18n.T(msgPickFolder, nil), o.Folder, folder.SetText)
 	})
 	hint := lowLabel(i18n.T(msgLocalDefault, map[string]any{"Dir": paths.Dossiers()}))
@@ -61,12 +61,12 @@ func connexionView(w *wizard) fyne.CanvasObject {
 	user := newEntry()
 	user.SetText(o.ODBCUser)
 	user.OnChanged = func(s string) { o.ODBCUser = s }
-	pass := widget.NewPasswordEntry()
+	pass := newPasswordEntry()
 	pass.SetText(o.ODBCPassword)
 	pass.OnChanged = func(s string) { o.ODBCPassword = s }
 	result := wrapLabel("")
 	result.Hide()
-	test := widget.NewButtonWithIcon(i18n.T(msgTestConn, nil), theme.SearchIcon(), func() {
+	test := stepButton(i18n.T(msgTestConn, nil), theme.SearchIcon(), func() {
 		n, err := testConnexion(o)
 		result.Show()
 		if err != nil {
@@ -289,7 +289,7 @@ func destRow(w *wizard) fyne.CanvasObject {
 	dest.SetText(o.DestDir)
 	probe := newDestProbe(w)
 	dest.OnChanged = func(s string) { o.DestDir = strings.TrimSpace(s); probe.changed(o.DestDir) }
-	browse := widget.NewButtonWithIcon(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
+	browse := stepButton(i18n.T(msgBrowse, nil), theme.FolderOpenIcon(), func() {
 		w.pickFolder(i18n.T(msgPickFolder, nil), o.DestDir, dest.SetText)
 	})
 	return container.NewVBox(container.NewBorder(nil, nil, nil, browse, dest), probe.label)

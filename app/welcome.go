@@ -61,7 +61,8 @@ func welcomeBox(w *wizard, setFolder func(string)) fyne.CanvasObject {
 	result := wrapLabel("")
 	result.Hide()
 	var demo *widget.Button
-	demo = widget.NewButtonWithIcon(i18n.T(msgWelcomeDemo, nil), theme.FolderNewIcon(), func() {
+	var demoKey fyne.CanvasObject
+	demoKey, demo = newKeyButton(i18n.T(msgWelcomeDemo, nil), theme.FolderNewIcon(), func() {
 		demo.Disable()
 		w.goWork(func() {
 			dir, err := connexion.Demo(context.Background())
@@ -80,7 +81,7 @@ func welcomeBox(w *wizard, setFolder func(string)) fyne.CanvasObject {
 		})
 	})
 	return container.NewVBox(title, wrapLabel(i18n.T(msgWelcomeWhat, nil)), wrapLabel(i18n.T(msgWelcomeHow, nil)),
-		container.NewHBox(demo), result, widget.NewSeparator())
+		container.NewHBox(demoKey), result, widget.NewSeparator())
 }
 
 // testConnexion opens the connexion the options describe, counts its
