@@ -486,9 +486,8 @@ func (ac *autoConfig) encryptionItems() (*widget.FormItem, fyne.CanvasObject) {
 	a := ac.cfg.Auto
 	labels := []string{i18n.T(msgAutoEncNone, nil), i18n.T(msgAutoEncPhrase, nil), i18n.T(msgAutoEncKey, nil)}
 	values := []string{config.ChiffrementAucun, config.ChiffrementPhrase, config.ChiffrementCle}
-	mode := widget.NewRadioGroup(labels, nil)
-	mode.Horizontal = true
-	mode.Required = true
+	mode := newRadioList(labels, nil) // the wizard's: one Tab stop, the arrows move
+	mode.Columns = len(labels)
 	pass1 := ac.password(config.SecretPhrase)
 	if _, err := ac.secrets.Get(config.SecretPhrase); err == nil {
 		pass1.SetPlaceHolder(i18n.T(msgAutoPhraseSet, nil))
@@ -607,8 +606,8 @@ func (ac *autoConfig) remoteForm() fyne.CanvasObject {
 
 	// SFTP
 	auths := []string{i18n.T(msgDistKey, nil), i18n.T(msgDistPassword, nil)}
-	auth := widget.NewRadioGroup(auths, nil)
-	auth.Horizontal = true
+	auth := newRadioList(auths, nil)
+	auth.Columns = len(auths)
 	auth.SetSelected(auths[0])
 	if d.Authentication == config.AuthMotDePasse {
 		auth.SetSelected(auths[1])

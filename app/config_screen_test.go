@@ -266,7 +266,7 @@ func TestConfigurationObjectStorageAndEncryption(t *testing.T) {
 		t.Fatalf("WebDAV saved: %+v %v (%s)", c.Distant, err, dialogText(win))
 	}
 
-	mode := find(formItem(t, tabs, "Chiffrement"), func(*widget.RadioGroup) bool { return true })
+	mode := find(formItem(t, tabs, "Chiffrement"), func(*radioList) bool { return true })
 	mode.SetSelected("Phrase secrète")
 	const phrase = "cheval agrafe batterie correcte 1987"
 	test.Type(formEntry(t, tabs, "Phrase secrète"), phrase)
@@ -288,4 +288,49 @@ func TestConfigurationObjectStorageAndEncryption(t *testing.T) {
 	if got := dialogText(win); !strings.Contains(got, "FICHE DE SECOURS") || !strings.Contains(got, phrase) || !strings.Contains(got, "[Enregistrer pour imprimer…]") {
 		t.Errorf("recovery sheet:\n%s", got)
 	}
+}
+
+// The Configuration's radio groups are the wizard's: one Tab stop each,
+// the arrows move the choice (Fyne's RadioGroup had a Tab stop per option
+// and no arrows).
+func TestConfigurationRadioGroupsTakeTheArrows(t *testing.T) {
+	env(t)
+	win, _, tabs := configScreen(t, "")
+	find(formItem(t, tabs, "Destination"), func(*widget.Select) bool { return true }).SetSelected("Serveur SFTP")
+	for _, c := range []struct{ tab, label string }{{"Sauvegarde automatique", "Chiffrement"}, {"Copie distante", "Authentification"}} {
+		label := c.label
+		tabs.SelectIndex(tabIndex(t, tabs, c.tab)) // the focus goes to the tab shown only
+		item := formItem(t, tabs, label)
+		var stops []fyne.Focusable
+		walk(item, func(o fyne.CanvasObject) {
+			if f, ok := o.(fyne.Focusable); ok {
+				stops = append(stops, f)
+			}
+		})
+		r, ok := item.(*radioList)
+		if len(stops) != 1 || !ok {
+			t.Fatalf("%s: %d Tab stops, a %T", label, len(stops), item)
+		}
+		r.SetSelected(r.Options[0])
+		win.Canvas().Focus(r)
+		press(win, fyne.KeyRight)
+		if r.Selected != r.Options[1] {
+			t.Errorf("%s: → chose %q", label, r.Selected)
+		}
+		press(win, fyne.KeyLeft)
+		if r.Selected != r.Options[0] {
+			t.Errorf("%s: ← chose %q", label, r.Selected)
+		}
+	}
+}
+
+func tabIndex(t *testing.T, tabs *container.AppTabs, text string) int {
+	t.Helper()
+	for i, it := range tabs.Items {
+		if it.Text == text {
+			return i
+		}
+	}
+	t.Fatalf("no tab %q", text)
+	return -1
 }
