@@ -56,7 +56,7 @@ func TestPanicIsInternalError(t *testing.T) {
 	if err != nil || !strings.Contains(string(report), "assignment to entry in nil map") || !strings.Contains(string(report), "exit_test.go") {
 		t.Fatalf("crash report %s: %v\n%s", file, err, report)
 	}
-	if !strings.Contains(string(report), "Commande : coffre --langue fr plantage-de-test --connexion=odbc:DSN=x;") {
+	if !strings.Contains(string(report), "Commande : coffre --langue fr plantage-de-test --connexion=odbc:DSN=x;") {
 		t.Errorf("the crash report does not say which command crashed:\n%s", report)
 	}
 	log, _ := os.ReadFile(journal)
