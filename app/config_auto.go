@@ -33,8 +33,8 @@ var (
 	msgAutoHeure      = &i18n.Message{ID: "UIAutoHeure", Other: "Heure (21:30, vide = aucune)"}
 	msgAutoJours      = &i18n.Message{ID: "UIAutoJours", Other: "Jours (aucun coché = tous)"}
 	msgAutoDossiers   = &i18n.Message{ID: "UIAutoDossiers", Other: "Dossiers (001,002 — vide = tous)"}
-	msgAutoConnexion  = &i18n.Message{ID: "UIAutoConnexion", Other: "Connexion (vide = dossiers de Coffre)"}
-	msgAutoDest       = &i18n.Message{ID: "UIAutoDestination", Other: "Dossier des sauvegardes"}
+	msgAutoConnexion  = &i18n.Message{ID: "UIAutoConnexion", Other: "Connexion (vide = répertoire de Coffre)"}
+	msgAutoDest       = &i18n.Message{ID: "UIAutoDestination", Other: "Répertoire des sauvegardes"}
 	msgAutoConserver  = &i18n.Message{ID: "UIAutoConserver", Other: "Sauvegardes conservées par dossier"}
 	msgAutoJoursN     = &i18n.Message{ID: "UIAutoTousLesNJours", Other: "Aussi tous les N jours (0 = non)"}
 	msgAutoEcritures  = &i18n.Message{ID: "UIAutoApresNEcritures", Other: "Aussi après N nouvelles écritures (0 = non)"}
@@ -42,7 +42,7 @@ var (
 	msgDistType       = &i18n.Message{ID: "UIDistantType", Other: "Destination"}
 	msgDistNone       = &i18n.Message{ID: "UIDistantAucune", Other: "Aucune"}
 	msgDistSFTP       = &i18n.Message{ID: "UIDistantSFTP", Other: "Serveur SFTP"}
-	msgDistFolder     = &i18n.Message{ID: "UIDistantDossier", Other: "Dossier réseau"}
+	msgDistFolder     = &i18n.Message{ID: "UIDistantDossier", Other: "Répertoire réseau"}
 	msgDistHost       = &i18n.Message{ID: "UIDistantHote", Other: "Serveur"}
 	msgDistPort       = &i18n.Message{ID: "UIDistantPort", Other: "Port"}
 	msgDistUser       = &i18n.Message{ID: "UIDistantUtilisateur", Other: "Utilisateur"}
@@ -50,8 +50,8 @@ var (
 	msgDistKey        = &i18n.Message{ID: "UIDistantCle", Other: "Clé"}
 	msgDistPassword   = &i18n.Message{ID: "UIDistantMotDePasse", Other: "Mot de passe"}
 	msgDistKeyFile    = &i18n.Message{ID: "UIDistantFichierCle", Other: "Fichier de clé privée"}
-	msgDistPath       = &i18n.Message{ID: "UIDistantChemin", Other: "Dossier sur le serveur"}
-	msgDistFolderPath = &i18n.Message{ID: "UIDistantCheminReseau", Other: "Dossier réseau"}
+	msgDistPath       = &i18n.Message{ID: "UIDistantChemin", Other: "Répertoire sur le serveur"}
+	msgDistFolderPath = &i18n.Message{ID: "UIDistantCheminReseau", Other: "Répertoire réseau"}
 	msgDistKeep       = &i18n.Message{ID: "UIDistantConserver", Other: "Copies conservées par dossier"}
 	msgTrust          = &i18n.Message{ID: "UIFaireConfiance", Other: "Faire confiance à ce serveur"}
 	msgTrustTitle     = &i18n.Message{ID: "UIFaireConfianceTitre", Other: "Faire confiance à {{.Host}} ?"}

@@ -142,25 +142,25 @@ func TestConfigurationChecksFoldersWhenSaved(t *testing.T) {
 	file := config.DefaultPath()
 	save := tabButton(t, tabs, "Sauvegarde automatique", "Enregistrer")
 
-	formEntry(t, tabs, "Dossier des sauvegardes").SetText(filepath.Join(dest, "absent"))
+	formEntry(t, tabs, "Répertoire des sauvegardes").SetText(filepath.Join(dest, "absent"))
 	test.Tap(save)
-	if got := dialogText(win); !strings.Contains(got, "Dossier des sauvegardes") || !strings.Contains(got, "n'existe pas") {
+	if got := dialogText(win); !strings.Contains(got, "Répertoire des sauvegardes") || !strings.Contains(got, "n'existe pas") {
 		t.Errorf("missing destination: %q", got)
 	}
 	if _, err := os.Stat(file); err == nil {
 		t.Fatal("coffre.toml written with a missing destination")
 	}
 	// « Parcourir… » fills the field.
-	test.Tap(find(formItem(t, tabs, "Dossier des sauvegardes"), func(b *widget.Button) bool { return b.Text == "Parcourir…" }))
-	if got := formEntry(t, tabs, "Dossier des sauvegardes").Text; got != dest {
+	test.Tap(find(formItem(t, tabs, "Répertoire des sauvegardes"), func(b *widget.Button) bool { return b.Text == "Parcourir…" }))
+	if got := formEntry(t, tabs, "Répertoire des sauvegardes").Text; got != dest {
 		t.Errorf("after « Parcourir… »: %q", got)
 	}
 
 	kind := find(formItem(t, tabs, "Destination"), func(*widget.Select) bool { return true })
-	kind.SetSelected("Dossier réseau")
-	formEntry(t, tabs, "Dossier réseau").SetText(`/mnt/nas-eteint/coffre`)
+	kind.SetSelected("Répertoire réseau")
+	formEntry(t, tabs, "Répertoire réseau").SetText(`/mnt/nas-eteint/coffre`)
 	test.Tap(save)
-	if got := dialogText(win); !strings.Contains(got, "Dossier réseau : Le dossier de destination") {
+	if got := dialogText(win); !strings.Contains(got, "Répertoire réseau : Le dossier de destination") {
 		t.Errorf("missing network folder: %q", got)
 	}
 	kind.SetSelected("Aucune")
@@ -170,7 +170,7 @@ func TestConfigurationChecksFoldersWhenSaved(t *testing.T) {
 	if got := dialogText(win); !strings.Contains(got, "ne contient aucun dossier comptable") {
 		t.Errorf("automatic backup of an empty connexion: %q", got)
 	}
-	formEntry(t, tabs, "Connexion (vide = dossiers de Coffre)").SetText(conn)
+	formEntry(t, tabs, "Connexion (vide = répertoire de Coffre)").SetText(conn)
 	formEntry(t, tabs, "Dossiers (001,002 — vide = tous)").SetText("001,004")
 	test.Tap(save)
 	if got := dialogText(win); !strings.Contains(got, "Le dossier 004 n'existe pas") {

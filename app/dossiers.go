@@ -35,9 +35,9 @@ var (
 	msgNoDossier       = &i18n.Message{ID: "UIAucunDossier", Other: "Aucun dossier dans cette connexion."}
 	msgUnreadable      = &i18n.Message{ID: "UIIllisible", Other: "illisible"}
 	msgNeedDossier     = &i18n.Message{ID: "UIDossierRequisSelection", Other: "Cochez au moins un dossier."}
-	msgBackupsFolder   = &i18n.Message{ID: "UIDossierSauvegardes", Other: "Dossier des sauvegardes :"}
+	msgBackupsFolder   = &i18n.Message{ID: "UIDossierSauvegardes", Other: "Répertoire des sauvegardes :"}
 	msgAddFile         = &i18n.Message{ID: "UIAjouterFichier", Other: "Ajouter un fichier…"}
-	msgNoBackup        = &i18n.Message{ID: "UIAucuneSauvegarde", Other: "Aucune sauvegarde (.pbf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
+	msgNoBackup        = &i18n.Message{ID: "UIAucuneSauvegarde", Other: "Aucune sauvegarde (.pbf) dans ce répertoire : choisissez-en un autre, ou ajoutez un fichier."}
 	msgFilesCount      = &i18n.Message{ID: "UIFichiersSelectionnes", One: "{{.Count}} fichier sélectionné sur {{.Total}}", Other: "{{.Count}} fichiers sélectionnés sur {{.Total}}"}
 	msgEncrypted       = &i18n.Message{ID: "UIChiffree", Other: "chiffrée"}
 	msgOK              = &i18n.Message{ID: "UILisible", Other: "lisible"}

@@ -32,7 +32,7 @@ var (
 	msgExitPlace     = &i18n.Message{ID: "UIQuitterEmplacement", Other: "Emplacement"}
 	msgExitName      = &i18n.Message{ID: "UIQuitterNom", Other: "Nom"}
 	msgExitNameOne   = &i18n.Message{ID: "UIQuitterNomFichier", Other: "nom du fichier, « .pbf » est ajouté"}
-	msgExitNameMany  = &i18n.Message{ID: "UIQuitterNomDossier", Other: "un dossier de ce nom est créé à l'emplacement, avec un fichier par dossier"}
+	msgExitNameMany  = &i18n.Message{ID: "UIQuitterNomDossier", Other: "un répertoire de ce nom est créé à l'emplacement, avec un fichier par dossier"}
 	msgExitSave      = &i18n.Message{ID: "UIQuitterSauvegarder", Other: "Sauvegarder"}
 	msgExitDont      = &i18n.Message{ID: "UIQuitterNePasSauvegarder", Other: "Ne pas sauvegarder"}
 	msgExitNoDossier = &i18n.Message{ID: "UIQuitterAucunDossier", Other: "Aucun dossier à sauvegarder dans cette connexion."}

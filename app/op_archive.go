@@ -26,8 +26,8 @@ var (
 	msgArchHint      = &i18n.Message{ID: "UIArchiveExercicesAide", Other: "Cochés d'avance : les exercices clôturés depuis au moins {{.Age}} ans. Seuls les exercices clôturés et pas encore archivés peuvent l'être."}
 	msgDossierError  = &i18n.Message{ID: "UIDossierIllisible", Other: "Exercices illisibles : {{.Error}}"}
 
-	msgPAFFolder     = &i18n.Message{ID: "UIDossierArchives", Other: "Dossier des archives :"}
-	msgPAFEmpty      = &i18n.Message{ID: "UIAucuneArchive", Other: "Aucune archive (.paf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier."}
+	msgPAFFolder     = &i18n.Message{ID: "UIDossierArchives", Other: "Répertoire des archives :"}
+	msgPAFEmpty      = &i18n.Message{ID: "UIAucuneArchive", Other: "Aucune archive (.paf) dans ce répertoire : choisissez-en un autre, ou ajoutez un fichier."}
 	msgPAFPick       = &i18n.Message{ID: "UIChoisirArchive", Other: "Choisir une archive"}
 	msgPAFFilter     = &i18n.Message{ID: "UIFiltreArchives", Other: "Archives d'exercices Coffre (.paf)"}
 	msgPAFNeed       = &i18n.Message{ID: "UIArchiveRequise", Other: "Choisissez une archive dans la liste."}

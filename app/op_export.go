@@ -21,11 +21,11 @@ var (
 	opHelpExport  = &i18n.Message{ID: "UIOpExportAide", Other: "Copie de chaque dossier choisi dans une nouvelle base E001SOC.db, contrôlée ; le dossier n'est pas modifié."}
 
 	msgExportWhere   = &i18n.Message{ID: "UIExportOu", Other: "Où écrire l'export"}
-	msgExportHere    = &i18n.Message{ID: "UIExportIci", Other: "Dans le dossier de la connexion ({{.Dir}})"}
-	msgExportHereNo  = &i18n.Message{ID: "UIExportIciImpossible", Other: "La connexion est un serveur SQL : l'export s'écrit dans un dossier de fichiers, à choisir."}
-	msgExportElse    = &i18n.Message{ID: "UIExportAilleurs", Other: "Dans un autre dossier :"}
+	msgExportHere    = &i18n.Message{ID: "UIExportIci", Other: "Dans le répertoire de la connexion ({{.Dir}})"}
+	msgExportHereNo  = &i18n.Message{ID: "UIExportIciImpossible", Other: "La connexion est un serveur SQL : l'export s'écrit dans un répertoire, à choisir."}
+	msgExportElse    = &i18n.Message{ID: "UIExportAilleurs", Other: "Dans un autre répertoire :"}
 	msgExportReplace = &i18n.Message{ID: "UIExportRemplacer", Other: "Remplacer un export déjà présent (E001SOC.db) : l'ancien export est écrasé, le dossier lui-même n'est pas touché"}
-	msgExportExists  = &i18n.Message{ID: "UIExportExiste", Other: "L'export « {{.File}} » existe déjà dans « {{.Dir}} » : cochez « Remplacer un export déjà présent » ou choisissez un autre dossier."}
+	msgExportExists  = &i18n.Message{ID: "UIExportExiste", Other: "L'export « {{.File}} » existe déjà dans « {{.Dir}} » : cochez « Remplacer un export déjà présent » ou choisissez un autre répertoire."}
 
 	sumExportInto     = &i18n.Message{ID: "UIResumeExportVers", One: "{{.Count}} dossier sera exporté dans « {{.Dir}} » :", Other: "{{.Count}} dossiers seront exportés dans « {{.Dir}} » :"}
 	sumExportItem     = &i18n.Message{ID: "UIResumeExportFichier", Other: "• {{.Numero}} {{.Nom}} — {{.RaisonSociale}} : {{.File}}"}

@@ -20,8 +20,8 @@ var (
 	opLabelPTFReceive = &i18n.Message{ID: "UIOpTransfertReception", Other: "Transfert partiel : recevoir un transfert"}
 	opHelpPTFReceive  = &i18n.Message{ID: "UIOpTransfertReceptionAide", Other: "Applique à un dossier un transfert (.ptf) venu d'un autre site, tout ou rien, après une sauvegarde de sécurité."}
 
-	msgPTFFolder = &i18n.Message{ID: "UIDossierTransferts", Other: "Dossier des transferts reçus :"}
-	msgPTFEmpty  = &i18n.Message{ID: "UIAucunTransfert", Other: "Aucun transfert (.ptf) dans ce dossier : choisissez-en un autre, ou ajoutez un fichier. (Le premier transfert, complet, est un .pbf : il se restaure avec « Restauration ».)"}
+	msgPTFFolder = &i18n.Message{ID: "UIDossierTransferts", Other: "Répertoire des transferts reçus :"}
+	msgPTFEmpty  = &i18n.Message{ID: "UIAucunTransfert", Other: "Aucun transfert (.ptf) dans ce répertoire : choisissez-en un autre, ou ajoutez un fichier. (Le premier transfert, complet, est un .pbf : il se restaure avec « Restauration ».)"}
 	msgPTFPick   = &i18n.Message{ID: "UIChoisirTransfert", Other: "Choisir un transfert"}
 	msgPTFFilter = &i18n.Message{ID: "UIFiltreTransferts", Other: "Transferts partiels Coffre (.ptf)"}
 	msgPTFNeed   = &i18n.Message{ID: "UITransfertRequis", Other: "Choisissez un transfert dans la liste."}

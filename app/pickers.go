@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	msgPickFolder  = &i18n.Message{ID: "UIChoisirDossier", Other: "Choisir un dossier"}
+	msgPickFolder  = &i18n.Message{ID: "UIChoisirDossier", Other: "Choisir un répertoire"}
 	msgPickBackup  = &i18n.Message{ID: "UIChoisirSauvegarde", Other: "Choisir une sauvegarde"}
 	msgBackupFiles = &i18n.Message{ID: "UIFiltreSauvegardes", Other: "Sauvegardes Coffre (.pbf)"}
 	msgPickerError = &i18n.Message{ID: "UISelecteurErreur", Other: "La fenêtre de choix n'a pas pu s'ouvrir : {{.Detail}}. Tapez le chemin à la main."}

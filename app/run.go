@@ -30,7 +30,7 @@ var (
 	msgRunStarting  = &i18n.Message{ID: "UIExecutionDemarrage", Other: "Démarrage…"}
 	msgRunCancelTip = &i18n.Message{ID: "UIExecutionAnnulerAide", Other: "« Annuler » arrête l'opération proprement : aucun fichier à moitié écrit ne reste."}
 	msgRunRecap     = &i18n.Message{ID: "UIExecutionRappel", Other: "Ce qui est fait"}
-	msgOpenFolder   = &i18n.Message{ID: "UIOuvrirDossier", Other: "Ouvrir le dossier"}
+	msgOpenFolder   = &i18n.Message{ID: "UIOuvrirDossier", Other: "Ouvrir le répertoire"}
 	msgNewOperation = &i18n.Message{ID: "UINouvelleOperation", Other: "Nouvelle opération"}
 	msgQuit         = &i18n.Message{ID: "UIQuitter", Other: "Quitter"}
 )

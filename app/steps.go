@@ -22,7 +22,7 @@ import (
 var (
 	msgLocal          = &i18n.Message{ID: "UIConnexionLocale", Other: "Dossiers locaux"}
 	msgODBC           = &i18n.Message{ID: "UIConnexionODBC", Other: "Serveur SQL (ODBC)"}
-	msgLocalFolder    = &i18n.Message{ID: "UIConnexionDossier", Other: "Dossier où se trouvent les dossiers comptables (fichiers 001NOM.db) :"}
+	msgLocalFolder    = &i18n.Message{ID: "UIConnexionDossier", Other: "Répertoire où se trouvent les dossiers comptables (fichiers 001NOM.db) :"}
 	msgLocalDefault   = &i18n.Message{ID: "UIConnexionDefaut", Other: "Emplacement habituel : {{.Dir}}"}
 	msgBrowse         = &i18n.Message{ID: "UIParcourir", Other: "Parcourir…"}
 	msgServer         = &i18n.Message{ID: "UIServeur", Other: "DSN ou serveur"}
@@ -31,7 +31,7 @@ var (
 	msgPassword       = &i18n.Message{ID: "UIMotDePasse", Other: "Mot de passe"}
 	msgTestConn       = &i18n.Message{ID: "UITesterConnexion", Other: "Tester la connexion"}
 	msgConnOK         = &i18n.Message{ID: "UIConnexionReussie", One: "Connexion réussie : {{.Count}} dossier trouvé.", Other: "Connexion réussie : {{.Count}} dossiers trouvés."}
-	msgNeedFolder     = &i18n.Message{ID: "UIDossierRequis", Other: "Indiquez le dossier où se trouvent les dossiers comptables."}
+	msgNeedFolder     = &i18n.Message{ID: "UIDossierRequis", Other: "Indiquez le répertoire où se trouvent les dossiers comptables."}
 	msgFolderMissing  = &i18n.Message{ID: "UIDossierAbsent", Other: "Le répertoire « {{.Dir}} » n'existe pas, ou n'est pas joignable (lecteur réseau déconnecté) : vérifiez le chemin, ou cliquez sur « Parcourir… » pour choisir le répertoire où votre logiciel de comptabilité range ses dossiers."}
 	msgNeedServer     = &i18n.Message{ID: "UIServeurRequis", Other: "Indiquez le DSN ou le serveur."}
 	msgOperationLabel = &i18n.Message{ID: "UIQuelleOperation", Other: "Que voulez-vous faire ?"}
@@ -234,7 +234,7 @@ func operationValidate(w *wizard) error {
 }
 
 var (
-	msgDestDir      = &i18n.Message{ID: "UIDestination", Other: "Dossier de destination"}
+	msgDestDir      = &i18n.Message{ID: "UIDestination", Other: "Répertoire de destination"}
 	msgFileName     = &i18n.Message{ID: "UINomFichier", Other: "Nom du fichier"}
 	msgFileNameHint = &i18n.Message{ID: "UINomFichierAide", Other: "Sans extension : « .pbf » est ajouté."}
 	msgManyNames    = &i18n.Message{ID: "UINomsAutomatiques", Other: "Plusieurs dossiers : chacun reçoit son propre nom, 001-SOC_AAAAMMJJ_HHMM.pbf."}

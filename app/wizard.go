@@ -85,10 +85,10 @@ var (
 
 // The steps' explanations: what the step is for, in a sentence or two.
 var (
-	helpConnexion = &i18n.Message{ID: "UIAideConnexion", Other: "Indiquez où sont vos dossiers comptables : le dossier de votre logiciel de gestion sur cet ordinateur ou sur le réseau, ou un serveur SQL. Rien n'est modifié à cette étape."}
+	helpConnexion = &i18n.Message{ID: "UIAideConnexion", Other: "Indiquez où sont vos dossiers comptables : le répertoire de votre logiciel de gestion sur cet ordinateur ou sur le réseau, ou un serveur SQL. Rien n'est modifié à cette étape."}
 	helpOperation = &i18n.Message{ID: "UIAideOperation", Other: "Choisissez ce que vous voulez faire (les flèches du clavier parcourent la liste, Entrée continue). Rien n'est fait avant « Lancer », à l'étape Résumé."}
 	helpDossiers  = &i18n.Message{ID: "UIAideDossiers", Other: "Cochez les dossiers concernés ; la dernière sauvegarde de chacun est indiquée."}
-	helpFiles     = &i18n.Message{ID: "UIAideFichiers", Other: "Choisissez le fichier : ceux du dossier indiqué sont listés avec ce qu'ils contiennent."}
+	helpFiles     = &i18n.Message{ID: "UIAideFichiers", Other: "Choisissez le fichier : ceux du répertoire indiqué sont listés avec ce qu'ils contiennent."}
 	helpOptions   = &i18n.Message{ID: "UIAideOptions", Other: "Réglez où et comment l'opération écrit. « Suivant » contrôle chaque choix avant d'aller plus loin."}
 	helpSummary   = &i18n.Message{ID: "UIAideResume", Other: "Relisez : voici exactement ce qui va se passer. « Lancer » démarre l'opération ; « Précédent » permet encore de changer d'avis."}
 	helpRun       = &i18n.Message{ID: "UIAideExecution", Other: "Vous pouvez continuer à travailler pendant l'opération. Fermer la fenêtre ou « Annuler » demande confirmation avant de l'arrêter."}

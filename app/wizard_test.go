@@ -91,7 +91,7 @@ func TestBackupWalk(t *testing.T) {
 	if got := prefs.Load().Destination; got != dest {
 		t.Errorf("remembered destination %q, want %q", got, dest)
 	}
-	for _, s := range []string{"Ouvrir le dossier", "Nouvelle opération", "Quitter"} {
+	for _, s := range []string{"Ouvrir le répertoire", "Nouvelle opération", "Quitter"} {
 		button(t, w.content(), s)
 	}
 	test.Tap(button(t, w.content(), "Nouvelle opération"))
