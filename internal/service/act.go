@@ -55,7 +55,7 @@ func (e *Engine) act(ctx context.Context, p *runPlan, rep *Report) {
 		prepared[key] = b
 	}
 	for _, d := range p.decisions {
-		items = append(items, batch.Item{Key: d.Numero, Label: d.Numero + " " + p.infos[d.Numero].Nom})
+		items = append(items, batch.Item{Key: d.Numero, Label: dossier.Label(d.Numero, p.infos[d.Numero].Nom)})
 		decided[d.Numero] = d
 	}
 	res := batch.Run(ctx, items, func(ctx context.Context, it batch.Item, _ dossier.Progress) (Backup, error) {

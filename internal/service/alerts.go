@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coffre/internal/config"
+	"coffre/internal/dossier"
 	"coffre/internal/employes"
 	"coffre/internal/i18n"
 	"coffre/internal/journal"
@@ -250,7 +251,7 @@ func (e *Engine) digest(ctx context.Context, p *runPlan, rep *Report) bool {
 		}
 		r.Runs++
 		for _, d := range en.Dossiers {
-			k := d.Numero + " " + d.Nom
+			k := dossier.Label(d.Numero, d.Nom)
 			w := weeks[k]
 			if w == nil {
 				w = &notify.Week{}
