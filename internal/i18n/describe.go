@@ -61,7 +61,7 @@ func condition(err error) (*Message, map[string]any) {
 		return msgNotDir, map[string]any{"Path": pe.Path}
 	case strings.Contains(err.Error(), sqliteNotADB):
 		return msgNotADB, nil
-	case isNoSpace(err), strings.Contains(err.Error(), sqliteFull):
+	case IsNoSpace(err), strings.Contains(err.Error(), sqliteFull):
 		return msgDiskFull, nil
 	case isReadOnly(err):
 		return msgReadOnly, nil

@@ -45,7 +45,7 @@ func sysCondition(err error) (*Message, map[string]any) {
 		return msgHostUnknown, map[string]any{"Host": dnsErr.Name}
 	case errors.As(err, &certErr), errors.As(err, &uaErr), errors.As(err, &hostErr), errors.As(err, &invErr), errors.As(err, &recErr):
 		return msgCertificate, nil
-	case isRefused(err):
+	case IsRefused(err):
 		return msgConnRefused, map[string]any{"Addr": opAddr(err)}
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ENETDOWN):
 		return msgUnreachable, nil

@@ -9,10 +9,13 @@ import (
 
 func isReadOnly(err error) bool { return errors.Is(err, syscall.EROFS) }
 
-func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+// IsRefused: the server actively refused the connexion (nothing listens
+// on that port).
+func IsRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 
 func isInUse(err error) bool { return errors.Is(err, syscall.ETXTBSY) }
 
-func isNoSpace(err error) bool {
+// IsNoSpace: the disk, share or quota is full.
+func IsNoSpace(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }

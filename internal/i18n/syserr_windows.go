@@ -22,7 +22,9 @@ func isReadOnly(err error) bool {
 	return errors.Is(err, errorWriteProtect) || errors.Is(err, syscall.EROFS)
 }
 
-func isRefused(err error) bool {
+// IsRefused: the server actively refused the connexion (nothing listens
+// on that port).
+func IsRefused(err error) bool {
 	return errors.Is(err, wsaeConnRefused) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
@@ -30,7 +32,8 @@ func isInUse(err error) bool {
 	return errors.Is(err, errorSharingViolation) || errors.Is(err, errorLockViolation)
 }
 
-func isNoSpace(err error) bool {
+// IsNoSpace: the disk, share or quota is full.
+func IsNoSpace(err error) bool {
 	return errors.Is(err, errorDiskFull) || errors.Is(err, errorHandleDiskFull) ||
 		errors.Is(err, errorNotEnoughQuota) || errors.Is(err, syscall.ENOSPC)
 }

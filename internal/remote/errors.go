@@ -186,9 +186,9 @@ func classify(err error) Cause {
 		case 14, 15: // SSH_FX_NO_SPACE_ON_FILESYSTEM, SSH_FX_QUOTA_EXCEEDED (protocol 5+)
 			return CauseNoSpace
 		}
-	case isRefused(err):
+	case i18n.IsRefused(err):
 		return CauseRefused
-	case isNoSpace(err):
+	case i18n.IsNoSpace(err):
 		return CauseNoSpace
 	case errors.Is(err, sftp.ErrSSHFxConnectionLost), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		// The server died or the line dropped mid-transfer.

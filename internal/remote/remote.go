@@ -209,7 +209,7 @@ func copyOnce(ctx context.Context, b Backend, local, name string, size int64, su
 		// An interrupted upload stays for the next attempt to resume; a
 		// damaged one, one no backend could resume, and one that filled
 		// the destination (its room is wanted for other copies) go.
-		if !committed && (t.damaged || !canResume || CauseOf(err) == CauseNoSpace || isNoSpace(err)) {
+		if !committed && (t.damaged || !canResume || CauseOf(err) == CauseNoSpace || i18n.IsNoSpace(err)) {
 			b.Remove(tmp)
 		}
 	}()
